@@ -1,0 +1,13 @@
+/** Every command module; each registers its own subcommand(s). */
+import type { Command } from 'commander';
+import { branchesCommand } from './branches.js';
+import { demoCommand } from './demo.js';
+import { indexCommand } from './index-cmd.js';
+import { showCommand } from './show.js';
+import { statsCommand } from './stats.js';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, demoCommand];

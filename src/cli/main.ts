@@ -1,0 +1,56 @@
+/**
+ * The command line: parses arguments, hands them to the stages, prints. Every command lives in its own
+ * module under ./commands and registers itself here. Errors end as one line on stderr and a non-zero
+ * exit code: 1 for a StablepickError (bad input, a repository problem), 2 for a usage error, 70 for a
+ * bug in stablepick (printed as one line too; STABLEPICK_DEBUG=1 shows the stack).
+ */
+import { Command, CommanderError } from 'commander';
+import { isStablepickError } from '../errors.js';
+import { commandModules } from './commands/index.js';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_BUG = 70;
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('stablepick')
+    .description('Which upstream commits should go to a stable branch, what must go with them, and why.')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    });
+  for (const mod of commandModules) mod.register(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // commander already printed its message (help, version, or a usage error).
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT_OK;
+    return EXIT_USAGE;
+  }
+  if (isStablepickError(e)) {
+    process.stderr.write(`stablepick: ${e.oneLine()}\n`);
+    return EXIT_ERROR;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`stablepick: internal error: ${msg.split('\n')[0]} — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it\n`);
+  if (process.env.STABLEPICK_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return EXIT_BUG;
+}

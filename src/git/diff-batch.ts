@@ -1,0 +1,169 @@
+/**
+ * Per-commit diffs in bulk: `git diff-tree --stdin` over a list of commits, for line counts (--numstat)
+ * and patch ids (-p piped into `git patch-id --stable`). git dies on the first commit whose blob is
+ * missing (partial clones, DPDK's GitHub copy); then the batch is split in halves until the commits that
+ * cannot be diffed are isolated, and those get `null` instead of failing everything.
+ */
+import { StablepickError } from '../errors.js';
+import { classifyGitFailure, spawnFailure, spawnGit, type GitTarget } from './run.js';
+
+export interface NumStat {
+  added: number;
+  deleted: number;
+  files: number;
+  binaryFiles: number;
+}
+
+const BATCH = 400;
+
+function isMissing(e: unknown): boolean {
+  return e instanceof StablepickError && (e.code === 'MISSING_OBJECT' || e.code === 'GIT_FAILED');
+}
+
+/** Runs `work` on batches; a batch that fails for a missing object is bisected. */
+async function bisecting<T>(
+  shas: readonly string[],
+  work: (batch: readonly string[]) => Promise<Map<string, T>>,
+  out: Map<string, T | null>,
+): Promise<void> {
+  for (let i = 0; i < shas.length; i += BATCH) await bisectOne(shas.slice(i, i + BATCH), work, out);
+}
+
+async function bisectOne<T>(batch: readonly string[], work: (b: readonly string[]) => Promise<Map<string, T>>, out: Map<string, T | null>): Promise<void> {
+  try {
+    const res = await work(batch);
+    for (const s of batch) out.set(s, res.get(s) ?? null);
+  } catch (e) {
+    if (!isMissing(e)) throw e;
+    if (batch.length === 1) {
+      out.set(batch[0]!, null);
+      return;
+    }
+    const mid = batch.length >> 1;
+    await bisectOne(batch.slice(0, mid), work, out);
+    await bisectOne(batch.slice(mid), work, out);
+  }
+}
+
+/** Added/deleted line counts per commit (against its first parent); null when git cannot diff it. */
+export async function numstats(target: GitTarget, shas: readonly string[]): Promise<Map<string, NumStat | null>> {
+  const out = new Map<string, NumStat | null>();
+  await bisecting(shas, (b) => numstatBatch(target, b), out);
+  return out;
+}
+
+function numstatBatch(target: GitTarget, shas: readonly string[]): Promise<Map<string, NumStat>> {
+  return new Promise((resolve, reject) => {
+    const args = ['diff-tree', '--stdin', '--numstat', '--no-renames', '-r', '--root'];
+    const child = spawnGit(target, args);
+    const res = new Map<string, NumStat>();
+    let cur: NumStat | null = null;
+    let pending = '';
+    let errText = '';
+    let failed = false;
+    const onLine = (line: string): void => {
+      if (/^[0-9a-f]{40}$/.test(line)) {
+        cur = { added: 0, deleted: 0, files: 0, binaryFiles: 0 };
+        res.set(line, cur);
+        return;
+      }
+      if (!cur || !line) return;
+      const t1 = line.indexOf('\t');
+      const t2 = line.indexOf('\t', t1 + 1);
+      if (t1 < 0 || t2 < 0) return;
+      const a = line.slice(0, t1);
+      const d = line.slice(t1 + 1, t2);
+      cur.files++;
+      if (a === '-' || d === '-') cur.binaryFiles++;
+      else {
+        cur.added += Number(a);
+        cur.deleted += Number(d);
+      }
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      failed = true;
+      reject(spawnFailure(e));
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (s: string) => {
+      pending += s;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) onLine(l);
+    });
+    child.stderr.on('data', (b: Buffer) => (errText += b.toString('utf8')));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(`${shas.join('\n')}\n`);
+    child.on('close', (code) => {
+      if (failed) return;
+      if (pending) onLine(pending);
+      if (code !== 0) reject(classifyGitFailure(args, errText, code));
+      else {
+        // Commits with no file changes print nothing: they are 0/0.
+        for (const s of shas) if (!res.has(s)) res.set(s, { added: 0, deleted: 0, files: 0, binaryFiles: 0 });
+        resolve(res);
+      }
+    });
+  });
+}
+
+/**
+ * `git patch-id --stable` of each commit's diff against its first parent. null for a commit with an empty
+ * diff (merges, empty commits) or one git cannot diff.
+ */
+export async function commitPatchIds(target: GitTarget, shas: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  await bisecting(shas, (b) => patchIdBatch(target, b), out);
+  return out;
+}
+
+function patchIdBatch(target: GitTarget, shas: readonly string[]): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    const diffArgs = ['diff-tree', '--stdin', '-p', '--no-renames', '-r', '--root', '--no-color', '--full-index'];
+    const diff = spawnGit(target, diffArgs);
+    const pid = spawnGit(target, ['patch-id', '--stable']);
+    const res = new Map<string, string>();
+    let diffErr = '';
+    let pidErr = '';
+    let out = '';
+    let done = 0;
+    let diffCode: number | null = null;
+    let pidCode: number | null = null;
+    let failed = false;
+    const fail = (e: Error): void => {
+      if (failed) return;
+      failed = true;
+      diff.kill();
+      pid.kill();
+      reject(e);
+    };
+    diff.on('error', (e: NodeJS.ErrnoException) => fail(spawnFailure(e)));
+    pid.on('error', (e: NodeJS.ErrnoException) => fail(spawnFailure(e)));
+    diff.stdout.pipe(pid.stdin);
+    pid.stdin.on('error', () => undefined);
+    diff.stdin.on('error', () => undefined);
+    diff.stderr.on('data', (b: Buffer) => (diffErr += b.toString('utf8')));
+    pid.stderr.on('data', (b: Buffer) => (pidErr += b.toString('utf8')));
+    pid.stdout.setEncoding('utf8');
+    pid.stdout.on('data', (s: string) => (out += s));
+    const finish = (): void => {
+      if (failed || ++done < 2) return;
+      if (diffCode !== 0) return fail(classifyGitFailure(diffArgs, diffErr, diffCode));
+      if (pidCode !== 0) return fail(classifyGitFailure(['patch-id'], pidErr, pidCode));
+      for (const line of out.split('\n')) {
+        const [p, c] = line.split(' ');
+        if (p && c) res.set(c, p);
+      }
+      resolve(res);
+    };
+    diff.on('close', (code) => {
+      diffCode = code;
+      finish();
+    });
+    pid.on('close', (code) => {
+      pidCode = code;
+      finish();
+    });
+    diff.stdin.end(`${shas.join('\n')}\n`);
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * Streaming commit metadata with `git log -z --raw --no-renames`: one record per commit, parsed from
+ * bytes without buffering the history. `--raw` needs no blob (unlike --numstat), so a partial clone with
+ * missing blobs indexes fine.
+ */
+import { isUtf8 } from 'node:buffer';
+import { streamRecords } from './stream.js';
+import type { GitTarget } from './run.js';
+
+export interface RawFileChange {
+  /** A (added), D (deleted), M (modified), T (type change), ... */
+  status: string;
+  path: string;
+  /** Mode of the new side ('000000' when deleted). */
+  newMode: string;
+}
+
+export interface RawCommit {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  /** Unix seconds. */
+  authorTime: number;
+  committerName: string;
+  committerEmail: string;
+  commitTime: number;
+  /** The full message (%B), decoded: UTF-8 when valid, else Latin-1 (bytes kept one to one). */
+  message: string;
+  /** True when the message or names were not valid UTF-8 and were read as Latin-1. */
+  latin1: boolean;
+  /** Files changed against the first parent; empty for merges and the root's empty tree is compared. */
+  files: RawFileChange[];
+}
+
+/** The record separator: a NUL (end of the previous record, which git never puts in a message) then RS. */
+const SEP = Buffer.from([0x00, 0x1e]);
+const FORMAT = '%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B';
+
+export interface LogOptions {
+  /** Extra arguments after the fixed ones (e.g. '--topo-order'). */
+  extraArgs?: readonly string[];
+  /** Called after each chunk of output has been parsed (a place to commit a batch). */
+  onChunkEnd?: () => void;
+}
+
+/**
+ * Streams every commit reachable from `revs` (e.g. ['--all'] or ['main', '^old']) to `onCommit`.
+ * Revisions are passed on standard input, so any number of them fits.
+ */
+export function streamCommits(
+  target: GitTarget,
+  revs: readonly string[],
+  onCommit: (c: RawCommit) => void,
+  opts: LogOptions = {},
+): Promise<void> {
+  const flags = revs.filter((r) => r.startsWith('--'));
+  const plain = revs.filter((r) => !r.startsWith('--'));
+  const args = ['log', '-z', `--format=${FORMAT}`, '--raw', '--no-renames', '--no-abbrev', '--no-color', ...(opts.extraArgs ?? []), ...flags];
+  if (plain.length) args.push('--stdin');
+  const first = { done: false };
+  return streamRecords(
+    target,
+    args,
+    SEP,
+    (rec) => {
+      // The very first record starts with RS (no NUL before it).
+      let r = rec;
+      if (!first.done) {
+        first.done = true;
+        if (r[0] === 0x1e) r = r.subarray(1);
+      }
+      onCommit(parseCommitRecord(r));
+    },
+    { input: plain.length ? `${plain.join('\n')}\n` : undefined, onChunkEnd: opts.onChunkEnd },
+  );
+}
+
+/** Parses one record: sha NUL parents NUL an NUL ae NUL at NUL cn NUL ce NUL ct NUL body NUL [\n raw entries]. */
+export function parseCommitRecord(r: Buffer): RawCommit {
+  const fields: number[] = [];
+  let p = 0;
+  for (let i = 0; i < 8; i++) {
+    const at = r.indexOf(0, p);
+    if (at < 0) throw new Error(`malformed git log record (field ${i}) near ${r.subarray(0, 60).toString('latin1')}`);
+    fields.push(at);
+    p = at + 1;
+  }
+  // Body: up to the next NUL (end of the format part) or the end of the record.
+  let bodyEnd = r.indexOf(0, p);
+  if (bodyEnd < 0) bodyEnd = r.length;
+  const headEnd = bodyEnd;
+  const latin1 = !isUtf8(r.subarray(0, headEnd));
+  const enc: BufferEncoding = latin1 ? 'latin1' : 'utf8';
+  const f = (i: number): string => r.toString(enc, i === 0 ? 0 : fields[i - 1]! + 1, fields[i]!);
+  const parentsStr = f(1);
+  const files: RawFileChange[] = [];
+  let q = bodyEnd + 1;
+  // Raw entries: "\n:" first, then ":oldmode newmode oldsha newsha S" NUL path NUL ...
+  while (q < r.length) {
+    if (r[q] === 0x0a) q++;
+    if (r[q] !== 0x3a) break; // ':'
+    const metaEnd = r.indexOf(0, q);
+    if (metaEnd < 0) break;
+    const pathEnd0 = r.indexOf(0, metaEnd + 1);
+    const pathEnd = pathEnd0 < 0 ? r.length : pathEnd0;
+    // meta: ":100644 100644 <sha> <sha> M" — status is the last field; new mode the second.
+    const meta = r.toString('latin1', q + 1, metaEnd);
+    const sp = meta.lastIndexOf(' ');
+    const status = meta.slice(sp + 1);
+    const newMode = meta.slice(7, 13);
+    const pathBytes = r.subarray(metaEnd + 1, pathEnd);
+    const path = isUtf8(pathBytes) ? pathBytes.toString('utf8') : pathBytes.toString('latin1');
+    files.push({ status: status.charAt(0), path, newMode });
+    q = pathEnd + 1;
+  }
+  return {
+    sha: f(0),
+    parents: parentsStr ? parentsStr.split(' ') : [],
+    authorName: f(2),
+    authorEmail: f(3),
+    authorTime: Number(f(4)),
+    committerName: f(5),
+    committerEmail: f(6),
+    commitTime: Number(f(7)),
+    message: r.toString(enc, fields[7]! + 1, bodyEnd),
+    latin1,
+    files,
+  };
+}

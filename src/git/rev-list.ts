@@ -1,0 +1,28 @@
+/** Walking the commit graph with `git rev-list` and asking ancestry questions. */
+import { runGit, type GitTarget } from './run.js';
+import { streamLines } from './stream.js';
+
+/**
+ * Every commit reachable from the positive revisions and not from the negative ones ('^x' or after
+ * '--not'). Revisions go through standard input, so any number fits. Missing revisions are ignored.
+ */
+export async function revList(target: GitTarget, revs: readonly string[], extra: readonly string[] = []): Promise<string[]> {
+  const out: string[] = [];
+  await streamLines(target, ['rev-list', '--ignore-missing', ...extra, '--stdin'], (l) => {
+    if (l) out.push(l);
+  }, { input: `${revs.join('\n')}\n` });
+  return out;
+}
+
+/** The best common ancestor of two commits, or null when they share none. */
+export async function mergeBase(target: GitTarget, a: string, b: string): Promise<string | null> {
+  const r = await runGit(target, ['merge-base', a, b], { okCodes: [1] });
+  const s = r.stdout.toString('utf8').trim();
+  return r.code === 0 && s ? s : null;
+}
+
+/** Whether `ancestor` is reachable from `descendant` (a commit is its own ancestor). */
+export async function isAncestor(target: GitTarget, ancestor: string, descendant: string): Promise<boolean> {
+  const r = await runGit(target, ['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1] });
+  return r.code === 0;
+}

@@ -1,0 +1,100 @@
+/**
+ * Streaming git output. A git process that prints a whole history is read chunk by chunk and cut into
+ * records at a separator; each record is handed to a synchronous callback as soon as it is complete, so
+ * memory stays flat whatever the history's size and the consumer works while git is still printing.
+ */
+import { classifyGitFailure, spawnFailure, spawnGit, type GitTarget } from './run.js';
+
+export interface StreamOptions {
+  /** Bytes written to standard input (then closed). */
+  input?: string | Buffer;
+  env?: Readonly<Record<string, string>>;
+  /** Exit codes that are not failures (0 always is). */
+  okCodes?: readonly number[];
+}
+
+/**
+ * Runs git and calls `onRecord` with every record of its output, cut at `separator` (the separator is not
+ * part of the record; empty records are skipped). `onRecord` receives a view into a buffer that is reused:
+ * copy what must outlive the call. `onChunkEnd` runs after each chunk's records (a good place to commit a
+ * batch). Resolves when git exits 0; rejects with a typed error otherwise.
+ */
+export function streamRecords(
+  target: GitTarget | null,
+  args: readonly string[],
+  separator: Buffer,
+  onRecord: (record: Buffer) => void,
+  opts: StreamOptions & { onChunkEnd?: () => void } = {},
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawnGit(target, args, opts.env);
+    let pending: Buffer = Buffer.alloc(0);
+    let failed: Error | null = null;
+    const errChunks: Buffer[] = [];
+    let errBytes = 0;
+    const fail = (e: Error): void => {
+      if (failed) return;
+      failed = e;
+      child.kill('SIGTERM');
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => fail(spawnFailure(e)));
+    child.stderr.on('data', (b: Buffer) => {
+      if (errBytes < 65536) {
+        errChunks.push(b);
+        errBytes += b.length;
+      }
+    });
+    child.stdin.on('error', () => undefined);
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      let start = 0;
+      try {
+        for (;;) {
+          const at = buf.indexOf(separator, start);
+          if (at < 0) break;
+          if (at > start) onRecord(buf.subarray(start, at));
+          start = at + separator.length;
+        }
+        opts.onChunkEnd?.();
+      } catch (e) {
+        fail(e as Error);
+        return;
+      }
+      pending = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
+    });
+    child.on('close', (code) => {
+      if (failed) {
+        reject(failed);
+        return;
+      }
+      const c = code ?? -1;
+      if (c !== 0 && !(opts.okCodes ?? []).includes(c)) {
+        reject(classifyGitFailure(args, Buffer.concat(errChunks).toString('utf8'), code));
+        return;
+      }
+      try {
+        if (pending.length) onRecord(pending);
+        opts.onChunkEnd?.();
+      } catch (e) {
+        reject(e as Error);
+        return;
+      }
+      resolve();
+    });
+  });
+}
+
+/** Runs git and calls `onLine` for every line of output (newline-separated, text). */
+export function streamLines(
+  target: GitTarget | null,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  opts: StreamOptions = {},
+): Promise<void> {
+  return streamRecords(target, args, NEWLINE, (r) => onLine(r.toString('utf8')), opts);
+}
+
+const NEWLINE = Buffer.from('\n');

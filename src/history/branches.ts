@@ -1,0 +1,272 @@
+/**
+ * Branches: which ref is mainline, which are stable branches (by name, by config, or because their own
+ * commits carry upstream markers), and which mainline commits each stable branch holds — by an upstream
+ * marker in the pick's message (a pick of a pick followed to the mainline commit), else by an identical
+ * `git patch-id --stable` with the same subject.
+ */
+import { StablepickError } from '../errors.js';
+import { commitPatchIds } from '../git/diff-batch.js';
+import type { RefInfo } from '../git/refs.js';
+import type { GitTarget } from '../git/run.js';
+import { parseStableBranchName } from '../conventions/branch-names.js';
+import { upstreamMarker, type Marker, type MarkerKind } from '../conventions/markers.js';
+import type { Conventions } from '../conventions/types.js';
+import type { DB } from './db.js';
+import type { CommitGraph } from './graph.js';
+
+export type BranchRole = 'mainline' | 'stable' | 'staging';
+
+export interface BranchRow {
+  name: string;
+  ref: string;
+  role: BranchRole;
+  version: string | null;
+  tip: string;
+  detectedBy: 'name' | 'config' | 'markers' | 'head' | 'default';
+}
+
+const MAINLINE_NAMES = ['main', 'master', 'trunk', 'mainline', 'devel', 'develop', 'development'];
+
+/** Local and remote-tracking branches by short name (local wins); pull-request and other refs are not branches. */
+export function branchRefs(refs: readonly RefInfo[]): Map<string, RefInfo> {
+  const out = new Map<string, RefInfo>();
+  for (const r of refs) {
+    if (!r.commit || r.symref) continue;
+    let short: string | null = null;
+    if (r.name.startsWith('refs/heads/')) short = r.name.slice('refs/heads/'.length);
+    else if (r.name.startsWith('refs/remotes/')) {
+      const rest = r.name.slice('refs/remotes/'.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) continue;
+      short = rest.slice(slash + 1);
+      if (short === 'HEAD') continue;
+    }
+    if (!short) continue;
+    const prev = out.get(short);
+    if (!prev || (r.name.startsWith('refs/heads/') && !prev.name.startsWith('refs/heads/'))) out.set(short, r);
+  }
+  return out;
+}
+
+export function chooseMainline(branches: Map<string, RefInfo>, refs: readonly RefInfo[], head: string | null, conv: Conventions): BranchRow {
+  const row = (name: string, by: BranchRow['detectedBy']): BranchRow => ({
+    name,
+    ref: branches.get(name)!.name,
+    role: 'mainline',
+    version: null,
+    tip: branches.get(name)!.commit!,
+    detectedBy: by,
+  });
+  if (conv.mainline) {
+    if (!branches.has(conv.mainline)) {
+      throw new StablepickError('BAD_CONFIG', `the configured mainline branch '${conv.mainline}' does not exist`, 'fix "mainline" in stablepick.config.json or fetch that branch');
+    }
+    return row(conv.mainline, 'config');
+  }
+  const originHead = refs.find((r) => /^refs\/remotes\/[^/]+\/HEAD$/.test(r.name) && r.symref);
+  if (originHead) {
+    const short = originHead.symref.replace(/^refs\/remotes\/[^/]+\//, '');
+    if (branches.has(short) && !parseStableBranchName(short, conv)) return row(short, 'head');
+  }
+  if (head?.startsWith('refs/heads/')) {
+    const short = head.slice('refs/heads/'.length);
+    if (branches.has(short) && MAINLINE_NAMES.includes(short)) return row(short, 'head');
+  }
+  for (const n of MAINLINE_NAMES) if (branches.has(n)) return row(n, 'default');
+  if (head?.startsWith('refs/heads/')) {
+    const short = head.slice('refs/heads/'.length);
+    if (branches.has(short) && !parseStableBranchName(short, conv)) return row(short, 'head');
+  }
+  throw new StablepickError('BAD_CONFIG', 'cannot tell which branch is mainline (no main, master or trunk)', 'set "mainline" in stablepick.config.json');
+}
+
+/** Stable (and staging) branches recognised by name or config patterns. */
+export function stableBranchesByName(branches: Map<string, RefInfo>, mainline: string, conv: Conventions): BranchRow[] {
+  const out: BranchRow[] = [];
+  for (const [name, ref] of branches) {
+    if (name === mainline) continue;
+    const p = parseStableBranchName(name, conv);
+    if (!p) continue;
+    out.push({ name, ref: ref.name, role: p.role, version: p.version, tip: ref.commit!, detectedBy: 'name' });
+  }
+  return out;
+}
+
+interface MarkerRow {
+  kind: string;
+  prefix: string;
+  line: number;
+  sha: string | null;
+}
+
+export class BranchIndexer {
+  private readonly markersOf;
+  private readonly subjectOf;
+  private readonly sameSubject;
+  private readonly commitTime;
+
+  constructor(
+    private readonly target: GitTarget,
+    private readonly db: DB,
+  ) {
+    this.markersOf = db.prepare(
+      'SELECT m.kind, m.prefix, m.line, m.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE c.sha = ? ORDER BY m.seq',
+    );
+    this.subjectOf = db.prepare('SELECT subject, author_email FROM commits WHERE sha = ?');
+    this.sameSubject = db.prepare('SELECT sha FROM commits WHERE subject = ? AND author_email = ? AND sha != ?');
+    this.commitTime = db.prepare('SELECT commit_time FROM commits WHERE sha = ?').pluck();
+  }
+
+  /** The upstream a stable commit names by marker (resolved sha, or null), with the marker kind. */
+  upstreamByMarker(sha: string): { sha: string | null; kind: MarkerKind } | null {
+    const rows = this.markersOf.all(sha) as MarkerRow[];
+    const ms = rows.filter((r) => r.kind !== 'reverts');
+    if (!ms.length) return null;
+    const markers: Marker[] = ms.map((r) => ({ kind: r.kind as MarkerKind, prefix: r.prefix, line: r.line }));
+    const m = upstreamMarker(markers);
+    if (!m) return null;
+    const row = ms[markers.indexOf(m)]!;
+    return { sha: row.sha, kind: m.kind };
+  }
+
+  /**
+   * Recomputes the commits of each given stable branch that mainline lacks, and their upstreams.
+   * Returns the number of (branch, commit) rows written.
+   */
+  async index(rows: readonly BranchRow[], mainline: BranchRow, graph: CommitGraph, onProgress?: (done: number, total: number) => void): Promise<number> {
+    const perBranch = new Map<string, string[]>();
+    const bases = new Map<string, string | null>();
+    // Walk the indexed graph: what mainline reaches once, then each branch down to it.
+    const mainAnc = graph.ancestors([mainline.tip]);
+    let done = 0;
+    for (const b of rows) {
+      const { own, base } = graph.exclusive(b.tip, mainAnc);
+      perBranch.set(b.name, own);
+      bases.set(b.name, base);
+      onProgress?.(++done, rows.length);
+    }
+    // Upstream of every own commit by marker; the rest by patch id with the same subject.
+    type Pending = { branch: string; sha: string; upstream: string | null; via: string | null };
+    const pending: Pending[] = [];
+    const noMarker: Pending[] = [];
+    for (const b of rows) {
+      const branch = b.name;
+      const shas = perBranch.get(branch)!;
+      for (const sha of shas) {
+        const m = this.upstreamByMarker(sha);
+        const p: Pending = { branch, sha, upstream: m?.sha ?? null, via: m ? m.kind : null };
+        pending.push(p);
+        if (!m) noMarker.push(p);
+      }
+    }
+    await this.matchByPatchId(noMarker, new Set(pending.map((p) => p.sha)));
+    const ins = this.db.prepare('INSERT OR REPLACE INTO branch_commits (branch, sha, upstream_sha, via) VALUES (?, ?, ?, ?)');
+    const del = this.db.prepare('DELETE FROM branch_commits WHERE branch = ?');
+    const upd = this.db.prepare(
+      'INSERT INTO branches (name, ref, role, version, tip, base, detected_by, last_update, own_commits, picks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ' +
+        'ON CONFLICT(name) DO UPDATE SET ref = excluded.ref, role = excluded.role, version = excluded.version, tip = excluded.tip, base = excluded.base, detected_by = excluded.detected_by, last_update = excluded.last_update, own_commits = excluded.own_commits',
+    );
+    this.db.transaction(() => {
+      for (const b of rows) {
+        del.run(b.name);
+        upd.run(b.name, b.ref, b.role, b.version, b.tip, bases.get(b.name) ?? null, b.detectedBy, (this.commitTime.get(b.tip) as number | undefined) ?? null, perBranch.get(b.name)!.length);
+      }
+      for (const p of pending) ins.run(p.branch, p.sha, p.upstream, p.via);
+    })();
+    this.resolveChains();
+    return pending.length;
+  }
+
+  /** Stable commits without a marker: the mainline commit with the same subject, author and patch id. */
+  private async matchByPatchId(items: { sha: string; upstream: string | null; via: string | null }[], stableShas: Set<string>): Promise<void> {
+    const pairs: { item: (typeof items)[number]; cands: string[] }[] = [];
+    for (const it of items) {
+      const s = this.subjectOf.get(it.sha) as { subject: string; author_email: string } | undefined;
+      if (!s || !s.subject) continue;
+      const cands = (this.sameSubject.all(s.subject, s.author_email, it.sha) as { sha: string }[]).map((r) => r.sha).filter((c) => !stableShas.has(c));
+      if (cands.length) pairs.push({ item: it, cands });
+    }
+    if (!pairs.length) return;
+    const need = new Set<string>();
+    for (const p of pairs) {
+      need.add(p.item.sha);
+      for (const c of p.cands) need.add(c);
+    }
+    const ids = await this.patchIds([...need]);
+    for (const p of pairs) {
+      const mine = ids.get(p.item.sha);
+      if (!mine) continue;
+      const hit = p.cands.filter((c) => ids.get(c) === mine);
+      if (hit.length >= 1) {
+        // Several identical mainline commits (a revert and reapply): the oldest is the original.
+        hit.sort((a, b) => ((this.commitTime.get(a) as number) ?? 0) - ((this.commitTime.get(b) as number) ?? 0));
+        p.item.upstream = hit[0]!;
+        p.item.via = 'patch-id';
+      }
+    }
+  }
+
+  /** Patch ids from the cache, computing the missing ones with git. */
+  async patchIds(shas: readonly string[]): Promise<Map<string, string | null>> {
+    const get = this.db.prepare('SELECT p.patch_id FROM patch_ids p JOIN commits c ON c.id = p.commit_id WHERE c.sha = ?');
+    const out = new Map<string, string | null>();
+    const missing: string[] = [];
+    for (const s of shas) {
+      const row = get.get(s) as { patch_id: string | null } | undefined;
+      if (row) out.set(s, row.patch_id);
+      else missing.push(s);
+    }
+    if (missing.length) {
+      const computed = await commitPatchIds(this.target, missing);
+      const put = this.db.prepare('INSERT OR REPLACE INTO patch_ids (commit_id, patch_id) SELECT id, ? FROM commits WHERE sha = ?');
+      this.db.transaction(() => {
+        for (const [s, p] of computed) {
+          out.set(s, p);
+          put.run(p, s);
+        }
+      })();
+    }
+    return out;
+  }
+
+  /** A pick of a pick: follow upstream links through stable commits until a mainline commit. */
+  resolveChains(): void {
+    const all = this.db.prepare('SELECT branch, sha, upstream_sha, via FROM branch_commits').all() as {
+      branch: string;
+      sha: string;
+      upstream_sha: string | null;
+      via: string | null;
+    }[];
+    const upOf = new Map<string, string | null>();
+    for (const r of all) if (!upOf.has(r.sha) || r.upstream_sha) upOf.set(r.sha, r.upstream_sha);
+    const upd = this.db.prepare('UPDATE branch_commits SET upstream_sha = ?, via = ? WHERE branch = ? AND sha = ?');
+    const picks = new Map<string, Set<string>>();
+    this.db.transaction(() => {
+      for (const r of all) {
+        let up = r.upstream_sha;
+        let hops = 0;
+        while (up && upOf.has(up) && hops < 16) {
+          up = upOf.get(up) ?? null;
+          hops++;
+        }
+        if (hops > 0) upd.run(up, up ? `${r.via}+chain` : r.via, r.branch, r.sha);
+        if (up && !upOf.has(up)) {
+          let s = picks.get(r.branch);
+          if (!s) picks.set(r.branch, (s = new Set()));
+          s.add(up);
+        }
+      }
+      const setPicks = this.db.prepare('UPDATE branches SET picks = ? WHERE name = ?');
+      for (const name of this.db.prepare('SELECT name FROM branches').pluck().all() as string[]) setPicks.run(picks.get(name)?.size ?? 0, name);
+    })();
+  }
+}
+
+/** Runs `fn` over `items` with at most `n` at a time. */
+export async function inParallel<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}

@@ -1,0 +1,258 @@
+/**
+ * Building and updating the index. The first run streams every commit reachable from any ref; later
+ * runs stream only what the refs gained since (new tips, minus the tips indexed last time) and drop the
+ * commits that no ref reaches any more. Work is committed in batches, and the list of indexed tips is
+ * written last, so a run killed at any point leaves an index that the next run completes.
+ */
+import { streamCommits } from '../git/log.js';
+import { headRef, listRefs, type RefInfo } from '../git/refs.js';
+import type { Repository } from '../git/repo.js';
+import { revList } from '../git/rev-list.js';
+import type { Conventions } from '../conventions/types.js';
+import { CommitWriter } from './commit-writer.js';
+import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
+import { BranchIndexer, branchRefs, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
+import { CommitGraph } from './graph.js';
+import { resolvePendingRefs } from './resolve.js';
+import { releaseTags, updateReleases } from './releases.js';
+import { SECONDARY_INDEX_NAMES } from './schema.js';
+
+export interface IndexProgress {
+  phase: 'commits' | 'resolve' | 'releases' | 'branches' | 'done';
+  done: number;
+  total?: number;
+}
+
+export interface IndexOptions {
+  conventions: Conventions;
+  onProgress?: (p: IndexProgress) => void;
+  /** Commits per write transaction. */
+  batchSize?: number;
+}
+
+export interface IndexReport {
+  newCommits: number;
+  removedCommits: number;
+  totalCommits: number;
+  refs: number;
+  resolved: { trailers: number; markers: number; ambiguous: number };
+  releasesAssigned: number;
+  mainline: string;
+  stableBranches: number;
+  branchesUpdated: number;
+  shallow: boolean;
+  seconds: number;
+}
+
+interface TipState {
+  [ref: string]: string;
+}
+
+export async function indexRepository(repo: Repository, db: DB, opts: IndexOptions): Promise<IndexReport> {
+  const t0 = performance.now();
+  const timing = process.env.STABLEPICK_TIMING === '1';
+  let tLast = t0;
+  const mark = (what: string): void => {
+    if (!timing) return;
+    const now = performance.now();
+    process.stderr.write(`[timing] ${what}: ${((now - tLast) / 1000).toFixed(3)} s\n`);
+    tLast = now;
+  };
+  const conv = opts.conventions;
+  const progress = opts.onProgress ?? (() => undefined);
+  const refs = await listRefs(repo);
+  const head = await headRef(repo);
+  const oldTips: TipState = JSON.parse(getMeta(db, 'tips') ?? '{}') as TipState;
+  const newTips: TipState = {};
+  for (const r of refs) if (r.commit) newTips[r.name] = r.commit;
+  const tipShas = [...new Set(Object.values(newTips))];
+  const oldShas = [...new Set(Object.values(oldTips))];
+
+  // 1. Commits no ref reaches any more (branch deleted, force-pushed): drop them.
+  let removed = 0;
+  const gone = oldShas.filter((s) => !tipShas.includes(s));
+  if (gone.length) {
+    const unreachable = await revList(repo, [...gone, '--not', '--all']);
+    if (unreachable.length) removed = deleteCommits(db, unreachable);
+  }
+
+  // 2. New commits.
+  const fresh = (db.prepare('SELECT count(*) FROM commits').pluck().get() as number) === 0;
+  if (fresh) for (const name of SECONDARY_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
+  const writer = new CommitWriter(db, conv);
+  const batchSize = opts.batchSize ?? 2000;
+  let inBatch = 0;
+  let inTxn = false;
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const flush = (): void => {
+    if (inTxn) {
+      commit.run();
+      inTxn = false;
+      inBatch = 0;
+    }
+  };
+  const revs = [...tipShas, ...oldShas.map((s) => `^${s}`)];
+  let seen = 0;
+  try {
+    if (tipShas.length) {
+      await streamCommits(
+        repo,
+        revs,
+        (c) => {
+          if (!inTxn) {
+            begin.run();
+            inTxn = true;
+          }
+          writer.write(c);
+          seen++;
+          if (++inBatch >= batchSize) {
+            flush();
+            progress({ phase: 'commits', done: seen });
+          }
+        },
+        { extraArgs: ['--ignore-missing'] },
+      );
+    }
+    flush();
+  } catch (e) {
+    if (inTxn) db.prepare('ROLLBACK').run();
+    throw e;
+  }
+  progress({ phase: 'commits', done: seen });
+  mark('refs + commits');
+  ensureSecondaryIndexes(db);
+  mark('secondary indexes');
+
+  // 3. Commit ids named in messages.
+  progress({ phase: 'resolve', done: 0 });
+  const resolved = resolvePendingRefs(db);
+  mark('resolve');
+
+  // 4. Refs, releases, branches.
+  storeRefs(db, refs);
+  progress({ phase: 'releases', done: 0 });
+  let graphCache: CommitGraph | null = null;
+  const loadGraph = (): CommitGraph => (graphCache ??= CommitGraph.load(db));
+  const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph);
+  mark('releases');
+  progress({ phase: 'branches', done: 0 });
+  const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, (d, t) => progress({ phase: 'branches', done: d, total: t }));
+
+  mark('branches');
+  db.transaction(() => {
+    setMeta(db, 'tips', JSON.stringify(newTips));
+    setMeta(db, 'mainline', mainline);
+    setMeta(db, 'shallow', repo.shallow ? '1' : '0');
+    setMeta(db, 'partial', repo.partial ? '1' : '0');
+    setMeta(db, 'git_dir', repo.commonDir);
+    setMeta(db, 'indexed_at', String(Math.floor(Date.now() / 1000)));
+  })();
+  progress({ phase: 'done', done: seen });
+  return {
+    newCommits: writer.written,
+    removedCommits: removed,
+    totalCommits: db.prepare('SELECT count(*) FROM commits').pluck().get() as number,
+    refs: refs.length,
+    resolved,
+    releasesAssigned,
+    mainline,
+    stableBranches: stable,
+    branchesUpdated: updated,
+    shallow: repo.shallow,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+function storeRefs(db: DB, refs: readonly RefInfo[]): void {
+  const ins = db.prepare('INSERT INTO refs (name, commit_sha, object, type, date) VALUES (?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    db.prepare('DELETE FROM refs').run();
+    for (const r of refs) ins.run(r.name, r.commit, r.object, r.objectType, r.date);
+  })();
+}
+
+async function updateBranches(
+  repo: Repository,
+  db: DB,
+  refs: readonly RefInfo[],
+  head: string | null,
+  conv: Conventions,
+  graph: () => CommitGraph,
+  onProgress: (done: number, total: number) => void,
+): Promise<{ mainline: string; stable: number; updated: number }> {
+  const byName = branchRefs(refs);
+  if (byName.size === 0) return { mainline: '', stable: 0, updated: 0 };
+  const mainline = chooseMainline(byName, refs, head, conv);
+  const stable = stableBranchesByName(byName, mainline.name, conv);
+  stable.push(...branchesByMarkers(db, byName, mainline.name, new Set(stable.map((s) => s.name))));
+  const stored = new Map(
+    (db.prepare('SELECT name, tip, role FROM branches').all() as { name: string; tip: string; role: string }[]).map((r) => [r.name, r]),
+  );
+  const oldMain = [...stored.values()].find((r) => r.role === 'mainline');
+  const mainMovedAway = !oldMain || oldMain.tip !== mainline.tip;
+  // A branch is recomputed when its tip moved, or when mainline moved in a way that is not a fast-forward.
+  let mainRewound = false;
+  if (oldMain && mainMovedAway) {
+    mainRewound = !graph().ancestors([mainline.tip]).has(oldMain.tip);
+  }
+  const changed = stable.filter((b) => mainRewound || stored.get(b.name)?.tip !== b.tip || stored.get(b.name)?.role !== b.role);
+  const keep = new Set([mainline.name, ...stable.map((s) => s.name)]);
+  db.transaction(() => {
+    for (const name of stored.keys()) {
+      if (keep.has(name)) continue;
+      db.prepare('DELETE FROM branches WHERE name = ?').run(name);
+      db.prepare('DELETE FROM branch_commits WHERE branch = ?').run(name);
+    }
+    db.prepare(
+      'INSERT INTO branches (name, ref, role, version, tip, base, detected_by, last_update, own_commits, picks) VALUES (?, ?, ?, NULL, ?, NULL, ?, (SELECT commit_time FROM commits WHERE sha = ?), 0, 0) ' +
+        'ON CONFLICT(name) DO UPDATE SET ref = excluded.ref, role = excluded.role, tip = excluded.tip, detected_by = excluded.detected_by, last_update = excluded.last_update',
+    ).run(mainline.name, mainline.ref, 'mainline', mainline.tip, mainline.detectedBy, mainline.tip);
+  })();
+  const indexer = new BranchIndexer(repo, db);
+  if (changed.length) await indexer.index(changed, mainline, graph(), onProgress);
+  return { mainline: mainline.name, stable: stable.length, updated: changed.length };
+}
+
+/** Branches whose names say nothing but whose recent first-parent commits mostly carry upstream markers. */
+function branchesByMarkers(db: DB, byName: Map<string, RefInfo>, mainline: string, already: Set<string>): BranchRow[] {
+  const parentsOf = db.prepare('SELECT parents FROM commits WHERE sha = ?').pluck();
+  const hasMarker = db.prepare(
+    "SELECT 1 FROM markers m JOIN commits c ON c.id = m.commit_id WHERE c.sha = ? AND m.kind IN ('upstream-commit','commit-upstream','cherry-picked','xen-master','backported-from') LIMIT 1",
+  ).pluck();
+  const out: BranchRow[] = [];
+  for (const [name, ref] of byName) {
+    if (name === mainline || already.has(name) || !ref.name.startsWith('refs/heads/') && !ref.name.startsWith('refs/remotes/')) continue;
+    let sha: string | undefined = ref.commit!;
+    let n = 0;
+    let marked = 0;
+    while (sha && n < 20) {
+      if (hasMarker.get(sha)) marked++;
+      n++;
+      const ps = parentsOf.get(sha) as string | undefined;
+      sha = ps ? ps.split(' ')[0] : undefined;
+    }
+    if (n >= 5 && marked * 2 >= n) out.push({ name, ref: ref.name, role: 'stable', version: null, tip: ref.commit!, detectedBy: 'markers' });
+  }
+  return out;
+}
+
+function deleteCommits(db: DB, shas: readonly string[]): number {
+  const idOf = db.prepare('SELECT id FROM commits WHERE sha = ?').pluck();
+  const stmts = ['commit_files', 'trailers', 'markers', 'commit_stats', 'patch_ids'].map((t) => db.prepare(`DELETE FROM ${t} WHERE commit_id = ?`));
+  const delC = db.prepare('DELETE FROM commits WHERE id = ?');
+  let n = 0;
+  db.transaction(() => {
+    for (const s of shas) {
+      const id = idOf.get(s) as number | undefined;
+      if (id === undefined) continue;
+      for (const st of stmts) st.run(id);
+      delC.run(id);
+      n++;
+    }
+    // References to deleted commits become unresolved again.
+    db.prepare("UPDATE trailers SET ref_sha = NULL, ref_status = 'unknown' WHERE ref_sha IS NOT NULL AND ref_sha NOT IN (SELECT sha FROM commits)").run();
+    db.prepare("UPDATE markers SET sha = NULL, status = 'unknown' WHERE sha IS NOT NULL AND sha NOT IN (SELECT sha FROM commits)").run();
+  })();
+  return n;
+}

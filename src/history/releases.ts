@@ -1,0 +1,97 @@
+/**
+ * Release tags and the first release that contains each commit, computed in bulk: tags are taken in
+ * the order of their commits' dates, and each tag claims the commits it contains that no earlier tag
+ * claimed (a walk that stops at claimed commits, since an earlier tag that contains a commit contains
+ * all its ancestors). Each commit is visited once overall, not once per tag as with `git describe`.
+ */
+import type { RefInfo } from '../git/refs.js';
+import { parseReleaseTag } from '../conventions/branch-names.js';
+import type { Conventions } from '../conventions/types.js';
+import type { DB } from './db.js';
+import type { CommitGraph } from './graph.js';
+
+export interface TagRow {
+  name: string;
+  commit: string;
+  version: string;
+  prerelease: boolean;
+  date: number;
+}
+
+export function releaseTags(refs: readonly RefInfo[], conv: Conventions): TagRow[] {
+  const out: TagRow[] = [];
+  for (const r of refs) {
+    if (!r.name.startsWith('refs/tags/') || !r.commit) continue;
+    const name = r.name.slice('refs/tags/'.length);
+    const p = parseReleaseTag(name, conv);
+    if (!p) continue;
+    out.push({ name, commit: r.commit, version: p.version, prerelease: p.prerelease, date: r.date });
+  }
+  return out;
+}
+
+/** Stores the tags and assigns first_release to commits that new tags contain. Returns commits assigned. */
+export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () => CommitGraph): number {
+  const known = new Map((db.prepare('SELECT name, commit_sha, processed FROM tags').all() as { name: string; commit_sha: string; processed: number }[]).map((r) => [r.name, r]));
+  const current = new Set(tags.map((t) => t.name));
+  const removedOrMoved = [...known.values()].filter((k) => !current.has(k.name) || tags.find((t) => t.name === k.name)!.commit !== k.commit_sha);
+  const timeOf = db.prepare('SELECT commit_time FROM commits WHERE sha = ?').pluck();
+  db.transaction(() => {
+    if (removedOrMoved.length) {
+      // A tag vanished or moved: recompute everything (rare).
+      db.prepare('DELETE FROM tags').run();
+      db.prepare('UPDATE commits SET first_release = NULL WHERE first_release IS NOT NULL').run();
+      known.clear();
+    }
+    const ins = db.prepare('INSERT OR IGNORE INTO tags (name, commit_sha, version, prerelease, date, processed) VALUES (?, ?, ?, ?, ?, 0)');
+    for (const t of tags) if (!known.has(t.name)) ins.run(t.name, t.commit, t.version, t.prerelease ? 1 : 0, (timeOf.get(t.commit) as number | undefined) ?? t.date);
+  })();
+  const todo = db
+    .prepare('SELECT name, commit_sha FROM tags WHERE processed = 0 AND prerelease = 0 ORDER BY date, name')
+    .all() as { name: string; commit_sha: string }[];
+  if (!todo.length) return 0;
+  // Many tags (a first index): use the graph in memory; a few (an update): look commits up one by one.
+  const bulk = todo.length > 3;
+  type Node = { id: number; parents: string[]; first_release: string | null };
+  let lookup: (sha: string) => Node | undefined;
+  if (bulk) {
+    const graph = loadGraph();
+    const claimed = new Set(db.prepare('SELECT sha FROM commits WHERE first_release IS NOT NULL').pluck().all() as string[]);
+    const nodes = new Map<string, Node>();
+    lookup = (sha) => {
+      let n = nodes.get(sha);
+      if (!n) {
+        const g = graph.get(sha);
+        if (!g) return undefined;
+        n = { id: g.id, parents: g.parents, first_release: claimed.has(sha) ? 'claimed' : null };
+        nodes.set(sha, n);
+      }
+      return n;
+    };
+  } else {
+    const one = db.prepare('SELECT id, parents, first_release FROM commits WHERE sha = ?');
+    lookup = (sha) => {
+      const r = one.get(sha) as { id: number; parents: string; first_release: string | null } | undefined;
+      return r ? { id: r.id, parents: r.parents ? r.parents.split(' ') : [], first_release: r.first_release } : undefined;
+    };
+  }
+  const setRel = db.prepare('UPDATE commits SET first_release = ? WHERE id = ?');
+  const done = db.prepare('UPDATE tags SET processed = 1 WHERE name = ?');
+  let assigned = 0;
+  db.transaction(() => {
+    for (const t of todo) {
+      const stack = [t.commit_sha];
+      while (stack.length) {
+        const sha = stack.pop()!;
+        const n = lookup(sha);
+        if (!n || n.first_release !== null) continue;
+        n.first_release = t.name; // also marks it visited
+        setRel.run(t.name, n.id);
+        assigned++;
+        for (const p of n.parents) stack.push(p);
+      }
+      done.run(t.name);
+    }
+  })();
+  return assigned;
+}
