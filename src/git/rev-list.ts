@@ -3,8 +3,10 @@ import { runGit, type GitTarget } from './run.js';
 import { streamLines } from './stream.js';
 
 /**
- * Every commit reachable from the positive revisions and not from the negative ones ('^x' or after
- * '--not'). Revisions go through standard input, so any number fits. Missing revisions are ignored.
+ * Every commit reachable from the positive revisions and not from the negative ones ('^x'). Revisions go
+ * through standard input, so any number fits; `extra` goes on the command line before them (e.g.
+ * ['--not', '--all'] to exclude everything a ref reaches — it does not apply to the stdin revisions).
+ * Missing revisions are ignored.
  */
 export async function revList(target: GitTarget, revs: readonly string[], extra: readonly string[] = []): Promise<string[]> {
   const out: string[] = [];

@@ -72,7 +72,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   let removed = 0;
   const gone = oldShas.filter((s) => !tipShas.includes(s));
   if (gone.length) {
-    const unreachable = await revList(repo, [...gone, '--not', '--all']);
+    const unreachable = await revList(repo, gone, ['--not', '--all']);
     if (unreachable.length) removed = deleteCommits(db, unreachable);
   }
 
@@ -80,7 +80,9 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   const fresh = (db.prepare('SELECT count(*) FROM commits').pluck().get() as number) === 0;
   if (fresh) for (const name of SECONDARY_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
   const writer = new CommitWriter(db, conv);
-  const batchSize = opts.batchSize ?? 2000;
+  const batchSize = opts.batchSize ?? (Number(process.env.STABLEPICK_INDEX_BATCH) || 2000);
+  // A pause after each batch, for crash tests that must kill a run in the middle (0 in normal use).
+  const throttleMs = Number(process.env.STABLEPICK_INDEX_THROTTLE_MS) || 0;
   let inBatch = 0;
   let inTxn = false;
   const begin = db.prepare('BEGIN IMMEDIATE');
@@ -108,6 +110,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
           seen++;
           if (++inBatch >= batchSize) {
             flush();
+            if (throttleMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, throttleMs);
             progress({ phase: 'commits', done: seen });
           }
         },
