@@ -34,7 +34,9 @@ const COMMIT_WORD = /^commit[\s:]+/i;
 const ISSUE_WORD = /^(?:#|gh-?\d|gh#|bz|bug\b|bugs\b|issue|cid|lp[#:]|bsc#|boo#|rhbz|jira|coverity|cve-|[a-z]+#\d)/i;
 const JIRA_KEY = /^[A-Z][A-Z0-9]+-\d+\b/;
 const URL_START = /^[a-z][a-z0-9+.-]*:\/\//i;
-const URL_COMMIT = /(?:\/commits?\/|[?&;]id=|[?&;]h=|\/-\/commit\/|\/rev\/)([0-9a-f]{7,64})(?![0-9a-z])/i;
+/** .../commit/<sha> (GitHub, GitLab /-/commit/), cgit .../commit/?id=<sha>, gitweb ;a=commit;h=<sha>, hg /rev/<sha>. */
+const URL_COMMIT =
+  /(?:\/commits?\/(?:\?(?:[^#\s]*[&;])?(?:id|h)=)?|[?&;]a=commit[^#\s]*?[&;]h=|\/rev\/)([0-9a-f]{7,64})(?![0-9a-z])/i;
 const MORE_REF = /^\s*(?:,|;|&|\band\b|\bor\b)?\s*(?:commit\s+)?([0-9a-fA-F]{7,64})(?![0-9a-zA-Z_-])/;
 const LIST_TAIL = /(?:,|;|&|\band|\bor)\s*$/i;
 /** Characters that may follow a commit id. */
@@ -170,7 +172,8 @@ function readSubject(text: string, final: boolean): { subject: string | null; re
     }
   }
   // `("subject)"`: quote and parenthesis swapped.
-  if (paren && lastParen > start && closers.includes(text.slice(lastParen + 1).trim())) {
+  const afterParen = paren && lastParen > start ? text.slice(lastParen + 1).trim() : '';
+  if (afterParen.length === 1 && closers.includes(afterParen)) {
     return { subject: text.slice(start, lastParen).trim() || null, rest: '' };
   }
   const end = paren && lastParen > start ? lastParen : text.length;

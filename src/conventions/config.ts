@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StablepickError } from '../errors.js';
-import { canonicalKey, compileConventions, slashRegex } from './compiled.js';
+import { canonicalKey, compileConventions } from './compiled.js';
 import { CONVENTION_KEYS, DEFAULT_CONVENTIONS, type Conventions } from './types.js';
 
 export const CONFIG_FILE_NAME = 'stablepick.config.json';
@@ -97,12 +97,10 @@ export function validateConventions(value: unknown, where: string): Partial<Conv
         break;
       case 'stableAddresses':
         out[key] = stringArray(where, key, v, (s) => {
-          try {
-            slashRegex(s, where);
-            return null;
-          } catch (e) {
-            return (e as Error).message.replace(/^[^:]*: /, '');
-          }
+          // '/regex/flags' must compile; anything else is a plain substring.
+          const end = s.lastIndexOf('/');
+          if (!s.startsWith('/') || end <= 0 || !/^[gimsuy]*$/.test(s.slice(end + 1))) return null;
+          return regexProblem(s.slice(1, end), 'i');
         });
         break;
       case 'stableBranchPatterns':

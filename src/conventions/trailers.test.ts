@@ -56,14 +56,14 @@ describe('parseTrailers: the seed kernel message', () => {
 
   it('finds the trailer block in order, with lines, kinds and people', () => {
     expect(ts.map((t) => [t.kind, t.line])).toEqual([
-      ['reported-by', 19],
-      ['link', 20],
-      ['cc', 21],
+      ['reported-by', 17],
+      ['link', 18],
+      ['cc', 19],
+      ['reviewed-by', 20],
+      ['reviewed-by', 21],
       ['reviewed-by', 22],
-      ['reviewed-by', 23],
-      ['reviewed-by', 24],
-      ['signed-off-by', 25],
-      ['signed-off-by', 26],
+      ['signed-off-by', 23],
+      ['signed-off-by', 24],
     ]);
     expect(ts.every((t) => t.inBlock)).toBe(true);
     expect(ts[0]?.person).toEqual({ name: 'Phil Auld', email: 'pauld@redhat.com' });
@@ -312,6 +312,17 @@ describe('parseTrailers: fixes-like values', () => {
     ).toBe('c6e9d6f38894798696f23c8084ca7edbf16ee895');
   });
 
+  it('commit URLs of other forges are refs; bug tracker URLs with ids are not', () => {
+    expect(fixes('Fixes: https://gitlab.freedesktop.org/mesa/mesa/-/commit/0123456789abcdef0123456789abcdef01234567').ref?.prefix).toBe(
+      '0123456789abcdef0123456789abcdef01234567',
+    );
+    expect(fixes('Fixes: https://sourceware.org/git/?p=glibc.git;a=commit;h=3014dec3ad47260283cfc8f7199b31c2ac3083f0').ref?.prefix).toBe(
+      '3014dec3ad47260283cfc8f7199b31c2ac3083f0',
+    );
+    expect(fixes('Fixes: https://bugzilla.redhat.com/show_bug.cgi?id=2105255').malformed).toBe('a URL, not a commit id');
+    expect(fixes('Fixes: https://github.com/util-linux/util-linux/pull/4568').malformed).toBe('a URL, not a commit id');
+  });
+
   it('reads Fixes: anywhere in the body, marking it as outside the block', () => {
     const m = `doc: update features in hns3 guide
 
@@ -509,6 +520,47 @@ Co-authored-by: Helper <helper@example.org>
   });
 });
 
+describe('parseTrailers: stable-branch commits of other projects', () => {
+  it('Samba: BUG: paragraph, Autobuild lines, cherry-pick line', () => {
+    const m = `s3:smbd: fix a use-after-free in the close path
+
+The fsp was freed before the notify message was sent.
+
+BUG: https://bugzilla.samba.org/show_bug.cgi?id=15700
+
+Signed-off-by: Volker Lendecke <vl@samba.org>
+Reviewed-by: Ralph Boehme <slow@samba.org>
+
+Autobuild-User(master): Volker Lendecke <vl@samba.org>
+Autobuild-Date(master): Tue Sep 24 09:12:52 UTC 2024 on atb-devel-224
+
+(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)
+`;
+    const ts = parseTrailers(m);
+    expect(ts.map((t) => [t.kind, t.inBlock])).toEqual([
+      ['signed-off-by', true],
+      ['reviewed-by', true],
+    ]);
+  });
+
+  it('Xen: the trailers of a stable pick stay trailers', () => {
+    const m = `x86/pod: do not reclaim special pages for PoD cache
+
+This is XSA-507 / CVE-2026-62434.
+
+Fixes: 41aa0b62699e ("PoD memory 4/9: Decrease reservation")
+Signed-off-by: Roger Pau Monné <roger.pau@citrix.com>
+Reviewed-by: Jan Beulich <jbeulich@suse.com>
+master commit: 372497ce42bdd56f8f7052c9154e9201d7ecf8fd
+master date: 2026-03-24 12:04:46 +0100
+`;
+    const ts = parseTrailers(m);
+    expect(ts.map((t) => t.key)).toEqual(['Fixes', 'Signed-off-by', 'Reviewed-by', 'master commit', 'master date']);
+    expect(ts[0]?.ref?.subject).toBe('PoD memory 4/9: Decrease reservation');
+    expect(ts.slice(3).every((t) => t.kind === 'other')).toBe(true);
+  });
+});
+
 describe('parseTrailers: conventions', () => {
   it('extra fixes keys and stable addresses', () => {
     const conv: Conventions = {
@@ -534,7 +586,7 @@ describe('parseTrailers: conventions', () => {
 
   it('isStableAddressFor', () => {
     expect(isStableAddressFor('Stable@vger.kernel.org')).toBe(true);
-    expect(isStableAddressFor('linux-stable@example.org')).toBe(false);
+    expect(isStableAddressFor('linux-stable@example.org')).toBe(true); // 'stable@' after a non-alphanumeric
     expect(isStableAddressFor('qemu-stable@nongnu.org')).toBe(true);
     expect(isStableAddressFor('unstable@example.org')).toBe(false);
   });

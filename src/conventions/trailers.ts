@@ -52,7 +52,7 @@ export interface Trailer {
   person?: Person;
   /** Why a fixes-like trailer could not be read as a commit ref ('an issue reference, not a commit id'). */
   malformed?: string;
-  /** True when the trailer is in the trailer block (the last paragraph holding a known trailer). */
+  /** True when the trailer is in the trailer block (see parseTrailers); false for a known key mid-body. */
   inBlock: boolean;
   /** True for a prose form without a colon: systemd's 'Follow-up for 0123abcd.', glibc's 'Fixes commit X'. */
   prose?: boolean;
@@ -174,9 +174,16 @@ interface Candidate {
 }
 
 /**
- * All trailers of a commit message, in line order. Known keys anywhere after the subject; unknown keys
- * (kind 'other') and To: only in the trailer block, which is the last paragraph holding a known trailer,
- * or, when there is none, the last paragraph if every line of it is `Key: value` or a continuation.
+ * All trailers of a commit message, in line order (line 0, the subject, is never read).
+ *
+ * A trailer line starts at column 0 with `Key:` (letters, digits, '-', single spaces; at most 40
+ * characters) and a value. Known keys — the conventions' fixes and stable keys, the people keys, Cc,
+ * Link, Closes, Message-ID, Stable-dep-of — count anywhere after the subject. Unknown keys (kind 'other')
+ * and To: count only in the trailer block: the last paragraph if all its lines are `Key: value`, else the
+ * last paragraph holding a known trailer, extended back over directly preceding paragraphs that are all
+ * `Key: value` and hold a known trailer (DPDK writes Fixes:/Cc: apart from Signed-off-by:).
+ * Colon-less prose forms (systemd's 'Follow-up for <sha>.', glibc's 'Fixes commit <sha>') are read too,
+ * as kind 'fixes' with `prose: true`, when the id has 7+ hex digits with both digits and letters.
  */
 export function parseTrailers(message: string, conv: Conventions = DEFAULT_CONVENTIONS): Trailer[] {
   const nl = message.indexOf('\n');

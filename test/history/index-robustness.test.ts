@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, makeTempDir, type RepoBuilder } from '../helpers/repo-builder.js';
-import { parseJson, runCli, tempCacheDir } from '../helpers/cli.js';
+import { parseJson, runCli } from '../helpers/cli.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
