@@ -67,8 +67,16 @@ const GROUP_KIND: readonly (MarkerKind | null)[] = [
   'backported-from',
   'cherry-picked',
 ];
-/** Cheap pre-filter: every form contains one of these words. */
-const HINT_RE = /upstream|picked|master commit|stable-dep-of|backported from/i;
+/**
+ * Cheap pre-filter (indexOf is much faster than a case-insensitive regex): every form contains one of
+ * these tails, whatever the case of its first letter.
+ */
+const HINTS = ['pstream', 'icked', 'aster commit', 'table-dep-of', 'ackported'];
+
+function mayHaveMarker(message: string): boolean {
+  for (const h of HINTS) if (message.indexOf(h) >= 0) return true;
+  return false;
+}
 
 /** Count '\n' in s between from (inclusive) and to (exclusive). */
 function countLines(s: string, from: number, to: number): number {
@@ -78,7 +86,7 @@ function countLines(s: string, from: number, to: number): number {
 }
 
 export function parseMarkers(message: string): Marker[] {
-  if (!HINT_RE.test(message)) return [];
+  if (!mayHaveMarker(message)) return [];
   const out: Marker[] = [];
   let line = 0;
   let at = 0;
@@ -131,6 +139,7 @@ const REVERT_RE = /(?:^|[.!?]\s+)this\s+(partially\s+)?reverts\s+commit\s+([0-9a
  * line gives undefined: use revertedSubject() for that.
  */
 export function parseRevert(message: string): RevertRef | undefined {
+  if (message.indexOf('everts') < 0 && message.indexOf('EVERTS') < 0) return undefined;
   const m = REVERT_RE.exec(message);
   if (!m?.[2]) return undefined;
   const start = m.index + m[0].toLowerCase().lastIndexOf('this');

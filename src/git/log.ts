@@ -42,6 +42,8 @@ export interface LogOptions {
   extraArgs?: readonly string[];
   /** Called after each chunk of output has been parsed (a place to commit a batch). */
   onChunkEnd?: () => void;
+  /** See StreamOptions.waitBeforeNextChunk. */
+  waitBeforeNextChunk?: () => Promise<void> | null;
 }
 
 /**
@@ -72,7 +74,7 @@ export function streamCommits(
       }
       onCommit(parseCommitRecord(r));
     },
-    { input: plain.length ? `${plain.join('\n')}\n` : undefined, onChunkEnd: opts.onChunkEnd },
+    { input: plain.length ? `${plain.join('\n')}\n` : undefined, onChunkEnd: opts.onChunkEnd, waitBeforeNextChunk: opts.waitBeforeNextChunk },
   );
 }
 

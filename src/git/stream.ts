@@ -6,6 +6,11 @@
 import { classifyGitFailure, spawnFailure, spawnGit, type GitTarget } from './run.js';
 
 export interface StreamOptions {
+  /**
+   * Asked after each chunk: a promise makes the reader stop reading git's output (so git blocks on a full
+   * pipe) until it settles. For consumers that hand work to another thread.
+   */
+  waitBeforeNextChunk?: () => Promise<void> | null;
   /** Bytes written to standard input (then closed). */
   input?: string | Buffer;
   env?: Readonly<Record<string, string>>;
@@ -64,6 +69,11 @@ export function streamRecords(
         return;
       }
       pending = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
+      const wait = opts.waitBeforeNextChunk?.();
+      if (wait) {
+        child.stdout.pause();
+        void wait.then(() => child.stdout.resume());
+      }
     });
     child.on('close', (code) => {
       if (failed) {

@@ -1,7 +1,8 @@
 /**
- * Writing commits into the index: the commit row, its parents, the files it touches, its trailers and
- * its upstream/revert markers, all parsed once here. Idempotent: a commit already present is skipped, so
- * an interrupted index run can simply be run again.
+ * Writing commits into the index. Two halves, so that a full index can run them on two cores:
+ * `commitRow` parses a commit's message once (trailers, upstream and revert markers) into a plain row
+ * that can cross a thread boundary; `CommitRowWriter` writes rows. Idempotent: a commit already present
+ * is skipped, so an interrupted index run can simply be run again.
  */
 import type { RawCommit } from '../git/log.js';
 import { parseMarkers, parseRevert } from '../conventions/markers.js';
@@ -9,7 +10,73 @@ import { parseTrailers } from '../conventions/trailers.js';
 import type { Conventions } from '../conventions/types.js';
 import type { DB } from './db.js';
 
-export class CommitWriter {
+/** A trailer as stored: kind, key, value, line, ref prefix, ref subject, ref status, detail JSON. */
+export type TrailerRow = [string, string, string, number, string | null, string | null, string | null, string | null];
+/** A marker as stored: kind, prefix, line. */
+export type MarkerRow = [string, string, number];
+
+export interface CommitRow {
+  sha: string;
+  /** author name, author email, author time, committer name, committer email, commit time */
+  people: [string, string, number, string, string, number];
+  subject: string;
+  message: string;
+  parents: string;
+  parentCount: number;
+  latin1: number;
+  /** path, status (A, D, M, ...) pairs, flattened */
+  files: string[];
+  trailers: TrailerRow[];
+  markers: MarkerRow[];
+}
+
+/** A value of a trailer that fixes-like keys did not claim but that starts with a commit id. */
+const SHA_VALUE = /^(?:commit\s+)?([0-9a-f]{7,40})\b/i;
+
+export function commitRow(c: RawCommit, conv: Conventions): CommitRow {
+  const nl = c.message.indexOf('\n');
+  const subject = (nl < 0 ? c.message : c.message.slice(0, nl)).trim();
+  const files: string[] = [];
+  for (const f of c.files) files.push(f.path, f.status);
+  const trailers: TrailerRow[] = [];
+  {
+    for (const t of parseTrailers(c.message, conv)) {
+      let detail: string | null = null;
+      if (t.stable) detail = JSON.stringify(t.stable);
+      else if (t.malformed) detail = JSON.stringify({ malformed: t.malformed });
+      let prefix = t.ref?.prefix ?? null;
+      let status = t.ref ? 'unknown' : t.kind === 'fixes' ? 'malformed' : null;
+      if (!prefix && t.kind === 'other') {
+        // Unknown keys whose value names a commit are kept resolvable: a project's own Fixes-like
+        // trailer is then detected from history (see conventions/detect).
+        const m = SHA_VALUE.exec(t.value);
+        if (m) {
+          prefix = m[1]!.toLowerCase();
+          status = 'unknown';
+        }
+      }
+      trailers.push([t.kind, t.key, t.value, t.line, prefix, t.ref?.subject ?? null, status, detail]);
+    }
+  }
+  const markers: MarkerRow[] = [];
+  for (const m of parseMarkers(c.message)) markers.push([m.kind, m.prefix, m.line]);
+  const rev = parseRevert(c.message);
+  if (rev) markers.push(['reverts', rev.prefix, rev.line]);
+  return {
+    sha: c.sha,
+    people: [c.authorName, c.authorEmail, c.authorTime, c.committerName, c.committerEmail, c.commitTime],
+    subject,
+    message: c.message,
+    parents: c.parents.join(' '),
+    parentCount: c.parents.length,
+    latin1: c.latin1 ? 1 : 0,
+    files,
+    trailers,
+    markers,
+  };
+}
+
+export class CommitRowWriter {
   private readonly insCommit;
   private readonly insFile;
   private readonly insPath;
@@ -20,10 +87,7 @@ export class CommitWriter {
   written = 0;
   skipped = 0;
 
-  constructor(
-    private readonly db: DB,
-    private readonly conv: Conventions,
-  ) {
+  constructor(db: DB) {
     this.insCommit = db.prepare(
       `INSERT INTO commits (sha, author_name, author_email, author_time, committer_name, committer_email, commit_time, subject, message, parents, parent_count, latin1)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha) DO NOTHING`,
@@ -35,7 +99,7 @@ export class CommitWriter {
       `INSERT INTO trailers (commit_id, seq, kind, key, value, line, ref_prefix, ref_subject, ref_sha, ref_status, detail)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
     );
-    this.insMarker = db.prepare('INSERT INTO markers (commit_id, seq, kind, prefix, line, sha, status) VALUES (?, ?, ?, ?, ?, NULL, ?)');
+    this.insMarker = db.prepare("INSERT INTO markers (commit_id, seq, kind, prefix, line, sha, status) VALUES (?, ?, ?, ?, ?, NULL, 'unknown')");
   }
 
   private pathId(path: string): number {
@@ -48,43 +112,20 @@ export class CommitWriter {
   }
 
   /** Writes one commit; returns false when it was already indexed. */
-  write(c: RawCommit): boolean {
-    const nl = c.message.indexOf('\n');
-    const subject = (nl < 0 ? c.message : c.message.slice(0, nl)).trim();
-    const r = this.insCommit.run(
-      c.sha,
-      c.authorName,
-      c.authorEmail,
-      c.authorTime,
-      c.committerName,
-      c.committerEmail,
-      c.commitTime,
-      subject,
-      c.message,
-      c.parents.join(' '),
-      c.parents.length,
-      c.latin1 ? 1 : 0,
-    );
+  write(row: CommitRow): boolean {
+    const p = row.people;
+    const r = this.insCommit.run(row.sha, p[0], p[1], p[2], p[3], p[4], p[5], row.subject, row.message, row.parents, row.parentCount, row.latin1);
     if (r.changes === 0) {
       this.skipped++;
       return false;
     }
     const id = Number(r.lastInsertRowid);
-    for (const f of c.files) this.insFile.run(id, this.pathId(f.path), f.status);
+    const f = row.files;
+    for (let i = 0; i < f.length; i += 2) this.insFile.run(id, this.pathId(f[i]!), f[i + 1]);
     let seq = 0;
-    if (c.message.indexOf(':') >= 0) {
-      for (const t of parseTrailers(c.message, this.conv)) {
-        let detail: string | null = null;
-        if (t.stable) detail = JSON.stringify(t.stable);
-        else if (t.malformed) detail = JSON.stringify({ malformed: t.malformed });
-        const status = t.ref ? 'unknown' : t.kind === 'fixes' ? 'malformed' : null;
-        this.insTrailer.run(id, seq++, t.kind, t.key, t.value, t.line, t.ref?.prefix ?? null, t.ref?.subject ?? null, status, detail);
-      }
-    }
-    let mseq = 0;
-    for (const m of parseMarkers(c.message)) this.insMarker.run(id, mseq++, m.kind, m.prefix, m.line, 'unknown');
-    const rev = parseRevert(c.message);
-    if (rev) this.insMarker.run(id, mseq++, 'reverts', rev.prefix, rev.line, 'unknown');
+    for (const t of row.trailers) this.insTrailer.run(id, seq++, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+    seq = 0;
+    for (const m of row.markers) this.insMarker.run(id, seq++, m[0], m[1], m[2]);
     this.written++;
     return true;
   }

@@ -9,7 +9,7 @@ import { headRef, listRefs, type RefInfo } from '../git/refs.js';
 import type { Repository } from '../git/repo.js';
 import { revList } from '../git/rev-list.js';
 import type { Conventions } from '../conventions/types.js';
-import { CommitWriter } from './commit-writer.js';
+import { ingestInPlace, ingestWithWorker } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
 import { BranchIndexer, branchRefs, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
 import { CommitGraph } from './graph.js';
@@ -79,48 +79,24 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   // 2. New commits.
   const fresh = (db.prepare('SELECT count(*) FROM commits').pluck().get() as number) === 0;
   if (fresh) for (const name of SECONDARY_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
-  const writer = new CommitWriter(db, conv);
+  const revs = [...tipShas, ...oldShas.map((s) => `^${s}`)];
   const batchSize = opts.batchSize ?? (Number(process.env.STABLEPICK_INDEX_BATCH) || 2000);
   // A pause after each batch, for crash tests that must kill a run in the middle (0 in normal use).
   const throttleMs = Number(process.env.STABLEPICK_INDEX_THROTTLE_MS) || 0;
-  let inBatch = 0;
-  let inTxn = false;
-  const begin = db.prepare('BEGIN IMMEDIATE');
-  const commit = db.prepare('COMMIT');
-  const flush = (): void => {
-    if (inTxn) {
-      commit.run();
-      inTxn = false;
-      inBatch = 0;
-    }
-  };
-  const revs = [...tipShas, ...oldShas.map((s) => `^${s}`)];
   let seen = 0;
-  try {
-    if (tipShas.length) {
-      await streamCommits(
-        repo,
-        revs,
-        (c) => {
-          if (!inTxn) {
-            begin.run();
-            inTxn = true;
-          }
-          writer.write(c);
-          seen++;
-          if (++inBatch >= batchSize) {
-            flush();
-            if (throttleMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, throttleMs);
-            progress({ phase: 'commits', done: seen });
-          }
-        },
-        { extraArgs: ['--ignore-missing'] },
-      );
-    }
-    flush();
-  } catch (e) {
-    if (inTxn) db.prepare('ROLLBACK').run();
-    throw e;
+  let written = 0;
+  const onBatch = (): void => {
+    progress({ phase: 'commits', done: seen });
+    if (throttleMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, throttleMs);
+  };
+  if (tipShas.length) {
+    // A first index of a large history writes on a second thread; updates write in place.
+    const useWorker = fresh && db.name !== ':memory:' && process.env.STABLEPICK_INDEX_WORKER !== '0';
+    const ingest = useWorker ? ingestWithWorker : ingestInPlace;
+    written = await ingest(repo, db, conv, revs, batchSize, (n) => {
+      seen = n;
+      onBatch();
+    });
   }
   progress({ phase: 'commits', done: seen });
   mark('refs + commits');
@@ -153,7 +129,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   })();
   progress({ phase: 'done', done: seen });
   return {
-    newCommits: writer.written,
+    newCommits: written,
     removedCommits: removed,
     totalCommits: db.prepare('SELECT count(*) FROM commits').pluck().get() as number,
     refs: refs.length,
