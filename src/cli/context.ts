@@ -1,7 +1,9 @@
 /** What every command needs: the repository, its index, its conventions, and how to print. */
 import type { Command } from 'commander';
 import { loadConfig, resolveConventions } from '../conventions/config.js';
-import type { Conventions } from '../conventions/types.js';
+import { detectedOverrides } from '../conventions/detect.js';
+import { DEFAULT_CONVENTIONS, type Conventions } from '../conventions/types.js';
+import { storedDetection } from '../history/detect.js';
 import { openRepository, type Repository } from '../git/repo.js';
 import { defaultDbPath, openDb, type DB } from '../history/db.js';
 
@@ -33,9 +35,11 @@ export function withCommonOptions(cmd: Command): Command {
 export async function openContext(opts: CommonOptions, mode: { mustExist?: boolean } = {}): Promise<Context> {
   const repo = await openRepository(opts.repo);
   const { config } = loadConfig(repo.workTree ?? repo.gitDir, opts.config);
-  const conventions = resolveConventions(config);
   const dbPath = opts.db ?? defaultDbPath(repo.commonDir);
   const db = openDb(dbPath, { mustExist: mode.mustExist === true });
+  // Precedence: config, then what the index detected from history, then the defaults.
+  const detected = storedDetection(db);
+  const conventions = resolveConventions(config, detected ? detectedOverrides(DEFAULT_CONVENTIONS, detected) : undefined);
   return {
     repo,
     db,

@@ -4,7 +4,6 @@
  * commits that no ref reaches any more. Work is committed in batches, and the list of indexed tips is
  * written last, so a run killed at any point leaves an index that the next run completes.
  */
-import { streamCommits } from '../git/log.js';
 import { headRef, listRefs, type RefInfo } from '../git/refs.js';
 import type { Repository } from '../git/repo.js';
 import { revList } from '../git/rev-list.js';
@@ -12,6 +11,7 @@ import type { Conventions } from '../conventions/types.js';
 import { ingestInPlace, ingestWithWorker } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
 import { BranchIndexer, branchRefs, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
+import { detectAndApply } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { resolvePendingRefs } from './resolve.js';
 import { releaseTags, updateReleases } from './releases.js';
@@ -106,6 +106,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   // 3. Commit ids named in messages.
   progress({ phase: 'resolve', done: 0 });
   const resolved = resolvePendingRefs(db);
+  detectAndApply(db);
   mark('resolve');
 
   // 4. Refs, releases, branches.

@@ -3,6 +3,8 @@ import { StablepickError } from '../errors.js';
 import type { DB } from './db.js';
 import { getMeta } from './db.js';
 import { PrefixResolver } from './resolve.js';
+import { storedDetection } from './detect.js';
+import type { DetectedConventions } from '../conventions/detect.js';
 
 export interface IndexStats {
   commits: number;
@@ -16,6 +18,8 @@ export interface IndexStats {
   releases: { tags: number; prereleases: number; commitsWithRelease: number };
   mainline: string | null;
   stableBranches: number;
+  /** Conventions detected from this history (config overrides them). */
+  detected: DetectedConventions | null;
   shallow: boolean;
   partial: boolean;
   indexedAt: string | null;
@@ -51,6 +55,7 @@ export function indexStats(db: DB): IndexStats {
     },
     mainline: getMeta(db, 'mainline'),
     stableBranches: one("SELECT count(*) FROM branches WHERE role != 'mainline'"),
+    detected: storedDetection(db),
     shallow: getMeta(db, 'shallow') === '1',
     partial: getMeta(db, 'partial') === '1',
     indexedAt: at ? new Date(Number(at) * 1000).toISOString() : null,

@@ -24,6 +24,9 @@ export const statsCommand: CommandModule = {
                 `fixes targets: ${fmtInt(s.fixesRefs.resolved)} resolved, ${fmtInt(s.fixesRefs.ambiguous)} ambiguous, ${fmtInt(s.fixesRefs.unknown)} unknown, ${fmtInt(s.fixesRefs.malformed)} malformed`,
                 `markers: ${kv(s.markers)}`,
                 `releases: ${s.releases.tags} tags (${s.releases.prereleases} pre-releases); ${fmtInt(s.releases.commitsWithRelease)} commits are in a release`,
+                s.detected
+                  ? `detected: stable addresses ${s.detected.stableAddresses.slice(0, 3).map((a) => `${a.address} (${fmtInt(a.n)})`).join(', ') || 'none'}; marker forms ${s.detected.markerKinds.map((m) => m.kind).join(', ') || 'none'}${s.detected.fixesKeys.length ? `; extra Fixes-like keys ${s.detected.fixesKeys.map((k) => k.key).join(', ')}` : ''}`
+                  : '',
                 s.shallow ? 'shallow clone: yes' : '',
                 s.partial ? 'partial clone: yes (some objects may be missing)' : '',
                 `indexed at: ${s.indexedAt ?? 'never'}; index: ${ctx.dbPath}`,

@@ -1,0 +1,38 @@
+/**
+ * Detecting a project's conventions from its index after each index run, and applying them: trailers
+ * under a detected fixes-like key become 'fixes'. The result is kept in meta for `stats` and for the
+ * later stages (config still overrides it).
+ */
+import { detectConventions, type DetectedConventions } from '../conventions/detect.js';
+import { getMeta, setMeta, type DB } from './db.js';
+
+export function detectAndApply(db: DB): DetectedConventions {
+  const otherKeys = db
+    .prepare(
+      `SELECT lower(key) AS key, count(*) AS total, sum(ref_prefix IS NOT NULL) AS withRef, sum(ref_status = 'resolved') AS resolved
+       FROM trailers WHERE kind = 'other' GROUP BY lower(key) HAVING withRef > 0`,
+    )
+    .all() as { key: string; total: number; withRef: number; resolved: number }[];
+  const stableAddresses = db
+    .prepare(
+      `SELECT lower(json_extract(detail, '$.address')) AS address, count(*) AS n FROM trailers
+       WHERE kind IN ('stable', 'backport-to') AND detail IS NOT NULL GROUP BY 1`,
+    )
+    .all() as { address: string; n: number }[];
+  const markerKinds: Record<string, number> = {};
+  for (const r of db.prepare("SELECT kind, count(*) AS n FROM markers WHERE kind != 'reverts' GROUP BY kind").all() as { kind: string; n: number }[]) {
+    markerKinds[r.kind] = r.n;
+  }
+  const detected = detectConventions({ otherKeys, stableAddresses, markerKinds });
+  db.transaction(() => {
+    const upd = db.prepare("UPDATE trailers SET kind = 'fixes' WHERE kind = 'other' AND lower(key) = ?");
+    for (const k of detected.fixesKeys) upd.run(k.key);
+    setMeta(db, 'detected_conventions', JSON.stringify(detected));
+  })();
+  return detected;
+}
+
+export function storedDetection(db: DB): DetectedConventions | null {
+  const s = getMeta(db, 'detected_conventions');
+  return s ? (JSON.parse(s) as DetectedConventions) : null;
+}
