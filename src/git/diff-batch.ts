@@ -14,7 +14,7 @@ export interface NumStat {
   binaryFiles: number;
 }
 
-const BATCH = 400;
+const BATCH = 200;
 
 function isMissing(e: unknown): boolean {
   return e instanceof StablepickError && (e.code === 'MISSING_OBJECT' || e.code === 'GIT_FAILED');
@@ -26,7 +26,14 @@ async function bisecting<T>(
   work: (batch: readonly string[]) => Promise<Map<string, T>>,
   out: Map<string, T | null>,
 ): Promise<void> {
-  for (let i = 0; i < shas.length; i += BATCH) await bisectOne(shas.slice(i, i + BATCH), work, out);
+  const batches: string[][] = [];
+  for (let i = 0; i < shas.length; i += BATCH) batches.push(shas.slice(i, i + BATCH));
+  // Two pipelines at a time: git diffs on one core while the other finishes the previous batch.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < batches.length) await bisectOne(batches[next++]!, work, out);
+  };
+  await Promise.all([lane(), lane()]);
 }
 
 async function bisectOne<T>(batch: readonly string[], work: (b: readonly string[]) => Promise<Map<string, T>>, out: Map<string, T | null>): Promise<void> {

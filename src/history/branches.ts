@@ -117,16 +117,20 @@ export class BranchIndexer {
     this.commitTime = db.prepare('SELECT commit_time FROM commits WHERE sha = ?').pluck();
   }
 
-  /** The upstream a stable commit names by marker (resolved sha, or null), with the marker kind. */
-  upstreamByMarker(sha: string): { sha: string | null; kind: MarkerKind } | null {
+  /**
+   * The upstreams a stable commit names by marker (resolved sha, or null), with the marker kind. Usually
+   * one; Xen squashes a commit and its follow-up into one pick with a `master commit:` line for each.
+   */
+  upstreamsByMarker(sha: string): { sha: string | null; kind: MarkerKind }[] {
     const rows = this.markersOf.all(sha) as MarkerRow[];
     const ms = rows.filter((r) => r.kind !== 'reverts');
-    if (!ms.length) return null;
+    if (!ms.length) return [];
     const markers: Marker[] = ms.map((r) => ({ kind: r.kind as MarkerKind, prefix: r.prefix, line: r.line }));
     const m = upstreamMarker(markers);
-    if (!m) return null;
+    if (!m) return [];
+    if (m.kind === 'xen-master') return ms.filter((r) => r.kind === 'xen-master').map((r) => ({ sha: r.sha, kind: 'xen-master' as MarkerKind }));
     const row = ms[markers.indexOf(m)]!;
-    return { sha: row.sha, kind: m.kind };
+    return [{ sha: row.sha, kind: m.kind }];
   }
 
   /**
@@ -153,14 +157,17 @@ export class BranchIndexer {
       const branch = b.name;
       const shas = perBranch.get(branch)!;
       for (const sha of shas) {
-        const m = this.upstreamByMarker(sha);
-        const p: Pending = { branch, sha, upstream: m?.sha ?? null, via: m ? m.kind : null };
-        pending.push(p);
-        if (!m) noMarker.push(p);
+        const ups = this.upstreamsByMarker(sha);
+        if (!ups.length) {
+          const p: Pending = { branch, sha, upstream: null, via: null };
+          pending.push(p);
+          noMarker.push(p);
+        }
+        for (const u of ups) pending.push({ branch, sha, upstream: u.sha, via: u.kind });
       }
     }
     await this.matchByPatchId(noMarker, new Set(pending.map((p) => p.sha)));
-    const ins = this.db.prepare('INSERT OR REPLACE INTO branch_commits (branch, sha, upstream_sha, via) VALUES (?, ?, ?, ?)');
+    const ins = this.db.prepare('INSERT INTO branch_commits (branch, sha, upstream_sha, via) VALUES (?, ?, ?, ?)');
     const del = this.db.prepare('DELETE FROM branch_commits WHERE branch = ?');
     const upd = this.db.prepare(
       'INSERT INTO branches (name, ref, role, version, tip, base, detected_by, last_update, own_commits, picks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ' +
@@ -231,7 +238,8 @@ export class BranchIndexer {
 
   /** A pick of a pick: follow upstream links through stable commits until a mainline commit. */
   resolveChains(): void {
-    const all = this.db.prepare('SELECT branch, sha, upstream_sha, via FROM branch_commits').all() as {
+    const all = this.db.prepare('SELECT rowid AS rid, branch, sha, upstream_sha, via FROM branch_commits').all() as {
+      rid: number;
       branch: string;
       sha: string;
       upstream_sha: string | null;
@@ -239,7 +247,7 @@ export class BranchIndexer {
     }[];
     const upOf = new Map<string, string | null>();
     for (const r of all) if (!upOf.has(r.sha) || r.upstream_sha) upOf.set(r.sha, r.upstream_sha);
-    const upd = this.db.prepare('UPDATE branch_commits SET upstream_sha = ?, via = ? WHERE branch = ? AND sha = ?');
+    const upd = this.db.prepare('UPDATE branch_commits SET upstream_sha = ?, via = ? WHERE rowid = ?');
     const picks = new Map<string, Set<string>>();
     this.db.transaction(() => {
       for (const r of all) {
@@ -249,7 +257,7 @@ export class BranchIndexer {
           up = upOf.get(up) ?? null;
           hops++;
         }
-        if (hops > 0) upd.run(up, up ? `${r.via}+chain` : r.via, r.branch, r.sha);
+        if (hops > 0) upd.run(up, up ? `${r.via}+chain` : r.via, r.rid);
         if (up && !upOf.has(up)) {
           let s = picks.get(r.branch);
           if (!s) picks.set(r.branch, (s = new Set()));

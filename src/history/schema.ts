@@ -81,9 +81,10 @@ export const MIGRATIONS: readonly Migration[] = [
         branch TEXT NOT NULL,
         sha TEXT NOT NULL,
         upstream_sha TEXT,
-        via TEXT,
-        PRIMARY KEY (branch, sha)
-      ) WITHOUT ROWID;
+        via TEXT
+      );
+      CREATE INDEX branch_commits_branch ON branch_commits(branch, sha);
+      CREATE INDEX branch_commits_sha ON branch_commits(sha);
       CREATE TABLE tags (
         name TEXT PRIMARY KEY,
         commit_sha TEXT NOT NULL,
