@@ -164,13 +164,21 @@ describe('interrupted and concurrent runs', () => {
 
   it('two index runs at once leave a correct index', async () => {
     const db = path.join(makeTempDir(), 'twice.sqlite');
-    const run = (): Promise<number> =>
+    const run = (): Promise<{ code: number; stderr: string }> =>
       new Promise((res) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/bin.ts'), 'index', '--repo', r.dir, '--db', db, '--json'], { stdio: 'ignore' });
-        c.on('exit', (code) => res(code ?? -1));
+        const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/bin.ts'), 'index', '--repo', r.dir, '--db', db, '--json'], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, STABLEPICK_DEBUG: '1' },
+        });
+        let stderr = '';
+        c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+        c.on('exit', (code) => res({ code: code ?? -1, stderr }));
       });
-    const codes = await Promise.all([run(), run()]);
-    expect(codes).toEqual([0, 0]);
+    const results = await Promise.all([run(), run()]);
+    expect(results).toEqual([
+      { code: 0, stderr: '' },
+      { code: 0, stderr: '' },
+    ]);
     expect(fingerprint(db)).toEqual(fingerprint(freshIndex(r.dir)));
   });
 });

@@ -1,6 +1,7 @@
 /** Every command module; each registers its own subcommand(s). */
 import type { Command } from 'commander';
 import { branchesCommand } from './branches.js';
+import { codeCommand } from './code.js';
 import { demoCommand } from './demo.js';
 import { indexCommand } from './index-cmd.js';
 import { showCommand } from './show.js';
@@ -10,4 +11,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, demoCommand];
+export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, codeCommand, demoCommand];
