@@ -179,7 +179,7 @@ export class BranchIndexer {
         upd.run(b.name, b.ref, b.role, b.version, b.tip, bases.get(b.name) ?? null, b.detectedBy, (this.commitTime.get(b.tip) as number | undefined) ?? null, perBranch.get(b.name)!.length);
       }
       for (const p of pending) ins.run(p.branch, p.sha, p.upstream, p.via);
-    })();
+    }).immediate();
     this.resolveChains();
     return pending.length;
   }
@@ -231,7 +231,7 @@ export class BranchIndexer {
           out.set(s, p);
           put.run(p, s);
         }
-      })();
+      }).immediate();
     }
     return out;
   }
@@ -266,7 +266,7 @@ export class BranchIndexer {
       }
       const setPicks = this.db.prepare('UPDATE branches SET picks = ? WHERE name = ?');
       for (const name of this.db.prepare('SELECT name FROM branches').pluck().all() as string[]) setPicks.run(picks.get(name)?.size ?? 0, name);
-    })();
+    }).immediate();
   }
 }
 

@@ -28,7 +28,7 @@ export function detectAndApply(db: DB): DetectedConventions {
     const upd = db.prepare("UPDATE trailers SET kind = 'fixes' WHERE kind = 'other' AND lower(key) = ?");
     for (const k of detected.fixesKeys) upd.run(k.key);
     setMeta(db, 'detected_conventions', JSON.stringify(detected));
-  })();
+  }).immediate();
   return detected;
 }
 

@@ -127,7 +127,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     setMeta(db, 'partial', repo.partial ? '1' : '0');
     setMeta(db, 'git_dir', repo.commonDir);
     setMeta(db, 'indexed_at', String(Math.floor(Date.now() / 1000)));
-  })();
+  }).immediate();
   progress({ phase: 'done', done: seen });
   return {
     newCommits: written,
@@ -149,7 +149,7 @@ function storeRefs(db: DB, refs: readonly RefInfo[]): void {
   db.transaction(() => {
     db.prepare('DELETE FROM refs').run();
     for (const r of refs) ins.run(r.name, r.commit, r.object, r.objectType, r.date);
-  })();
+  }).immediate();
 }
 
 async function updateBranches(
@@ -188,7 +188,7 @@ async function updateBranches(
       'INSERT INTO branches (name, ref, role, version, tip, base, detected_by, last_update, own_commits, picks) VALUES (?, ?, ?, NULL, ?, NULL, ?, (SELECT commit_time FROM commits WHERE sha = ?), 0, 0) ' +
         'ON CONFLICT(name) DO UPDATE SET ref = excluded.ref, role = excluded.role, tip = excluded.tip, detected_by = excluded.detected_by, last_update = excluded.last_update',
     ).run(mainline.name, mainline.ref, 'mainline', mainline.tip, mainline.detectedBy, mainline.tip);
-  })();
+  }).immediate();
   const indexer = new BranchIndexer(repo, db);
   if (changed.length) await indexer.index(changed, mainline, graph(), onProgress);
   return { mainline: mainline.name, stable: stable.length, updated: changed.length };
@@ -233,6 +233,6 @@ function deleteCommits(db: DB, shas: readonly string[]): number {
     // References to deleted commits become unresolved again.
     db.prepare("UPDATE trailers SET ref_sha = NULL, ref_status = 'unknown' WHERE ref_sha IS NOT NULL AND ref_sha NOT IN (SELECT sha FROM commits)").run();
     db.prepare("UPDATE markers SET sha = NULL, status = 'unknown' WHERE sha IS NOT NULL AND sha NOT IN (SELECT sha FROM commits)").run();
-  })();
+  }).immediate();
   return n;
 }

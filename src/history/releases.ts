@@ -45,7 +45,7 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
     }
     const ins = db.prepare('INSERT OR IGNORE INTO tags (name, commit_sha, version, prerelease, date, processed) VALUES (?, ?, ?, ?, ?, 0)');
     for (const t of tags) if (!known.has(t.name)) ins.run(t.name, t.commit, t.version, t.prerelease ? 1 : 0, (timeOf.get(t.commit) as number | undefined) ?? t.date);
-  })();
+  }).immediate();
   const todo = db
     .prepare('SELECT name, commit_sha FROM tags WHERE processed = 0 AND prerelease = 0 ORDER BY date, name')
     .all() as { name: string; commit_sha: string }[];
@@ -92,6 +92,6 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
       }
       done.run(t.name);
     }
-  })();
+  }).immediate();
   return assigned;
 }

@@ -101,6 +101,6 @@ export function resolvePendingRefs(db: DB): { trailers: number; markers: number;
       if (r.status === 'resolved') markers++;
       else ambiguous++;
     }
-  })();
+  }).immediate();
   return { trailers, markers, ambiguous };
 }
