@@ -101,6 +101,8 @@ interface MarkerRow {
 
 export class BranchIndexer {
   private readonly markersOf;
+  /** Every marker of the index by commit, loaded once when many commits are looked up. */
+  private markerMap: Map<string, MarkerRow[]> | null = null;
   private readonly subjectOf;
   private readonly sameSubject;
   private readonly commitTime;
@@ -122,7 +124,7 @@ export class BranchIndexer {
    * one; Xen squashes a commit and its follow-up into one pick with a `master commit:` line for each.
    */
   upstreamsByMarker(sha: string): { sha: string | null; kind: MarkerKind }[] {
-    const rows = this.markersOf.all(sha) as MarkerRow[];
+    const rows = this.markerMap ? (this.markerMap.get(sha) ?? []) : (this.markersOf.all(sha) as MarkerRow[]);
     const ms = rows.filter((r) => r.kind !== 'reverts');
     if (!ms.length) return [];
     const markers: Marker[] = ms.map((r) => ({ kind: r.kind as MarkerKind, prefix: r.prefix, line: r.line }));
@@ -148,6 +150,18 @@ export class BranchIndexer {
       perBranch.set(b.name, own);
       bases.set(b.name, base);
       onProgress?.(++done, rows.length);
+    }
+    const total = [...perBranch.values()].reduce((n, l) => n + l.length, 0);
+    if (total > 500) {
+      this.markerMap = new Map();
+      const all = this.db
+        .prepare('SELECT c.sha AS csha, m.kind, m.prefix, m.line, m.sha FROM markers m JOIN commits c ON c.id = m.commit_id ORDER BY m.commit_id, m.seq')
+        .all() as (MarkerRow & { csha: string })[];
+      for (const r of all) {
+        let l = this.markerMap.get(r.csha);
+        if (!l) this.markerMap.set(r.csha, (l = []));
+        l.push({ kind: r.kind, prefix: r.prefix, line: r.line, sha: r.sha });
+      }
     }
     // Upstream of every own commit by marker; the rest by patch id with the same subject.
     type Pending = { branch: string; sha: string; upstream: string | null; via: string | null };

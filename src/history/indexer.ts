@@ -6,12 +6,12 @@
  */
 import { headRef, listRefs, type RefInfo } from '../git/refs.js';
 import type { Repository } from '../git/repo.js';
-import { revList } from '../git/rev-list.js';
+import { isAncestor, revList } from '../git/rev-list.js';
 import type { Conventions } from '../conventions/types.js';
 import { ingestInPlace, ingestWithWorker } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
 import { BranchIndexer, branchRefs, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
-import { detectAndApply } from './detect.js';
+import { applyStoredDetection, detectAndApply } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { resolvePendingRefs } from './resolve.js';
 import { releaseTags, updateReleases } from './releases.js';
@@ -70,7 +70,15 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
 
   // 1. Commits no ref reaches any more (branch deleted, force-pushed): drop them.
   let removed = 0;
-  const gone = oldShas.filter((s) => !tipShas.includes(s));
+  // Old tips that are no tip any more; a ref that moved forward (its old tip is an ancestor of its new
+  // tip) loses nothing, so only deleted refs and rewinds need the reachability walk.
+  const gone: string[] = [];
+  for (const [ref, old] of Object.entries(oldTips)) {
+    if (tipShas.includes(old)) continue;
+    const now = newTips[ref];
+    if (now && (await isAncestor(repo, old, now))) continue;
+    gone.push(old);
+  }
   if (gone.length) {
     const unreachable = await revList(repo, gone, ['--not', '--all']);
     if (unreachable.length) removed = deleteCommits(db, unreachable);
@@ -78,6 +86,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
 
   // 2. New commits.
   const fresh = (db.prepare('SELECT count(*) FROM commits').pluck().get() as number) === 0;
+  const firstNewId = ((db.prepare('SELECT max(id) FROM commits').pluck().get() as number | null) ?? 0) + 1;
   if (fresh) for (const name of SECONDARY_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
   const revs = [...tipShas, ...oldShas.map((s) => `^${s}`)];
   const batchSize = opts.batchSize ?? (Number(process.env.STABLEPICK_INDEX_BATCH) || 2000);
@@ -106,7 +115,9 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   // 3. Commit ids named in messages.
   progress({ phase: 'resolve', done: 0 });
   const resolved = resolvePendingRefs(db);
-  detectAndApply(db);
+  // Detect conventions on a first index or a large update; otherwise apply what was detected to new rows.
+  if (fresh || written > 2000) detectAndApply(db);
+  else if (written > 0) applyStoredDetection(db, firstNewId);
   mark('resolve');
 
   // 4. Refs, releases, branches.
@@ -174,7 +185,7 @@ async function updateBranches(
   // A branch is recomputed when its tip moved, or when mainline moved in a way that is not a fast-forward.
   let mainRewound = false;
   if (oldMain && mainMovedAway) {
-    mainRewound = !graph().ancestors([mainline.tip]).has(oldMain.tip);
+    mainRewound = !(await isAncestor(repo, oldMain.tip, mainline.tip));
   }
   const changed = stable.filter((b) => mainRewound || stored.get(b.name)?.tip !== b.tip || stored.get(b.name)?.role !== b.role);
   const keep = new Set([mainline.name, ...stable.map((s) => s.name)]);

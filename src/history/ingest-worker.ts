@@ -14,6 +14,8 @@ const port = parentPort;
 if (port) {
   const { dbPath } = workerData as { dbPath: string };
   const db = openDb(dbPath);
+  // A first index: no checkpoint after every batch; the main thread checkpoints once at the end.
+  db.pragma('wal_autocheckpoint = 0');
   const writer = new CommitRowWriter(db);
   const writeBatch = db.transaction((rows: CommitRow[]) => {
     for (const r of rows) writer.write(r);

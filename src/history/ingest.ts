@@ -118,6 +118,7 @@ export async function ingestWithWorker(repo: Repository, db: DB, conv: Conventio
     await worker.terminate();
   }
   if (failure) throw failure;
+  db.pragma('wal_checkpoint(TRUNCATE)');
   return written;
 }
 
