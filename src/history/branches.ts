@@ -143,7 +143,7 @@ export class BranchIndexer {
     const perBranch = new Map<string, string[]>();
     const bases = new Map<string, string | null>();
     // Walk the indexed graph: what mainline reaches once, then each branch down to it.
-    const mainAnc = graph.ancestors([mainline.tip]);
+    const mainAnc = graph.ancestorsMask([mainline.tip]);
     let done = 0;
     for (const b of rows) {
       const { own, base } = graph.exclusive(b.tip, mainAnc);

@@ -50,7 +50,7 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }
-    db.pragma('cache_size = -200000');
+    db.pragma('cache_size = -64000');
     db.pragma('temp_store = MEMORY');
     if (!opts.readonly) migrate(db, file);
     else checkVersion(db, file);

@@ -1,7 +1,7 @@
 /**
  * The commit graph held in memory, loaded from the index: ancestry walks without spawning git (a bare
- * mirror often has no commit-graph file, and we may not write one). ~55k commits load in tens of
- * milliseconds; a million in about a second.
+ * mirror often has no commit-graph file, and we may not write one). Compact: one sha string per commit
+ * and typed arrays for parents, times and index ids (a million commits take ~150 MB).
  */
 import type { DB } from './db.js';
 
@@ -12,36 +12,128 @@ export interface GraphNode {
 }
 
 export class CommitGraph {
-  private constructor(private readonly nodes: Map<string, GraphNode>) {}
+  private constructor(
+    private readonly idxOf: Map<string, number>,
+    private readonly shas: string[],
+    private readonly dbIds: Int32Array,
+    private readonly times: Float64Array,
+    private readonly parentStart: Int32Array,
+    /** Parent positions; -1 for a parent that is not indexed (shallow boundary, missing commit). */
+    private readonly parentIdx: Int32Array,
+  ) {}
 
   static load(db: DB): CommitGraph {
-    const nodes = new Map<string, GraphNode>();
-    const it = db.prepare('SELECT id, sha, parents, commit_time FROM commits').raw().iterate() as IterableIterator<[number, string, string, number]>;
-    for (const [id, sha, parents, time] of it) nodes.set(sha, { id, parents: parents ? parents.split(' ') : [], time });
-    return new CommitGraph(nodes);
+    const n = db.prepare('SELECT count(*) FROM commits').pluck().get() as number;
+    const idxOf = new Map<string, number>();
+    const shas: string[] = new Array<string>(n);
+    const dbIds = new Int32Array(n);
+    const times = new Float64Array(n);
+    let i = 0;
+    for (const [id, sha, time] of db.prepare('SELECT id, sha, commit_time FROM commits ORDER BY id').raw().iterate() as IterableIterator<[number, string, number]>) {
+      if (i >= n) break; // rows added since the count (a concurrent index run): ignore them
+      idxOf.set(sha, i);
+      shas[i] = sha;
+      dbIds[i] = id;
+      times[i] = time;
+      i++;
+    }
+    const count = i;
+    const parentStart = new Int32Array(count + 1);
+    let parentIdx = new Int32Array(Math.max(16, count + (count >> 3)));
+    let p = 0;
+    i = 0;
+    for (const [parents] of db.prepare('SELECT parents FROM commits ORDER BY id').raw().iterate() as IterableIterator<[string]>) {
+      if (i >= count) break;
+      parentStart[i] = p;
+      if (parents) {
+        let from = 0;
+        for (;;) {
+          const sp = parents.indexOf(' ', from);
+          const s = sp < 0 ? parents.slice(from) : parents.slice(from, sp);
+          if (p >= parentIdx.length) {
+            const bigger = new Int32Array(parentIdx.length * 2);
+            bigger.set(parentIdx);
+            parentIdx = bigger;
+          }
+          parentIdx[p++] = idxOf.get(s) ?? -1;
+          if (sp < 0) break;
+          from = sp + 1;
+        }
+      }
+      i++;
+    }
+    parentStart[count] = p;
+    return new CommitGraph(idxOf, shas.length === count ? shas : shas.slice(0, count), dbIds, times, parentStart, parentIdx);
   }
 
   get size(): number {
-    return this.nodes.size;
+    return this.parentStart.length - 1;
+  }
+
+  /** Position of a commit in the graph's arrays, or -1. */
+  indexOf(sha: string): number {
+    return this.idxOf.get(sha) ?? -1;
+  }
+
+  shaAt(i: number): string {
+    return this.shas[i]!;
+  }
+
+  dbIdAt(i: number): number {
+    return this.dbIds[i]!;
+  }
+
+  timeAt(i: number): number {
+    return this.times[i]!;
+  }
+
+  /** Parent positions of commit `i` (indexed parents only). */
+  parentsAt(i: number): number[] {
+    const out: number[] = [];
+    for (let k = this.parentStart[i]!; k < this.parentStart[i + 1]!; k++) {
+      const q = this.parentIdx[k]!;
+      if (q >= 0) out.push(q);
+    }
+    return out;
   }
 
   get(sha: string): GraphNode | undefined {
-    return this.nodes.get(sha);
+    const i = this.idxOf.get(sha);
+    if (i === undefined) return undefined;
+    const parents: string[] = [];
+    for (let k = this.parentStart[i]!; k < this.parentStart[i + 1]!; k++) {
+      const q = this.parentIdx[k]!;
+      if (q >= 0) parents.push(this.shas[q]!);
+    }
+    return { id: this.dbIds[i]!, parents, time: this.times[i]! };
+  }
+
+  /** Marks every indexed commit reachable from `tips` (the tips included). */
+  ancestorsMask(tips: readonly string[], stopAt?: Uint8Array): Uint8Array {
+    const seen = new Uint8Array(this.size);
+    const stack: number[] = [];
+    for (const t of tips) {
+      const i = this.idxOf.get(t);
+      if (i !== undefined) stack.push(i);
+    }
+    while (stack.length) {
+      const i = stack.pop()!;
+      if (seen[i] || stopAt?.[i]) continue;
+      seen[i] = 1;
+      for (let k = this.parentStart[i]!; k < this.parentStart[i + 1]!; k++) {
+        const q = this.parentIdx[k]!;
+        if (q >= 0 && !seen[q]) stack.push(q);
+      }
+    }
+    return seen;
   }
 
   /** Every indexed commit reachable from `tips` (the tips included). */
   ancestors(tips: readonly string[]): Set<string> {
-    const seen = new Set<string>();
-    const stack = [...tips];
-    while (stack.length) {
-      const s = stack.pop()!;
-      if (seen.has(s)) continue;
-      const n = this.nodes.get(s);
-      if (!n) continue;
-      seen.add(s);
-      for (const p of n.parents) if (!seen.has(p)) stack.push(p);
-    }
-    return seen;
+    const mask = this.ancestorsMask(tips);
+    const out = new Set<string>();
+    for (let i = 0; i < mask.length; i++) if (mask[i]) out.add(this.shas[i]!);
+    return out;
   }
 
   /**
@@ -49,39 +141,41 @@ export class CommitGraph {
    * X's ancestry), newest first by commit time, and the merge base: the newest excluded commit the walk
    * reached that no other reached one descends from.
    */
-  exclusive(tip: string, excluded: ReadonlySet<string>): { own: string[]; base: string | null } {
-    const own: string[] = [];
-    const boundary = new Set<string>();
-    const seen = new Set<string>();
-    const stack = [tip];
+  exclusive(tip: string, excluded: ReadonlySet<string> | Uint8Array): { own: string[]; base: string | null } {
+    const isExcluded = excluded instanceof Uint8Array ? (i: number) => excluded[i] === 1 : (i: number) => excluded.has(this.shas[i]!);
+    const own: number[] = [];
+    const boundary: number[] = [];
+    const seen = new Set<number>();
+    const start = this.idxOf.get(tip);
+    const stack = start === undefined ? [] : [start];
     while (stack.length) {
-      const s = stack.pop()!;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      if (excluded.has(s)) {
-        boundary.add(s);
+      const i = stack.pop()!;
+      if (seen.has(i)) continue;
+      seen.add(i);
+      if (isExcluded(i)) {
+        boundary.push(i);
         continue;
       }
-      const n = this.nodes.get(s);
-      if (!n) continue;
-      own.push(s);
-      for (const p of n.parents) if (!seen.has(p)) stack.push(p);
-    }
-    own.sort((a, b) => this.nodes.get(b)!.time - this.nodes.get(a)!.time);
-    let base: string | null = null;
-    if (boundary.size === 1) base = [...boundary][0]!;
-    else if (boundary.size > 1) {
-      // Drop boundary commits that are ancestors of another boundary commit; of the rest take the newest.
-      const list = [...boundary];
-      const dominated = new Set<string>();
-      for (const b of list) {
-        if (dominated.has(b)) continue;
-        const anc = this.ancestors(this.nodes.get(b)?.parents ?? []);
-        for (const o of list) if (o !== b && anc.has(o)) dominated.add(o);
+      own.push(i);
+      for (let k = this.parentStart[i]!; k < this.parentStart[i + 1]!; k++) {
+        const q = this.parentIdx[k]!;
+        if (q >= 0 && !seen.has(q)) stack.push(q);
       }
-      const best = list.filter((b) => !dominated.has(b)).sort((a, b) => (this.nodes.get(b)?.time ?? 0) - (this.nodes.get(a)?.time ?? 0));
+    }
+    own.sort((a, b) => this.times[b]! - this.times[a]!);
+    let base: number | null = null;
+    if (boundary.length === 1) base = boundary[0]!;
+    else if (boundary.length > 1) {
+      // Drop boundary commits that are ancestors of another boundary commit; of the rest take the newest.
+      const dominated = new Set<number>();
+      for (const b of boundary) {
+        if (dominated.has(b)) continue;
+        const anc = this.ancestorsMask(this.parentsAt(b).map((q) => this.shas[q]!));
+        for (const o of boundary) if (o !== b && anc[o]) dominated.add(o);
+      }
+      const best = boundary.filter((b) => !dominated.has(b)).sort((a, b) => this.times[b]! - this.times[a]!);
       base = best[0] ?? null;
     }
-    return { own, base };
+    return { own: own.map((i) => this.shas[i]!), base: base === null ? null : this.shas[base]! };
   }
 }

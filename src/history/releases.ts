@@ -50,45 +50,49 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
     .prepare('SELECT name, commit_sha FROM tags WHERE processed = 0 AND prerelease = 0 ORDER BY date, name')
     .all() as { name: string; commit_sha: string }[];
   if (!todo.length) return 0;
-  // Many tags (a first index): use the graph in memory; a few (an update): look commits up one by one.
-  const bulk = todo.length > 3;
-  type Node = { id: number; parents: string[]; first_release: string | null };
-  let lookup: (sha: string) => Node | undefined;
-  if (bulk) {
-    const graph = loadGraph();
-    const claimed = new Set(db.prepare('SELECT sha FROM commits WHERE first_release IS NOT NULL').pluck().all() as string[]);
-    const nodes = new Map<string, Node>();
-    lookup = (sha) => {
-      let n = nodes.get(sha);
-      if (!n) {
-        const g = graph.get(sha);
-        if (!g) return undefined;
-        n = { id: g.id, parents: g.parents, first_release: claimed.has(sha) ? 'claimed' : null };
-        nodes.set(sha, n);
-      }
-      return n;
-    };
-  } else {
-    const one = db.prepare('SELECT id, parents, first_release FROM commits WHERE sha = ?');
-    lookup = (sha) => {
-      const r = one.get(sha) as { id: number; parents: string; first_release: string | null } | undefined;
-      return r ? { id: r.id, parents: r.parents ? r.parents.split(' ') : [], first_release: r.first_release } : undefined;
-    };
-  }
   const setRel = db.prepare('UPDATE commits SET first_release = ? WHERE id = ?');
   const done = db.prepare('UPDATE tags SET processed = 1 WHERE name = ?');
   let assigned = 0;
+  if (todo.length > 3) {
+    // Many tags (a first index): walk the graph in memory with a claimed flag per commit.
+    const graph = loadGraph();
+    const claimed = new Uint8Array(graph.size);
+    for (const sha of db.prepare('SELECT sha FROM commits WHERE first_release IS NOT NULL').pluck().iterate() as IterableIterator<string>) {
+      const i = graph.indexOf(sha);
+      if (i >= 0) claimed[i] = 1;
+    }
+    db.transaction(() => {
+      for (const t of todo) {
+        const start = graph.indexOf(t.commit_sha);
+        const stack = start >= 0 ? [start] : [];
+        while (stack.length) {
+          const i = stack.pop()!;
+          if (claimed[i]) continue;
+          claimed[i] = 1;
+          setRel.run(t.name, graph.dbIdAt(i));
+          assigned++;
+          for (const q of graph.parentsAt(i)) if (!claimed[q]) stack.push(q);
+        }
+        done.run(t.name);
+      }
+    }).immediate();
+    return assigned;
+  }
+  // A few tags (an update): look commits up one by one; the walk stops at claimed commits at once.
+  const one = db.prepare('SELECT id, parents, first_release FROM commits WHERE sha = ?');
   db.transaction(() => {
     for (const t of todo) {
       const stack = [t.commit_sha];
+      const seen = new Set<string>();
       while (stack.length) {
         const sha = stack.pop()!;
-        const n = lookup(sha);
-        if (!n || n.first_release !== null) continue;
-        n.first_release = t.name; // also marks it visited
-        setRel.run(t.name, n.id);
+        if (seen.has(sha)) continue;
+        seen.add(sha);
+        const r = one.get(sha) as { id: number; parents: string; first_release: string | null } | undefined;
+        if (!r || r.first_release !== null) continue;
+        setRel.run(t.name, r.id);
         assigned++;
-        for (const p of n.parents) stack.push(p);
+        if (r.parents) for (const p of r.parents.split(' ')) stack.push(p);
       }
       done.run(t.name);
     }
