@@ -140,6 +140,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     setMeta(db, 'indexed_at', String(Math.floor(Date.now() / 1000)));
   }).immediate();
   progress({ phase: 'done', done: seen });
+  if (timing) process.stderr.write(`[timing] peak RSS of this process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
   return {
     newCommits: written,
     removedCommits: removed,
