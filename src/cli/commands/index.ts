@@ -1,8 +1,11 @@
 /** Every command module; each registers its own subcommand(s). */
 import type { Command } from 'commander';
+import { affectedCommand } from './affected.js';
+import { auditCommand } from './audit.js';
 import { branchesCommand } from './branches.js';
 import { codeCommand } from './code.js';
 import { demoCommand } from './demo.js';
+import { depsCommand } from './deps.js';
 import { indexCommand } from './index-cmd.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
@@ -11,4 +14,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, codeCommand, demoCommand];
+export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, depsCommand, affectedCommand, auditCommand, codeCommand, demoCommand];

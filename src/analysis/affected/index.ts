@@ -1,0 +1,2 @@
+export { affectedBranches, type AffectedOptions } from './affected.js';
+export type * from './types.js';

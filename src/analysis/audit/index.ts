@@ -1,0 +1,2 @@
+export { auditBranch } from './audit.js';
+export type * from './types.js';

@@ -1,0 +1,131 @@
+/**
+ * Which commits a branch holds (docs/index.md): ancestors of its tip, or picked (a `branch_commits` row
+ * with that upstream sha). With `asOf`, the tip is the last commit of the branch's first-parent chain
+ * dated before it, and only picks reachable from that tip count — nothing is written anywhere.
+ * Ancestry comes from the in-memory CommitGraph, loaded once per index handle.
+ */
+import { StablepickError } from '../../errors.js';
+import type { DB } from '../../history/db.js';
+import { CommitGraph } from '../../history/graph.js';
+import type { AnalysisContext, Holding } from './types.js';
+
+const graphs = new WeakMap<DB, CommitGraph>();
+const states = new WeakMap<DB, Map<string, BranchState>>();
+
+/** The commit graph of the index (cached per handle). */
+export function commitGraph(db: DB): CommitGraph {
+  let g = graphs.get(db);
+  if (!g) {
+    g = CommitGraph.load(db);
+    graphs.set(db, g);
+  }
+  return g;
+}
+
+export interface BranchState {
+  name: string;
+  role: string;
+  /** The tip used (the cut-back tip with asOf). */
+  tip: string;
+  asOf: number | null;
+  ancestors: ReadonlySet<string>;
+  /** upstream sha → the stable commit that carries it. */
+  picks: ReadonlyMap<string, { stableSha: string; via: string | null; stableTime: number }>;
+  holds(sha: string): Holding | null;
+}
+
+interface BranchRow {
+  name: string;
+  role: string;
+  tip: string;
+}
+
+export function branchRow(db: DB, name: string): BranchRow {
+  const row = db.prepare('SELECT name, role, tip FROM branches WHERE name = ?').get(name) as BranchRow | undefined;
+  if (!row) {
+    const known = (db.prepare('SELECT name FROM branches ORDER BY name').pluck().all() as string[]).join(', ');
+    throw new StablepickError('NOT_FOUND', `no indexed branch '${name}'`, `known branches: ${known || '(none)'}; run \`stablepick index\` after fetching it`);
+  }
+  return row;
+}
+
+export function mainlineName(db: DB): string {
+  const n = db.prepare("SELECT name FROM branches WHERE role = 'mainline' LIMIT 1").pluck().get() as string | undefined;
+  if (!n) throw new StablepickError('INDEX_MISSING', 'the index knows no mainline branch', 'run `stablepick index`');
+  return n;
+}
+
+/** The last commit of `tip`'s first-parent chain with commit time before `asOf`. */
+export function tipAsOf(graph: CommitGraph, tip: string, asOf: number): string | null {
+  let cur: string | undefined = tip;
+  const seen = new Set<string>();
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const n = graph.get(cur);
+    if (!n) return null;
+    if (n.time < asOf) return cur;
+    cur = n.parents[0];
+  }
+  return null;
+}
+
+/**
+ * The branch as of `asOf`, or as of an explicit `tipOverride` (a commit of the branch: its ancestors and
+ * the picks among them are what the branch holds — for replays that cut between two picks of one second).
+ */
+export function branchState(ctx: Pick<AnalysisContext, 'db'>, name: string, asOf?: number, tipOverride?: string): BranchState {
+  const db = ctx.db;
+  let cache = states.get(db);
+  if (!cache) {
+    cache = new Map();
+    states.set(db, cache);
+  }
+  const key = `${name}\0${asOf ?? ''}\0${tipOverride ?? ''}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const row = branchRow(db, name);
+  const graph = commitGraph(db);
+  const tip = tipOverride ?? (asOf === undefined ? row.tip : tipAsOf(graph, row.tip, asOf));
+  const ancestors = tip ? graph.ancestors([tip]) : new Set<string>();
+  const picks = new Map<string, { stableSha: string; via: string | null; stableTime: number }>();
+  const rows = db
+    .prepare('SELECT bc.sha, bc.upstream_sha AS up, bc.via, c.commit_time AS t FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ? AND bc.upstream_sha IS NOT NULL')
+    .all(name) as { sha: string; up: string; via: string | null; t: number }[];
+  for (const r of rows) {
+    if ((asOf !== undefined || tipOverride !== undefined) && !ancestors.has(r.sha)) continue;
+    const prev = picks.get(r.up);
+    if (!prev || r.t < prev.stableTime) picks.set(r.up, { stableSha: r.sha, via: r.via, stableTime: r.t });
+  }
+  const state: BranchState = {
+    name,
+    role: row.role,
+    tip: tip ?? row.tip,
+    asOf: asOf ?? null,
+    ancestors,
+    picks,
+    holds(sha: string): Holding | null {
+      if (ancestors.has(sha)) return { how: 'ancestor', branch: name };
+      const p = picks.get(sha);
+      return p ? { how: 'picked', branch: name, stableSha: p.stableSha, via: p.via, stableTime: p.stableTime } : null;
+    },
+  };
+  if (!tip) state.holds = () => null;
+  cache.set(key, state);
+  // Each state holds a set of all the branch's ancestors: keep only the few most recent.
+  if (cache.size > 32) cache.delete(cache.keys().next().value!);
+  return state;
+}
+
+/** The mainline branch's state (its ancestors are the mainline commits). */
+export function mainlineState(ctx: Pick<AnalysisContext, 'db'>, asOf?: number): BranchState {
+  return branchState(ctx, mainlineName(ctx.db), asOf);
+}
+
+/** Stable and staging branch names of the index. */
+export function stableBranchNames(db: DB): string[] {
+  return db.prepare("SELECT name FROM branches WHERE role != 'mainline' ORDER BY name").pluck().all() as string[];
+}
+
+export function describeHolding(h: Holding): string {
+  return h.how === 'ancestor' ? `${h.branch} contains it` : `picked to ${h.branch} as ${h.stableSha.slice(0, 12)}${h.via ? ` (${h.via})` : ''}`;
+}

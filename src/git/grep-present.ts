@@ -1,0 +1,25 @@
+/**
+ * Which of a list of words occur anywhere in a tree (`git grep -o -h -w -F`), without a checkout: the
+ * dependency stage asks whether identifiers a patch uses exist in a stable branch at all.
+ */
+import type { GitTarget } from './run.js';
+import { streamLines } from './stream.js';
+
+/** The subset of `words` that occur as whole words in `tree` (files matching `pathspecs`; default all). */
+export async function wordsPresent(target: GitTarget, tree: string, words: readonly string[], pathspecs: readonly string[] = []): Promise<Set<string>> {
+  const want = new Set(words);
+  const found = new Set<string>();
+  if (!want.size) return found;
+  const args = ['grep', '-o', '-h', '-w', '-I', '-F', '--no-color'];
+  for (const w of want) args.push('-e', w);
+  args.push(tree, '--', ...pathspecs);
+  await streamLines(
+    target,
+    args,
+    (l) => {
+      if (want.has(l)) found.add(l);
+    },
+    { okCodes: [1] },
+  );
+  return found;
+}
