@@ -1,6 +1,7 @@
 /** Every command module; each registers its own subcommand(s). */
 import type { Command } from 'commander';
 import { affectedCommand } from './affected.js';
+import { applyCheckCommand } from './apply-check.js';
 import { auditCommand } from './audit.js';
 import { branchesCommand } from './branches.js';
 import { codeCommand } from './code.js';
@@ -14,4 +15,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, depsCommand, affectedCommand, auditCommand, codeCommand, demoCommand];
+export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, depsCommand, affectedCommand, auditCommand, applyCheckCommand, codeCommand, demoCommand];
