@@ -43,11 +43,12 @@ export async function listRefs(target: GitTarget, patterns: readonly string[] = 
   return out;
 }
 
-/** Resolves a revision to a commit sha; throws UNKNOWN_REVISION when git does not know it. */
+/** The full id of the commit `rev` names (branch, tag, id, any revision expression); a typed error if none. */
 export async function resolveCommit(target: GitTarget, rev: string): Promise<string> {
+  if (!rev || rev.startsWith('-')) throw new StablepickError('BAD_ARGUMENT', `not a revision: ${JSON.stringify(rev)}`, 'give a commit id, branch or tag');
   const r = await runGit(target, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { okCodes: [1, 128] });
   const sha = r.stdout.toString('utf8').trim();
-  if (r.code !== 0 || !sha) {
+  if (r.code !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {
     throw new StablepickError('UNKNOWN_REVISION', `unknown revision '${rev}'`, 'give a commit, branch or tag that `git rev-parse` knows');
   }
   return sha;

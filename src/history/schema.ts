@@ -104,6 +104,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE patch_ids (commit_id INTEGER PRIMARY KEY, patch_id TEXT);
     `,
   },
+  {
+    version: 2,
+    description: 'a cache of computed results by (kind, key, key), e.g. trial picks by (commit, branch tip)',
+    sql: `
+      CREATE TABLE result_cache (
+        kind TEXT NOT NULL,
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (kind, a, b)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Secondary indexes, created after a bulk load (cheaper than maintaining them row by row). */

@@ -3,17 +3,21 @@
  * does each commit cherry-pick onto each branch, and with which patch. Nothing is written to the
  * repository (trial merges in a private object directory).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ApplyChecker, type ApplyCheckOptions } from '../../analysis/apply/apply-check.js';
-import type { ApplyResult, QueueResult } from '../../analysis/apply/types.js';
+import { APPLY_RESULT_VERSION, type ApplyCache, type ApplyResult, type QueueResult } from '../../analysis/apply/types.js';
 import { StablepickError } from '../../errors.js';
 import { openRepository } from '../../git/repo.js';
+import { defaultDbPath, openDb } from '../../history/db.js';
+import { ResultCache } from '../../history/result-cache.js';
 import type { CommandModule } from './index.js';
 
 export interface ApplyCheckCliOptions {
   repo?: string;
+  /** The index whose result cache to use (default: the repository's index, when it exists). */
+  db?: string;
   branch: string[];
   json?: boolean;
   patchDir?: string;
@@ -39,6 +43,7 @@ export const applyCheckCommand: CommandModule = {
       .argument('<sha...>', 'upstream commits to try, in order')
       .requiredOption('--branch <branch>', 'branch name or any commit to use as the tip (repeatable)', collect)
       .option('--repo <dir>', 'the git repository (default: the current directory)')
+      .option('--db <file>', "the index whose cache keeps results by (commit, tip) (default: the repository's index, if built)")
       .option('--queue', 'apply the commits one after another, each onto the previous result; stop at the first conflict')
       .option('--json', 'one JSON object per line per (commit, branch)')
       .option('--patch-dir <dir>', 'write the adapted patch of every clean pick there (format-patch files)')
@@ -57,6 +62,8 @@ export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCli
   if (!branches.length) throw new StablepickError('BAD_ARGUMENT', 'no --branch given', 'give --branch <name or commit>');
   const repo = await openRepository(opts.repo);
   const checkOpts: ApplyCheckOptions = { blame: opts.blame !== false, fullIndex: opts.abbrevIndex !== true };
+  const cached = openResultCache(opts.db ?? defaultDbPath(repo.commonDir), opts.db !== undefined, checkOpts);
+  if (cached) checkOpts.cache = cached.cache;
   const checker = await ApplyChecker.open(repo, checkOpts);
   const run: ApplyCheckRun = { results: [], queues: [], patchFiles: [] };
   try {
@@ -86,8 +93,27 @@ export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCli
     }
   } finally {
     checker.close();
+    cached?.close();
   }
   return run;
+}
+
+/**
+ * The index's result cache as the trial pick's cache: results by (commit, tip), keyed also by the options
+ * that change a result. No index yet → no cache (the command works without one).
+ */
+function openResultCache(dbPath: string, required: boolean, o: ApplyCheckOptions): { cache: ApplyCache; close(): void } | null {
+  if (!required && !existsSync(dbPath)) return null;
+  const db = openDb(dbPath, { mustExist: required });
+  const rc = new ResultCache(db);
+  const variant = `${o.blame === false ? 'noblame' : 'blame'}:${o.fullIndex === false ? 'abbrev' : 'full'}`;
+  return {
+    cache: {
+      get: (sha, tip) => rc.get('apply', sha, `${tip}:${variant}`, APPLY_RESULT_VERSION) as ApplyResult | undefined,
+      put: (r) => rc.put('apply', r.sha, `${r.tip}:${variant}`, APPLY_RESULT_VERSION, r),
+    },
+    close: () => db.close(),
+  };
 }
 
 /** format-patch's file name for a subject. */
