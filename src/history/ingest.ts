@@ -15,13 +15,21 @@ import type { WorkerReply, WorkerRequest } from './ingest-worker.js';
 /** Called after each batch with the number of commits read so far. */
 export type BatchHook = (seen: number) => void;
 
-export async function ingestInPlace(repo: Repository, db: DB, conv: Conventions, revs: readonly string[], batchSize: number, onBatch: BatchHook): Promise<number> {
-  const writer = new CommitRowWriter(db);
+/**
+ * Streams the commits of `revs` as parsed rows in batches of `batchSize` to `sink` (and a last, shorter
+ * one), calling `onBatch` after each full batch and at the end. Returns how many commits were read.
+ */
+async function streamRowBatches(
+  repo: Repository,
+  conv: Conventions,
+  revs: readonly string[],
+  batchSize: number,
+  sink: (rows: CommitRow[]) => void,
+  onBatch: BatchHook,
+  waitBeforeNextChunk?: () => Promise<void> | null,
+): Promise<number> {
   let batch: CommitRow[] = [];
   let seen = 0;
-  const write = db.transaction((rows: CommitRow[]) => {
-    for (const r of rows) writer.write(r);
-  });
   await streamCommits(
     repo,
     revs,
@@ -29,15 +37,24 @@ export async function ingestInPlace(repo: Repository, db: DB, conv: Conventions,
       batch.push(commitRow(c, conv));
       seen++;
       if (batch.length >= batchSize) {
-        write.immediate(batch);
+        sink(batch);
         batch = [];
         onBatch(seen);
       }
     },
-    { extraArgs: ['--ignore-missing'] },
+    { extraArgs: ['--ignore-missing'], waitBeforeNextChunk },
   );
-  if (batch.length) write.immediate(batch);
+  if (batch.length) sink(batch);
   onBatch(seen);
+  return seen;
+}
+
+export async function ingestInPlace(repo: Repository, db: DB, conv: Conventions, revs: readonly string[], batchSize: number, onBatch: BatchHook): Promise<number> {
+  const writer = new CommitRowWriter(db);
+  const write = db.transaction((rows: CommitRow[]) => {
+    for (const r of rows) writer.write(r);
+  });
+  await streamRowBatches(repo, conv, revs, batchSize, (rows) => write.immediate(rows), onBatch);
   return writer.written;
 }
 
@@ -66,43 +83,30 @@ export async function ingestWithWorker(repo: Repository, db: DB, conv: Conventio
     w?.();
   });
   const send = (msg: WorkerRequest): void => worker.postMessage(msg);
-  let batch: CommitRow[] = [];
-  let seen = 0;
   const MAX_IN_FLIGHT = 4;
   try {
-    await streamCommits(
+    await streamRowBatches(
       repo,
+      conv,
       revs,
-      (c) => {
-        batch.push(commitRow(c, conv));
-        seen++;
-        if (batch.length >= batchSize) {
-          send({ type: 'batch', rows: batch });
-          inFlight++;
-          batch = [];
-          onBatch(seen);
-        }
+      batchSize,
+      (rows) => {
+        send({ type: 'batch', rows });
+        inFlight++;
       },
-      {
-        extraArgs: ['--ignore-missing'],
-        // Hold git back while the writer is more than a few batches behind.
-        waitBeforeNextChunk: () =>
-          inFlight >= MAX_IN_FLIGHT && !failure
-            ? new Promise<void>((res) => {
-                const again = (): void => {
-                  if (inFlight < MAX_IN_FLIGHT || failure) res();
-                  else waiting = again;
-                };
-                waiting = again;
-              })
-            : null,
-      },
+      onBatch,
+      // Hold git back while the writer is more than a few batches behind.
+      () =>
+        inFlight >= MAX_IN_FLIGHT && !failure
+          ? new Promise<void>((res) => {
+              const again = (): void => {
+                if (inFlight < MAX_IN_FLIGHT || failure) res();
+                else waiting = again;
+              };
+              waiting = again;
+            })
+          : null,
     );
-    if (batch.length) {
-      send({ type: 'batch', rows: batch });
-      inFlight++;
-    }
-    onBatch(seen);
     const total = await new Promise<number>((res, rej) => {
       closed = res;
       const check = (): void => {
