@@ -62,7 +62,7 @@ export async function numstats(target: GitTarget, shas: readonly string[]): Prom
 function numstatBatch(target: GitTarget, shas: readonly string[]): Promise<Map<string, NumStat>> {
   return new Promise((resolve, reject) => {
     const args = ['diff-tree', '--stdin', '--numstat', '--no-renames', '-r', '--root'];
-    const child = spawnGit(target, args);
+    const child = spawnGit(target, args, { GIT_FLUSH: '0' });
     const res = new Map<string, NumStat>();
     let cur: NumStat | null = null;
     let pending = '';
@@ -127,7 +127,7 @@ export async function commitPatchIds(target: GitTarget, shas: readonly string[])
 function patchIdBatch(target: GitTarget, shas: readonly string[]): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
     const diffArgs = ['diff-tree', '--stdin', '-p', '--no-renames', '-r', '--root', '--no-color', '--full-index'];
-    const diff = spawnGit(target, diffArgs);
+    const diff = spawnGit(target, diffArgs, { GIT_FLUSH: '0' });
     const pid = spawnGit(target, ['patch-id', '--stable']);
     const res = new Map<string, string>();
     let diffErr = '';

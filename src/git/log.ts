@@ -74,7 +74,13 @@ export function streamCommits(
       }
       onCommit(parseCommitRecord(r));
     },
-    { input: plain.length ? `${plain.join('\n')}\n` : undefined, onChunkEnd: opts.onChunkEnd, waitBeforeNextChunk: opts.waitBeforeNextChunk },
+    {
+      input: plain.length ? `${plain.join('\n')}\n` : undefined,
+      onChunkEnd: opts.onChunkEnd,
+      waitBeforeNextChunk: opts.waitBeforeNextChunk,
+      // Into a pipe, git log flushes after every commit unless told not to: ~4x fewer, larger reads.
+      env: { GIT_FLUSH: '0' },
+    },
   );
 }
 

@@ -12,7 +12,7 @@ export async function revList(target: GitTarget, revs: readonly string[], extra:
   const out: string[] = [];
   await streamLines(target, ['rev-list', '--ignore-missing', ...extra, '--stdin'], (l) => {
     if (l) out.push(l);
-  }, { input: `${revs.join('\n')}\n` });
+  }, { input: `${revs.join('\n')}\n`, env: { GIT_FLUSH: '0' } });
   return out;
 }
 

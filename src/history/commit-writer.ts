@@ -76,12 +76,46 @@ export function commitRow(c: RawCommit, conv: Conventions): CommitRow {
   };
 }
 
+/**
+ * Rows of one table written many at a time: values are queued and sent to SQLite as multi-row INSERTs of
+ * `GROUP` rows (one statement call instead of GROUP), the rest one by one at flush().
+ */
+class GroupedInsert {
+  private static readonly GROUP = 64;
+  private readonly one;
+  private readonly many;
+  private readonly queued: unknown[] = [];
+
+  constructor(
+    db: DB,
+    head: string,
+    private readonly width: number,
+    tuple: string,
+  ) {
+    this.one = db.prepare(`${head} VALUES ${tuple}`);
+    this.many = db.prepare(`${head} VALUES ${Array.from({ length: GroupedInsert.GROUP }, () => tuple).join(', ')}`);
+  }
+
+  push(...values: unknown[]): void {
+    for (const v of values) this.queued.push(v);
+    if (this.queued.length >= GroupedInsert.GROUP * this.width) {
+      this.many.run(this.queued);
+      this.queued.length = 0;
+    }
+  }
+
+  flush(): void {
+    for (let i = 0; i < this.queued.length; i += this.width) this.one.run(this.queued.slice(i, i + this.width));
+    this.queued.length = 0;
+  }
+}
+
 export class CommitRowWriter {
   private readonly insCommit;
-  private readonly insFile;
+  private readonly files;
+  private readonly trailers;
   private readonly insPath;
   private readonly getPath;
-  private readonly insTrailer;
   private readonly insMarker;
   private readonly pathIds = new Map<string, number>();
   written = 0;
@@ -92,13 +126,15 @@ export class CommitRowWriter {
       `INSERT INTO commits (sha, author_name, author_email, author_time, committer_name, committer_email, commit_time, subject, message, parents, parent_count, latin1)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha) DO NOTHING`,
     );
-    this.insFile = db.prepare('INSERT INTO commit_files (commit_id, path_id, status) VALUES (?, ?, ?)');
+    this.files = new GroupedInsert(db, 'INSERT INTO commit_files (commit_id, path_id, status)', 3, '(?, ?, ?)');
+    this.trailers = new GroupedInsert(
+      db,
+      'INSERT INTO trailers (commit_id, seq, kind, key, value, line, ref_prefix, ref_subject, ref_sha, ref_status, detail)',
+      10,
+      '(?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)',
+    );
     this.insPath = db.prepare('INSERT INTO paths (path) VALUES (?) ON CONFLICT(path) DO NOTHING');
     this.getPath = db.prepare('SELECT id FROM paths WHERE path = ?').pluck();
-    this.insTrailer = db.prepare(
-      `INSERT INTO trailers (commit_id, seq, kind, key, value, line, ref_prefix, ref_subject, ref_sha, ref_status, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-    );
     this.insMarker = db.prepare("INSERT INTO markers (commit_id, seq, kind, prefix, line, sha, status) VALUES (?, ?, ?, ?, ?, NULL, 'unknown')");
   }
 
@@ -111,7 +147,7 @@ export class CommitRowWriter {
     return id;
   }
 
-  /** Writes one commit; returns false when it was already indexed. */
+  /** Writes one commit; returns false when it was already indexed. Call flush() before committing. */
   write(row: CommitRow): boolean {
     const p = row.people;
     const r = this.insCommit.run(row.sha, p[0], p[1], p[2], p[3], p[4], p[5], row.subject, row.message, row.parents, row.parentCount, row.latin1);
@@ -121,12 +157,24 @@ export class CommitRowWriter {
     }
     const id = Number(r.lastInsertRowid);
     const f = row.files;
-    for (let i = 0; i < f.length; i += 2) this.insFile.run(id, this.pathId(f[i]!), f[i + 1]);
+    for (let i = 0; i < f.length; i += 2) this.files.push(id, this.pathId(f[i]!), f[i + 1]);
     let seq = 0;
-    for (const t of row.trailers) this.insTrailer.run(id, seq++, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+    for (const t of row.trailers) this.trailers.push(id, seq++, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
     seq = 0;
     for (const m of row.markers) this.insMarker.run(id, seq++, m[0], m[1], m[2]);
     this.written++;
     return true;
+  }
+
+  /** Writes what is still queued (end of a batch, inside its transaction). */
+  flush(): void {
+    this.files.flush();
+    this.trailers.flush();
+  }
+
+  /** Writes a batch of rows and flushes. */
+  writeAll(rows: readonly CommitRow[]): void {
+    for (const r of rows) this.write(r);
+    this.flush();
   }
 }

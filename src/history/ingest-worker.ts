@@ -17,9 +17,7 @@ if (port) {
   // A first index: no checkpoint after every batch; the main thread checkpoints once at the end.
   db.pragma('wal_autocheckpoint = 0');
   const writer = new CommitRowWriter(db);
-  const writeBatch = db.transaction((rows: CommitRow[]) => {
-    for (const r of rows) writer.write(r);
-  });
+  const writeBatch = db.transaction((rows: CommitRow[]) => writer.writeAll(rows));
   port.on('message', (msg: WorkerRequest) => {
     try {
       if (msg.type === 'batch') {

@@ -51,9 +51,7 @@ async function streamRowBatches(
 
 export async function ingestInPlace(repo: Repository, db: DB, conv: Conventions, revs: readonly string[], batchSize: number, onBatch: BatchHook): Promise<number> {
   const writer = new CommitRowWriter(db);
-  const write = db.transaction((rows: CommitRow[]) => {
-    for (const r of rows) writer.write(r);
-  });
+  const write = db.transaction((rows: CommitRow[]) => writer.writeAll(rows));
   await streamRowBatches(repo, conv, revs, batchSize, (rows) => write.immediate(rows), onBatch);
   return writer.written;
 }
