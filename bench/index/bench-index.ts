@@ -43,12 +43,16 @@ function median(xs: number[]): number {
 }
 
 const rawTimes: number[] = [];
+const pipedTimes: number[] = [];
 const fullTimes: number[] = [];
 let fullRss = 0;
 let report: Record<string, unknown> = {};
 for (let i = 0; i < runs; i++) {
   const raw = timed('/bin/sh', ['-c', `git --git-dir='${repo}' log --all -z '--format=${FORMAT}' --raw --no-renames --no-abbrev > /dev/null`]);
   rawTimes.push(raw.seconds);
+  // The same output read through a pipe by another process (as any indexer must read it).
+  const piped = timed('/bin/sh', ['-c', `git --git-dir='${repo}' log --all -z '--format=${FORMAT}' --raw --no-renames --no-abbrev | cat > /dev/null`]);
+  pipedTimes.push(piped.seconds);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sp-bench-'));
   const full = timed(process.execPath, [bin, 'index', '--repo', repo, '--db', path.join(dir, 'i.sqlite'), '--json']);
   fullTimes.push(full.seconds);
@@ -63,8 +67,10 @@ const result: Record<string, unknown> = {
   commits_indexed: report.totalCommits,
   rev_list_all_count: revCount,
   raw_git_log_s: median(rawTimes),
+  raw_git_log_piped_s: median(pipedTimes),
   full_index_s: median(fullTimes),
   ratio: median(fullTimes) / median(rawTimes),
+  ratio_to_piped: median(fullTimes) / median(pipedTimes),
   full_index_peak_rss_mb: Math.round(fullRss),
   raw_times: rawTimes,
   full_times: fullTimes,
