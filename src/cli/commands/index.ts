@@ -6,13 +6,16 @@ import { auditCommand } from './audit.js';
 import { branchesCommand } from './branches.js';
 import { codeCommand } from './code.js';
 import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
 import { depsCommand } from './deps.js';
 import { indexCommand } from './index-cmd.js';
+import { scanCommand } from './scan.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
+import { trainCommand } from './train.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, depsCommand, affectedCommand, auditCommand, applyCheckCommand, codeCommand, demoCommand];
+export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, trainCommand, scanCommand, evalCommand, depsCommand, affectedCommand, auditCommand, applyCheckCommand, codeCommand, demoCommand];

@@ -1,0 +1,97 @@
+/**
+ * Runs the cut-back evaluation on the dev windows of ../shared/datasets (one at a time) and prints a
+ * table; per-window JSON (metrics + per-commit predictions) goes to bench/out/select/.
+ *
+ *   npx tsx bench/select/eval-windows.ts [--only name,name] [--lag weight|drop|none] [--tag suffix] [--extra]
+ *
+ * Each window needs its repository fetched and indexed: /work/.mirror/<owner>+<name>/repo indexed into
+ * /tmp/sel/<short>.sqlite (see RESULTS.md for the commands).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openDb } from '../../src/history/db.js';
+import { openRepository } from '../../src/git/repo.js';
+import { History } from '../../src/select/history.js';
+import { evaluateWindow, readLabels } from '../../src/select/evaluate.js';
+import { cachedNumstats } from '../../src/select/store.js';
+import type { LagMode } from '../../src/select/model.js';
+
+interface Window {
+  name: string;
+  repo: string;
+  window: string;
+  stable_branch: string;
+}
+
+const DATA = '/work/shared/datasets';
+const FIRST_PARENT = /^(xen|zfs|openvpn|krb5|openldap)/;
+const SHORT: Record<string, string> = {
+  'DPDK/dpdk': 'dpdk',
+  'xen-project/xen': 'xen',
+  'systemd/systemd-stable': 'systemd',
+  'bminor/glibc': 'glibc',
+  'util-linux/util-linux': 'util-linux',
+  'FRRouting/frr': 'frr',
+  'NetworkManager/NetworkManager': 'networkmanager',
+  'rpm-software-management/rpm': 'rpm',
+  'OpenVPN/openvpn': 'openvpn',
+  'openvswitch/ovs': 'ovs',
+  'ovn-org/ovn': 'ovn',
+};
+/** The other dev windows' repositories (with --extra; each only once its index exists). */
+const EXTRA: Record<string, string> = {
+  'linux-rdma/rdma-core': 'rdma-core',
+  'isc-projects/bind9': 'bind9',
+  'openzfs/zfs': 'zfs',
+  'open-mpi/ompi': 'ompi',
+  'GNOME/glib': 'glib',
+  'samba-team/samba': 'samba',
+};
+if (process.argv.includes('--extra')) for (const [k, v] of Object.entries(EXTRA)) if (existsSync(`/tmp/sel/${v}.done`)) SHORT[k] = v;
+
+const args = process.argv.slice(2);
+const opt = (k: string): string | undefined => {
+  const i = args.indexOf(k);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = opt('--only')?.split(',');
+const lag = (opt('--lag') ?? 'weight') as LagMode;
+const tag = opt('--tag') ?? lag;
+const windows = (JSON.parse(readFileSync(path.join(DATA, 'datasets.json'), 'utf8')) as Window[]).filter((w) => SHORT[w.repo] && (!only || only.some((o) => w.name.startsWith(o))));
+const outDir = path.resolve('bench/out/select');
+mkdirSync(outDir, { recursive: true });
+const f = (x: number): string => x.toFixed(3);
+const lines: string[] = ['| window | N | picked | tag F1 | fixes F1 | fixword F1 | all-yes F1 | best base | stablepick P | R | F1 | +review R | train s | judge s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
+for (const w of windows) {
+  const short = SHORT[w.repo]!;
+  const db = openDb(`/tmp/sel/${short}.sqlite`);
+  const repo = await openRepository(`/work/.mirror/${w.repo.replace('/', '+')}/repo`);
+  const t0 = performance.now();
+  const h = History.load(db);
+  const r = await evaluateWindow(h, {
+    window: w.window,
+    branch: w.stable_branch,
+    firstParent: FIRST_PARENT.test(w.name),
+    labels: readLabels(path.join(DATA, 'labels', `${w.name}.txt`)),
+    lag,
+    numstats: (shas) => cachedNumstats(db, repo, shas),
+    train: {
+      ...(process.env.SEL_LABEL ? { label: process.env.SEL_LABEL as 'newest' | 'any' } : {}),
+      ...(process.env.SEL_HALFLIFE ? { halfLifeDays: Number(process.env.SEL_HALFLIFE) } : {}),
+      ...(process.env.SEL_THR ? { thresholdFrom: process.env.SEL_THR as 'all' | 'last' } : {}),
+      ...(process.env.SEL_FOLDS ? { foldsBy: process.env.SEL_FOLDS as 'release' | 'days' } : {}),
+      ...(process.env.SEL_EPOCHS ? { epochs: Number(process.env.SEL_EPOCHS) } : {}),
+      ...(process.env.SEL_L2 ? { l2: Number(process.env.SEL_L2) } : {}),
+      ...(process.env.SEL_LR ? { learningRate: Number(process.env.SEL_LR) } : {}),
+    },
+  });
+  const secs = (performance.now() - t0) / 1000;
+  writeFileSync(path.join(outDir, `${w.name}.${tag}.json`), JSON.stringify(r, null, 1));
+  const b = r.baselines;
+  const line = `| ${w.name} | ${r.n} | ${r.picked} | ${f(b.stableTag.f1)} | ${f(b.fixes.f1)} | ${f(b.fixWord.f1)} | ${f(b.allYes.f1)} | ${f(r.bestBaselineF1)} | ${f(r.stablepick.precision)} | ${f(r.stablepick.recall)} | **${f(r.stablepick.f1)}** | ${f(r.withReview.recall)} | ${r.seconds.train.toFixed(1)} | ${r.seconds.judge.toFixed(1)} |`;
+  lines.push(line);
+  process.stdout.write(`${line}  (load+all ${secs.toFixed(1)} s; unmatched ${JSON.stringify(r.unmatched)}; thr ${r.model.threshold.toFixed(2)}/${r.model.reviewThreshold.toFixed(2)} cvF1 ${r.model.cvF1.toFixed(3)} ex ${r.model.examples}/${r.model.picked} lag med ${r.model.lag.medianDays.toFixed(0)}d)\n`);
+  db.close();
+}
+writeFileSync(path.join(outDir, `table.${tag}.md`), `${lines.join('\n')}\n`);
+process.stdout.write(`${lines.join('\n')}\n`);

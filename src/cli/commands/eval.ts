@@ -1,0 +1,92 @@
+/**
+ * `stablepick eval --window A..B --branch S`: replays a window by the cut-back protocol (every stable
+ * branch cut back to what it held when the window opened; nothing in the repository is touched), trains
+ * on what is left, judges the window and compares with the labels.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { StablepickError } from '../../errors.js';
+import { optOutMatchers, selectConfig } from '../../select/config.js';
+import { evaluateWindow, readLabels } from '../../select/evaluate.js';
+import { History } from '../../select/history.js';
+import type { LagMode } from '../../select/model.js';
+import { cachedNumstats } from '../../select/store.js';
+import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
+import { formatTable, printJson, progress } from '../output.js';
+import type { CommandModule } from './index.js';
+
+interface EvalOptions extends CommonOptions {
+  window: string;
+  branch: string;
+  labels?: string;
+  firstParent?: boolean;
+  lag?: string;
+  out?: string;
+}
+
+export const evalCommand: CommandModule = {
+  register(program: Command) {
+    withCommonOptions(
+      program
+        .command('eval')
+        .description('measure selection on a past window: branches cut back to its start, train, judge, compare with the labels')
+        .requiredOption('--window <A..B>', 'the upstream window')
+        .requiredOption('--branch <name>', 'the stable branch whose picks are the answer')
+        .option('--labels <file>', '"<sha> <0|1>" per line (default: what the branch picked later)')
+        .option('--first-parent', 'the window is the first-parent chain of B')
+        .option('--lag <mode>', 'recent unpicked commits in training: weight, drop or none')
+        .option('--out <file>', 'per-commit predictions, one JSON object per line (default: stablepick-eval-<branch>.jsonl)'),
+    ).action(async (opts: EvalOptions) => {
+      await withContext(
+        opts,
+        async (ctx) => {
+          const cfg = selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
+          const lag = (opts.lag ?? cfg.lag) as LagMode;
+          if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_ARGUMENT', `--lag ${lag} is not weight, drop or none`, 'the default, weight, suits most projects');
+          const labels = opts.labels ? readLabels(opts.labels) : undefined;
+          const bar = progress(!ctx.json);
+          const h = History.load(ctx.db);
+          const r = await evaluateWindow(h, {
+            window: opts.window,
+            branch: opts.branch,
+            firstParent: opts.firstParent === true,
+            labels,
+            lag,
+            optOut: optOutMatchers(cfg),
+            numstats: (shas) => cachedNumstats(ctx.db, ctx.repo, shas),
+            onProgress: (t) => bar.update(`training: ${t}…`),
+          });
+          bar.done();
+          const out = opts.out ?? `stablepick-eval-${opts.branch.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`;
+          try {
+            writeFileSync(out, r.rows.map((x) => JSON.stringify(x)).join('\n') + (r.rows.length ? '\n' : ''));
+          } catch (e) {
+            throw new StablepickError('IO', `cannot write ${out}: ${(e as Error).message}`, 'give --out a writable path');
+          }
+          const { rows: _rows, ...summary } = r;
+          void _rows;
+          if (ctx.json) return printJson({ ...summary, predictions: out });
+          const line = (name: string, p: { precision: number; recall: number; f1: number; tp: number; fp: number }): (string | number)[] => [name, p.tp + p.fp, p.precision.toFixed(3), p.recall.toFixed(3), p.f1.toFixed(3)];
+          const lines = [
+            `window ${r.window} for ${r.branch}: ${r.n} commits, ${r.picked} picked; branches cut back to ${r.cut}`,
+            `trained on ${r.model.examples} earlier commits (${r.model.picked} picked); YES from ${r.model.threshold.toFixed(2)}, NEEDS-REVIEW from ${r.model.reviewThreshold.toFixed(2)}`,
+            '',
+            formatTable(['predictor', 'YES', 'precision', 'recall', 'F1'], [
+              line('stablepick', r.stablepick),
+              line('stablepick YES+REVIEW', r.withReview),
+              line('has a stable tag', r.baselines.stableTag),
+              line('has a Fixes-like trailer', r.baselines.fixes),
+              line('fix word in the subject', r.baselines.fixWord),
+              line('YES for everything', r.baselines.allYes),
+            ]),
+            '',
+            `time: ${r.seconds.total.toFixed(1)} s (training ${r.seconds.train.toFixed(1)} s); predictions in ${out}`,
+          ];
+          if (r.unmatched.labelsNotInRange || r.unmatched.rangeNotLabelled) lines.push(`note: ${r.unmatched.labelsNotInRange} labelled commits are not in the range, ${r.unmatched.rangeNotLabelled} commits of the range have no label`);
+          process.stdout.write(`${lines.join('\n')}\n`);
+        },
+        { mustExist: true },
+      );
+    });
+  },
+};

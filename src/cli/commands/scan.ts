@@ -1,0 +1,90 @@
+/** `stablepick scan A..B --branch S[,S2]`: a verdict for every non-merge commit of the range, per branch. */
+import type { Command } from 'commander';
+import { StablepickError } from '../../errors.js';
+import { optOutMatchers, selectConfig } from '../../select/config.js';
+import { History } from '../../select/history.js';
+import { judgeCommits, type Verdict } from '../../select/judge.js';
+import { modelFromJson } from '../../select/model.js';
+import { cachedNumstats, loadModelJson } from '../../select/store.js';
+import { branchView } from '../../select/view.js';
+import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
+import { fmtInt, formatTable, printJsonLine, progress } from '../output.js';
+import type { CommandModule } from './index.js';
+
+interface ScanOptions extends CommonOptions {
+  branch: string;
+  firstParent?: boolean;
+  all?: boolean;
+}
+
+/** The line a person reads: the deciding rule, else the strongest feature. */
+export function mainReason(v: Verdict): string {
+  const r = v.reasons.find((x) => x.kind === 'rule' && x.decided) ?? v.reasons.find((x) => x.kind === 'rule') ?? v.reasons[0];
+  return r ? r.text : '';
+}
+
+export const scanCommand: CommandModule = {
+  register(program: Command) {
+    withCommonOptions(
+      program
+        .command('scan')
+        .description('judge every non-merge commit of an upstream range for stable branches: YES, NO or NEEDS-REVIEW, with a confidence and the reasons')
+        .argument('<range>', 'upstream commits, A..B (tags, branches or shas)')
+        .requiredOption('--branch <names>', 'stable (or staging) branches, comma-separated')
+        .option('--first-parent', 'only the commits on the first-parent chain of B')
+        .option('--all', 'in the table, also list NO verdicts'),
+    ).action(async (range: string, opts: ScanOptions) => {
+      await withContext(
+        opts,
+        async (ctx) => {
+          const branches = opts.branch.split(',').map((s) => s.trim()).filter(Boolean);
+          if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch 22.11 or --branch 22.11,23.11');
+          const model = modelFromJson(loadModelJson(ctx.db, 'default'));
+          const cfg = selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
+          const h = History.load(ctx.db);
+          const r = h.range(range, { firstParent: opts.firstParent === true });
+          const views = branches.map((b) => branchView(h, b, Infinity));
+          const bar = progress(!ctx.json && r.commits.length > 200);
+          bar.update(`line counts of ${fmtInt(r.commits.length)} commits…`);
+          const ns = await cachedNumstats(ctx.db, ctx.repo, r.commits.map((c) => c.sha));
+          const all: Verdict[][] = [];
+          for (const view of views) {
+            all.push(
+              judgeCommits(h, model, r.commits, view, {
+                optOut: optOutMatchers(cfg),
+                numstats: ns,
+                onProgress: (d, t) => bar.update(`${view.label}: ${'#'.repeat(Math.round((d / t) * 30)).padEnd(30, '.')} ${d}/${t}`),
+              }),
+            );
+          }
+          bar.done();
+          if (ctx.json) {
+            for (const vs of all) for (const v of vs) printJsonLine(v);
+            return;
+          }
+          const out: string[] = [];
+          for (const vs of all) {
+            const counts = { YES: 0, NO: 0, 'NEEDS-REVIEW': 0, already: 0 };
+            for (const v of vs) {
+              if (v.already) counts.already++;
+              else counts[v.verdict]++;
+            }
+            out.push(`${vs[0]?.branch ?? branches[all.indexOf(vs)]}: ${vs.length} commits — ${counts.YES} YES, ${counts['NEEDS-REVIEW']} NEEDS-REVIEW, ${counts.NO} NO, ${counts.already} already in the branch`);
+            const shown = vs.filter((v) => opts.all || (v.verdict !== 'NO' && !v.already));
+            if (shown.length) {
+              out.push(
+                formatTable(
+                  ['commit', 'verdict', 'conf', 'subject', 'why'],
+                  shown.map((v) => [v.sha.slice(0, 12), v.already ? 'IN-BRANCH' : v.verdict, v.confidence.toFixed(2), v.subject.length > 60 ? `${v.subject.slice(0, 57)}...` : v.subject, mainReason(v)]),
+                ),
+              );
+            }
+            out.push('');
+          }
+          process.stdout.write(`${out.join('\n')}`);
+        },
+        { mustExist: true },
+      );
+    });
+  },
+};

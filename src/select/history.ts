@@ -1,0 +1,333 @@
+/**
+ * What selection reads from the history index, in memory: commits, stable branches with the picks they
+ * made and when, and — for the commits being learned from or judged — messages, files, trailers and
+ * reverts. Everything time-dependent takes a cut time: a pick counts only if the stable commit that
+ * carries it is dated before the cut (the cut-back of ../shared/datasets/README.md), so a model trained
+ * "as of" a window's opening never sees what the branches picked afterwards.
+ */
+import type { DB } from '../history/db.js';
+import { getMeta } from '../history/db.js';
+import { CommitGraph } from '../history/graph.js';
+import { StablepickError } from '../errors.js';
+
+export interface CommitRec {
+  id: number;
+  sha: string;
+  time: number;
+  authorTime: number;
+  authorEmail: string;
+  authorName: string;
+  committerEmail: string;
+  subject: string;
+  parentCount: number;
+  firstRelease: string | null;
+}
+
+export interface BranchRec {
+  name: string;
+  role: 'mainline' | 'stable' | 'staging';
+  version: string | null;
+  base: string | null;
+  baseTime: number | null;
+  tip: string;
+}
+
+export interface PickRec {
+  branch: string;
+  /** The stable commit. */
+  sha: string;
+  /** Its commit time: when the pick became visible. */
+  time: number;
+  via: string | null;
+}
+
+export interface TrailerRec {
+  kind: string;
+  key: string;
+  value: string;
+  refSha: string | null;
+  refStatus: string | null;
+  noautosel: boolean;
+}
+
+export interface FileRec {
+  path: string;
+  status: string;
+}
+
+export interface Details {
+  message: string;
+  files: FileRec[];
+  trailers: TrailerRec[];
+  /** Commits this one reverts (resolved shas). */
+  reverts: string[];
+}
+
+const CHUNK = 500;
+
+export class History {
+  readonly commits = new Map<string, CommitRec>();
+  readonly byId = new Map<number, CommitRec>();
+  readonly branches: BranchRec[] = [];
+  /** Mainline commit → the stable commits that carry it, oldest first. */
+  readonly picks = new Map<string, PickRec[]>();
+  /** Stable commit → its branch, for the branches' own commits (with or without an upstream). */
+  readonly own = new Map<string, { branch: string; time: number }[]>();
+  /** Commit → later commits naming it in a Fixes-like trailer (sha, time). */
+  readonly fixedBy = new Map<string, { sha: string; time: number }[]>();
+  readonly tagTime = new Map<string, number>();
+  /** Release and pre-release tags by time (for "how far into the release cycle"). */
+  readonly releases: { name: string; time: number; prerelease: boolean }[] = [];
+  readonly mainline: BranchRec;
+  private readonly details = new Map<number, Details>();
+  private graphCache: CommitGraph | null = null;
+  private mainSet: Set<string> | null = null;
+  private firstStableBase: Map<string, number> | null = null;
+
+  private constructor(readonly db: DB) {
+    const it = db
+      .prepare('SELECT id, sha, commit_time, author_time, author_email, author_name, committer_email, subject, parent_count, first_release FROM commits')
+      .raw()
+      .iterate() as IterableIterator<[number, string, number, number, string, string, string, string, number, string | null]>;
+    for (const [id, sha, time, authorTime, authorEmail, authorName, committerEmail, subject, parentCount, firstRelease] of it) {
+      const c: CommitRec = { id, sha, time, authorTime, authorEmail: authorEmail.toLowerCase(), authorName, committerEmail: committerEmail.toLowerCase(), subject, parentCount, firstRelease };
+      this.commits.set(sha, c);
+      this.byId.set(id, c);
+    }
+    const rows = db.prepare('SELECT name, role, version, base, tip FROM branches').all() as { name: string; role: string; version: string | null; base: string | null; tip: string }[];
+    let mainline: BranchRec | null = null;
+    for (const r of rows) {
+      const b: BranchRec = { name: r.name, role: r.role as BranchRec['role'], version: r.version, base: r.base, baseTime: r.base ? (this.commits.get(r.base)?.time ?? null) : null, tip: r.tip };
+      if (b.role === 'mainline') mainline = b;
+      else this.branches.push(b);
+    }
+    if (!mainline) {
+      const name = getMeta(db, 'mainline');
+      throw new StablepickError('INDEX_MISSING', `the index has no mainline branch${name ? ` (${name})` : ''}`, 'run `stablepick index` on a repository with a main or master branch');
+    }
+    this.mainline = mainline;
+    const pr = db
+      .prepare('SELECT bc.branch, bc.sha, bc.upstream_sha, bc.via, c.commit_time FROM branch_commits bc JOIN commits c ON c.sha = bc.sha')
+      .raw()
+      .iterate() as IterableIterator<[string, string, string | null, string | null, number]>;
+    for (const [branch, sha, up, via, time] of pr) {
+      let o = this.own.get(sha);
+      if (!o) this.own.set(sha, (o = []));
+      o.push({ branch, time });
+      if (!up) continue;
+      let l = this.picks.get(up);
+      if (!l) this.picks.set(up, (l = []));
+      l.push({ branch, sha, time, via });
+    }
+    for (const l of this.picks.values()) l.sort((a, b) => a.time - b.time);
+    const fr = db
+      .prepare("SELECT t.ref_sha, c.sha, c.commit_time FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind = 'fixes' AND t.ref_sha IS NOT NULL")
+      .raw()
+      .iterate() as IterableIterator<[string, string, number]>;
+    for (const [target, sha, time] of fr) {
+      let l = this.fixedBy.get(target);
+      if (!l) this.fixedBy.set(target, (l = []));
+      l.push({ sha, time });
+    }
+    for (const [name, date, pre] of db.prepare('SELECT name, date, prerelease FROM tags').raw().all() as [string, number, number][]) {
+      if (!pre) this.tagTime.set(name, date);
+      this.releases.push({ name, time: date, prerelease: pre === 1 });
+    }
+    this.releases.sort((a, b) => a.time - b.time);
+  }
+
+  /** The newest release or pre-release tag dated before `t`. */
+  releaseBefore(t: number): { name: string; time: number; prerelease: boolean } | null {
+    const a = this.releases;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid]!.time < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? a[lo - 1]! : null;
+  }
+
+  static load(db: DB): History {
+    return new History(db);
+  }
+
+  get graph(): CommitGraph {
+    return (this.graphCache ??= CommitGraph.load(this.db));
+  }
+
+  /** Every commit mainline reaches. */
+  get mainlineSet(): Set<string> {
+    return (this.mainSet ??= this.graph.ancestors([this.mainline.tip]));
+  }
+
+  /** Branches that received at least one pick: the pick sources (stable and staging alike). */
+  get pickBranches(): BranchRec[] {
+    const withPicks = new Set<string>();
+    for (const l of this.picks.values()) for (const p of l) withPicks.add(p.branch);
+    return this.branches.filter((b) => withPicks.has(b.name));
+  }
+
+  /** The branch and its staging (or stable) twin: branches of the same version. */
+  family(name: string): Set<string> {
+    const b = this.branches.find((x) => x.name === name);
+    if (!b) return new Set([name]);
+    const out = new Set([name]);
+    if (b.version) for (const o of this.branches) if (o.version === b.version) out.add(o.name);
+    return out;
+  }
+
+  /** Whether any pick branch carried `sha` by a stable commit dated before `cut`; the first such pick. */
+  pickedBefore(sha: string, cut: number, branches?: ReadonlySet<string>): PickRec | null {
+    const l = this.picks.get(sha);
+    if (!l) return null;
+    for (const p of l) if (p.time < cut && (!branches || branches.has(p.branch))) return p;
+    return null;
+  }
+
+  /**
+   * For every mainline commit, the commit time of the oldest stable-branch base that contains it: from
+   * then on a stable branch holds it (the bug it brings reached a stable release).
+   */
+  stableSince(sha: string): number | null {
+    if (!this.firstStableBase) {
+      const m = new Map<string, number>();
+      const bases = this.pickBranches.filter((b) => b.base && b.baseTime !== null).sort((a, b) => a.baseTime! - b.baseTime!);
+      for (const b of bases) {
+        const stack = [b.base!];
+        while (stack.length) {
+          const s = stack.pop()!;
+          if (m.has(s)) continue;
+          const n = this.graph.get(s);
+          if (!n) continue;
+          m.set(s, b.baseTime!);
+          for (const p of n.parents) if (!m.has(p)) stack.push(p);
+        }
+      }
+      this.firstStableBase = m;
+    }
+    return this.firstStableBase.get(sha) ?? null;
+  }
+
+  /** Loads messages, files, trailers and reverts of these commits (cached). */
+  loadDetails(ids: readonly number[]): void {
+    const need = ids.filter((id) => !this.details.has(id));
+    for (let i = 0; i < need.length; i += CHUNK) {
+      const chunk = need.slice(i, i + CHUNK);
+      const q = chunk.map(() => '?').join(',');
+      for (const id of chunk) this.details.set(id, { message: '', files: [], trailers: [], reverts: [] });
+      for (const [id, message] of this.db.prepare(`SELECT id, message FROM commits WHERE id IN (${q})`).raw().all(...chunk) as [number, string][]) this.details.get(id)!.message = message;
+      for (const [id, path, status] of this.db
+        .prepare(`SELECT f.commit_id, p.path, f.status FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id IN (${q})`)
+        .raw()
+        .all(...chunk) as [number, string, string][]) {
+        this.details.get(id)!.files.push({ path, status });
+      }
+      for (const [id, kind, key, value, refSha, refStatus, detail] of this.db
+        .prepare(`SELECT commit_id, kind, key, value, ref_sha, ref_status, detail FROM trailers WHERE commit_id IN (${q}) AND kind NOT IN ('signed-off-by', 'cc', 'message-id') ORDER BY commit_id, seq`)
+        .raw()
+        .all(...chunk) as [number, string, string, string, string | null, string | null, string | null][]) {
+        let noautosel = false;
+        if (kind === 'stable' && detail) {
+          try {
+            noautosel = (JSON.parse(detail) as { noautosel?: boolean }).noautosel === true;
+          } catch {
+            noautosel = false;
+          }
+        }
+        this.details.get(id)!.trailers.push({ kind, key, value, refSha, refStatus, noautosel });
+      }
+      for (const [id, sha] of this.db.prepare(`SELECT commit_id, sha FROM markers WHERE kind = 'reverts' AND sha IS NOT NULL AND commit_id IN (${q})`).raw().all(...chunk) as [number, string][]) {
+        this.details.get(id)!.reverts.push(sha);
+      }
+    }
+  }
+
+  detailsOf(id: number): Details {
+    let d = this.details.get(id);
+    if (!d) {
+      this.loadDetails([id]);
+      d = this.details.get(id)!;
+    }
+    return d;
+  }
+
+  /** Paths ever touched by the given commits (ids) — what a tree built from them can contain. */
+  pathsTouchedBy(ids: ReadonlySet<number>, paths: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    const q = this.db.prepare('SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ?').pluck();
+    for (const p of paths) {
+      for (const id of q.iterate(p) as IterableIterator<number>) {
+        if (ids.has(id)) {
+          out.add(p);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether `path` may be an old file under a new name: the commit that first added it also deleted files
+   * (the index records a rename as D + A). Such a path may well exist in a branch under its old name.
+   */
+  mayBeRenamed(path: string): boolean {
+    const adders = this.db
+      .prepare("SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ? AND f.status = 'A'")
+      .pluck()
+      .all(path) as number[];
+    const del = this.db.prepare("SELECT 1 FROM commit_files WHERE commit_id = ? AND status = 'D' LIMIT 1").pluck();
+    return adders.some((id) => del.get(id) !== undefined);
+  }
+
+  /** Resolves a revision name (sha prefix, tag, branch) to an indexed commit. */
+  resolveRev(rev: string): string {
+    const full = this.commits.has(rev) ? rev : null;
+    if (full) return full;
+    const refs = this.db.prepare('SELECT name, commit_sha FROM refs WHERE commit_sha IS NOT NULL AND (name = ? OR name = ? OR name = ? OR name LIKE ?)').all(
+      `refs/tags/${rev}`,
+      `refs/heads/${rev}`,
+      rev,
+      `refs/remotes/%/${rev}`,
+    ) as { name: string; commit_sha: string }[];
+    const pref = (n: string): number => (n.startsWith('refs/tags/') ? 0 : n.startsWith('refs/heads/') ? 1 : 2);
+    refs.sort((a, b) => pref(a.name) - pref(b.name));
+    if (refs[0]) return refs[0].commit_sha;
+    if (/^[0-9a-f]{4,40}$/i.test(rev)) {
+      const hits = this.db.prepare('SELECT sha FROM commits WHERE sha >= ? AND sha < ? LIMIT 2').pluck().all(rev.toLowerCase(), `${rev.toLowerCase()}g`) as string[];
+      if (hits.length === 1) return hits[0]!;
+      if (hits.length > 1) throw new StablepickError('AMBIGUOUS', `'${rev}' names several indexed commits`, 'give more hex digits');
+    }
+    throw new StablepickError('UNKNOWN_REVISION', `'${rev}' is neither an indexed commit nor a tag or branch`, 'run `stablepick index` if it is new, or check the name');
+  }
+
+  /**
+   * The non-merge commits of `A..B` (reachable from B, not from A), oldest first; with `firstParent`, only
+   * those on B's first-parent chain down to A.
+   */
+  range(spec: string, opts: { firstParent?: boolean } = {}): { from: string; to: string; commits: CommitRec[] } {
+    const m = /^(.+?)\.\.(.+)$/.exec(spec);
+    if (!m || spec.includes('...')) throw new StablepickError('BAD_ARGUMENT', `'${spec}' is not a range A..B`, 'write e.g. v22.11..v23.03');
+    const from = this.resolveRev(m[1]!);
+    const to = this.resolveRev(m[2]!);
+    const excluded = this.graph.ancestors([from]);
+    const out: CommitRec[] = [];
+    if (opts.firstParent) {
+      let s: string | undefined = to;
+      while (s && !excluded.has(s)) {
+        const n = this.graph.get(s);
+        if (!n) break;
+        if (n.parents.length <= 1) out.push(this.commits.get(s)!);
+        s = n.parents[0];
+      }
+    } else {
+      for (const s of this.graph.exclusive(to, excluded).own) {
+        const c = this.commits.get(s)!;
+        if (c.parentCount <= 1) out.push(c);
+      }
+    }
+    out.sort((a, b) => a.time - b.time || a.id - b.id);
+    return { from, to, commits: out };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Judging commits for one branch: rules first (a deciding rule settles the verdict), the calibrated
+ * model for the rest. Every verdict lists the rules that fired and the features that moved the score
+ * most, in a maintainer's words.
+ */
+import type { NumStat } from '../git/diff-batch.js';
+import { applyIsotonic } from './calibrate.js';
+import { DIM, extractFeatures, vectorize, type Feature } from './features.js';
+import type { CommitRec, History } from './history.js';
+import { hash32 } from './text.js';
+import { decidingRule, type SelectionModel } from './model.js';
+import { evaluateRules, type RuleId } from './rules.js';
+import type { BranchView } from './view.js';
+
+export type VerdictKind = 'YES' | 'NO' | 'NEEDS-REVIEW';
+
+export interface Reason {
+  /** 'rule': a fact that can decide; 'feature': something that moved the model's score. */
+  kind: 'rule' | 'feature';
+  rule?: RuleId;
+  /** For a rule: whether it settled this verdict. */
+  decided?: boolean;
+  /** For a feature: its effect on the log-odds (positive raises the chance of a pick). */
+  effect?: number;
+  text: string;
+  evidence?: Record<string, string | number | boolean | string[]>;
+}
+
+export interface Verdict {
+  sha: string;
+  branch: string;
+  subject: string;
+  verdict: VerdictKind;
+  /** How sure the verdict is: the calibrated chance that it is right. */
+  confidence: number;
+  /** The calibrated chance that the branch's maintainers pick the commit. */
+  probability: number;
+  /** Set when the branch already holds the commit: the pick's sha ('ancestor' when it predates the fork). */
+  already?: string;
+  reasons: Reason[];
+}
+
+export interface JudgeOptions {
+  /** Later fixes of a judged commit count when dated before this (default: everything indexed). */
+  visibleUntil?: number;
+  optOut?: readonly RegExp[];
+  numstats?: Map<string, NumStat | null>;
+  /** Explanations per verdict (features). */
+  topFeatures?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Judges `commits` (oldest first) for the branch of `view`. */
+export function judgeCommits(h: History, model: SelectionModel, commits: readonly CommitRec[], view: BranchView, opts: JudgeOptions = {}): Verdict[] {
+  h.loadDetails(commits.map((c) => c.id));
+  const selected = new Set<string>();
+  const out: Verdict[] = [];
+  const top = opts.topFeatures ?? 4;
+  for (const c of commits) {
+    opts.onProgress?.(out.length, commits.length);
+    const d = h.detailsOf(c.id);
+    const hits = evaluateRules(h, c, d, { view, selected, optOut: opts.optOut ?? [], checkPaths: true });
+    const fs = extractFeatures({ commit: c, details: d, hits, stats: model.stats, numstat: opts.numstats?.get(c.sha) ?? null, visibleUntil: opts.visibleUntil ?? Infinity, history: h, forkTime: view.forkTime(c.time) });
+    const vec = vectorize(fs);
+    const z = model.lr.score(vec);
+    const p = applyIsotonic(model.calibration, z);
+    const rule = decidingRule(hits, model.rules);
+    const reasons: Reason[] = [];
+    for (const hit of hits) {
+      const st = model.rules[hit.rule];
+      const history = st && st.n > 0 && hit.verdict !== 'SKIP' ? ` [history: ${Math.round(st.precision * 100)} % of ${Math.round(st.n)} such commits ${hit.verdict === 'YES' ? 'were' : 'were not'} picked]` : '';
+      reasons.push({ kind: 'rule', rule: hit.rule, decided: hit === rule, text: `${hit.text}${history}`, evidence: hit.evidence });
+    }
+    for (const f of explain(model, fs, top)) reasons.push(f);
+    let verdict: VerdictKind;
+    let confidence: number;
+    let probability = p;
+    let already: string | undefined;
+    if (rule) {
+      const st = model.rules[rule.rule];
+      const prec = st && st.n >= 5 ? st.precision : 0.99;
+      if (rule.verdict === 'SKIP') {
+        verdict = 'YES';
+        confidence = 1;
+        probability = 1;
+        already = typeof rule.evidence.pick === 'string' ? rule.evidence.pick : 'ancestor';
+      } else if (rule.verdict === 'YES') {
+        verdict = 'YES';
+        confidence = Math.max(prec, p);
+        probability = confidence;
+      } else {
+        verdict = 'NO';
+        confidence = Math.max(prec, 1 - p);
+        probability = 1 - confidence;
+      }
+    } else if (p >= model.threshold) {
+      verdict = 'YES';
+      confidence = p;
+    } else if (p >= model.reviewThreshold) {
+      verdict = 'NEEDS-REVIEW';
+      confidence = Math.max(p, 1 - p);
+    } else {
+      verdict = 'NO';
+      confidence = 1 - p;
+    }
+    if (verdict === 'YES' && !already) selected.add(c.sha);
+    const v: Verdict = { sha: c.sha, branch: view.label, subject: c.subject, verdict, confidence: round(confidence), probability: round(probability), reasons };
+    if (already) v.already = already;
+    out.push(v);
+  }
+  return out;
+}
+
+/** The features that moved the score most, strongest first, grouped by what they say. */
+function explain(model: SelectionModel, fs: readonly Feature[], top: number): Reason[] {
+  const byLabel = new Map<string, number>();
+  for (const f of fs) {
+    if (f.key === 'bias-ish' || f.key.startsWith('r:')) continue;
+    const w = model.lr.weights[hash32(f.key) & (DIM - 1)] ?? 0;
+    const eff = w * f.value;
+    byLabel.set(f.label, (byLabel.get(f.label) ?? 0) + eff);
+  }
+  return [...byLabel.entries()]
+    .filter(([, e]) => Math.abs(e) >= 0.05)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .slice(0, top)
+    .map(([text, e]) => ({ kind: 'feature' as const, effect: round(e, 2), text: `${text} (${e > 0 ? 'raises' : 'lowers'} the score)` }));
+}

@@ -1,0 +1,65 @@
+/**
+ * Selection's own tables in the index file (created on demand, never touched by the indexer): the
+ * trained model, and a cache of per-commit line counts (git diff-tree --numstat is the one slow input).
+ */
+import type { DB } from '../history/db.js';
+import { numstats, type NumStat } from '../git/diff-batch.js';
+import type { GitTarget } from '../git/run.js';
+import { StablepickError } from '../errors.js';
+
+export function ensureSelectTables(db: DB): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS select_numstat (sha TEXT PRIMARY KEY, added INTEGER, deleted INTEGER, files INTEGER, missing INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE IF NOT EXISTS select_models (name TEXT PRIMARY KEY, created INTEGER NOT NULL, cut INTEGER NOT NULL, json TEXT NOT NULL);
+  `);
+}
+
+const NUMSTAT_CHUNK = 2000;
+
+/** Line counts of these commits: from the cache, the rest computed with git and cached. */
+export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: readonly string[]): Promise<Map<string, NumStat | null>> {
+  const out = new Map<string, NumStat | null>();
+  let readonly = false;
+  try {
+    ensureSelectTables(db);
+  } catch {
+    readonly = true;
+  }
+  const missing: string[] = [];
+  if (!readonly) {
+    const get = db.prepare('SELECT added, deleted, files, missing FROM select_numstat WHERE sha = ?');
+    for (const s of shas) {
+      const r = get.get(s) as { added: number; deleted: number; files: number; missing: number } | undefined;
+      if (!r) missing.push(s);
+      else out.set(s, r.missing ? null : { added: r.added, deleted: r.deleted, files: r.files, binaryFiles: 0 });
+    }
+  } else missing.push(...shas);
+  // In chunks, each cached as it comes: a long first run that is interrupted keeps what it computed.
+  for (let i = 0; repo && i < missing.length; i += NUMSTAT_CHUNK) {
+    const got = await numstats(repo, missing.slice(i, i + NUMSTAT_CHUNK));
+    if (!readonly) {
+      const put = db.prepare('INSERT OR REPLACE INTO select_numstat (sha, added, deleted, files, missing) VALUES (?, ?, ?, ?, ?)');
+      db.transaction(() => {
+        for (const [s, n] of got) put.run(s, n?.added ?? 0, n?.deleted ?? 0, n?.files ?? 0, n ? 0 : 1);
+      }).immediate();
+    }
+    for (const [s, n] of got) out.set(s, n);
+  }
+  return out;
+}
+
+export function saveModel(db: DB, name: string, cut: number, json: string): void {
+  ensureSelectTables(db);
+  db.prepare('INSERT OR REPLACE INTO select_models (name, created, cut, json) VALUES (?, ?, ?, ?)').run(name, Math.floor(Date.now() / 1000), cut, json);
+}
+
+export function loadModelJson(db: DB, name: string): string {
+  let row: { json: string } | undefined;
+  try {
+    row = db.prepare('SELECT json FROM select_models WHERE name = ?').get(name) as { json: string } | undefined;
+  } catch {
+    row = undefined;
+  }
+  if (!row) throw new StablepickError('NOT_FOUND', 'no selection model in the index', 'run `stablepick train` first');
+  return row.json;
+}
