@@ -47,6 +47,8 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
   try {
     db.pragma('busy_timeout = 60000');
     if (!opts.readonly) {
+      // Larger pages suit rows that carry whole commit messages (only takes effect on a new file).
+      if (currentVersion(db) === 0) db.pragma(`page_size = ${Number(process.env.STABLEPICK_PAGE_SIZE) || 16384}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }
