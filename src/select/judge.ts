@@ -70,7 +70,11 @@ export function judgeCommits(h: History, model: SelectionModel, commits: readonl
     const reasons: Reason[] = [];
     for (const hit of hits) {
       const st = model.rules[hit.rule];
-      const history = st && st.n > 0 && hit.verdict !== 'SKIP' ? ` [history: ${Math.round(st.precision * 100)} % of ${Math.round(st.n)} such commits ${hit.verdict === 'YES' ? 'were' : 'were not'} picked]` : '';
+      // Plain counts of earlier commits (the lag-weighted share decides, but a person reads counts).
+      const history =
+        st && st.commits && hit.verdict !== 'SKIP'
+          ? ` [history: ${hit.verdict === 'YES' ? st.picked : st.commits - st.picked} of ${st.commits} earlier such commits ${hit.verdict === 'YES' ? 'were' : 'were not'} picked]`
+          : '';
       reasons.push({ kind: 'rule', rule: hit.rule, decided: hit === rule, text: `${hit.text}${history}`, evidence: hit.evidence });
     }
     for (const f of explain(model, fs, top)) reasons.push(f);

@@ -126,6 +126,7 @@ function ruleStats(examples: readonly Example[]): Partial<Record<RuleId, RuleSta
   let open = examples;
   for (const id of RULE_ORDER) {
     let n = 0;
+    let commits = 0;
     let picked = 0;
     let verdict: RuleHit['verdict'] = id === 'in-branch' ? 'SKIP' : 'YES';
     const hitBy: Example[] = [];
@@ -134,11 +135,12 @@ function ruleStats(examples: readonly Example[]): Partial<Record<RuleId, RuleSta
       if (!hit) continue;
       verdict = hit.verdict;
       n += e.y ? 1 : e.w;
+      commits++;
       picked += e.y;
       hitBy.push(e);
     }
     if (!n) verdict = id === 'in-branch' ? 'SKIP' : ['opt-out', 'code-missing', 'noautosel', 'revert-unheld', 'fixes-not-in-branch'].includes(id) ? 'NO' : 'YES';
-    let st = ruleStat(id, verdict, n, picked);
+    let st = ruleStat(id, verdict, n, picked, commits);
     // A fix of a commit this scan selects is measured rarely on history: it follows fixes-in-branch.
     if (id === 'fixes-selected' && n < RULE_MIN_SUPPORT && rules['fixes-in-branch']) st = { ...st, decides: rules['fixes-in-branch'].decides };
     rules[id] = st;

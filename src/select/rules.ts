@@ -139,7 +139,10 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
 
 /** How often a rule was right on the history learned from. */
 export interface RuleStat {
+  /** Lag-weighted count of examples the rule fired on (an unpicked recent commit weighs less than 1). */
   n: number;
+  /** Plain count of earlier commits the rule fired on (for explanations: a count, not a weight). */
+  commits?: number;
   /** Weighted count of examples that were picked. */
   picked: number;
   /** Share of its verdict that history confirms (picked for YES, not picked for NO). */
@@ -152,11 +155,11 @@ export interface RuleStat {
 export const RULE_MIN_PRECISION = 0.85;
 export const RULE_MIN_SUPPORT = 10;
 
-export function ruleStat(rule: RuleId, verdict: RuleVerdict, n: number, picked: number): RuleStat {
+export function ruleStat(rule: RuleId, verdict: RuleVerdict, n: number, picked: number, commits?: number): RuleStat {
   const precision = n > 0 ? (verdict === 'YES' ? picked / n : 1 - picked / n) : 0;
   // Without enough history a rule keeps its meaning (a stable tag is a YES); with enough, history decides.
   const decides = CERTAIN_RULES.has(rule) || verdict === 'SKIP' || n < RULE_MIN_SUPPORT || precision >= RULE_MIN_PRECISION;
-  return { n, picked, precision, decides };
+  return commits === undefined ? { n, picked, precision, decides } : { n, commits, picked, precision, decides };
 }
 
 /** Glob ('drivers/**', '*.md', 'doc/') to a RegExp over repository paths. */
