@@ -56,6 +56,19 @@ export function streamCommits(
   onCommit: (c: RawCommit) => void,
   opts: LogOptions = {},
 ): Promise<void> {
+  return streamCommitRecords(target, revs, (r) => onCommit(parseCommitRecord(r)), opts);
+}
+
+/**
+ * Like streamCommits, but hands over each commit's raw record (a view into a reused buffer: copy what
+ * must outlive the call) for parseCommitRecord() to read later, e.g. on another thread.
+ */
+export function streamCommitRecords(
+  target: GitTarget,
+  revs: readonly string[],
+  onRecord: (record: Buffer) => void,
+  opts: LogOptions = {},
+): Promise<void> {
   const flags = revs.filter((r) => r.startsWith('--'));
   const plain = revs.filter((r) => !r.startsWith('--'));
   const args = ['log', '-z', `--format=${FORMAT}`, '--raw', '--no-renames', '--no-abbrev', '--no-color', ...(opts.extraArgs ?? []), ...flags];
@@ -72,7 +85,7 @@ export function streamCommits(
         first.done = true;
         if (r[0] === 0x1e) r = r.subarray(1);
       }
-      onCommit(parseCommitRecord(r));
+      onRecord(r);
     },
     {
       input: plain.length ? `${plain.join('\n')}\n` : undefined,

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StablepickError } from '../errors.js';
-import { streamCommits } from '../git/log.js';
+import { streamCommitRecords, streamCommits } from '../git/log.js';
 import type { Repository } from '../git/repo.js';
 import type { Conventions } from '../conventions/types.js';
 import { commitRow, CommitRowWriter, type CommitRow } from './commit-writer.js';
@@ -57,7 +57,7 @@ export async function ingestInPlace(repo: Repository, db: DB, conv: Conventions,
 }
 
 export async function ingestWithWorker(repo: Repository, db: DB, conv: Conventions, revs: readonly string[], batchSize: number, onBatch: BatchHook): Promise<number> {
-  const worker = startWorker(db.name);
+  const worker = startWorker(db.name, conv);
   let inFlight = 0;
   let failure: Error | null = null;
   let written = 0;
@@ -80,31 +80,57 @@ export async function ingestWithWorker(repo: Repository, db: DB, conv: Conventio
     waiting = null;
     w?.();
   });
-  const send = (msg: WorkerRequest): void => worker.postMessage(msg);
+  const send = (msg: WorkerRequest): void => {
+    if (msg.type === 'batch') worker.postMessage(msg, [msg.bytes]);
+    else worker.postMessage(msg);
+  };
   const MAX_IN_FLIGHT = 4;
+  // Records are copied into one buffer per batch, which is then moved (not copied) to the worker.
+  let parts: Buffer[] = [];
+  let bytes = 0;
+  let seen = 0;
+  const sendBatch = (): void => {
+    const buf = Buffer.allocUnsafeSlow(bytes);
+    const ends = new Int32Array(parts.length);
+    let at = 0;
+    parts.forEach((p, i) => {
+      p.copy(buf, at);
+      at += p.length;
+      ends[i] = at;
+    });
+    send({ type: 'batch', bytes: buf.buffer as ArrayBuffer, ends });
+    inFlight++;
+    parts = [];
+    bytes = 0;
+    onBatch(seen);
+  };
   try {
-    await streamRowBatches(
+    await streamCommitRecords(
       repo,
-      conv,
       revs,
-      batchSize,
-      (rows) => {
-        send({ type: 'batch', rows });
-        inFlight++;
+      (rec) => {
+        parts.push(Buffer.from(rec));
+        bytes += rec.length;
+        seen++;
+        if (parts.length >= batchSize) sendBatch();
       },
-      onBatch,
-      // Hold git back while the writer is more than a few batches behind.
-      () =>
-        inFlight >= MAX_IN_FLIGHT && !failure
-          ? new Promise<void>((res) => {
-              const again = (): void => {
-                if (inFlight < MAX_IN_FLIGHT || failure) res();
-                else waiting = again;
-              };
-              waiting = again;
-            })
-          : null,
+      {
+        extraArgs: ['--ignore-missing'],
+        // Hold git back while the writer is more than a few batches behind.
+        waitBeforeNextChunk: () =>
+          inFlight >= MAX_IN_FLIGHT && !failure
+            ? new Promise<void>((res) => {
+                const again = (): void => {
+                  if (inFlight < MAX_IN_FLIGHT || failure) res();
+                  else waiting = again;
+                };
+                waiting = again;
+              })
+            : null,
+      },
     );
+    if (parts.length) sendBatch();
+    else onBatch(seen);
     const total = await new Promise<number>((res, rej) => {
       closed = res;
       const check = (): void => {
@@ -128,10 +154,11 @@ export async function ingestWithWorker(repo: Repository, db: DB, conv: Conventio
  * Starts the writer thread. Built code runs ingest-worker.js directly; from source (tests, `tsx`), the
  * thread first registers tsx's loader, since a worker does not inherit it.
  */
-function startWorker(dbPath: string): Worker {
+function startWorker(dbPath: string, conventions: Conventions): Worker {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./ingest-worker.js', self), { workerData: { dbPath } });
+  const workerData = { dbPath, conventions };
+  if (!self.endsWith('.ts')) return new Worker(new URL('./ingest-worker.js', self), { workerData });
   const target = new URL('./ingest-worker.ts', self).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
-  return new Worker(boot, { eval: true, workerData: { dbPath } });
+  return new Worker(boot, { eval: true, workerData });
 }
