@@ -9,6 +9,7 @@ import { parseMarkers, parseRevert } from '../conventions/markers.js';
 import { parseTrailers } from '../conventions/trailers.js';
 import type { Conventions } from '../conventions/types.js';
 import type { DB } from './db.js';
+import { GroupedInsert } from './grouped-insert.js';
 
 /** A trailer as stored: kind, key, value, line, ref prefix, ref subject, ref status, detail JSON. */
 export type TrailerRow = [string, string, string, number, string | null, string | null, string | null, string | null];
@@ -74,40 +75,6 @@ export function commitRow(c: RawCommit, conv: Conventions): CommitRow {
     trailers,
     markers,
   };
-}
-
-/**
- * Rows of one table written many at a time: values are queued and sent to SQLite as multi-row INSERTs of
- * `GROUP` rows (one statement call instead of GROUP), the rest one by one at flush().
- */
-class GroupedInsert {
-  private static readonly GROUP = 64;
-  private readonly one;
-  private readonly many;
-  private readonly queued: unknown[] = [];
-
-  constructor(
-    db: DB,
-    head: string,
-    private readonly width: number,
-    tuple: string,
-  ) {
-    this.one = db.prepare(`${head} VALUES ${tuple}`);
-    this.many = db.prepare(`${head} VALUES ${Array.from({ length: GroupedInsert.GROUP }, () => tuple).join(', ')}`);
-  }
-
-  push(...values: unknown[]): void {
-    for (const v of values) this.queued.push(v);
-    if (this.queued.length >= GroupedInsert.GROUP * this.width) {
-      this.many.run(this.queued);
-      this.queued.length = 0;
-    }
-  }
-
-  flush(): void {
-    for (let i = 0; i < this.queued.length; i += this.width) this.one.run(this.queued.slice(i, i + this.width));
-    this.queued.length = 0;
-  }
 }
 
 export class CommitRowWriter {

@@ -115,10 +115,11 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   // 3. Commit ids named in messages.
   progress({ phase: 'resolve', done: 0 });
   const resolved = resolvePendingRefs(db);
+  mark('resolve');
   // Detect conventions on a first index or a large update; otherwise apply what was detected to new rows.
   if (fresh || written > 2000) detectAndApply(db);
   else if (written > 0) applyStoredDetection(db, firstNewId);
-  mark('resolve');
+  mark('detect conventions');
 
   // 4. Refs, releases, branches.
   storeRefs(db, refs);

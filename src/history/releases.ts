@@ -8,6 +8,7 @@ import type { RefInfo } from '../git/refs.js';
 import { parseReleaseTag } from '../conventions/branch-names.js';
 import type { Conventions } from '../conventions/types.js';
 import type { DB } from './db.js';
+import { bulkUpdateByRowid } from './grouped-insert.js';
 import type { CommitGraph } from './graph.js';
 
 export interface TagRow {
@@ -61,6 +62,7 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
       const i = graph.indexOf(sha);
       if (i >= 0) claimed[i] = 1;
     }
+    const sets: [number, string][] = [];
     db.transaction(() => {
       for (const t of todo) {
         const start = graph.indexOf(t.commit_sha);
@@ -69,12 +71,13 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
           const i = stack.pop()!;
           if (claimed[i]) continue;
           claimed[i] = 1;
-          setRel.run(t.name, graph.dbIdAt(i));
+          sets.push([graph.dbIdAt(i), t.name]);
           assigned++;
           for (const q of graph.parentsAt(i)) if (!claimed[q]) stack.push(q);
         }
         done.run(t.name);
       }
+      bulkUpdateByRowid(db, 'commits', ['first_release'], sets);
     }).immediate();
     return assigned;
   }

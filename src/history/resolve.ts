@@ -5,6 +5,7 @@
  * on the next index run (the commit may arrive later).
  */
 import type { DB } from './db.js';
+import { bulkUpdateByRowid } from './grouped-insert.js';
 
 export type RefStatus = 'resolved' | 'ambiguous' | 'unknown' | 'malformed';
 
@@ -80,27 +81,29 @@ export function resolvePendingRefs(db: DB): { trailers: number; markers: number;
   const pendT = db
     .prepare("SELECT rowid AS rid, ref_prefix, ref_subject FROM trailers WHERE ref_status = 'unknown'")
     .all() as { rid: number; ref_prefix: string; ref_subject: string | null }[];
-  const updT = db.prepare('UPDATE trailers SET ref_sha = ?, ref_status = ? WHERE rowid = ?');
   const pendM = db
     .prepare("SELECT rowid AS rid, prefix, kind FROM markers WHERE status = 'unknown'")
     .all() as { rid: number; prefix: string; kind: string }[];
-  const updM = db.prepare('UPDATE markers SET sha = ?, status = ? WHERE rowid = ?');
   const resolver = new PrefixResolver(db, { bulk: pendT.length + pendM.length > 2000 });
+  const setT: unknown[][] = [];
+  const setM: unknown[][] = [];
   db.transaction(() => {
     for (const t of pendT) {
       const r = resolver.resolve(t.ref_prefix, t.ref_subject);
       if (r.status === 'unknown') continue;
-      updT.run(r.sha, r.status, t.rid);
+      setT.push([t.rid, r.sha, r.status]);
       if (r.status === 'resolved') trailers++;
       else ambiguous++;
     }
     for (const m of pendM) {
       const r = resolver.resolve(m.prefix, null);
       if (r.status === 'unknown') continue;
-      updM.run(r.sha, r.status, m.rid);
+      setM.push([m.rid, r.sha, r.status]);
       if (r.status === 'resolved') markers++;
       else ambiguous++;
     }
+    bulkUpdateByRowid(db, 'trailers', ['ref_sha', 'ref_status'], setT);
+    bulkUpdateByRowid(db, 'markers', ['sha', 'status'], setM);
   }).immediate();
   return { trailers, markers, ambiguous };
 }
