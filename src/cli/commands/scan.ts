@@ -1,14 +1,10 @@
 /** `stablepick scan A..B --branch S[,S2]`: a verdict for every non-merge commit of the range, per branch. */
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
-import { optOutMatchers, selectConfig } from '../../select/config.js';
-import { History } from '../../select/history.js';
-import { judgeCommits, type Verdict } from '../../select/judge.js';
-import { modelFromJson } from '../../select/model.js';
-import { cachedNumstats, loadModelJson } from '../../select/store.js';
-import { branchView } from '../../select/view.js';
+import type { Verdict } from '../../select/judge.js';
+import { judgeRange } from '../../select/judge-range.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
-import { fmtInt, formatTable, printJsonLine, progress } from '../output.js';
+import { formatTable, printJsonLine, progress } from '../output.js';
 import type { CommandModule } from './index.js';
 
 interface ScanOptions extends CommonOptions {
@@ -39,24 +35,17 @@ export const scanCommand: CommandModule = {
         async (ctx) => {
           const branches = opts.branch.split(',').map((s) => s.trim()).filter(Boolean);
           if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch 22.11 or --branch 22.11,23.11');
-          const model = modelFromJson(loadModelJson(ctx.db, 'default'));
-          const cfg = selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
-          const h = History.load(ctx.db);
-          const r = h.range(range, { firstParent: opts.firstParent === true });
-          const views = branches.map((b) => branchView(h, b, Infinity));
-          const bar = progress(!ctx.json && r.commits.length > 200);
-          bar.update(`line counts of ${fmtInt(r.commits.length)} commits…`);
-          const ns = await cachedNumstats(ctx.db, ctx.repo, r.commits.map((c) => c.sha));
-          const all: Verdict[][] = [];
-          for (const view of views) {
-            all.push(
-              judgeCommits(h, model, r.commits, view, {
-                optOut: optOutMatchers(cfg),
-                numstats: ns,
-                onProgress: (d, t) => bar.update(`${view.label}: ${'#'.repeat(Math.round((d / t) * 30)).padEnd(30, '.')} ${d}/${t}`),
-              }),
-            );
-          }
+          const bar = progress(!ctx.json);
+          const { verdicts: all } = await judgeRange({
+            db: ctx.db,
+            repo: ctx.repo,
+            configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
+            ...(opts.config ? { configFile: opts.config } : {}),
+            branches,
+            range,
+            firstParent: opts.firstParent === true,
+            onProgress: (t) => bar.update(t),
+          });
           bar.done();
           if (ctx.json) {
             for (const vs of all) for (const v of vs) printJsonLine(v);
