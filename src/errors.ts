@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'INDEX_NEWER'
   | 'NOT_FOUND'
   | 'AMBIGUOUS'
+  | 'UNVERIFIED_FACT'
+  | 'NOT_MAILABLE'
+  | 'SMTP_FAILED'
   | 'IO';
 
 export class StablepickError extends Error {

@@ -29,7 +29,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A reader that stops early (`stablepick scan ... | head`) closes the pipe: stop quietly, like git does. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT_OK);
+    throw e;
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });

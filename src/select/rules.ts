@@ -7,6 +7,7 @@
  * Later stages (follow-ups, prerequisites, affected branches) add rules by adding RuleIds here.
  */
 import type { CommitRec, Details, History } from './history.js';
+import { BUG_WORDS, proseOfBody } from './text.js';
 import type { BranchView } from './view.js';
 
 export type RuleId =
@@ -19,7 +20,8 @@ export type RuleId =
   | 'fixes-in-branch'
   | 'fixes-selected'
   | 'fixes-not-in-branch'
-  | 'stable-tag';
+  | 'stable-tag'
+  | 'reported-bug';
 
 export type RuleVerdict = 'YES' | 'NO' | 'SKIP';
 
@@ -43,6 +45,7 @@ export const RULE_ORDER: readonly RuleId[] = [
   'fixes-selected',
   'fixes-not-in-branch',
   'stable-tag',
+  'reported-bug',
 ];
 
 /**
@@ -51,6 +54,16 @@ export const RULE_ORDER: readonly RuleId[] = [
  * commits); then they are features of the model.
  */
 export const CERTAIN_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['in-branch', 'opt-out', 'code-missing', 'noautosel', 'revert-unheld']);
+
+/**
+ * Rules that only hint: they decide when the repository's history confirms them (RULE_MIN_PRECISION over
+ * at least RULE_MIN_SUPPORT commits), and are only features of the model otherwise — also when history is
+ * too short to tell.
+ */
+export const LEARNED_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['reported-bug']);
+
+/** Bug classes severe enough that a reported one is worth a stable maintainer's look (see text.ts). */
+const SEVERE_BUGS = ['cve', 'crash', 'oops', 'uaf', 'deadlock', 'hang', 'overflow', 'null', 'leak', 'regression'];
 
 export interface RuleContext {
   view: BranchView;
@@ -134,6 +147,20 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
       });
     }
   }
+  const reported = d.trailers.find((t) => t.kind === 'reported-by' || t.kind === 'closes');
+  if (reported && !out.some((x) => x.verdict === 'NO' && x.rule === 'fixes-not-in-branch')) {
+    const prose = `${c.subject}\n${proseOfBody(d.message)}`;
+    const bug = SEVERE_BUGS.map((name) => BUG_WORDS.find((w) => w.name === name)!).find((w) => w.re.test(prose));
+    if (bug) {
+      const word = bug.re.exec(prose)?.[0] ?? bug.label;
+      out.push({
+        rule: 'reported-bug',
+        verdict: 'YES',
+        text: `a reported bug ("${reported.key}: ${reported.value}") whose message says "${word}"`,
+        evidence: { tag: `${reported.key}: ${reported.value}`, word, class: bug.name },
+      });
+    }
+  }
   return out;
 }
 
@@ -158,7 +185,9 @@ export const RULE_MIN_SUPPORT = 10;
 export function ruleStat(rule: RuleId, verdict: RuleVerdict, n: number, picked: number, commits?: number): RuleStat {
   const precision = n > 0 ? (verdict === 'YES' ? picked / n : 1 - picked / n) : 0;
   // Without enough history a rule keeps its meaning (a stable tag is a YES); with enough, history decides.
-  const decides = CERTAIN_RULES.has(rule) || verdict === 'SKIP' || n < RULE_MIN_SUPPORT || precision >= RULE_MIN_PRECISION;
+  const decides = LEARNED_RULES.has(rule)
+    ? n >= RULE_MIN_SUPPORT && precision >= RULE_MIN_PRECISION
+    : CERTAIN_RULES.has(rule) || verdict === 'SKIP' || n < RULE_MIN_SUPPORT || precision >= RULE_MIN_PRECISION;
   return commits === undefined ? { n, picked, precision, decides } : { n, commits, picked, precision, decides };
 }
 

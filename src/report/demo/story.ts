@@ -9,6 +9,7 @@
  * Names, code and messages are the project's own, written for the demo.
  */
 import { ScratchRepo, type Identity } from '../../git/scratch-repo.js';
+import { CHANGES, DRIVERS, driverC, driverH, fill } from './history.js';
 import { CORE_C, DOC_SCHED_EXT, EXT_BASE, extC, FOO_BASE, fooC, fooH, MAKEFILE, README, SCHED_H, type ExtState, type FooState } from './sources.js';
 
 const P = {
@@ -89,8 +90,53 @@ ${sob(P.tejun)}
 `,
     P.tejun,
   );
+  const owners = [P.nina, P.emil, P.andrea, P.phil];
+  const intro = new Map<string, string>();
+  for (const [i, d] of DRIVERS.entries()) {
+    const who = owners[i % owners.length]!;
+    intro.set(d.name, await commit({ [d.path]: driverC(d, new Set()), [d.path.replace(/[^/]+$/, `${d.name}.h`)]: driverH(d) }, `${d.prefix}: Add the ${d.title} driver\n\nA new driver for the ${d.title}.\n\n${sob(who)}\n`, who));
+  }
   shas.v612 = await commit({ Makefile: MAKEFILE('6.12') }, 'Linux 6.12\n', P.linus);
   await r.tag('v6.12', 'Linux 6.12', P.linus, t);
+  await r.branch('linux-6.12.y', 'v6.12');
+
+  // Fixes and features in the drivers; linux-6.12.y picks the fixes a few days later.
+  const pickMsg = async (sha: string, by: Identity): Promise<string> => {
+    const m = await r.message(sha);
+    const nl = m.indexOf('\n');
+    const subject = m.slice(0, nl);
+    const body = m.slice(nl + 1).replace(/^\n+/, '');
+    return `${subject}\n\ncommit ${sha} upstream.\n\n${body.trimEnd()}\n${sob(by)}\n`;
+  };
+  const applied = new Map<string, Set<number>>(DRIVERS.map((d) => [d.name, new Set<number>()]));
+  const made = new Map<string, string>();
+  for (const [ci, c] of CHANGES.entries()) {
+    const toPick: string[] = [];
+    for (const [di, d] of DRIVERS.entries()) {
+      const who = owners[(di + ci) % owners.length]!;
+      const reviewer = owners[(di + ci + 1) % owners.length]!;
+      const reporter = owners[(di + ci + 2) % owners.length]!;
+      applied.get(d.name)!.add(ci);
+      const tags: string[] = [];
+      if (c.fixesIntro) tags.push(`Fixes: ${intro.get(d.name)!.slice(0, 12)} ("${d.prefix}: Add the ${d.title} driver")`);
+      if (c.fixesChange !== undefined) {
+        const target = made.get(`${d.name}:${c.fixesChange}`)!;
+        tags.push(`Fixes: ${target.slice(0, 12)} ("${d.prefix}: ${fill(CHANGES[c.fixesChange]!.subject, d)}")`);
+      }
+      if (c.reported) tags.push(tag('Reported-by', reporter), `Closes: https://bugzilla.demo-kernel.org/show_bug.cgi?id=${21700 + di * 10 + ci}`);
+      tags.push(`Link: https://lore.demo-kernel.org/r/2025${String(ci + 1).padStart(2, '0')}${String(di + 10)}-${d.name}@demo-kernel.org`);
+      if (c.reviewed) tags.push(tag('Reviewed-by', reviewer));
+      tags.push(sob(who));
+      const sha = await commit({ [d.path]: driverC(d, applied.get(d.name)!) }, `${d.prefix}: ${fill(c.subject, d)}\n\n${fill(c.body, d)}\n\n${tags.join('\n')}\n`, who);
+      made.set(`${d.name}:${ci}`, sha);
+      if (c.picked) toPick.push(sha);
+    }
+    if (toPick.length) {
+      await r.checkout('linux-6.12.y');
+      for (const sha of toPick) await r.pick(sha, await pickMsg(sha, P.greg), P.greg, next());
+      await r.checkout('master');
+    }
+  }
 
   ext = { ...ext, nullFix: true };
   shas.nullFix = await commit(
@@ -135,15 +181,7 @@ ${sob(P.jakub)}
   shas.v617 = await commit({ Makefile: MAKEFILE('6.17') }, 'Linux 6.17\n', P.linus);
   await r.tag('v6.17', 'Linux 6.17', P.linus, t);
 
-  // Stable branches and their picks.
-  const pickMsg = async (sha: string, by: Identity): Promise<string> => {
-    const m = await r.message(sha);
-    const nl = m.indexOf('\n');
-    const subject = m.slice(0, nl);
-    const body = m.slice(nl + 1).replace(/^\n+/, '');
-    return `${subject}\n\ncommit ${sha} upstream.\n\n${body.trimEnd()}\n${sob(by)}\n`;
-  };
-  await r.branch('linux-6.12.y', 'v6.12');
+  // The stable branches' own picks of the sched_ext fix, and their point releases.
   await r.branch('linux-6.17.y', 'v6.17');
   await r.checkout('linux-6.12.y');
   shas.nullFix612 = await r.pick(shas.nullFix, await pickMsg(shas.nullFix, P.greg), P.greg, next());

@@ -1,0 +1,242 @@
+/**
+ * The written case of one upstream commit for one or more stable branches, assembled from computed facts
+ * in the seed mail's order: verdict, code evidence, bug analysis, changes, follow-ups, prerequisites,
+ * suitability, stable rules, risk, recommendation. Nothing here is phrased beyond what the facts say,
+ * and every sha, file:line and function it names is in `citations` (checked by verify.ts).
+ */
+import type { Conventions } from '../../conventions/types.js';
+import { commitDiff } from '../../git/diff.js';
+import type { Repository } from '../../git/repo.js';
+import type { DB } from '../../history/db.js';
+import { commitView, resolveIndexed } from '../../history/queries.js';
+import { affectedBranches } from '../../analysis/affected/index.js';
+import { withApplyChecker } from '../../analysis/apply/apply-check.js';
+import type { QueueResult } from '../../analysis/apply/types.js';
+import { pickQueue } from '../../analysis/deps/queue.js';
+import type { PickQueue } from '../../analysis/deps/types.js';
+import { commitGraph } from '../../analysis/fixes/branch-state.js';
+import type { Verdict } from '../../select/judge.js';
+import { judgeRange } from '../../select/judge-range.js';
+import { bugFacts } from './bug-facts.js';
+import { codeFacts } from './code-facts.js';
+import { recommend, riskOf, suitability, summaryOf } from './judgement.js';
+import { stableRules, trivialOnly } from './stable-rules.js';
+import { CASE_VERSION, type BranchCase, type Citation, type WrittenCase } from './types.js';
+
+export interface CaseContext {
+  repo: Repository;
+  db: DB;
+  conventions: Conventions;
+  /** The folder whose stablepick.config.json applies. */
+  configDir: string;
+  configFile?: string;
+}
+
+export interface CaseOptions {
+  /** Verdicts already computed (by a scan of the whole range), per branch; judged alone otherwise. */
+  verdicts?: ReadonlyMap<string, Verdict>;
+  /** Skip the trial picks (faster; apply status 'not-tried'). */
+  noApply?: boolean;
+}
+
+/** The newest release tag a branch tip contains, e.g. v6.17.1 (null when none). */
+export function branchRelease(db: DB, tip: string): string | null {
+  const g = commitGraph(db);
+  const mask = g.ancestorsMask([tip]);
+  const tags = db.prepare('SELECT name, commit_sha FROM tags WHERE prerelease = 0 ORDER BY date DESC, name DESC').raw().all() as [string, string][];
+  for (const [name, sha] of tags) {
+    const i = g.indexOf(sha);
+    if (i >= 0 && mask[i]) return name;
+  }
+  return null;
+}
+
+/** Lines of a unified diff with 3 lines of context, from zero-context hunks: changed lines plus context, merged per file. */
+function linesWithContext(diff: Awaited<ReturnType<typeof commitDiff>>): number {
+  let n = 0;
+  for (const f of diff.files) {
+    let lastEnd = -Infinity;
+    for (const h of f.hunks) {
+      const start = h.oldStart - 3;
+      const end = h.oldStart + Math.max(h.oldCount, 0) + 3;
+      const ctx = Math.min(3, Math.max(0, start - lastEnd)) + 3;
+      n += h.removed.length + h.added.length + Math.min(ctx, 6);
+      lastEnd = end;
+    }
+  }
+  return n;
+}
+
+export async function buildCase(ctx: CaseContext, rev: string, branches: readonly string[], opts: CaseOptions = {}): Promise<WrittenCase> {
+  const sha = resolveIndexed(ctx.db, rev);
+  const view = commitView(ctx.db, sha);
+  const citations: Citation[] = [{ kind: 'sha', sha }];
+
+  // Verdicts per branch.
+  let verdicts = opts.verdicts;
+  if (!verdicts) {
+    const j = await judgeRange({ db: ctx.db, repo: ctx.repo, configDir: ctx.configDir, ...(ctx.configFile ? { configFile: ctx.configFile } : {}), branches, shas: [sha] });
+    verdicts = new Map(j.verdicts.map((vs, i) => [branches[i]!, vs[0]!]));
+  }
+
+  // Facts of the commit itself.
+  const diff = await commitDiff(ctx.repo, sha);
+  const code = await codeFacts(ctx.repo, sha);
+  citations.push(...code.citations);
+  const bug = bugFacts(view, diff);
+  citations.push(...bug.citations);
+  const files = code.touched.files.map((f) => ({ path: f.path, added: f.linesAdded, removed: f.linesRemoved }));
+  const changes = {
+    files,
+    added: files.reduce((a, f) => a + f.added, 0),
+    removed: files.reduce((a, f) => a + f.removed, 0),
+    hunks: diff.files.reduce((a, f) => a + f.hunks.length, 0),
+  };
+
+  // Where the bug is, and what goes with the pick, per branch.
+  const affected = await affectedBranches(ctx, sha);
+  for (const i of affected.introducers) citations.push({ kind: 'sha', sha: i.sha });
+  const queues = new Map<string, PickQueue>();
+  for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b));
+  const applies = new Map<string, QueueResult>();
+  const tips = new Map<string, string>();
+  for (const b of branches) {
+    const row = ctx.db.prepare('SELECT tip FROM branches WHERE name = ?').pluck().get(b) as string | undefined;
+    if (row) tips.set(b, row);
+  }
+  if (!opts.noApply) {
+    await withApplyChecker(ctx.repo, { blame: false }, async (checker) => {
+      for (const b of branches) {
+        const q = queues.get(b)!;
+        const tip = tips.get(b);
+        if (!tip || verdicts!.get(b)?.already) continue;
+        applies.set(b, await checker.queueResolved(q.queue.map((m) => m.sha), tip, b));
+      }
+    });
+  }
+
+  const branchCases: BranchCase[] = branches.map((b) => {
+    const v = verdicts!.get(b)!;
+    const q = queues.get(b)!;
+    const impact = affected.branches.find((x) => x.branch === b);
+    const ap = applies.get(b);
+    const tip = tips.get(b) ?? '';
+    const status = impact ? impact.status : 'unknown';
+    const bugState: BranchCase['bug'] = affected.evidence === 'none' ? 'unknown' : status === 'affected' || status === 'fixed' || status === 'clean' ? status : 'unknown';
+    for (const m of q.queue) citations.push({ kind: 'sha', sha: m.sha });
+    if (v.already && v.already !== 'ancestor') citations.push({ kind: 'sha', sha: v.already });
+    if (tip) citations.push({ kind: 'ref', name: b, sha: tip });
+    const held = q.followUps.followUps.filter((f) => f.inBranch).map((f) => ({ sha: f.sha, pick: f.inBranch!.how === 'picked' ? f.inBranch!.stableSha : 'ancestor' }));
+    for (const h of held) {
+      citations.push({ kind: 'sha', sha: h.sha });
+      if (h.pick !== 'ancestor') citations.push({ kind: 'sha', sha: h.pick });
+    }
+    const apply: BranchCase['apply'] = q.queue.map((m) => {
+      const r = ap?.members.find((x) => x.sha === m.sha);
+      return { sha: m.sha, result: r ? r.result : 'not-tried', reason: r ? r.reason : ap ? 'not tried: an earlier member of the queue does not apply' : v.already ? 'already in the branch' : 'not tried' };
+    });
+    const vulnerableSince = impact?.vulnerableSince?.sha ?? null;
+    if (vulnerableSince) citations.push({ kind: 'sha', sha: vulnerableSince });
+    return {
+      branch: b,
+      release: tip ? branchRelease(ctx.db, tip) : null,
+      tip,
+      verdict: v.verdict,
+      confidence: v.confidence,
+      already: v.already ?? null,
+      reasons: v.reasons.map((r) => r.text),
+      bug: bugState,
+      vulnerableSince,
+      queue: q.queue.map((m) => ({ sha: m.sha, subject: m.subject, role: m.role, why: m.why })),
+      followUpsHeld: held,
+      apply,
+      applies: ap !== undefined && ap.firstFailure === null && apply.every((a) => a.result !== 'conflict' && a.result !== 'not-tried'),
+    };
+  });
+
+  // Follow-ups and prerequisites over all branches.
+  const followUps: WrittenCase['followUps'] = [];
+  for (const q of queues.values()) {
+    for (const f of q.followUps.followUps) {
+      if (followUps.some((x) => x.sha === f.sha)) continue;
+      followUps.push({ sha: f.sha, subject: f.subject, kind: f.kind, depth: f.depth, line: f.edge.evidence.line, revertedUpstream: f.revertedUpstream });
+      citations.push({ kind: 'sha', sha: f.sha });
+    }
+  }
+  const prerequisites: WrittenCase['prerequisites'] = [];
+  for (const [b, q] of queues) {
+    for (const m of q.queue.filter((x) => x.role === 'prerequisite')) {
+      const have = prerequisites.find((x) => x.sha === m.sha);
+      if (have) have.branches.push(b);
+      else prerequisites.push({ sha: m.sha, subject: m.subject, strength: m.prerequisite?.strength ?? 'weak', why: m.why, branches: [b] });
+    }
+  }
+
+  // The stable rules table.
+  const mainline = ctx.db.prepare("SELECT name, tip FROM branches WHERE role = 'mainline'").get() as { name: string; tip: string } | undefined;
+  const onMainline = mainline ? commitGraph(ctx.db).ancestors([mainline.tip]).has(sha) : false;
+  const tagValues = (kind: string): string[] => view.trailers.filter((t) => t.kind === kind).map((t) => t.value);
+  const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b)) || view.trailers.some((t) => t.kind === 'stable' && /vger\.kernel\.org/.test(t.value));
+  const newFiles = code.touched.files.filter((f) => f.status === 'added').map((f) => f.path);
+  const rules = stableRules({
+    kernel,
+    upstream: { yes: onMainline, mainline: mainline?.name ?? 'the mainline branch' },
+    linesWithContext: linesWithContext(diff),
+    added: changes.added,
+    removed: changes.removed,
+    bugClass: bug.bug.bugClass,
+    fixesTags: bug.bug.tags.filter((t) => t.key.toLowerCase() === 'fixes').map((t) => t.line),
+    reportedBy: tagValues('reported-by'),
+    testedBy: tagValues('tested-by'),
+    reviewedBy: tagValues('reviewed-by'),
+    ackedBy: tagValues('acked-by'),
+    signedOff: view.trailers.some((t) => t.kind === 'signed-off-by'),
+    featureWords: bug.featureWords,
+    trivialOnly: trivialOnly(files.map((f) => f.path), view.subject),
+    newFiles,
+  });
+  if (mainline) citations.push({ kind: 'ref', name: mainline.name, sha: mainline.tip });
+
+  const partial = {
+    sha,
+    subject: view.subject,
+    branches: branchCases,
+    code: { functions: code.functions, callers: code.callers, entryPoints: code.entryPoints, notes: code.notes },
+    bug: bug.bug,
+    changes,
+    followUps,
+    prerequisites,
+    rules,
+  };
+  const suit = suitability(partial, bug.featureWords);
+  const risk = riskOf(partial);
+  const recommendation = recommend(partial);
+  const overall = branchCases.some((b) => b.verdict === 'YES' && !b.already) ? 'YES' : branchCases.some((b) => b.verdict === 'NEEDS-REVIEW' && !b.already) ? 'NEEDS-REVIEW' : 'NO';
+  const c: WrittenCase = {
+    version: CASE_VERSION,
+    author: { name: view.author.name, email: view.author.email },
+    authorTime: Math.round(Date.parse(view.author.time) / 1000),
+    message: view.message,
+    verdict: overall,
+    summary: '',
+    ...partial,
+    suitability: suit,
+    risk,
+    recommendation,
+    citations: dedupe(citations),
+  };
+  c.summary = summaryOf(c);
+  return c;
+}
+
+function dedupe(cs: readonly Citation[]): Citation[] {
+  const seen = new Set<string>();
+  const out: Citation[] = [];
+  for (const c of cs) {
+    const k = JSON.stringify(c);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * The parts of a case that weigh facts: suitability (for / against), risk, the recommendation (target
+ * trees, required commits in order, confidence) and the one-paragraph summary. Each sentence is built
+ * from a fact already in the case and names its sha; none adds a fact of its own.
+ */
+import type { Citation, Fact, WrittenCase } from './types.js';
+
+export type CaseCore = Pick<WrittenCase, 'sha' | 'subject' | 'branches' | 'code' | 'bug' | 'changes' | 'followUps' | 'prerequisites' | 'rules'>;
+
+const short = (s: string): string => s.slice(0, 12);
+const sha = (s: string): Citation => ({ kind: 'sha', sha: s });
+
+export function suitability(c: CaseCore, featureWords: readonly { name: string; word: string }[]): WrittenCase['suitability'] {
+  const pro: Fact[] = [];
+  const con: Fact[] = [];
+  for (const f of c.bug.fixes) pro.push({ text: `fixes ${short(f.sha)} ("${f.subject}"), named by "${f.line}"`, cites: [sha(f.sha)] });
+  const reported = c.bug.tags.filter((t) => t.key.toLowerCase() === 'reported-by' || t.key.toLowerCase() === 'closes');
+  if (reported.length) pro.push({ text: `a reported problem: ${reported.map((t) => `"${t.line}"`).join(', ')}`, cites: [sha(c.sha)] });
+  if (c.bug.bugClass) pro.push({ text: `the message describes a ${c.bug.bugClass.name} ("${c.bug.bugClass.word}")`, cites: [sha(c.sha)] });
+  const reviews = c.bug.tags.filter((t) => /^(reviewed|acked|tested)-by$/i.test(t.key));
+  if (reviews.length) pro.push({ text: `${reviews.length} review/test tag(s): ${reviews.map((t) => t.key).join(', ')}`, cites: [sha(c.sha)] });
+  const total = c.changes.added + c.changes.removed;
+  const size = c.rules.rows.find((r) => /100 lines|small and contained/.test(r.rule));
+  if (size?.status === 'not met') con.push({ text: `bigger than the size rule allows: ${size.evidence}`, cites: [sha(c.sha)] });
+  else if (total <= 100) pro.push({ text: `contained: +${c.changes.added} -${c.changes.removed} lines in ${c.changes.files.length} file(s)`, cites: [sha(c.sha)] });
+  else con.push({ text: `large: +${c.changes.added} -${c.changes.removed} lines in ${c.changes.files.length} file(s)`, cites: [sha(c.sha)] });
+  for (const w of featureWords) con.push({ text: `the subject says "${w.word}" (${w.name})`, cites: [sha(c.sha)] });
+  const missingFu = c.followUps.filter((f) => !f.revertedUpstream && c.branches.some((b) => b.queue.some((q) => q.sha === f.sha)));
+  if (missingFu.length) con.push({ text: `needed ${missingFu.length} later fix(es) upstream, which must go with it: ${missingFu.map((f) => short(f.sha)).join(', ')}`, cites: missingFu.map((f) => sha(f.sha)) });
+  const reverted = c.followUps.filter((f) => f.kind === 'reverts' && !f.revertedUpstream);
+  if (reverted.length) con.push({ text: `reverted upstream by ${reverted.map((f) => short(f.sha)).join(', ')}`, cites: reverted.map((f) => sha(f.sha)) });
+  const strong = c.prerequisites.filter((p) => p.strength === 'strong');
+  if (strong.length) con.push({ text: `needs ${strong.length} earlier commit(s) first: ${strong.map((p) => short(p.sha)).join(', ')}`, cites: strong.map((p) => sha(p.sha)) });
+  for (const b of c.branches) {
+    const bad = b.apply.find((a) => a.result === 'conflict');
+    if (bad) con.push({ text: `does not apply to ${b.branch}: ${short(bad.sha)} ${bad.reason}`, cites: [sha(bad.sha)] });
+    if (b.bug === 'clean') con.push({ text: `${b.branch} never had the bug: it lacks what the fix names`, cites: [sha(c.sha)] });
+  }
+  return { for: pro, against: con };
+}
+
+export function riskOf(c: CaseCore): WrittenCase['risk'] {
+  const factors: string[] = [];
+  let score = 0;
+  const total = c.changes.added + c.changes.removed;
+  if (total > 100) {
+    score += 2;
+    factors.push(`${total} changed lines`);
+  } else if (total > 30) {
+    score += 1;
+    factors.push(`${total} changed lines`);
+  } else factors.push(`${total} changed lines`);
+  if (c.changes.files.length > 3) {
+    score += 1;
+    factors.push(`${c.changes.files.length} files`);
+  }
+  const fns = c.code.functions.length;
+  if (fns) factors.push(`${fns} function(s) changed${fns > 5 ? ' (many)' : ''}`);
+  if (fns > 5) score += 1;
+  const fu = c.followUps.filter((f) => f.kind === 'fixes');
+  if (fu.length) {
+    score += 1;
+    factors.push(`upstream needed ${fu.length} follow-up fix(es): ${fu.map((f) => short(f.sha)).join(', ')}`);
+  }
+  const entries = [...new Set(c.code.entryPoints.map((e) => `${e.kind} ${e.function}()`))];
+  if (entries.length) factors.push(`reachable from ${entries.slice(0, 4).join(', ')}`);
+  const offsets = c.branches.flatMap((b) => b.apply.filter((a) => a.result === 'clean-with-offset').map(() => b.branch));
+  if (offsets.length) factors.push(`applies with moved hunks on ${[...new Set(offsets)].join(', ')}`);
+  return { level: score >= 3 ? 'high' : score >= 1 ? 'medium' : 'low', factors };
+}
+
+export function recommend(c: CaseCore): WrittenCase['recommendation'] {
+  const affected = c.branches.filter((b) => b.bug === 'affected').map((b) => b.branch);
+  const applies = c.branches.filter((b) => b.applies).map((b) => b.branch);
+  const targets = c.branches.filter((b) => b.verdict === 'YES' && !b.already && b.bug !== 'clean' && b.applies).map((b) => b.branch);
+  const gaps: string[] = [];
+  for (const b of c.branches) {
+    if (b.already) continue;
+    if (b.bug === 'affected' && !b.applies) {
+      const bad = b.apply.find((a) => a.result === 'conflict');
+      gaps.push(`${b.branch} has the bug but the queue does not apply${bad ? ` (${short(bad.sha)}: ${bad.reason})` : ''}: it needs a manual backport`);
+    }
+    if (b.bug === 'clean' && b.applies) gaps.push(`${b.branch}: the patch applies, but the branch never had the bug`);
+    if (b.verdict === 'YES' && b.bug === 'unknown') gaps.push(`${b.branch}: no Fixes: tag and no blamed line says where the bug came from; the verdict rests on the selection's reasons`);
+  }
+  const order: string[] = [];
+  for (const b of c.branches.filter((x) => targets.includes(x.branch))) for (const q of b.queue) if (!order.includes(q.sha)) order.push(q.sha);
+  const conf = c.branches.filter((b) => targets.includes(b.branch)).map((b) => b.confidence);
+  return { targets, affected, applies, gaps, required: order, confidence: conf.length ? Math.min(...conf) : Math.max(0, ...c.branches.map((b) => b.confidence)) };
+}
+
+export function summaryOf(c: WrittenCase): string {
+  const yes = c.branches.filter((b) => b.verdict === 'YES' && !b.already).map((b) => b.branch);
+  const no = c.branches.filter((b) => b.verdict === 'NO').map((b) => b.branch);
+  const review = c.branches.filter((b) => b.verdict === 'NEEDS-REVIEW').map((b) => b.branch);
+  const held = c.branches.filter((b) => b.already).map((b) => `${b.branch} (${b.already === 'ancestor' ? 'predates the branch' : `as ${short(b.already!)}`})`);
+  const parts: string[] = [];
+  if (yes.length) parts.push(`YES for ${yes.join(', ')}`);
+  if (review.length) parts.push(`NEEDS-REVIEW for ${review.join(', ')}`);
+  if (no.length) parts.push(`NO for ${no.join(', ')}`);
+  if (held.length) parts.push(`already in ${held.join(', ')}`);
+  const lines = [`${short(c.sha)} ("${c.subject}"): ${parts.join('; ')}.`];
+  const decided = c.branches.find((b) => b.verdict === 'YES' && !b.already) ?? c.branches[0];
+  if (decided?.reasons[0]) lines.push(`Main reason: ${decided.reasons[0]}.`);
+  const fu = c.followUps.filter((f) => !f.revertedUpstream && c.branches.some((b) => b.queue.some((q) => q.sha === f.sha)));
+  if (fu.length) lines.push(`It must be backported together with ${fu.map((f) => `${short(f.sha)} ("${f.subject}")`).join(', ')}, which ${fu.length > 1 ? 'fix' : 'fixes'} it.`);
+  if (c.recommendation.targets.length) lines.push(`Target trees: ${c.recommendation.targets.join(', ')}.`);
+  return lines.join(' ');
+}
