@@ -118,6 +118,45 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'review state per (commit, branch), the log of every decision, and the mails stablepick wrote',
+    sql: `
+      CREATE TABLE review (
+        sha TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        status TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        why TEXT NOT NULL,
+        source TEXT NOT NULL,
+        message_id TEXT,
+        PRIMARY KEY (sha, branch)
+      ) WITHOUT ROWID;
+      CREATE INDEX review_branch_status ON review(branch, status);
+      CREATE TABLE review_log (
+        id INTEGER PRIMARY KEY,
+        sha TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        status TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        why TEXT NOT NULL,
+        source TEXT NOT NULL,
+        message_id TEXT
+      );
+      CREATE INDEX review_log_commit ON review_log(sha, branch, id);
+      CREATE UNIQUE INDEX review_log_message ON review_log(message_id, sha, branch) WHERE message_id IS NOT NULL;
+      CREATE TABLE review_mail (
+        message_id TEXT PRIMARY KEY,
+        sha TEXT NOT NULL,
+        branches TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX review_mail_sha ON review_mail(sha);
+    `,
+  },
 ];
 
 /** Secondary indexes, created after a bulk load (cheaper than maintaining them row by row). */

@@ -7,8 +7,11 @@ import { branchesCommand } from './branches.js';
 import { codeCommand } from './code.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
+import { explainCommand } from './explain.js';
 import { depsCommand } from './deps.js';
 import { indexCommand } from './index-cmd.js';
+import { mailCommand } from './mail.js';
+import { reviewCommand } from './review.js';
 import { scanCommand } from './scan.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
@@ -18,4 +21,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, trainCommand, scanCommand, evalCommand, depsCommand, affectedCommand, auditCommand, applyCheckCommand, codeCommand, demoCommand];
+export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, trainCommand, scanCommand, evalCommand, depsCommand, affectedCommand, auditCommand, applyCheckCommand, codeCommand, explainCommand, mailCommand, reviewCommand, demoCommand];

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
+import { applyReview, reviewConfig } from '../../review/policy.js';
+import { ReviewStore } from '../../review/store.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJsonLine, progress } from '../output.js';
 import type { CommandModule } from './index.js';
@@ -36,16 +38,25 @@ export const scanCommand: CommandModule = {
           const branches = opts.branch.split(',').map((s) => s.trim()).filter(Boolean);
           if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch 22.11 or --branch 22.11,23.11');
           const bar = progress(!ctx.json);
-          const { verdicts: all } = await judgeRange({
+          const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
+          const judged = await judgeRange({
             db: ctx.db,
             repo: ctx.repo,
-            configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
+            configDir,
             ...(opts.config ? { configFile: opts.config } : {}),
             branches,
             range,
             firstParent: opts.firstParent === true,
             onProgress: (t) => bar.update(t),
           });
+          // Review decisions and the config's review policy: a rejected pick stays NO, opt-outs, ACK paths.
+          const policy = reviewConfig(configDir, opts.config);
+          const store = new ReviewStore(ctx.db);
+          const files = (sha: string): string[] => {
+            const c = judged.history.commits.get(sha);
+            return c ? judged.history.detailsOf(c.id).files.map((f) => f.path) : [];
+          };
+          const all = judged.verdicts.map((vs) => vs.map((v) => applyReview(v, files(v.sha), store.get(v.sha, v.branch), policy)));
           bar.done();
           if (ctx.json) {
             for (const vs of all) for (const v of vs) printJsonLine(v);

@@ -37,6 +37,8 @@ export interface CaseOptions {
   verdicts?: ReadonlyMap<string, Verdict>;
   /** Skip the trial picks (faster; apply status 'not-tried'). */
   noApply?: boolean;
+  /** Commits a series picks before this one, per branch: a fix of one of them is needed there too. */
+  selected?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** The newest release tag a branch tip contains, e.g. v6.17.1 (null when none). */
@@ -98,6 +100,9 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   for (const i of affected.introducers) citations.push({ kind: 'sha', sha: i.sha });
   const queues = new Map<string, PickQueue>();
   for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b));
+  // Weak prerequisites (only context lines, or only adjacency) are reported, not queued: stable teams
+  // rarely take them (bench/analysis/RESULTS.md); a conflict without them shows up in the trial pick.
+  const queued = (q: PickQueue): PickQueue['queue'] => q.queue.filter((m) => m.role !== 'prerequisite' || m.prerequisite?.strength === 'strong');
   const applies = new Map<string, QueueResult>();
   const tips = new Map<string, string>();
   for (const b of branches) {
@@ -110,7 +115,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
         const q = queues.get(b)!;
         const tip = tips.get(b);
         if (!tip || verdicts!.get(b)?.already) continue;
-        applies.set(b, await checker.queueResolved(q.queue.map((m) => m.sha), tip, b));
+        applies.set(b, await checker.queueResolved(queued(q).map((m) => m.sha), tip, b));
       }
     });
   }
@@ -122,8 +127,25 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     const ap = applies.get(b);
     const tip = tips.get(b) ?? '';
     const status = impact ? impact.status : 'unknown';
-    const bugState: BranchCase['bug'] = affected.evidence === 'none' ? 'unknown' : status === 'affected' || status === 'fixed' || status === 'clean' ? status : 'unknown';
-    for (const m of q.queue) citations.push({ kind: 'sha', sha: m.sha });
+    let bugState: BranchCase['bug'] = affected.evidence === 'none' ? 'unknown' : status === 'affected' || status === 'fixed' || status === 'clean' ? status : 'unknown';
+    const bugWith = bugState === 'clean' ? affected.introducers.find((i) => opts.selected?.get(b)?.has(i.sha))?.sha : undefined;
+    if (bugWith) bugState = 'affected';
+    for (const m of q.queue) {
+      citations.push({ kind: 'sha', sha: m.sha });
+      for (const r of m.prerequisite?.reasons ?? []) {
+        if (r.kind === 'blame') {
+          const need = m.prerequisite!.neededBy;
+          const at = need === sha ? view.parents[0] : ((ctx.db.prepare('SELECT parents FROM commits WHERE sha = ?').pluck().get(need) as string | undefined)?.split(' ')[0] ?? undefined);
+          citations.push({ kind: 'sha', sha: need });
+          for (const l of r.lines) if (at) citations.push({ kind: 'file-line', rev: at, path: l.path, line: l.line });
+        } else if (r.kind === 'symbol') {
+          for (const y of r.symbols) {
+            citations.push({ kind: 'file-line', rev: m.prerequisite!.neededBy, path: y.path, line: y.line });
+            if (/^[0-9a-f]{40}$/.test(y.missingIn)) citations.push({ kind: 'sha', sha: y.missingIn });
+          }
+        }
+      }
+    }
     if (v.already && v.already !== 'ancestor') citations.push({ kind: 'sha', sha: v.already });
     if (tip) citations.push({ kind: 'ref', name: b, sha: tip });
     const held = q.followUps.followUps.filter((f) => f.inBranch).map((f) => ({ sha: f.sha, pick: f.inBranch!.how === 'picked' ? f.inBranch!.stableSha : 'ancestor' }));
@@ -131,13 +153,15 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
       citations.push({ kind: 'sha', sha: h.sha });
       if (h.pick !== 'ancestor') citations.push({ kind: 'sha', sha: h.pick });
     }
-    const apply: BranchCase['apply'] = q.queue.map((m) => {
+    const apply: BranchCase['apply'] = queued(q).map((m) => {
       const r = ap?.members.find((x) => x.sha === m.sha);
       return { sha: m.sha, result: r ? r.result : 'not-tried', reason: r ? r.reason : ap ? 'not tried: an earlier member of the queue does not apply' : v.already ? 'already in the branch' : 'not tried' };
     });
     const vulnerableSince = impact?.vulnerableSince?.sha ?? null;
     if (vulnerableSince) citations.push({ kind: 'sha', sha: vulnerableSince });
+    if (bugWith) citations.push({ kind: 'sha', sha: bugWith });
     return {
+      ...(bugWith ? { bugWith } : {}),
       branch: b,
       release: tip ? branchRelease(ctx.db, tip) : null,
       tip,
@@ -147,7 +171,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
       reasons: v.reasons.map((r) => r.text),
       bug: bugState,
       vulnerableSince,
-      queue: q.queue.map((m) => ({ sha: m.sha, subject: m.subject, role: m.role, why: m.why })),
+      queue: queued(q).map((m) => ({ sha: m.sha, subject: m.subject, role: m.role, why: m.why })),
       followUpsHeld: held,
       apply,
       applies: ap !== undefined && ap.firstFailure === null && apply.every((a) => a.result !== 'conflict' && a.result !== 'not-tried'),

@@ -83,8 +83,16 @@ export function recommend(c: CaseCore): WrittenCase['recommendation'] {
     if (b.bug === 'clean' && b.applies) gaps.push(`${b.branch}: the patch applies, but the branch never had the bug`);
     if (b.verdict === 'YES' && b.bug === 'unknown') gaps.push(`${b.branch}: no Fixes: tag and no blamed line says where the bug came from; the verdict rests on the selection's reasons`);
   }
-  const order: string[] = [];
-  for (const b of c.branches.filter((x) => targets.includes(x.branch))) for (const q of b.queue) if (!order.includes(q.sha)) order.push(q.sha);
+  // The union of the targets' queues: prerequisites, the candidate, follow-ups, each group in upstream order.
+  const members = new Map<string, { role: string; at: number }>();
+  for (const b of c.branches.filter((x) => targets.includes(x.branch))) {
+    b.queue.forEach((q, i) => {
+      const rank = q.role === 'prerequisite' ? 0 : q.role === 'candidate' ? 1 : 2;
+      const have = members.get(q.sha);
+      if (!have || have.at > rank * 1e6 + i) members.set(q.sha, { role: q.role, at: rank * 1e6 + i });
+    });
+  }
+  const order = [...members.entries()].sort((a, b) => a[1].at - b[1].at).map(([s]) => s);
   const conf = c.branches.filter((b) => targets.includes(b.branch)).map((b) => b.confidence);
   return { targets, affected, applies, gaps, required: order, confidence: conf.length ? Math.min(...conf) : Math.max(0, ...c.branches.map((b) => b.confidence)) };
 }

@@ -73,6 +73,8 @@ export interface BranchCase {
   /** affected (holds the bug), fixed (holds the fix), clean (never had the bug), unknown (no evidence). */
   bug: 'affected' | 'fixed' | 'clean' | 'unknown';
   vulnerableSince: string | null;
+  /** The bug comes with a commit this series picks for the branch (a follow-up of a pick): its sha. */
+  bugWith?: string;
   /** Ordered queue: missing prerequisites, the candidate, missing follow-ups. */
   queue: QueueItem[];
   /** The follow-ups the branch already holds (sha → pick). */

@@ -4,7 +4,7 @@
  * Fixes: links, the follow-up of the lazy-allocation fix, the functions it changes and who calls them.
  * Stages that are not built yet (selection, the written case, the mbox) are added here as they land.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StablepickError } from '../../errors.js';
@@ -15,7 +15,21 @@ import { openDb } from '../../history/db.js';
 import { indexRepository, type IndexReport } from '../../history/indexer.js';
 import { commitView, listBranches, type BranchInfo, type CommitView } from '../../history/queries.js';
 import { findCallers, touched, type CallersResult, type TouchedResult } from '../../analysis/code/index.js';
+import { amCheck, type AmCheckResult } from '../../git/am-check.js';
+import { History } from '../../select/history.js';
+import type { Verdict } from '../../select/judge.js';
+import { judgeRange } from '../../select/judge-range.js';
+import { modelToJson, trainModel } from '../../select/model.js';
+import { cachedNumstats, saveModel } from '../../select/store.js';
+import { caseMarkdown, type WrittenCase } from '../case/index.js';
+import { writeMbox } from '../mail/index.js';
+import { planSeries, type SeriesPlan } from '../series/plan.js';
+import { writeSeries, type WrittenMail } from '../series/write.js';
 import { buildDemoRepo, type DemoRepo } from './story.js';
+
+/** The demo's stable team: the sender of its AUTOSEL mails and their list. */
+export const DEMO_SENDER = 'Sasha Demo <sasha@demo-kernel.org>';
+export const DEMO_LIST = 'stable@vger.kernel.org';
 
 export interface DemoResult {
   dir: string;
@@ -27,6 +41,17 @@ export interface DemoResult {
   window: CommitView[];
   lazyTouched: TouchedResult;
   enableCallers: CallersResult;
+  /** Selection: the model's training summary and the verdicts per branch (old branch first). */
+  training: { examples: number; picked: number; cut: number };
+  verdicts: Record<string, Verdict[]>;
+  /** The written cases of the mailed picks, and where they were written. */
+  cases: WrittenCase[];
+  caseFiles: string[];
+  plan: SeriesPlan;
+  mails: WrittenMail[];
+  mboxPath: string;
+  /** `git am` of the mails that name each branch, in a throwaway clone. */
+  am: AmCheckResult[];
 }
 
 export async function runDemo(opts: { dir?: string; onStep?: (what: string) => void }): Promise<DemoResult> {
@@ -51,7 +76,60 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
     step('reading the code of the lazy-allocation fix');
     const lazyTouched = await touched(repo, demo.shas.lazyAlloc);
     const enableCallers = await findCallers(repo, 'scx_enable', { rev: demo.shas.lazyAlloc, depth: 3 });
-    return { dir, repoDir, dbPath, demo, index, branches: listBranches(db), window, lazyTouched, enableCallers };
+
+    // Learn from the history before the window (what a stable team knew when the window opened).
+    step('learning from the history before the window');
+    const h = History.load(db);
+    const cut = Math.min(...window.map((c) => Date.parse(c.committer.time) / 1000));
+    const model = await trainModel(h, { cut, lag: 'weight', maxYears: 6, numstats: (shas) => cachedNumstats(db, repo, shas) });
+    saveModel(db, 'default', model.cut, modelToJson(model));
+
+    step('judging the window');
+    const branches = [demo.branches.new, demo.branches.old];
+    const configDir = repoDir;
+    const j = await judgeRange({ db, repo, configDir, branches, range: demo.window });
+    const verdicts: Record<string, Verdict[]> = {};
+    branches.forEach((b, i) => (verdicts[b] = j.verdicts[i]!));
+
+    step('writing the cases and the AUTOSEL mails');
+    const ctx = { repo, db, conventions: DEFAULT_CONVENTIONS, configDir };
+    const plan = await planSeries(ctx, { branches, range: demo.window });
+    const mails = await writeSeries(repo, db, plan, { from: DEMO_SENDER, to: [DEMO_LIST], kernel: true, now: Date.UTC(2025, 10, 3) / 1000 });
+    const casesDir = path.join(dir, 'cases');
+    mkdirSync(casesDir, { recursive: true });
+    const cases = plan.members.flatMap((m) => (m.case ? [m.case] : []));
+    const caseFiles: string[] = [];
+    for (const c of cases) {
+      const base = path.join(casesDir, c.sha.slice(0, 12));
+      writeFileSync(`${base}.md`, caseMarkdown(c));
+      writeFileSync(`${base}.json`, `${JSON.stringify(c, null, 2)}\n`);
+      caseFiles.push(`${base}.md`, `${base}.json`);
+    }
+    const mboxPath = path.join(dir, 'autosel.mbox');
+    writeFileSync(mboxPath, writeMbox(mails));
+
+    step('applying the mails to each stable branch with git am');
+    const am: AmCheckResult[] = [];
+    for (const b of branches) am.push(await amCheck(repo, b, writeMbox(mails.filter((m) => m.branches.includes(b)))));
+    return {
+      dir,
+      repoDir,
+      dbPath,
+      demo,
+      index,
+      branches: listBranches(db),
+      window,
+      lazyTouched,
+      enableCallers,
+      training: { examples: model.examples, picked: model.picked, cut: model.cut },
+      verdicts,
+      cases,
+      caseFiles,
+      plan,
+      mails,
+      mboxPath,
+      am,
+    };
   } finally {
     db.close();
   }

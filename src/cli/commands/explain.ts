@@ -1,0 +1,61 @@
+/**
+ * `stablepick explain <sha> --branch S[,S2] [--format md|json]`: the written case of one commit for
+ * the branches, built from computed facts and checked (every sha, file:line and function it names)
+ * before it is printed.
+ */
+import type { Command } from 'commander';
+import { StablepickError } from '../../errors.js';
+import { buildCase, caseMarkdown, verifyCase } from '../../report/case/index.js';
+import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
+import { printJson, progress } from '../output.js';
+import type { CommandModule } from './index.js';
+
+interface ExplainOptions extends CommonOptions {
+  branch: string;
+  format?: string;
+  apply?: boolean;
+}
+
+export function branchList(spec: string): string[] {
+  const branches = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch linux-6.17.y or --branch linux-6.17.y,linux-6.12.y');
+  return branches;
+}
+
+export const explainCommand: CommandModule = {
+  register(program: Command) {
+    withCommonOptions(
+      program
+        .command('explain')
+        .description('the written case of a commit for stable branches: verdict, code evidence, bug analysis, follow-ups, prerequisites, stable rules, risk, target trees')
+        .argument('<sha>', 'the upstream commit (full or unique prefix)')
+        .requiredOption('--branch <names>', 'stable branches, comma-separated (newest first reads best)')
+        .option('--format <format>', 'md or json', 'md')
+        .option('--no-apply', 'skip the trial picks (faster; apply status "not tried")'),
+    ).action(async (sha: string, opts: ExplainOptions) => {
+      const format = opts.json ? 'json' : (opts.format ?? 'md');
+      if (format !== 'md' && format !== 'json') throw new StablepickError('BAD_ARGUMENT', `--format must be md or json, not ${format}`, 'use --format md or --format json');
+      const branches = branchList(opts.branch);
+      await withContext(
+        opts,
+        async (ctx) => {
+          const bar = progress(format === 'md');
+          bar.update('building the case…');
+          const c = await buildCase(
+            { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir: ctx.repo.workTree ?? ctx.repo.gitDir, ...(opts.config ? { configFile: opts.config } : {}) },
+            sha,
+            branches,
+            { noApply: opts.apply === false },
+          );
+          const md = caseMarkdown(c);
+          bar.update('checking every cited fact…');
+          await verifyCase(ctx.repo, ctx.db, c, [md]);
+          bar.done();
+          if (format === 'json') printJson(c);
+          else process.stdout.write(md);
+        },
+        { mustExist: true },
+      );
+    });
+  },
+};

@@ -1,0 +1,134 @@
+/**
+ * `stablepick mail <A..B | sha...> --branch S[,S2] [--out FILE.mbox] [--from ...] [--to ...] [--send]`:
+ * the AUTOSEL mails of the YES commits (never a NO), threaded, each with its checked written case and
+ * the patch adapted to the newest tree it names. Review decisions are honoured (a rejected pick is not
+ * mailed again); the Message-IDs are recorded so that `stablepick review import` can thread replies.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { StablepickError } from '../../errors.js';
+import { gitConfigValue } from '../../git/config.js';
+import { writeMbox } from '../../report/mail/index.js';
+import { sendMbox } from '../../report/mail/send.js';
+import { mailConfig } from '../../report/series/config.js';
+import { planSeries } from '../../report/series/plan.js';
+import { writeSeries } from '../../report/series/write.js';
+import { applyReview, reviewConfig } from '../../review/policy.js';
+import { ReviewStore } from '../../review/store.js';
+import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
+import { formatTable, printJson, progress } from '../output.js';
+import { branchList } from './explain.js';
+import type { CommandModule } from './index.js';
+
+interface MailOptions extends CommonOptions {
+  branch: string;
+  out?: string;
+  from?: string;
+  to?: string[];
+  cc?: string[];
+  send?: boolean;
+  smtpHost?: string;
+  smtpPort?: string;
+  smtpUser?: string;
+  firstParent?: boolean;
+  force?: boolean;
+}
+
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+export const mailCommand: CommandModule = {
+  register(program: Command) {
+    withCommonOptions(
+      program
+        .command('mail')
+        .description('write the AUTOSEL mails of the YES commits of a range (or of some commits) for stable branches, as an mbox; optionally send them')
+        .argument('<commits...>', 'an upstream range A..B, or commits')
+        .requiredOption('--branch <names>', 'stable branches, comma-separated')
+        .option('--out <file>', 'write the mbox here (default: standard output)')
+        .option('--force', 'overwrite --out if it exists')
+        .option('--from <address>', 'the sender, "Name <address>" (default: mail.from of the config, else git user.name/user.email)')
+        .option('--to <address>', 'the stable list (repeatable; default: mail.to of the config)', collect)
+        .option('--cc <address>', 'also copy (repeatable)', collect)
+        .option('--first-parent', 'for a range: only the commits on the first-parent chain')
+        .option('--send', 'send the mails by SMTP (mail.smtp of the config, or --smtp-host); the password comes from STABLEPICK_SMTP_PASS')
+        .option('--smtp-host <host>', 'SMTP server')
+        .option('--smtp-port <port>', 'SMTP port (default 587)')
+        .option('--smtp-user <user>', 'SMTP user'),
+    ).action(async (commits: string[], opts: MailOptions) => {
+      const branches = branchList(opts.branch);
+      if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
+      const isRange = commits.length === 1 && commits[0]!.includes('..');
+      await withContext(
+        opts,
+        async (ctx) => {
+          const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
+          const mc = mailConfig(configDir, opts.config);
+          const from = opts.from ?? mc.from ?? (await gitIdentity(ctx.repo));
+          if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give --from "Name <address>", or set mail.from in stablepick.config.json');
+          const to = opts.to?.length ? opts.to : mc.to;
+          if (!to.length) throw new StablepickError('BAD_ARGUMENT', 'no To address for the mails', 'give --to stable@vger.kernel.org, or set mail.to in stablepick.config.json');
+          const policy = reviewConfig(configDir, opts.config);
+          const store = new ReviewStore(ctx.db);
+          const bar = progress(!ctx.json);
+          const plan = await planSeries(
+            { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir, ...(opts.config ? { configFile: opts.config } : {}) },
+            {
+              branches,
+              ...(isRange ? { range: commits[0]! } : { shas: commits }),
+              firstParent: opts.firstParent === true,
+              adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy),
+              onProgress: (t) => bar.update(t),
+            },
+          );
+          const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
+          const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel });
+          bar.done();
+          const mbox = writeMbox(mails);
+          if (opts.out) writeFileSync(opts.out, mbox);
+          for (const m of mails) store.recordMail({ messageId: m.messageId, sha: m.sha, branches: m.branches, subject: m.subject });
+          let sent: Awaited<ReturnType<typeof sendMbox>> = [];
+          if (opts.send) {
+            const host = opts.smtpHost ?? mc.smtp?.host;
+            if (!host) throw new StablepickError('BAD_ARGUMENT', '--send without an SMTP server', 'give --smtp-host, or set mail.smtp.host in stablepick.config.json');
+            const port = Number(opts.smtpPort ?? mc.smtp?.port ?? 587);
+            const user = opts.smtpUser ?? mc.smtp?.user ?? undefined;
+            const pass = process.env.STABLEPICK_SMTP_PASS;
+            sent = await sendMbox(mails, { host, port, secure: mc.smtp?.secure ?? false, ...(user ? { user } : {}), ...(pass ? { pass } : {}) });
+          }
+          const summary = {
+            judged: plan.judged,
+            mails: mails.map((m) => ({ sha: m.sha, kind: m.kind, subject: m.subject, branches: m.branches, messageId: m.messageId, to: m.to, cc: m.cc })),
+            skipped: plan.skipped,
+            out: opts.out ?? null,
+            sent: sent.map((s) => ({ messageId: s.messageId, status: s.status })),
+          };
+          if (ctx.json) {
+            if (!opts.out) throw new StablepickError('BAD_ARGUMENT', '--json needs --out (the mbox and the JSON cannot share standard output)', 'add --out FILE.mbox');
+            printJson(summary);
+            return;
+          }
+          if (!opts.out) {
+            process.stdout.write(mbox);
+            process.stderr.write(`${mails.length} mail(s) of ${plan.judged} commit(s); ${plan.skipped.length} not mailed\n`);
+            return;
+          }
+          const lines = [`${mails.length} mail(s) for ${plan.judged} commit(s) judged, written to ${opts.out}`];
+          if (mails.length) lines.push(formatTable(['commit', 'kind', 'subject'], mails.map((m) => [m.sha.slice(0, 12), m.kind, m.subject])));
+          if (plan.skipped.length) {
+            lines.push('', 'Not mailed:');
+            for (const s of plan.skipped) lines.push(`  ${s.sha.slice(0, 12)} ${s.subject}: ${s.reason}`);
+          }
+          if (sent.length) lines.push('', `sent: ${sent.filter((s) => s.status === 'sent').length}/${sent.length}`);
+          process.stdout.write(`${lines.join('\n')}\n`);
+        },
+        { mustExist: true },
+      );
+    });
+  },
+};
+
+async function gitIdentity(repo: Parameters<typeof gitConfigValue>[0]): Promise<string | null> {
+  const name = await gitConfigValue(repo, 'user.name');
+  const email = await gitConfigValue(repo, 'user.email');
+  return name && email ? `${name} <${email}>` : null;
+}

@@ -1,0 +1,7 @@
+/** The AUTOSEL patch mails: building them (one per picked commit), their recipients, the mbox, sending. */
+export * from './autosel-mail.js';
+export * from './addresses.js';
+export * from './check.js';
+export * from './headers.js';
+export { mboxEntryToMessage, mboxFromLine, quoteFromLines, splitMbox, unquoteFromLines, writeMbox } from './mbox.js';
+export * from './send.js';

@@ -1,0 +1,245 @@
+/**
+ * The AUTOSEL series for a range (or some commits) and stable branches: which commits are mailed, for
+ * which trees, in which order, with which adapted patch and written case.
+ *
+ *  - A commit is mailed when some branch says YES (never for a NO or a commit the branch holds), and for
+ *    the trees its case recommends (YES, the bug is there or unknown, the queue applies).
+ *  - Its strong prerequisites go first, as their own mails marked `Stable-dep-of:` (the kernel's form).
+ *  - Per tree, the members that name it are trial-picked in order onto the branch tip, each onto the
+ *    result of the previous: a member that stops applying there loses that tree.
+ *  - Each mail carries the patch adapted to the newest tree it names.
+ */
+import type { Conventions } from '../../conventions/types.js';
+import type { Repository } from '../../git/repo.js';
+import type { DB } from '../../history/db.js';
+import { withApplyChecker } from '../../analysis/apply/apply-check.js';
+import { judgeRange } from '../../select/judge-range.js';
+import type { Verdict } from '../../select/judge.js';
+import { StablepickError } from '../../errors.js';
+import { buildCase, branchRelease, caseMarkdown, textProblems, verifyCase, type WrittenCase } from '../case/index.js';
+
+export interface SeriesContext {
+  repo: Repository;
+  db: DB;
+  conventions: Conventions;
+  configDir: string;
+  configFile?: string;
+}
+
+export interface SeriesRequest {
+  branches: readonly string[];
+  range?: string;
+  shas?: readonly string[];
+  firstParent?: boolean;
+  /** Adjusts each verdict before it is used (review decisions, opt-outs). */
+  adjust?: (v: Verdict, files: readonly string[]) => Verdict;
+  onProgress?: (text: string) => void;
+}
+
+export interface SeriesTree {
+  branch: string;
+  /** The version the subject names, e.g. "6.17". */
+  version: string;
+  /** The branch's newest release, e.g. "v6.17.1" (null when none). */
+  release: string | null;
+  tip: string;
+}
+
+export interface SeriesMember {
+  sha: string;
+  subject: string;
+  /** 'pick' for a YES commit; 'dependency' for a prerequisite of one (Stable-dep-of). */
+  kind: 'pick' | 'dependency';
+  /** For a dependency: the picks that need it. */
+  neededBy: string[];
+  /** Trees the mail names, newest first. */
+  trees: SeriesTree[];
+  /** The patch adapted to the newest tree (format-patch text). */
+  patch: string;
+  /** The written case (picks), checked; the Markdown that goes in the mail. */
+  case: WrittenCase | null;
+  analysis: string;
+}
+
+export interface SeriesSkip {
+  sha: string;
+  subject: string;
+  reason: string;
+}
+
+export interface SeriesPlan {
+  trees: SeriesTree[];
+  members: SeriesMember[];
+  skipped: SeriesSkip[];
+  judged: number;
+}
+
+const short = (s: string): string => s.slice(0, 12);
+
+function versionKey(v: string): number[] {
+  return v.split(/[^0-9]+/).filter(Boolean).map(Number);
+}
+
+/** Newest first, by the version numbers in the name. */
+export function newestFirst<T extends { version: string }>(xs: readonly T[]): T[] {
+  return [...xs].sort((a, b) => {
+    const x = versionKey(a.version);
+    const y = versionKey(b.version);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (y[i] ?? -1) - (x[i] ?? -1);
+    return 0;
+  });
+}
+
+export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promise<SeriesPlan> {
+  const step = req.onProgress ?? (() => undefined);
+  const rows = req.branches.map((b) => ctx.db.prepare('SELECT name, version, tip FROM branches WHERE name = ?').get(b) as { name: string; version: string | null; tip: string } | undefined);
+  const trees = newestFirst(
+    rows.flatMap((r, i) => (r ? [{ branch: r.name, version: r.version ?? r.name, release: branchRelease(ctx.db, r.tip), tip: r.tip, order: i }] : [])),
+  ).map(({ branch, version, release, tip }) => ({ branch, version, release, tip }));
+  const branches = trees.map((t) => t.branch);
+
+  step('judging the commits…');
+  const j = await judgeRange({
+    db: ctx.db,
+    repo: ctx.repo,
+    configDir: ctx.configDir,
+    ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+    branches,
+    ...(req.range !== undefined ? { range: req.range } : { shas: req.shas ?? [] }),
+    ...(req.firstParent ? { firstParent: true } : {}),
+    onProgress: step,
+  });
+  const files = (sha: string): string[] => {
+    const c = j.history.commits.get(sha);
+    return c ? j.history.detailsOf(c.id).files.map((f) => f.path) : [];
+  };
+  const verdictOf = new Map<string, Map<string, Verdict>>();
+  j.commits.forEach((c, ci) => {
+    const m = new Map<string, Verdict>();
+    branches.forEach((b, bi) => {
+      const v = j.verdicts[bi]![ci]!;
+      m.set(b, req.adjust ? req.adjust(v, files(c.sha)) : v);
+    });
+    verdictOf.set(c.sha, m);
+  });
+
+  // Cases of the YES commits; their targets are the trees they are mailed for.
+  const skipped: SeriesSkip[] = [];
+  const picks: { sha: string; case: WrittenCase; analysis: string }[] = [];
+  const yes = j.commits.filter((c) => [...verdictOf.get(c.sha)!.values()].some((v) => v.verdict === 'YES' && !v.already));
+  const selected = new Map<string, Set<string>>(branches.map((b) => [b, new Set<string>()]));
+  for (const [i, c] of yes.entries()) {
+    step(`written case ${i + 1}/${yes.length}: ${short(c.sha)}`);
+    const wc = await buildCase(ctx, c.sha, branches, { verdicts: verdictOf.get(c.sha)!, selected });
+    for (const t of wc.recommendation.targets) selected.get(t)!.add(c.sha);
+    if (!wc.recommendation.targets.length) {
+      skipped.push({ sha: c.sha, subject: c.subject, reason: wc.recommendation.gaps[0] ?? 'no target tree: the bug is not in any branch or the queue does not apply' });
+      continue;
+    }
+    const analysis = caseMarkdown(wc);
+    await verifyCase(ctx.repo, ctx.db, wc, [analysis]);
+    picks.push({ sha: c.sha, case: wc, analysis });
+  }
+
+  // Members in upstream order: each pick's strong prerequisites before it (once), then the pick.
+  const members: SeriesMember[] = [];
+  const bySha = new Map<string, SeriesMember>();
+  for (const p of picks) {
+    const targets = new Set(p.case.recommendation.targets);
+    for (const b of p.case.branches.filter((x) => targets.has(x.branch))) {
+      for (const q of b.queue) {
+        if (q.role === 'candidate' || q.role === 'follow-up') continue;
+        let m = bySha.get(q.sha);
+        if (!m) {
+          m = { sha: q.sha, subject: q.subject, kind: 'dependency', neededBy: [], trees: [], patch: '', case: null, analysis: '' };
+          bySha.set(q.sha, m);
+          members.push(m);
+        }
+        if (!m.neededBy.includes(p.sha)) m.neededBy.push(p.sha);
+        const t = trees.find((x) => x.branch === b.branch)!;
+        if (!m.trees.includes(t)) m.trees.push(t);
+      }
+    }
+    const existing = bySha.get(p.sha);
+    const m: SeriesMember = existing ?? { sha: p.sha, subject: p.case.subject, kind: 'pick', neededBy: [], trees: [], patch: '', case: p.case, analysis: p.analysis };
+    m.kind = 'pick';
+    m.case = p.case;
+    m.analysis = p.analysis;
+    for (const t of trees) if (targets.has(t.branch) && !m.trees.includes(t)) m.trees.push(t);
+    if (!existing) {
+      bySha.set(p.sha, m);
+      members.push(m);
+    }
+  }
+  // Upstream order (a dependency found late may be older than earlier picks).
+  const pos = (s: string): number => j.history.commits.get(s)?.time ?? 0;
+  members.sort((a, b) => pos(a.sha) - pos(b.sha));
+
+  // Per tree, the queue of the members that name it: a member that stops applying loses the tree.
+  step('trial picks of the series…');
+  const patches = new Map<string, Map<string, string>>();
+  await withApplyChecker(ctx.repo, { blame: false }, async (checker) => {
+    for (const t of trees) {
+      const mine = members.filter((m) => m.trees.includes(t));
+      if (!mine.length) continue;
+      const q = await checker.queueResolved(mine.map((m) => m.sha), t.tip, t.branch);
+      const got = new Map<string, string>();
+      for (const r of q.members) if (r.patch && (r.result === 'clean' || r.result === 'clean-with-offset')) got.set(r.sha, r.patch);
+      patches.set(t.branch, got);
+      for (const m of mine) {
+        if (got.has(m.sha)) continue;
+        m.trees = m.trees.filter((x) => x !== t);
+        const r = q.members.find((x) => x.sha === m.sha);
+        skipped.push({ sha: m.sha, subject: m.subject, reason: `not mailed for ${t.branch}: ${r ? `${r.result} — ${r.reason}` : 'an earlier member of the series does not apply there'}` });
+      }
+    }
+  });
+  const kept: SeriesMember[] = [];
+  for (const m of members) {
+    m.trees = newestFirst(m.trees);
+    const newest = m.trees[0];
+    if (!newest) continue;
+    m.patch = patches.get(newest.branch)?.get(m.sha) ?? '';
+    if (m.kind === 'dependency') {
+      m.analysis = dependencyAnalysis(m, bySha);
+      // Its text quotes the needing picks' cases: it must name only what they cite.
+      const cases = m.neededBy.map((s) => bySha.get(s)?.case).filter((c): c is WrittenCase => !!c);
+      const all = cases.flatMap((c) => c.citations);
+      const probe = cases[0];
+      if (probe) {
+        const problems = textProblems({ ...probe, citations: [...all, { kind: 'sha', sha: m.sha }] }, [m.analysis]);
+        if (problems.length) throw new StablepickError('UNVERIFIED_FACT', `the prerequisite note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}`, 'nothing was written; this is a bug in stablepick');
+      }
+    }
+    kept.push(m);
+  }
+  // A pick whose dependency was dropped for a tree cannot go to that tree either.
+  for (const m of kept) {
+    if (m.kind !== 'pick') continue;
+    for (const d of kept.filter((x) => x.kind === 'dependency' && x.neededBy.includes(m.sha))) {
+      const lost = m.trees.filter((t) => !d.trees.includes(t));
+      if (lost.length) m.trees = m.trees.filter((t) => d.trees.includes(t));
+    }
+  }
+  return { trees, members: kept.filter((m) => m.trees.length && m.patch), skipped, judged: j.commits.length };
+}
+
+function dependencyAnalysis(m: SeriesMember, bySha: ReadonlyMap<string, SeriesMember>): string {
+  const lines = [`# ${short(m.sha)} ${m.subject}`, '', `**Prerequisite** of ${m.neededBy.map((s) => `${short(s)} ("${bySha.get(s)?.subject ?? ''}")`).join(', ')}: it goes first.`, ''];
+  for (const need of m.neededBy) {
+    const c = bySha.get(need)?.case;
+    const p = c?.prerequisites.find((x) => x.sha === m.sha);
+    if (!p) continue;
+    lines.push(`Why ${short(need)} needs it:`);
+    for (const w of p.why) lines.push(`    ${w}`);
+    lines.push('');
+  }
+  lines.push(`Trees: ${m.trees.map((t) => t.branch).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `Linux 6.17.1` for a kernel tag `v6.17.1`; the tag itself otherwise. */
+export function stableBaseOf(t: SeriesTree, kernel: boolean): string {
+  if (!t.release) return t.branch;
+  return kernel ? `Linux ${t.release.replace(/^v/, '')}` : t.release;
+}

@@ -1,0 +1,79 @@
+/**
+ * A planned series as AUTOSEL mails: one per member, threaded to the first, each with the upstream
+ * message (plus `Stable-dep-of:` for a prerequisite), the written case, and the patch adapted to the
+ * newest tree it names; recipients from the config, MAINTAINERS and the commit's own trailers.
+ */
+import type { GitTarget } from '../../git/run.js';
+import type { DB } from '../../history/db.js';
+import { assertMailable, formatAutoselMail, makeMessageId, messageIdHost, mailRecipients, parseMailbox, type Mailbox } from '../mail/index.js';
+import { stableBaseOf, type SeriesMember, type SeriesPlan } from './plan.js';
+
+export interface WrittenMail {
+  sha: string;
+  subject: string;
+  kind: SeriesMember['kind'];
+  branches: string[];
+  messageId: string;
+  text: string;
+  to: string[];
+  cc: string[];
+}
+
+export interface WriteOptions {
+  from: string;
+  to: readonly string[];
+  cc?: readonly string[];
+  /** Unix seconds for Message-IDs and Date headers (default now). */
+  now?: number;
+  /** The kernel's forms (`Linux 6.17.7` as the stable base). */
+  kernel: boolean;
+}
+
+const short = (s: string): string => s.slice(0, 12);
+
+export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opts: WriteOptions): Promise<WrittenMail[]> {
+  const from: Mailbox = parseMailbox(opts.from);
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const host = messageIdHost(from.email);
+  const info = db.prepare('SELECT message, author_name, author_email, author_time FROM commits WHERE sha = ?');
+  const out: WrittenMail[] = [];
+  let root: string | null = null;
+  for (const [i, m] of plan.members.entries()) {
+    if (m.kind === 'pick') {
+      for (const t of m.trees) {
+        const b = m.case!.branches.find((x) => x.branch === t.branch);
+        assertMailable({ verdict: b?.verdict ?? 'NO', already: b?.already ?? null, sha: m.sha, branch: t.branch });
+      }
+    }
+    const row = info.get(m.sha) as { message: string; author_name: string; author_email: string; author_time: number };
+    let message = row.message;
+    if (m.kind === 'dependency') {
+      const deps = m.neededBy.map((s) => `Stable-dep-of: ${short(s)} ("${plan.members.find((x) => x.sha === s)?.subject ?? ''}")`);
+      message = `${message.trimEnd()}\n${deps.join('\n')}\n`;
+    }
+    const author = { name: row.author_name, email: row.author_email };
+    const rcpt = await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha });
+    const messageId = makeMessageId({ sha: m.sha, n: i + 1, time: now, host });
+    const newest = m.trees[0]!;
+    const mail = formatAutoselMail({
+      sha: m.sha,
+      author,
+      authorTime: row.author_time,
+      subject: m.subject,
+      message,
+      trees: m.trees.map((t) => t.version),
+      stableBase: stableBaseOf(newest, opts.kernel),
+      from,
+      to: rcpt.to,
+      cc: rcpt.cc,
+      analysis: m.analysis,
+      patch: m.patch,
+      messageId,
+      ...(root ? { inReplyTo: root, references: [root] } : {}),
+      date: new Date((now + i) * 1000),
+    });
+    root ??= messageId;
+    out.push({ sha: m.sha, subject: mail.subject, kind: m.kind, branches: m.trees.map((t) => t.branch), messageId, text: mail.text, to: rcpt.to, cc: rcpt.cc });
+  }
+  return out;
+}

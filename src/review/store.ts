@@ -1,0 +1,228 @@
+/**
+ * Review state in the index: per (upstream commit, branch) the current decision (table `review`), every
+ * decision ever taken (table `review_log`, oldest first) and the mails stablepick wrote (table
+ * `review_mail`, so replies can be threaded back to a commit). Tables come from schema migration 3.
+ *
+ * Any status may follow any other; every change is logged with who, when and why. A rejection needs a
+ * reason. A decision that carries a Message-ID (a mail reply) is recorded once per (message, commit,
+ * branch): importing the same reply again changes nothing.
+ */
+import { StablepickError } from '../errors.js';
+import type { DB } from '../history/db.js';
+
+export type ReviewStatus = 'accepted' | 'rejected' | 'needs-review' | 'deferred';
+export type ReviewSource = 'cli' | 'mail' | 'web';
+
+export interface ReviewRecord {
+  sha: string;
+  branch: string;
+  status: ReviewStatus;
+  who: string;
+  /** Unix seconds. */
+  at: number;
+  why: string;
+  source: ReviewSource;
+  messageId: string | null;
+}
+
+export interface ReviewInput {
+  sha: string;
+  branch: string;
+  status: ReviewStatus;
+  who: string;
+  why?: string;
+  source: ReviewSource;
+  messageId?: string | null;
+  at?: number;
+}
+
+export interface MailRecord {
+  messageId: string;
+  sha: string;
+  branches: string[];
+  subject: string;
+  at: number;
+}
+
+export const REVIEW_STATUSES: readonly ReviewStatus[] = ['accepted', 'rejected', 'needs-review', 'deferred'];
+export const REVIEW_SOURCES: readonly ReviewSource[] = ['cli', 'mail', 'web'];
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+interface Row {
+  sha: string;
+  branch: string;
+  status: string;
+  who: string;
+  at: number;
+  why: string;
+  source: string;
+  message_id: string | null;
+}
+
+function toRecord(r: Row): ReviewRecord {
+  return {
+    sha: r.sha,
+    branch: r.branch,
+    status: r.status as ReviewStatus,
+    who: r.who,
+    at: r.at,
+    why: r.why,
+    source: r.source as ReviewSource,
+    messageId: r.message_id,
+  };
+}
+
+export function isReviewStatus(s: string): s is ReviewStatus {
+  return (REVIEW_STATUSES as readonly string[]).includes(s);
+}
+
+/** A Message-ID in its one stored form: `<local@domain>`, surrounding blanks and brackets normalised. */
+export function normaliseMessageId(id: string): string {
+  const inner = id.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+  return inner ? `<${inner}>` : '';
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export class ReviewStore {
+  private readonly db: DB;
+
+  constructor(db: DB) {
+    this.db = db;
+  }
+
+  /** The current decision for (sha, branch), null when nobody decided yet. */
+  get(sha: string, branch: string): ReviewRecord | null {
+    const row = this.db.prepare('SELECT sha, branch, status, who, at, why, source, message_id FROM review WHERE sha = ? AND branch = ?').get(sha, branch) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  /** Current decisions, optionally for one branch and/or one status, newest decision first. */
+  list(filter: { branch?: string; status?: ReviewStatus } = {}): ReviewRecord[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.branch !== undefined) {
+      where.push('branch = ?');
+      args.push(filter.branch);
+    }
+    if (filter.status !== undefined) {
+      checkStatus(filter.status);
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    const sql = `SELECT sha, branch, status, who, at, why, source, message_id FROM review${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, branch, sha`;
+    return (this.db.prepare(sql).all(...args) as Row[]).map(toRecord);
+  }
+
+  /**
+   * Records a decision: validates it, appends it to the log and makes it the current state. A decision
+   * with a Message-ID already logged for this (commit, branch) is not recorded again; the current state
+   * is returned unchanged.
+   */
+  set(r: ReviewInput): ReviewRecord {
+    const rec = this.validate(r);
+    const write = this.db.transaction((x: ReviewRecord): ReviewRecord => {
+      if (x.messageId !== null) {
+        const seen = this.db.prepare('SELECT 1 FROM review_log WHERE message_id = ? AND sha = ? AND branch = ?').get(x.messageId, x.sha, x.branch);
+        if (seen) return this.get(x.sha, x.branch) ?? x;
+      }
+      this.db
+        .prepare('INSERT INTO review_log (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(x.sha, x.branch, x.status, x.who, x.at, x.why, x.source, x.messageId);
+      // The latest decision is the current one: an older one (a reply imported late) only joins the log.
+      this.db
+        .prepare(
+          `INSERT INTO review (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(sha, branch) DO UPDATE SET status = excluded.status, who = excluded.who, at = excluded.at,
+             why = excluded.why, source = excluded.source, message_id = excluded.message_id
+           WHERE excluded.at >= review.at`,
+        )
+        .run(x.sha, x.branch, x.status, x.who, x.at, x.why, x.source, x.messageId);
+      return this.get(x.sha, x.branch) ?? x;
+    });
+    return write.immediate(rec);
+  }
+
+  /** Whether a decision carrying this Message-ID was recorded (for any commit and branch). */
+  hasMessage(messageId: string): boolean {
+    const id = normaliseMessageId(messageId);
+    return id !== '' && this.db.prepare('SELECT 1 FROM review_log WHERE message_id = ? LIMIT 1').get(id) !== undefined;
+  }
+
+  /** Every decision for (sha, branch), oldest first (by time, then by when it was recorded). */
+  history(sha: string, branch: string): ReviewRecord[] {
+    const rows = this.db.prepare('SELECT sha, branch, status, who, at, why, source, message_id FROM review_log WHERE sha = ? AND branch = ? ORDER BY at, id').all(sha, branch) as Row[];
+    return rows.map(toRecord);
+  }
+
+  /** Remembers a mail stablepick wrote about `sha` for `branches` (replies are threaded back through it). */
+  recordMail(m: { messageId: string; sha: string; branches: string[]; subject: string; at?: number }): void {
+    const id = normaliseMessageId(m.messageId);
+    if (!id) throw new StablepickError('BAD_ARGUMENT', 'a mail without a Message-ID cannot be recorded', 'give the Message-ID the mail was sent with');
+    this.checkCommit(m.sha);
+    const branches = [...new Set(m.branches.map((b) => b.trim()).filter((b) => b !== ''))];
+    if (!branches.length) throw new StablepickError('BAD_ARGUMENT', `the mail ${id} names no branch`, 'record the stable branches the mail proposes the commit for');
+    this.db
+      .prepare(
+        `INSERT INTO review_mail (message_id, sha, branches, subject, at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(message_id) DO UPDATE SET sha = excluded.sha, branches = excluded.branches, subject = excluded.subject, at = excluded.at`,
+      )
+      .run(id, m.sha, JSON.stringify(branches), m.subject, m.at ?? nowSeconds());
+  }
+
+  /** The mail stablepick wrote with this Message-ID (brackets optional), or null. */
+  mailById(messageId: string): MailRecord | null {
+    const id = normaliseMessageId(messageId);
+    if (!id) return null;
+    const row = this.db.prepare('SELECT message_id, sha, branches, subject, at FROM review_mail WHERE message_id = ?').get(id) as
+      | { message_id: string; sha: string; branches: string; subject: string; at: number }
+      | undefined;
+    if (!row) return null;
+    return { messageId: row.message_id, sha: row.sha, branches: JSON.parse(row.branches) as string[], subject: row.subject, at: row.at };
+  }
+
+  /** The mails stablepick wrote about `sha`, oldest first. */
+  mailsForCommit(sha: string): MailRecord[] {
+    const rows = this.db.prepare('SELECT message_id FROM review_mail WHERE sha = ? ORDER BY at, message_id').pluck().all(sha) as string[];
+    return rows.map((id) => this.mailById(id)).filter((m): m is MailRecord => m !== null);
+  }
+
+  /** Whether the index holds the commit `sha` (full id). */
+  isIndexed(sha: string): boolean {
+    return FULL_SHA.test(sha) && this.db.prepare('SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined;
+  }
+
+  private validate(r: ReviewInput): ReviewRecord {
+    checkStatus(r.status);
+    if (!(REVIEW_SOURCES as readonly string[]).includes(r.source)) {
+      throw new StablepickError('BAD_ARGUMENT', `unknown review source '${String(r.source)}'`, `use one of ${REVIEW_SOURCES.join(', ')}`);
+    }
+    this.checkCommit(r.sha);
+    const branch = (r.branch ?? '').trim();
+    if (!branch) throw new StablepickError('BAD_ARGUMENT', 'a review decision needs a branch', 'give the stable branch, e.g. --branch linux-6.12.y');
+    const who = (r.who ?? '').trim();
+    if (!who) throw new StablepickError('BAD_ARGUMENT', 'a review decision needs a reviewer', 'give --who "Name <email>" or set git config user.name and user.email');
+    const why = (r.why ?? '').trim();
+    if (r.status === 'rejected' && !why) {
+      throw new StablepickError('BAD_ARGUMENT', `rejecting ${r.sha.slice(0, 12)} for ${branch} needs a reason`, 'give --why "..." (it is shown whenever the commit comes up again)');
+    }
+    const at = r.at ?? nowSeconds();
+    if (!Number.isInteger(at) || at < 0) throw new StablepickError('BAD_ARGUMENT', `bad decision time ${String(at)}`, 'give unix seconds');
+    const messageId = r.messageId ? normaliseMessageId(r.messageId) || null : null;
+    return { sha: r.sha, branch, status: r.status, who, at, why, source: r.source, messageId };
+  }
+
+  private checkCommit(sha: string): void {
+    if (typeof sha !== 'string' || !FULL_SHA.test(sha)) {
+      throw new StablepickError('BAD_ARGUMENT', `'${String(sha)}' is not a full commit id`, 'give the 40-hex sha of the upstream commit');
+    }
+    if (!this.isIndexed(sha)) throw new StablepickError('NOT_FOUND', `commit ${sha.slice(0, 12)} is not in the index`, 'run `stablepick index` first, or check the commit id');
+  }
+}
+
+function checkStatus(s: string): asserts s is ReviewStatus {
+  if (!isReviewStatus(s)) throw new StablepickError('BAD_ARGUMENT', `unknown review status '${s}'`, `use one of ${REVIEW_STATUSES.join(', ')}`);
+}

@@ -1,0 +1,117 @@
+/** The review store: decisions per (commit, branch), their log, and the mails stablepick wrote. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StablepickError } from '../../src/errors.js';
+import { openDb, type DB } from '../../src/history/db.js';
+import { SCHEMA_VERSION } from '../../src/history/schema.js';
+import { ReviewStore } from '../../src/review/store.js';
+import { BRANCH, buildReviewRepo, type ReviewFixture } from './fixture.js';
+
+let fx: ReviewFixture;
+let db: DB;
+
+beforeAll(() => {
+  fx = buildReviewRepo();
+  db = openDb(fx.db);
+}, 120_000);
+afterAll(() => {
+  db?.close();
+  fx?.cleanup();
+});
+
+function thrown(fn: () => unknown): StablepickError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StablepickError) return e;
+    throw e;
+  }
+  throw new Error('expected a StablepickError');
+}
+
+describe('review store', () => {
+  it('has the review tables of migration 3', () => {
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'review%' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['review', 'review_log', 'review_mail']);
+  });
+
+  it('keeps the current state and logs every change with who, when and why', () => {
+    const s = new ReviewStore(db);
+    expect(s.get(fx.fixA, BRANCH)).toBeNull();
+    s.set({ sha: fx.fixA, branch: BRANCH, status: 'needs-review', who: 'Bot <bot@example.org>', source: 'mail', at: 1000 });
+    s.set({ sha: fx.fixA, branch: BRANCH, status: 'accepted', who: 'Ann <ann@example.org>', why: 'looks right', source: 'cli', at: 2000 });
+    const last = s.set({ sha: fx.fixA, branch: BRANCH, status: 'rejected', who: 'Bob <bob@example.org>', why: 'breaks the 1.0 ABI', source: 'web', at: 3000 });
+    expect(last).toEqual({ sha: fx.fixA, branch: BRANCH, status: 'rejected', who: 'Bob <bob@example.org>', at: 3000, why: 'breaks the 1.0 ABI', source: 'web', messageId: null });
+    expect(s.get(fx.fixA, BRANCH)).toEqual(last);
+    expect(s.history(fx.fixA, BRANCH).map((r) => [r.status, r.who, r.at, r.why])).toEqual([
+      ['needs-review', 'Bot <bot@example.org>', 1000, ''],
+      ['accepted', 'Ann <ann@example.org>', 2000, 'looks right'],
+      ['rejected', 'Bob <bob@example.org>', 3000, 'breaks the 1.0 ABI'],
+    ]);
+    // Back from rejected is allowed, and logged too.
+    s.set({ sha: fx.fixA, branch: BRANCH, status: 'deferred', who: 'Bob <bob@example.org>', why: 'after 1.0.3', source: 'cli', at: 4000 });
+    expect(s.get(fx.fixA, BRANCH)?.status).toBe('deferred');
+    expect(s.history(fx.fixA, BRANCH)).toHaveLength(4);
+    // Another branch is another state.
+    expect(s.get(fx.fixA, 'linux-2.0.y')).toBeNull();
+  });
+
+  it('refuses a rejection without a reason', () => {
+    const s = new ReviewStore(db);
+    for (const why of [undefined, '', '   ']) {
+      const e = thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'rejected', who: 'Ann <ann@example.org>', source: 'cli', ...(why === undefined ? {} : { why }) }));
+      expect(e.code).toBe('BAD_ARGUMENT');
+      expect(e.message).toContain('needs a reason');
+    }
+    expect(s.get(fx.fixB, BRANCH)).toBeNull();
+    expect(s.history(fx.fixB, BRANCH)).toEqual([]);
+  });
+
+  it('refuses unknown commits, short ids, unknown statuses and missing reviewers', () => {
+    const s = new ReviewStore(db);
+    const unknown = thrown(() => s.set({ sha: fx.unknown, branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli' }));
+    expect(unknown.code).toBe('NOT_FOUND');
+    expect(unknown.hint).toContain('stablepick index');
+    expect(thrown(() => s.set({ sha: fx.fixB.slice(0, 12), branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli' })).code).toBe('BAD_ARGUMENT');
+    expect(thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'maybe' as 'accepted', who: 'Ann', source: 'cli' })).message).toContain('unknown review status');
+    expect(thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'accepted', who: ' ', source: 'cli' })).message).toContain('reviewer');
+    expect(thrown(() => s.set({ sha: fx.fixB, branch: '', status: 'accepted', who: 'Ann', source: 'cli' })).message).toContain('branch');
+    expect(thrown(() => s.recordMail({ messageId: '<m@x>', sha: fx.unknown, branches: [BRANCH], subject: 's' })).code).toBe('NOT_FOUND');
+  });
+
+  it('lists current states by branch and status', () => {
+    const s = new ReviewStore(db);
+    s.set({ sha: fx.fixD, branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli', at: 5000 });
+    s.set({ sha: fx.fixD, branch: 'linux-2.0.y', status: 'rejected', who: 'Ann', why: 'not there', source: 'cli', at: 5000 });
+    expect(s.list({ branch: BRANCH, status: 'accepted' }).map((r) => r.sha)).toEqual([fx.fixD]);
+    expect(s.list({ status: 'rejected' }).map((r) => [r.sha, r.branch])).toEqual([[fx.fixD, 'linux-2.0.y']]);
+    expect(s.list({ branch: BRANCH }).map((r) => r.sha).sort()).toEqual([fx.fixA, fx.fixD].sort());
+    expect(s.list().length).toBe(3);
+  });
+
+  it('records a decision with a Message-ID once, and an older decision does not replace a newer one', () => {
+    const s = new ReviewStore(db);
+    s.set({ sha: fx.gpu, branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli', at: 9000 });
+    const r = s.set({ sha: fx.gpu, branch: BRANCH, status: 'rejected', who: 'Dev <dev@example.org>', why: 'NAK, not a fix', source: 'mail', messageId: 'reply-1@example.org', at: 8000 });
+    // Logged (it happened), but the later CLI decision stays current.
+    expect(r.status).toBe('accepted');
+    expect(s.history(fx.gpu, BRANCH).map((h) => [h.status, h.messageId])).toEqual([
+      ['rejected', '<reply-1@example.org>'],
+      ['accepted', null],
+    ]);
+    s.set({ sha: fx.gpu, branch: BRANCH, status: 'rejected', who: 'Dev <dev@example.org>', why: 'NAK, not a fix', source: 'mail', messageId: '<reply-1@example.org>', at: 8000 });
+    expect(s.history(fx.gpu, BRANCH)).toHaveLength(2);
+    expect(s.hasMessage('reply-1@example.org')).toBe(true);
+    expect(s.hasMessage('reply-2@example.org')).toBe(false);
+  });
+
+  it('remembers the mails stablepick wrote, with or without angle brackets', () => {
+    const s = new ReviewStore(db);
+    expect(s.mailById('<none@example.org>')).toBeNull();
+    s.recordMail({ messageId: '<stablepick-1-1@host>', sha: fx.mm, branches: [BRANCH, 'linux-2.0.y'], subject: '[PATCH 1.0] mm: fix p2', at: 1234 });
+    const m = { messageId: '<stablepick-1-1@host>', sha: fx.mm, branches: [BRANCH, 'linux-2.0.y'], subject: '[PATCH 1.0] mm: fix p2', at: 1234 };
+    expect(s.mailById('<stablepick-1-1@host>')).toEqual(m);
+    expect(s.mailById('stablepick-1-1@host')).toEqual(m);
+    expect(s.mailsForCommit(fx.mm)).toEqual([m]);
+  });
+});
