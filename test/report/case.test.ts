@@ -1,0 +1,213 @@
+/**
+ * The written case and the AUTOSEL series on the demo repository (the seed's situation in miniature):
+ * the verdicts the issue asks for, the follow-up ordered after the fix, the code evidence, the target
+ * trees, every cited fact checked (and a fabricated one refused), and the mbox `git am`-ing onto both
+ * stable branches with the upstream patch ids.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONVENTIONS } from '../../src/conventions/types.js';
+import { amCheck } from '../../src/git/am-check.js';
+import { patchIdsOfCommits } from '../../src/git/patch-id.js';
+import { openRepository, type Repository } from '../../src/git/repo.js';
+import { openDb, type DB } from '../../src/history/db.js';
+import { buildCase, caseMarkdown, findProblems, verifyCase, type WrittenCase } from '../../src/report/case/index.js';
+import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { writeMbox } from '../../src/report/mail/index.js';
+import { makeTempDir } from '../helpers/repo-builder.js';
+import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
+
+const root = makeTempDir('stablepick-case-test-');
+let r: DemoResult;
+let repo: Repository;
+let db: DB;
+const NEW = 'linux-6.17.y';
+const OLD = 'linux-6.12.y';
+
+beforeAll(async () => {
+  r = await runDemo({ dir: path.join(root, 'demo') });
+  repo = await openRepository(r.repoDir);
+  db = openDb(r.dbPath);
+}, 180_000);
+
+afterAll(() => {
+  db?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const ctx = (): Parameters<typeof buildCase>[0] => ({ repo, db, conventions: DEFAULT_CONVENTIONS, configDir: r.repoDir });
+const verdict = (branch: string, sha: string): string => r.verdicts[branch]!.find((v) => v.sha === sha)!.verdict;
+
+describe('verdicts on the demo window', () => {
+  it('picks the lazy-allocation fix and its follow-up for both trees', () => {
+    const s = r.demo.shas;
+    for (const b of [NEW, OLD]) {
+      expect(verdict(b, s.lazyAlloc)).toBe('YES');
+      expect(verdict(b, s.lazyFollowUp)).toBe('YES');
+    }
+  });
+
+  it('says NO to the feature and the cleanup', () => {
+    for (const b of [NEW, OLD]) {
+      expect(verdict(b, r.demo.shas.kickStats)).toBe('NO');
+      expect(verdict(b, r.demo.shas.rename)).toBe('NO');
+    }
+  });
+
+  it('says NO for the old branch and YES for the new one to a fix of a bug the old branch never had', () => {
+    expect(verdict(OLD, r.demo.shas.statsOverflow)).toBe('NO');
+    expect(verdict(NEW, r.demo.shas.statsOverflow)).toBe('YES');
+    const why = r.verdicts[OLD]!.find((v) => v.sha === r.demo.shas.statsOverflow)!.reasons.find((x) => x.decided)!.text;
+    expect(why).toContain(`${OLD} does not have: the bug never reached it`);
+  });
+});
+
+describe('the written case of the lazy-allocation fix', () => {
+  let c: WrittenCase;
+  beforeAll(() => {
+    c = r.cases.find((x) => x.sha === r.demo.shas.lazyAlloc)!;
+  });
+
+  it('says YES and names the follow-up as required, ordered after the fix', () => {
+    expect(c.verdict).toBe('YES');
+    expect(c.followUps.map((f) => f.sha)).toEqual([r.demo.shas.lazyFollowUp]);
+    expect(c.followUps[0]!.line).toMatch(/^Fixes: [0-9a-f]{12} \("sched_ext: Allocate scx_kick_pseqs lazily using kvzalloc\(\)"\)$/);
+    expect(c.recommendation.required).toEqual([r.demo.shas.lazyAlloc, r.demo.shas.lazyFollowUp]);
+    for (const b of c.branches) expect(b.queue.map((q) => q.role)).toEqual(['candidate', 'follow-up']);
+    expect(c.summary).toContain(`It must be backported together with ${r.demo.shas.lazyFollowUp.slice(0, 12)}`);
+  });
+
+  it('lists the changed functions and the registration path that calls them', () => {
+    const names = c.code.functions.map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['kick_cpus_irq_workfn', 'scx_enable', 'scx_disable_workfn', 'init_sched_ext_class', 'alloc_kick_pseqs']));
+    expect(c.code.callers).toContainEqual(expect.objectContaining({ callee: 'scx_enable', caller: 'bpf_scx_reg', path: 'kernel/sched/ext.c' }));
+    expect(c.code.entryPoints).toContainEqual(expect.objectContaining({ function: 'bpf_scx_reg', kind: 'ops' }));
+    expect(c.code.entryPoints).toContainEqual(expect.objectContaining({ function: 'kick_cpus_irq_workfn', kind: 'irq-work' }));
+  });
+
+  it('names the target trees: both branches hold the bug and take the queue', () => {
+    expect(c.recommendation.targets).toEqual([NEW, OLD]);
+    expect(c.recommendation.affected).toEqual([NEW, OLD]);
+    expect(c.branches.map((b) => b.release)).toEqual(['v6.17.1', 'v6.12.1']);
+    const md = caseMarkdown(c);
+    expect(md).toContain(`- Target trees: ${NEW}, ${OLD}`);
+  });
+
+  it('fills the stable-kernel-rules table from the facts', () => {
+    expect(c.rules.name).toBe('stable-kernel-rules');
+    const row = (re: RegExp) => c.rules.rows.find((x) => re.test(x.rule))!;
+    expect(row(/Linus' tree/).status).toBe('met');
+    expect(row(/real bug/).evidence).toContain('Reported-by: Phil Demo');
+    expect(row(/100 lines/).status).toBe('not met'); // +80 -10 with context is over the limit, as in the seed
+    expect(row(/tested/).evidence).toMatch(/3 Reviewed-by/);
+  });
+
+  it('keeps the sections in the seed mail order', () => {
+    const md = caseMarkdown(c);
+    const at = (h: string) => md.indexOf(h);
+    const order = ['**Verdict: YES**', '## Code evidence', '## Bug analysis', '## Code changes', '## Follow-up fixes and reverts required', '## Prerequisites', '## Suitability', '## Stable rules', '## Risk', '## Recommendation'].map(at);
+    expect(order.every((x) => x >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+});
+
+describe('a fix that needs earlier patches of its series', () => {
+  it('queues the series first and states the gap where the queue does not apply', async () => {
+    const c = await buildCase(ctx(), r.demo.shas.seriesFix, [NEW, OLD]);
+    const pre = c.prerequisites.filter((p) => p.strength === 'strong').map((p) => p.sha);
+    expect(pre).toEqual(expect.arrayContaining([r.demo.shas.seriesHelper, r.demo.shas.seriesUse]));
+    expect(c.recommendation.required).toEqual([r.demo.shas.seriesHelper, r.demo.shas.seriesUse, r.demo.shas.seriesFix]);
+    expect(c.recommendation.targets).toEqual([NEW]);
+    expect(c.recommendation.gaps.join('\n')).toMatch(new RegExp(`${OLD} has the bug but the queue does not apply .*CONFLICT`));
+  });
+});
+
+describe('every cited fact is checked', () => {
+  let c: WrittenCase;
+  beforeAll(() => {
+    c = r.cases.find((x) => x.sha === r.demo.shas.lazyAlloc)!;
+  });
+
+  it('finds no problem in a computed case', async () => {
+    expect(await findProblems(repo, db, c, [caseMarkdown(c)])).toEqual([]);
+    expect(c.citations.length).toBeGreaterThan(20);
+  });
+
+  const refused = async (bad: WrittenCase, texts: string[] = []): Promise<string> => {
+    try {
+      await verifyCase(repo, db, bad, texts);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('refuses a commit that does not exist', async () => {
+    expect(await refused({ ...c, citations: [...c.citations, { kind: 'sha', sha: 'f'.repeat(40) }] })).toMatch(/commit f{40}: no such commit/);
+  });
+
+  it('refuses a file line whose text is not what the file says', async () => {
+    const l = c.bug.removed[0]!;
+    expect(await refused({ ...c, citations: [...c.citations, { kind: 'file-line', rev: c.sha, path: l.path, line: l.line, text: '\tBUG_ON(invented);' }] })).toMatch(/the line reads/);
+  });
+
+  it('refuses a function that is not defined where the case says', async () => {
+    expect(await refused({ ...c, citations: [...c.citations, { kind: 'function', rev: c.sha, path: 'kernel/sched/ext.c', name: 'scx_invented_fn', line: 3 }] })).toMatch(/scx_invented_fn\(\).*not defined there/);
+  });
+
+  it('refuses a tag the message does not carry', async () => {
+    expect(await refused({ ...c, citations: [...c.citations, { kind: 'tag', sha: c.sha, line: 'Tested-by: Nobody <nobody@demo-kernel.org>' }] })).toMatch(/the message has no such line/);
+  });
+
+  it('refuses text that names a sha or a place no citation backs', async () => {
+    const md = caseMarkdown(c);
+    expect(await refused(c, [`${md}\nAlready backported as 1234abcd5678.\n`])).toMatch(/names 1234abcd5678, which no citation backs/);
+    expect(await refused(c, [`${md}\nSee kernel/sched/ext.c:4242.\n`])).toMatch(/names kernel\/sched\/ext\.c:4242/);
+  });
+});
+
+describe('the AUTOSEL mbox', () => {
+  it('mails only YES commits, for the trees their cases name', () => {
+    for (const m of r.mails.filter((x) => x.kind === 'pick')) {
+      for (const b of m.branches) expect(verdict(b, m.sha)).toBe('YES');
+    }
+    const shas = r.mails.map((m) => m.sha);
+    expect(shas).not.toContain(r.demo.shas.kickStats);
+    expect(shas).not.toContain(r.demo.shas.rename);
+    expect(r.mails.find((m) => m.sha === r.demo.shas.statsOverflow)!.branches).toEqual([NEW]);
+    expect(shas.indexOf(r.demo.shas.lazyAlloc)).toBeLessThan(shas.indexOf(r.demo.shas.lazyFollowUp));
+  });
+
+  it('writes the headers and body of a real AUTOSEL mail, threaded', () => {
+    const [first, ...rest] = r.mails;
+    const lazy = r.mails.find((m) => m.sha === r.demo.shas.lazyAlloc)!;
+    expect(lazy.text).toMatch(/^Subject: \[PATCH AUTOSEL 6\.17-6\.12\] sched_ext: Allocate scx_kick_pseqs lazily/m);
+    expect(lazy.text).toMatch(/^X-stable: review$/m);
+    expect(lazy.text).toMatch(/^X-Patchwork-Hint: Ignore$/m);
+    expect(lazy.text).toMatch(/^X-stable-base: Linux 6\.17\.1$/m);
+    expect(lazy.text).toContain(`[ Upstream commit ${r.demo.shas.lazyAlloc} ]`);
+    expect(lazy.text).toMatch(/^Signed-off-by: Sasha Demo <sasha@demo-kernel\.org>$/m);
+    expect(lazy.text).toMatch(/^Cc: .*Phil Demo <phil@demo-kernel\.org>/m);
+    for (const m of rest) expect(m.text).toContain(`In-Reply-To: ${first!.messageId}`);
+  });
+
+  it('git-ams onto both stable branches and recreates each pick with its upstream patch id', async () => {
+    const ids = await patchIdsOfCommits(repo, r.mails.map((m) => m.sha));
+    for (const a of r.am) {
+      expect(a.error).toBeNull();
+      const mine = r.mails.filter((m) => m.branches.includes(a.branch));
+      expect(a.applied.map((x) => x.subject)).toEqual(mine.map((m) => m.subject.replace(/^\[PATCH AUTOSEL [^\]]+\] /, '')));
+      a.applied.forEach((x, i) => expect(x.patchId).toBe(ids.get(mine[i]!.sha)));
+    }
+    expect(r.am.find((a) => a.branch === NEW)!.applied.length).toBe(6);
+    expect(r.am.find((a) => a.branch === OLD)!.applied.length).toBe(2);
+  });
+
+  it('checks git am without touching the repository', async () => {
+    const before = snapshotRepoState(r.repoDir);
+    const again = await amCheck(repo, OLD, writeMbox(r.mails.filter((m) => m.branches.includes(OLD))));
+    expect(again.ok).toBe(true);
+    expectRepoUnchanged(r.repoDir, before);
+  });
+});
