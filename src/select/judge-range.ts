@@ -3,7 +3,11 @@
  * opt-outs, cached line counts. Shared by scan, mail, explain and the dashboard.
  */
 import type { DB } from '../history/db.js';
-import type { GitTarget } from '../git/run.js';
+import { commitGraph, mainlineState } from '../analysis/fixes/branch-state.js';
+import { followUps, upstreamState } from '../analysis/fixes/follow-ups.js';
+import { loadFixGraph } from '../analysis/fixes/graph.js';
+import { DEFAULT_CONVENTIONS } from '../conventions/types.js';
+import type { Repository } from '../git/repo.js';
 import { optOutMatchers, selectConfig } from './config.js';
 import { History, type CommitRec } from './history.js';
 import { judgeCommits, type Verdict } from './judge.js';
@@ -13,7 +17,7 @@ import { branchView } from './view.js';
 
 export interface JudgeRangeInput {
   db: DB;
-  repo: GitTarget;
+  repo: Repository;
   /** The folder whose stablepick.config.json applies (work tree or git dir). */
   configDir: string;
   configFile?: string;
@@ -41,15 +45,37 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
   const views = input.branches.map((b) => branchView(h, b, Infinity));
   input.onProgress?.(`line counts of ${commits.length} commits…`);
   const ns = await cachedNumstats(input.db, input.repo, commits.map((c) => c.sha));
+  // Reverted upstream (and not re-applied): a certain NO. From the fix graph (src/analysis/fixes).
+  const fg = loadFixGraph(input.db);
+  const graph = commitGraph(input.db);
+  const mainline = mainlineState({ db: input.db });
+  const revertedUpstream = new Map<string, string>();
+  for (const c of commits) {
+    const st = upstreamState(fg, mainline, graph, c.sha);
+    if (st.state === 'reverted') revertedUpstream.set(c.sha, st.by);
+  }
+  const actx = { repo: input.repo, db: input.db, conventions: DEFAULT_CONVENTIONS }; // the fix graph reads only the index
   const verdicts: Verdict[][] = [];
   for (const view of views) {
     verdicts.push(
       judgeCommits(h, model, commits, view, {
         optOut: optOutMatchers(cfg),
         numstats: ns,
+        revertedUpstream,
         onProgress: (d, t) => input.onProgress?.(`${view.label}: ${'#'.repeat(Math.round((d / t) * 30)).padEnd(30, '.')} ${d}/${t}`),
       }),
     );
   }
+  // A YES whose own follow-up fixes the branch lacks: say that they must go together.
+  input.branches.forEach((b, bi) => {
+    for (const v of verdicts[bi]!) {
+      if (v.verdict !== 'YES' || v.already || !fg.namedBy(v.sha).length) continue;
+      const fu = followUps(actx, v.sha, b);
+      const missing = fu.followUps.filter((f) => !f.inBranch && !f.revertedUpstream);
+      if (missing.length) {
+        v.reasons.push({ kind: 'rule', decided: false, text: `must go together with ${missing.map((f) => `${f.sha.slice(0, 12)} ("${f.subject}", ${f.edge.evidence.line})`).join(', ')}, which ${b} lacks`, evidence: { followUps: missing.map((f) => f.sha) } });
+      }
+    }
+  });
   return { commits, verdicts, model, history: h };
 }

@@ -48,6 +48,8 @@ export interface JudgeOptions {
   /** Explanations per verdict (features). */
   topFeatures?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Commits reverted upstream and not re-applied → the reverting commit (rule 'reverted-upstream'). */
+  revertedUpstream?: ReadonlyMap<string, string>;
 }
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -61,7 +63,7 @@ export function judgeCommits(h: History, model: SelectionModel, commits: readonl
   for (const c of commits) {
     opts.onProgress?.(out.length, commits.length);
     const d = h.detailsOf(c.id);
-    const hits = evaluateRules(h, c, d, { view, selected, optOut: opts.optOut ?? [], checkPaths: true });
+    const hits = evaluateRules(h, c, d, { view, selected, optOut: opts.optOut ?? [], checkPaths: true, ...(opts.revertedUpstream ? { revertedUpstream: opts.revertedUpstream } : {}) });
     const fs = extractFeatures({ commit: c, details: d, hits, stats: model.stats, numstat: opts.numstats?.get(c.sha) ?? null, visibleUntil: opts.visibleUntil ?? Infinity, history: h, forkTime: view.forkTime(c.time) });
     const vec = vectorize(fs);
     const z = model.lr.score(vec);

@@ -12,7 +12,7 @@ import { applyIsotonic, bestThreshold, fitIsotonic, prf, type Isotonic } from '.
 import { addToStats, DIM, extractFeatures, newStats, RateTable, vectorize, type Stats, type Vector } from './features.js';
 import type { CommitRec, Details, History } from './history.js';
 import { LogisticModel, type SparseExample } from './logreg.js';
-import { evaluateRules, RULE_MIN_SUPPORT, RULE_ORDER, ruleStat, type RuleHit, type RuleId, type RuleStat } from './rules.js';
+import { CERTAIN_RULES, evaluateRules, RULE_MIN_SUPPORT, RULE_ORDER, ruleStat, type RuleHit, type RuleId, type RuleStat } from './rules.js';
 import { historyView } from './view.js';
 
 export type LagMode = 'weight' | 'drop' | 'none';
@@ -156,7 +156,8 @@ function ruleStats(examples: readonly Example[]): Partial<Record<RuleId, RuleSta
 export function decidingRule(hits: readonly RuleHit[], rules: Partial<Record<RuleId, RuleStat>>): RuleHit | null {
   for (const id of RULE_ORDER) {
     const h = hits.find((x) => x.rule === id);
-    if (h && (rules[id]?.decides ?? (h.verdict === 'SKIP'))) return h;
+    // A rule history never saw (no stat) decides when it is certain by construction.
+    if (h && (rules[id]?.decides ?? (h.verdict === 'SKIP' || CERTAIN_RULES.has(id)))) return h;
   }
   return null;
 }

@@ -15,6 +15,7 @@ export type RuleId =
   | 'opt-out'
   | 'code-missing'
   | 'noautosel'
+  | 'reverted-upstream'
   | 'revert-held'
   | 'revert-unheld'
   | 'fixes-in-branch'
@@ -39,6 +40,7 @@ export const RULE_ORDER: readonly RuleId[] = [
   'opt-out',
   'code-missing',
   'noautosel',
+  'reverted-upstream',
   'revert-unheld',
   'revert-held',
   'fixes-in-branch',
@@ -53,7 +55,7 @@ export const RULE_ORDER: readonly RuleId[] = [
  * repository's history shows them wrong too often (RULE_MIN_PRECISION over at least RULE_MIN_SUPPORT
  * commits); then they are features of the model.
  */
-export const CERTAIN_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['in-branch', 'opt-out', 'code-missing', 'noautosel', 'revert-unheld']);
+export const CERTAIN_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['in-branch', 'opt-out', 'code-missing', 'noautosel', 'reverted-upstream', 'revert-unheld']);
 
 /**
  * Rules that only hint: they decide when the repository's history confirms them (RULE_MIN_PRECISION over
@@ -75,6 +77,8 @@ export interface RuleContext {
   checkPaths?: boolean;
   /** Check whether the branch already holds the commit itself (off for training: a label, not a rule). */
   checkHeld?: boolean;
+  /** Commits reverted upstream (and not re-applied) → the reverting commit (scan, explain, mail). */
+  revertedUpstream?: ReadonlyMap<string, string>;
 }
 
 const short = (s: string): string => s.slice(0, 12);
@@ -108,6 +112,8 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
       }
     }
   }
+  const revertedBy = ctx.revertedUpstream?.get(c.sha);
+  if (revertedBy) out.push({ rule: 'reverted-upstream', verdict: 'NO', text: `reverted upstream by ${quote(h, revertedBy)} and not re-applied: do not pick`, evidence: { revertedBy } });
   const stable = d.trailers.filter((t) => t.kind === 'stable' || t.kind === 'backport-to');
   if (stable.some((t) => t.noautosel)) {
     out.push({ rule: 'noautosel', verdict: 'NO', text: 'the author asked not to pick it automatically (stable+noautosel)', evidence: { tag: stable.find((t) => t.noautosel)!.value } });

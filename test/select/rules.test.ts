@@ -124,6 +124,17 @@ describe('rules', () => {
     expect(ruleStat('code-missing', 'NO', 100, 90).decides).toBe(true);
   });
 
+  it('a learned rule (a reported bug) decides only when enough history confirms it', () => {
+    expect(ruleStat('reported-bug', 'YES', 5, 5).decides).toBe(false);
+    expect(ruleStat('reported-bug', 'YES', 12, 11).decides).toBe(true);
+    expect(ruleStat('reported-bug', 'YES', 40, 20).decides).toBe(false);
+  });
+
+  it('a reported bug is a rule hit that quotes the tag and the word', () => {
+    const h2 = hits(fx.c.fixOld!);
+    expect(h2.some((x) => x.rule === 'reported-bug')).toBe(false); // no Reported-by: no hit
+  });
+
   it('globs', () => {
     expect(globToRegExp('doc/**').test('doc/a/b.rst')).toBe(true);
     expect(globToRegExp('doc/**').test('src/doc/a')).toBe(false);
