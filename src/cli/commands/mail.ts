@@ -4,7 +4,8 @@
  * the patch adapted to the newest tree it names. Review decisions are honoured (a rejected pick is not
  * mailed again); the Message-IDs are recorded so that `stablepick review import` can thread replies.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
@@ -17,12 +18,14 @@ import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
+import { patchSlug } from './apply-check.js';
 import { branchList } from './explain.js';
 import type { CommandModule } from './index.js';
 
 interface MailOptions extends CommonOptions {
   branch: string;
   out?: string;
+  outDir?: string;
   from?: string;
   to?: string[];
   cc?: string[];
@@ -45,6 +48,7 @@ export const mailCommand: CommandModule = {
         .argument('<commits...>', 'an upstream range A..B, or commits')
         .requiredOption('--branch <names>', 'stable branches, comma-separated')
         .option('--out <file>', 'write the mbox here (default: standard output)')
+        .option('--out-dir <dir>', 'also write one file per mail there (0001-<subject>.patch), as format-patch does, for `git send-email DIR/*.patch`')
         .option('--force', 'overwrite --out if it exists')
         .option('--from <address>', 'the sender, "Name <address>" (default: mail.from of the config, else git user.name/user.email)')
         .option('--to <address>', 'the stable list (repeatable; default: mail.to of the config)', collect)
@@ -57,6 +61,7 @@ export const mailCommand: CommandModule = {
     ).action(async (commits: string[], opts: MailOptions) => {
       const branches = branchList(opts.branch);
       if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
+      if (opts.outDir && existsSync(opts.outDir) && readdirSync(opts.outDir).length && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.outDir} is not empty`, 'give a new or empty --out-dir, or --force');
       const isRange = commits.length === 1 && commits[0]!.includes('..');
       await withContext(
         opts,
@@ -85,6 +90,10 @@ export const mailCommand: CommandModule = {
           bar.done();
           const mbox = writeMbox(mails);
           if (opts.out) writeFileSync(opts.out, mbox);
+          if (opts.outDir) {
+            mkdirSync(opts.outDir, { recursive: true });
+            mails.forEach((m, i) => writeFileSync(path.join(opts.outDir!, `${String(i + 1).padStart(4, '0')}-${patchSlug(m.subject)}.patch`), m.text));
+          }
           for (const m of mails) store.recordMail({ messageId: m.messageId, sha: m.sha, branches: m.branches, subject: m.subject });
           let sent: Awaited<ReturnType<typeof sendMbox>> = [];
           if (opts.send) {
@@ -100,6 +109,7 @@ export const mailCommand: CommandModule = {
             mails: mails.map((m) => ({ sha: m.sha, kind: m.kind, subject: m.subject, branches: m.branches, messageId: m.messageId, to: m.to, cc: m.cc })),
             skipped: plan.skipped,
             out: opts.out ?? null,
+            outDir: opts.outDir ?? null,
             sent: sent.map((s) => ({ messageId: s.messageId, status: s.status })),
           };
           if (ctx.json) {
