@@ -8,7 +8,12 @@
  * Also times the audit and a plain-git peer (log with Fixes trailers + rev-list of the branch + the log of
  * the branch's own commits for upstream markers), in the same run.
  *
- *   npx tsx bench/analysis/audit-history.ts dpdk|xen [--months 4]
+ * With --classify, per cut a selection model is trained on the history before D only (trainModel with
+ * cut = D: no commit, no pick dated at or after D), the listed commits are judged for S as of D, and the
+ * list is split into "take" / "review" (src/analysis/audit/classify.ts); precision and recall are then
+ * reported for "take" (recall of "take" + "review" together is the audit's).
+ *
+ *   npx tsx bench/analysis/audit-history.ts dpdk|xen|ovs [--months 4] [--db FILE] [--classify]
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -18,9 +23,16 @@ import { openDb } from '../../src/history/db.js';
 import { auditBranch } from '../../src/analysis/audit/audit.js';
 import { branchState, mainlineState } from '../../src/analysis/fixes/branch-state.js';
 import { loadFixGraph } from '../../src/analysis/fixes/graph.js';
+import { classifyAudit } from '../../src/analysis/audit/classify.js';
+import { judgeAuditItems, learnTakeThreshold } from '../../src/cli/commands/audit.js';
+import { History } from '../../src/select/history.js';
+import { trainModel } from '../../src/select/model.js';
+import { cachedNumstats } from '../../src/select/store.js';
 
 const PROJECTS = {
   dpdk: { repo: '/work/.mirror/DPDK+dpdk/repo', db: '/tmp/deps-dpdk.sqlite', branch: '22.11', mainline: 'main', base: 'v22.11', cuts: ['2023-03-31', '2023-08-01', '2023-12-01', '2024-04-01'] },
+  // A third project, only to check that the classification is not tuned to the first two.
+  ovs: { repo: '/work/.mirror/openvswitch+ovs/repo', db: '/tmp/sel/ovs.sqlite', branch: 'branch-3.3', mainline: 'main', base: 'v3.3.0', cuts: ['2024-05-01', '2024-09-01', '2025-01-01', '2025-05-01'] },
   xen: { repo: '/work/.mirror/xen-project+xen/repo', db: '/tmp/deps-xen.sqlite', branch: 'stable-4.19', mainline: 'master', base: '57338346f29cea7b183403561bdc5f407163b846', cuts: ['2024-11-01', '2025-02-21', '2025-06-01', '2025-10-01'] },
 } as const;
 
@@ -28,7 +40,9 @@ const name = (process.argv[2] ?? 'dpdk') as keyof typeof PROJECTS;
 const P = PROJECTS[name];
 const mi = process.argv.indexOf('--months');
 const months = mi > 0 ? Number(process.argv[mi + 1]) : 4;
-const db = openDb(P.db, { readonly: true });
+const di = process.argv.indexOf('--db');
+// --classify caches line counts in the index (use a copy).
+const db = openDb(di > 0 ? process.argv[di + 1]! : P.db, { readonly: !process.argv.some((a) => a === '--classify' || a === '--take-precision') });
 const repo = await openRepository(P.repo);
 const ctx = { db, repo, conventions: DEFAULT_CONVENTIONS };
 
@@ -70,13 +84,21 @@ function heldHasPrefix(sorted: readonly string[], p: string): boolean {
 }
 const upTime = db.prepare('SELECT commit_time FROM commits WHERE sha = ?').pluck();
 
-interface Row { cut: string; variant: string; listed: number; truth: number; found: number; recall: number; listedPickedLater: number; precision: number; precisionWindow: number; fresh: number; freshPickedLater: number; precisionFresh: number; missed: string[] }
+const tpi = process.argv.indexOf('--take-precision');
+const takePrecision = tpi > 0 ? Number(process.argv[tpi + 1]) : undefined;
+const classify = process.argv.includes('--classify') || takePrecision !== undefined;
+const hist = classify ? History.load(db) : null;
+interface TakeRow { takeThreshold?: unknown; take: number; takePickedLater: number; precisionTake: number; truthInTake: number; recallTake: number; review: number; reviewPickedLater: number; modelCut: string; threshold: number }
+interface Row { take?: TakeRow; cut: string; variant: string; listed: number; truth: number; found: number; recall: number; listedPickedLater: number; precision: number; precisionWindow: number; fresh: number; freshPickedLater: number; precisionFresh: number; missed: string[] }
 const rows: Row[] = [];
 for (const cut of P.cuts) {
   const D = Math.floor(Date.parse(`${cut}T00:00:00Z`) / 1000);
   const E = D + months * 30 * 86400;
   const held = branchState(ctx, P.branch, D);
   const heldSorted = [...held.ancestors, ...held.picks.keys()].sort();
+  // Learned only from what was visible before D.
+  const model = hist ? await trainModel(hist, { cut: D, lag: 'weight', numstats: (s) => cachedNumstats(db, repo, s) }) : null;
+  const takeThreshold = hist && takePrecision !== undefined ? await learnTakeThreshold(hist, loadFixGraph(db).edges, { cut: D, precision: takePrecision, numstats: (s) => cachedNumstats(db, repo, s) }) : undefined;
   for (const variant of ['cut', 'release-prep'] as const) {
     const a = auditBranch(ctx, P.branch, variant === 'cut' ? { asOf: D } : { asOf: D, mainlineAsOf: E });
     const listed = new Set(a.missing.map((m) => m.sha));
@@ -95,7 +117,17 @@ for (const cut of P.cuts) {
     const found = truth.filter((p) => listed.has(p.up));
     const pickedLater = [...listed].filter((s) => (pickTime.get(s) ?? 0) >= D);
     const pickedInWindow = [...listed].filter((s) => { const t = pickTime.get(s) ?? 0; return t >= D && t < E; });
+    let take: TakeRow | undefined;
+    if (hist && model) {
+      const judged = judgeAuditItems(hist, model, [...listed], { branch: P.branch, branchAsOf: D, visibleUntil: horizon, numstats: await cachedNumstats(db, repo, [...listed]) });
+      const c = classifyAudit(a, (s) => judged.get(s), { model: `trained before ${cut}`, ...(takeThreshold ? { takeThreshold } : {}) });
+      const takeSet = new Set(c.missing.filter((m) => m.class === 'take').map((m) => m.sha));
+      const tp = [...takeSet].filter((s) => (pickTime.get(s) ?? 0) >= D).length;
+      const tit = truth.filter((p) => takeSet.has(p.up)).length;
+      take = { take: takeSet.size, takePickedLater: tp, precisionTake: takeSet.size ? tp / takeSet.size : NaN, truthInTake: tit, recallTake: truth.length ? tit / truth.length : NaN, review: listed.size - takeSet.size, reviewPickedLater: pickedLater.length - tp, modelCut: new Date(model.cut * 1000).toISOString().slice(0, 10), threshold: model.threshold, ...(takeThreshold ? { takeThreshold } : {}) };
+    }
     rows.push({
+      ...(take ? { take } : {}),
       cut,
       variant,
       listed: listed.size,
@@ -114,8 +146,17 @@ for (const cut of P.cuts) {
 }
 for (const r of rows) r.precisionFresh = r.fresh ? r.freshPickedLater / r.fresh : NaN;
 const sum = (v: string, k: 'truth' | 'found' | 'listed' | 'listedPickedLater' | 'fresh' | 'freshPickedLater'): number => rows.filter((r) => r.variant === v).reduce((s, r) => s + r[k], 0);
-const pooled = ['cut', 'release-prep'].map((v) => ({ variant: v, recall: sum(v, 'found') / sum(v, 'truth'), precision: sum(v, 'listedPickedLater') / sum(v, 'listed'), precisionFresh: sum(v, 'freshPickedLater') / sum(v, 'fresh'), truth: sum(v, 'truth'), listed: sum(v, 'listed') }));
+const sumT = (v: string, k: 'take' | 'takePickedLater' | 'truthInTake'): number => rows.filter((r) => r.variant === v).reduce((s, r) => s + (r.take?.[k] ?? 0), 0);
+const pooled = ['cut', 'release-prep'].map((v) => ({
+  variant: v,
+  recall: sum(v, 'found') / sum(v, 'truth'),
+  precision: sum(v, 'listedPickedLater') / sum(v, 'listed'),
+  precisionFresh: sum(v, 'freshPickedLater') / sum(v, 'fresh'),
+  truth: sum(v, 'truth'),
+  listed: sum(v, 'listed'),
+  ...(classify ? { take: sumT(v, 'take'), precisionTake: sumT(v, 'takePickedLater') / sumT(v, 'take'), recallTake: sumT(v, 'truthInTake') / sum(v, 'truth') } : {}),
+}));
 const out = { project: name, branch: P.branch, months, timings: { loadMs: Math.round(tLoad), auditMs: Math.round(tAudit), plainGitPeerMs: Math.round(tPeer), listedNow: full.missing.length }, rows: rows.map((r) => ({ ...r, missed: r.missed.slice(0, 10) })), pooled };
 mkdirSync('bench/analysis/out', { recursive: true });
-writeFileSync(`bench/analysis/out/audit-${name}.json`, `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(`bench/analysis/out/audit-${name}${takePrecision !== undefined ? `-take${takePrecision}` : classify ? '-classify' : ''}.json`, `${JSON.stringify(out, null, 2)}\n`);
 console.log(JSON.stringify({ ...out, rows: rows.map((r) => ({ ...r, missed: r.missed.length })) }, null, 1));
