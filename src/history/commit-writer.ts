@@ -90,8 +90,8 @@ export class CommitRowWriter {
 
   constructor(db: DB) {
     this.insCommit = db.prepare(
-      `INSERT INTO commits (sha, author_name, author_email, author_time, committer_name, committer_email, commit_time, subject, message, parents, parent_count, latin1)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha) DO NOTHING`,
+      `INSERT INTO commits (sha, author_name, author_email, author_time, committer_name, committer_email, commit_time, subject, message, parents, parent_count, latin1, first_release)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha) DO NOTHING`,
     );
     this.files = new GroupedInsert(db, 'INSERT INTO commit_files (commit_id, path_id, status)', 3, '(?, ?, ?)');
     this.trailers = new GroupedInsert(
@@ -114,13 +114,16 @@ export class CommitRowWriter {
     return id;
   }
 
-  /** Writes one commit; returns false when it was already indexed. Call flush() before committing. */
-  write(row: CommitRow): boolean {
+  /**
+   * Writes one commit (with a first release when the caller already knows one); returns its row id, or
+   * null when it was already indexed. Call flush() before committing.
+   */
+  write(row: CommitRow, firstRelease: string | null = null): number | null {
     const p = row.people;
-    const r = this.insCommit.run(row.sha, p[0], p[1], p[2], p[3], p[4], p[5], row.subject, row.message, row.parents, row.parentCount, row.latin1);
+    const r = this.insCommit.run(row.sha, p[0], p[1], p[2], p[3], p[4], p[5], row.subject, row.message, row.parents, row.parentCount, row.latin1, firstRelease);
     if (r.changes === 0) {
       this.skipped++;
-      return false;
+      return null;
     }
     const id = Number(r.lastInsertRowid);
     const f = row.files;
@@ -130,7 +133,7 @@ export class CommitRowWriter {
     seq = 0;
     for (const m of row.markers) this.insMarker.run(id, seq++, m[0], m[1], m[2]);
     this.written++;
-    return true;
+    return id;
   }
 
   /** Writes what is still queued (end of a batch, inside its transaction). */

@@ -38,11 +38,27 @@ export class CommitGraph {
       i++;
     }
     const count = i;
+    const parents = db.prepare('SELECT parents FROM commits ORDER BY id').pluck().iterate() as IterableIterator<string>;
+    return CommitGraph.build(idxOf, shas.length === count ? shas : shas.slice(0, count), dbIds, times, parents);
+  }
+
+  /**
+   * A graph from what the first index's writer kept while it wrote the commits (the same rows, in row id
+   * order, as `load` would read back): no second pass over the commits table.
+   */
+  static fromArrays(shas: string[], parents: readonly string[], dbIds: Int32Array, times: Float64Array): CommitGraph {
+    const idxOf = new Map<string, number>();
+    for (let i = 0; i < shas.length; i++) idxOf.set(shas[i]!, i);
+    return CommitGraph.build(idxOf, shas, dbIds, times, parents);
+  }
+
+  private static build(idxOf: Map<string, number>, shas: string[], dbIds: Int32Array, times: Float64Array, parentLists: Iterable<string>): CommitGraph {
+    const count = shas.length;
     const parentStart = new Int32Array(count + 1);
     let parentIdx = new Int32Array(Math.max(16, count + (count >> 3)));
     let p = 0;
-    i = 0;
-    for (const [parents] of db.prepare('SELECT parents FROM commits ORDER BY id').raw().iterate() as IterableIterator<[string]>) {
+    let i = 0;
+    for (const parents of parentLists) {
       if (i >= count) break;
       parentStart[i] = p;
       if (parents) {
@@ -63,7 +79,7 @@ export class CommitGraph {
       i++;
     }
     parentStart[count] = p;
-    return new CommitGraph(idxOf, shas.length === count ? shas : shas.slice(0, count), dbIds, times, parentStart, parentIdx);
+    return new CommitGraph(idxOf, shas, dbIds, times, parentStart, parentIdx);
   }
 
   get size(): number {

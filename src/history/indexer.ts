@@ -4,17 +4,18 @@
  * commits that no ref reaches any more. Work is committed in batches, and the list of indexed tips is
  * written last, so a run killed at any point leaves an index that the next run completes.
  */
+import { randomUUID } from 'node:crypto';
 import { headRef, listRefs, type RefInfo } from '../git/refs.js';
 import type { Repository } from '../git/repo.js';
 import { isAncestor, revList } from '../git/rev-list.js';
 import type { Conventions } from '../conventions/types.js';
-import { ingestInPlace, ingestWithWorker } from './ingest.js';
+import { ingestInPlace, ingestWithWorker, type WorkerIngest } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
 import { BranchIndexer, branchRefs, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
 import { applyStoredDetection, detectAndApply } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { resolvePendingRefs } from './resolve.js';
-import { releaseTags, updateReleases } from './releases.js';
+import { beginProvisionalReleases, releaseTags, updateReleases, type StreamedReleases } from './releases.js';
 import { SECONDARY_INDEX_NAMES } from './schema.js';
 
 export interface IndexProgress {
@@ -98,63 +99,104 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     progress({ phase: 'commits', done: seen });
     if (throttleMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, throttleMs);
   };
-  if (tipShas.length) {
-    // A first index of a large history writes on a second thread; updates write in place.
-    const useWorker = fresh && db.name !== ':memory:' && process.env.STABLEPICK_INDEX_WORKER !== '0';
-    const ingest = useWorker ? ingestWithWorker : ingestInPlace;
-    written = await ingest(repo, db, conv, revs, batchSize, (n) => {
-      seen = n;
-      onBatch();
-    });
-  }
-  progress({ phase: 'commits', done: seen });
-  mark('refs + commits');
-  ensureSecondaryIndexes(db);
-  mark('secondary indexes');
-
-  // 3. Commit ids named in messages.
-  progress({ phase: 'resolve', done: 0 });
-  const resolved = resolvePendingRefs(db);
-  mark('resolve');
-  // Detect conventions on a first index or a large update; otherwise apply what was detected to new rows.
-  if (fresh || written > 2000) detectAndApply(db);
-  else if (written > 0) applyStoredDetection(db, firstNewId);
-  mark('detect conventions');
-
-  // 4. Refs, releases, branches.
-  storeRefs(db, refs);
-  progress({ phase: 'releases', done: 0 });
   let graphCache: CommitGraph | null = null;
-  const loadGraph = (): CommitGraph => (graphCache ??= CommitGraph.load(db));
-  const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph);
-  mark('releases');
-  progress({ phase: 'branches', done: 0 });
-  const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, (d, t) => progress({ phase: 'branches', done: d, total: t }));
+  let streamed: StreamedReleases | undefined;
+  let workerIngest: WorkerIngest | null = null;
+  let resolved = { trailers: 0, markers: 0, ambiguous: 0 };
+  let detected = false;
+  try {
+    if (tipShas.length) {
+      // A first index of a large history writes on a second thread; updates write in place.
+      const useWorker = fresh && db.name !== ':memory:' && process.env.STABLEPICK_INDEX_WORKER !== '0';
+      const onCount = (n: number): void => {
+        seen = n;
+        onBatch();
+      };
+      if (useWorker) {
+        // The worker writes provisional first releases with the commits (checked in updateReleases).
+        const runId = `${process.pid}-${randomUUID()}`;
+        beginProvisionalReleases(db, runId);
+        const tags = releaseTags(refs, conv).filter((t) => !t.prerelease).map((t): [string, string] => [t.name, t.commit]);
+        workerIngest = await ingestWithWorker(repo, db, conv, revs, batchSize, onCount, tags);
+        written = workerIngest.written;
+        // While the worker resolves references and builds the secondary indexes: the graph, as streamed.
+        const h = workerIngest.history;
+        if (h) {
+          graphCache = h.graph();
+          streamed = { runId, values: h.written };
+        }
+        mark('refs + commits');
+        resolved = await workerIngest.indexed;
+        detected = true;
+        mark('references, conventions and secondary indexes (worker)');
+        // The worker checkpoints the WAL meanwhile: this connection must not start one of its own.
+        db.pragma('wal_autocheckpoint = 0');
+      } else {
+        written = await ingestInPlace(repo, db, conv, revs, batchSize, onCount);
+      }
+    }
+    progress({ phase: 'commits', done: seen });
+    if (!workerIngest) mark('refs + commits');
+    ensureSecondaryIndexes(db);
+    mark('secondary indexes');
 
-  mark('branches');
-  db.transaction(() => {
-    setMeta(db, 'tips', JSON.stringify(newTips));
-    setMeta(db, 'mainline', mainline);
-    setMeta(db, 'shallow', repo.shallow ? '1' : '0');
-    setMeta(db, 'partial', repo.partial ? '1' : '0');
-    setMeta(db, 'git_dir', repo.commonDir);
-    setMeta(db, 'indexed_at', String(Math.floor(Date.now() / 1000)));
-  }).immediate();
-  progress({ phase: 'done', done: seen });
-  if (timing) process.stderr.write(`[timing] peak RSS of this process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
-  return {
-    newCommits: written,
-    removedCommits: removed,
-    totalCommits: db.prepare('SELECT count(*) FROM commits').pluck().get() as number,
-    refs: refs.length,
-    resolved,
-    releasesAssigned,
-    mainline,
-    stableBranches: stable,
-    branchesUpdated: updated,
-    shallow: repo.shallow,
-    seconds: (performance.now() - t0) / 1000,
-  };
+    // 3. Commit ids named in messages (on a first index, the worker resolved all it could).
+    progress({ phase: 'resolve', done: 0 });
+    const more = resolvePendingRefs(db);
+    resolved = { trailers: resolved.trailers + more.trailers, markers: resolved.markers + more.markers, ambiguous: resolved.ambiguous + more.ambiguous };
+    mark('resolve');
+    // Detect conventions on a first index or a large update; otherwise apply what was detected to new rows.
+    // (A first index's worker has done it, after resolving.)
+    if (!detected && (fresh || written > 2000)) detectAndApply(db);
+    else if (!detected && written > 0) applyStoredDetection(db, firstNewId);
+    mark('detect conventions');
+
+    // 4. Refs, releases, branches.
+    storeRefs(db, refs);
+    progress({ phase: 'releases', done: 0 });
+    const loadGraph = (): CommitGraph => (graphCache ??= CommitGraph.load(db));
+    const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph, streamed);
+    mark('releases');
+    progress({ phase: 'branches', done: 0 });
+    const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, (d, t) => progress({ phase: 'branches', done: d, total: t }));
+
+    mark('branches');
+    db.transaction(() => {
+      setMeta(db, 'tips', JSON.stringify(newTips));
+      setMeta(db, 'mainline', mainline);
+      setMeta(db, 'shallow', repo.shallow ? '1' : '0');
+      setMeta(db, 'partial', repo.partial ? '1' : '0');
+      setMeta(db, 'git_dir', repo.commonDir);
+      setMeta(db, 'indexed_at', String(Math.floor(Date.now() / 1000)));
+    }).immediate();
+    if (workerIngest) {
+      await workerIngest.finish();
+      workerIngest = null;
+      db.pragma('wal_autocheckpoint = 1000');
+      mark('worker checkpoint (rest)');
+    }
+    progress({ phase: 'done', done: seen });
+    if (timing) process.stderr.write(`[timing] peak RSS of this process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+    return {
+      newCommits: written,
+      removedCommits: removed,
+      totalCommits: db.prepare('SELECT count(*) FROM commits').pluck().get() as number,
+      refs: refs.length,
+      resolved,
+      releasesAssigned,
+      mainline,
+      stableBranches: stable,
+      branchesUpdated: updated,
+      shallow: repo.shallow,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    // On failure: stop the worker (what it committed stays; the next run completes the index).
+    if (workerIngest) {
+      await workerIngest.finish().catch(() => undefined);
+      db.pragma('wal_autocheckpoint = 1000');
+    }
+  }
 }
 
 function storeRefs(db: DB, refs: readonly RefInfo[]): void {
