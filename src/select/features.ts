@@ -228,7 +228,7 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
     add('n:bug-age', Math.log1p(days) / 3, `the bug it fixes is ${Math.round(days)} days old`);
   }
   const later = (inp.history.fixedBy.get(c.sha) ?? []).filter((f) => f.time < inp.visibleUntil && f.time > c.time);
-  if (later.length) add('m:has-followup', 1, `was itself fixed later by ${later[0]!.sha.slice(0, 12)}`);
+  if (later.length) add('m:has-followup', 1, `was itself fixed later (${later.length} later commit${later.length > 1 ? 's name' : ' names'} it in a Fixes: tag)`);
   // Where in the release cycle: right after a release, or while one is being stabilised (-rc).
   const rel = inp.history.releaseBefore(c.time);
   if (rel) {

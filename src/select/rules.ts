@@ -123,7 +123,7 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
   }
   for (const r of d.reverts) {
     const rh = view.holds(r);
-    if (rh) out.push({ rule: 'revert-held', verdict: 'YES', text: `reverts ${quote(h, r)}, which ${view.label} holds${rh.how === 'pick' ? ` as ${short(rh.pick)}` : ''}`, evidence: { reverts: r } });
+    if (rh) out.push({ rule: 'revert-held', verdict: 'YES', text: `reverts ${quote(h, r)}, which ${view.label} holds${rh.how === 'pick' ? ` as ${short(rh.pick)}` : ''}`, evidence: { reverts: r, ...(rh.how === 'pick' ? { pick: rh.pick } : {}) } });
     else out.push({ rule: 'revert-unheld', verdict: 'NO', text: `reverts ${quote(h, r)}, which ${view.label} does not have`, evidence: { reverts: r } });
   }
   const fixes = d.trailers.filter((t) => t.kind === 'fixes');

@@ -54,4 +54,18 @@ describe('detected conventions', () => {
     expect(d.fixesKeys.map((k) => k.key)).toEqual(['caused-by']);
     expect(d.markerKinds.map((m) => m.kind)).toEqual(['upstream-commit', 'cherry-picked']);
   });
+
+  it("does not take a stable commit's own upstream line (Xen's `master commit:`) for a Fixes-like key", () => {
+    const d = detectConventions({
+      otherKeys: [
+        { key: 'master commit', total: 900, withRef: 900, resolved: 890 },
+        { key: 'master changeset', total: 40, withRef: 40, resolved: 39 },
+        { key: 'master-commit-id', total: 12, withRef: 12, resolved: 12 },
+        { key: 'caused-by', total: 10, withRef: 10, resolved: 9 },
+      ],
+      stableAddresses: [],
+      markerKinds: {},
+    });
+    expect(d.fixesKeys.map((k) => k.key)).toEqual(['caused-by']);
+  });
 });

@@ -108,19 +108,24 @@ export const mailCommand: CommandModule = {
             judged: plan.judged,
             mails: mails.map((m) => ({ sha: m.sha, kind: m.kind, subject: m.subject, branches: m.branches, messageId: m.messageId, to: m.to, cc: m.cc })),
             skipped: plan.skipped,
+            failed: plan.failed,
             out: opts.out ?? null,
             outDir: opts.outDir ?? null,
             sent: sent.map((s) => ({ messageId: s.messageId, status: s.status })),
           };
+          const failure = (): void => {
+            const f = plan.failed[0];
+            if (f) throw new StablepickError('UNVERIFIED_FACT', `${plan.failed.length} case(s) failed the fact check and were not mailed (first: ${f.reason})`, `the other ${mails.length} mail(s) were written; this is a bug in stablepick — report it with the commit`);
+          };
           if (ctx.json) {
             if (!opts.out) throw new StablepickError('BAD_ARGUMENT', '--json needs --out (the mbox and the JSON cannot share standard output)', 'add --out FILE.mbox');
             printJson(summary);
-            return;
+            return failure();
           }
           if (!opts.out) {
             process.stdout.write(mbox);
             process.stderr.write(`${mails.length} mail(s) of ${plan.judged} commit(s); ${plan.skipped.length} not mailed\n`);
-            return;
+            return failure();
           }
           const lines = [`${mails.length} mail(s) for ${plan.judged} commit(s) judged, written to ${opts.out}`];
           if (mails.length) lines.push(formatTable(['commit', 'kind', 'subject'], mails.map((m) => [m.sha.slice(0, 12), m.kind, m.subject])));
@@ -130,6 +135,7 @@ export const mailCommand: CommandModule = {
           }
           if (sent.length) lines.push('', `sent: ${sent.filter((s) => s.status === 'sent').length}/${sent.length}`);
           process.stdout.write(`${lines.join('\n')}\n`);
+          failure();
         },
         { mustExist: true },
       );

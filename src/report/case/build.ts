@@ -130,6 +130,12 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     let bugState: BranchCase['bug'] = affected.evidence === 'none' ? 'unknown' : status === 'affected' || status === 'fixed' || status === 'clean' ? status : 'unknown';
     const bugWith = bugState === 'clean' ? affected.introducers.find((i) => opts.selected?.get(b)?.has(i.sha))?.sha : undefined;
     if (bugWith) bugState = 'affected';
+    // The selection's reasons are quoted verbatim: the commits they name are in their evidence.
+    for (const r of v.reasons) {
+      for (const val of Object.values(r.evidence ?? {})) {
+        for (const x of Array.isArray(val) ? val : [val]) if (typeof x === 'string' && /^[0-9a-f]{40}$/.test(x)) citations.push({ kind: 'sha', sha: x });
+      }
+    }
     for (const m of q.queue) {
       citations.push({ kind: 'sha', sha: m.sha });
       for (const r of m.prerequisite?.reasons ?? []) {

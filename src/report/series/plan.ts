@@ -71,6 +71,8 @@ export interface SeriesPlan {
   trees: SeriesTree[];
   members: SeriesMember[];
   skipped: SeriesSkip[];
+  /** Cases that failed the fact check (a bug in stablepick): not mailed, reported, the command fails. */
+  failed: SeriesSkip[];
   judged: number;
 }
 
@@ -125,19 +127,31 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
 
   // Cases of the YES commits; their targets are the trees they are mailed for.
   const skipped: SeriesSkip[] = [];
+  const failed: SeriesSkip[] = [];
   const picks: { sha: string; case: WrittenCase; analysis: string }[] = [];
   const yes = j.commits.filter((c) => [...verdictOf.get(c.sha)!.values()].some((v) => v.verdict === 'YES' && !v.already));
   const selected = new Map<string, Set<string>>(branches.map((b) => [b, new Set<string>()]));
   for (const [i, c] of yes.entries()) {
     step(`written case ${i + 1}/${yes.length}: ${short(c.sha)}`);
     const wc = await buildCase(ctx, c.sha, branches, { verdicts: verdictOf.get(c.sha)!, selected });
-    for (const t of wc.recommendation.targets) selected.get(t)!.add(c.sha);
-    if (!wc.recommendation.targets.length) {
-      skipped.push({ sha: c.sha, subject: c.subject, reason: wc.recommendation.gaps[0] ?? 'no target tree: the bug is not in any branch or the queue does not apply' });
+    const analysis = caseMarkdown(wc);
+    try {
+      await verifyCase(ctx.repo, ctx.db, wc, [analysis]);
+    } catch (e) {
+      // One case that fails the fact check is not mailed; the others still are (the command reports it).
+      if (!(e instanceof StablepickError) || e.code !== 'UNVERIFIED_FACT') throw e;
+      failed.push({ sha: c.sha, subject: c.subject, reason: e.message });
       continue;
     }
-    const analysis = caseMarkdown(wc);
-    await verifyCase(ctx.repo, ctx.db, wc, [analysis]);
+    for (const t of wc.recommendation.targets) selected.get(t)!.add(c.sha);
+    // Every YES branch that is not a target says why.
+    for (const b of wc.branches) {
+      if (b.verdict !== 'YES' || b.already || wc.recommendation.targets.includes(b.branch)) continue;
+      const gap = wc.recommendation.gaps.find((g) => g.startsWith(b.branch));
+      const why = gap ?? (b.bug === 'clean' ? `${b.branch} never had the bug` : !b.applies ? `the queue does not apply to ${b.branch}` : `${b.branch} is not a target`);
+      skipped.push({ sha: c.sha, subject: c.subject, reason: `not mailed for ${b.branch}: ${why}` });
+    }
+    if (!wc.recommendation.targets.length) continue;
     picks.push({ sha: c.sha, case: wc, analysis });
   }
 
@@ -221,7 +235,7 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
       if (lost.length) m.trees = m.trees.filter((t) => d.trees.includes(t));
     }
   }
-  return { trees, members: kept.filter((m) => m.trees.length && m.patch), skipped, judged: j.commits.length };
+  return { trees, members: kept.filter((m) => m.trees.length && m.patch), skipped, failed, judged: j.commits.length };
 }
 
 function dependencyAnalysis(m: SeriesMember, bySha: ReadonlyMap<string, SeriesMember>): string {
