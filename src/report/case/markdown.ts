@@ -42,18 +42,18 @@ export function caseMarkdown(c: WrittenCase): string {
 
   out.push('## Bug analysis', '');
   if (c.bug.tags.length) {
-    out.push('What the message says (tags):');
+    out.push('What the message says (tags):', '');
     for (const t of c.bug.tags) out.push(`    ${t.line}`);
     out.push('');
   }
   out.push(c.bug.bugClass ? `Bug class: ${c.bug.bugClass.name} (the message says "${c.bug.bugClass.word}").` : 'Bug class: none named by the message.', '');
   if (c.bug.removed.length) {
-    out.push('Lines it removes (at the parent):');
+    out.push('Lines it removes (at the parent):', '');
     for (const l of c.bug.removed) out.push(`    ${l.path}:${l.line}: -${l.text}`);
     out.push('');
   }
   if (c.bug.added.length) {
-    out.push('Lines it adds:');
+    out.push('Lines it adds:', '');
     for (const l of c.bug.added) out.push(`    ${l.path}:${l.line}: +${l.text}`);
     out.push('');
   }
