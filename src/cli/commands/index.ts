@@ -13,6 +13,7 @@ import { indexCommand } from './index-cmd.js';
 import { mailCommand } from './mail.js';
 import { reviewCommand } from './review.js';
 import { scanCommand } from './scan.js';
+import { serveCommand } from './serve.js';
 import { showCommand } from './show.js';
 import { statsCommand } from './stats.js';
 import { trainCommand } from './train.js';
@@ -21,4 +22,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, trainCommand, scanCommand, evalCommand, depsCommand, affectedCommand, auditCommand, applyCheckCommand, codeCommand, explainCommand, mailCommand, reviewCommand, demoCommand];
+export const commandModules: CommandModule[] = [indexCommand, statsCommand, branchesCommand, showCommand, trainCommand, scanCommand, evalCommand, depsCommand, affectedCommand, auditCommand, applyCheckCommand, codeCommand, explainCommand, mailCommand, reviewCommand, serveCommand, demoCommand];

@@ -1,0 +1,163 @@
+/**
+ * The dashboard's JSON API: what the server sends and the browser reads. Type-only, shared by
+ * src/server and web/ (the front end imports it with `import type`, so nothing of the server is bundled).
+ */
+
+export type RowVerdict = 'YES' | 'NO' | 'NEEDS-REVIEW' | 'IN-BRANCH';
+export type ReviewState = 'accepted' | 'rejected' | 'needs-review' | 'deferred' | 'unreviewed';
+export type WritableStatus = Exclude<ReviewState, 'unreviewed'>;
+
+export const ROW_VERDICTS: readonly RowVerdict[] = ['YES', 'NEEDS-REVIEW', 'NO', 'IN-BRANCH'];
+export const REVIEW_STATES: readonly ReviewState[] = ['unreviewed', 'accepted', 'rejected', 'needs-review', 'deferred'];
+
+/** One upstream commit judged for one branch, with its review. */
+export interface CandidateRow {
+  sha: string;
+  branch: string;
+  subject: string;
+  /** Position in the range, oldest first. */
+  order: number;
+  /** Author time (Unix s). */
+  time: number;
+  author: string;
+  /** What the dashboard shows: the selection's verdict after the review ('IN-BRANCH' when the branch holds it). */
+  verdict: RowVerdict;
+  /** The selection's own verdict, before the review. */
+  modelVerdict: RowVerdict;
+  confidence: number;
+  probability: number;
+  /** The deciding reason in a maintainer's words (the review's reason when the review decided). */
+  reason: string;
+  reasons: string[];
+  status: ReviewState;
+  who: string | null;
+  why: string | null;
+  /** When the review was recorded (Unix s). */
+  at: number | null;
+  subsystem: string;
+  /** Files of the commit (the first 50). */
+  paths: string[];
+  files: number;
+  /** The pick's sha when the branch already holds the commit. */
+  already: string | null;
+}
+
+export interface BranchOverview {
+  branch: string;
+  total: number;
+  /** verdict → review state → count. */
+  counts: Record<RowVerdict, Record<ReviewState, number>>;
+  /** Confidence in 10 bins: [0,0.1), [0.1,0.2) ... [0.9,1]. */
+  histogram: number[];
+  /** Subsystems with their number of commits, most first. */
+  subsystems: { name: string; count: number }[];
+}
+
+export interface Overview {
+  range: string;
+  branches: BranchOverview[];
+  /** Unix ms when the range was judged. */
+  judgedAt: number;
+  reviewer: string | null;
+}
+
+export type SortKey = 'order' | 'sha' | 'subject' | 'verdict' | 'confidence' | 'status' | 'subsystem' | 'time';
+
+export interface CandidateQuery {
+  branch: string;
+  verdict?: RowVerdict[];
+  status?: ReviewState[];
+  q?: string;
+  path?: string;
+  subsystem?: string;
+  minConf?: number;
+  sort?: SortKey;
+  dir?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
+}
+
+export interface CandidatePage {
+  branch: string;
+  /** Rows of the branch before filtering. */
+  total: number;
+  /** Rows that pass the filters. */
+  matched: number;
+  offset: number;
+  rows: CandidateRow[];
+}
+
+export interface CommitDetail {
+  sha: string;
+  subject: string;
+  author: { name: string; email: string; time: number };
+  message: string;
+  files: { path: string; status: string }[];
+  /** The unified diff of the upstream commit against its first parent (3 lines of context). */
+  diff: string;
+  /** One row per branch of the session. */
+  rows: CandidateRow[];
+  /** Every review decision per branch, oldest first. */
+  history: Record<string, ReviewEntry[]>;
+}
+
+export interface ReviewEntry {
+  status: WritableStatus;
+  who: string;
+  at: number;
+  why: string;
+  source: string;
+}
+
+export interface QueueLink {
+  sha: string;
+  subject: string;
+  role: 'prerequisite' | 'candidate' | 'follow-up';
+  why: string[];
+}
+
+export interface CaseView {
+  sha: string;
+  markdown: string;
+  branches: {
+    branch: string;
+    verdict: string;
+    confidence: number;
+    applies: boolean;
+    already: string | null;
+    bug: string;
+    queue: QueueLink[];
+    apply: { sha: string; result: string; reason: string }[];
+  }[];
+  followUps: { sha: string; subject: string; kind: string }[];
+  prerequisites: { sha: string; subject: string; strength: string }[];
+}
+
+export interface AuditView {
+  branch: string;
+  tip: string;
+  missing: {
+    sha: string;
+    subject: string;
+    commitTime: number;
+    firstRelease: string | null;
+    depth: number;
+    kind: string;
+    fixes: { sha: string; subject: string }[];
+    passedOver: boolean;
+    revertedUpstream: boolean;
+  }[];
+  revertedSkipped: number;
+  heldFixes: number;
+}
+
+export interface ReviewRequest {
+  sha: string;
+  branch: string;
+  status: WritableStatus;
+  why?: string;
+}
+
+export interface ApiError {
+  error: { code: string; message: string; hint: string };
+}
