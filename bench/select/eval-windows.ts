@@ -3,9 +3,11 @@
  * table; per-window JSON (metrics + per-commit predictions) goes to bench/out/select/.
  *
  *   npx tsx bench/select/eval-windows.ts [--only name,name] [--lag weight|drop|none] [--tag suffix] [--extra]
+ *        [--db FILE]
  *
  * Each window needs its repository fetched and indexed: /work/.mirror/<owner>+<name>/repo indexed into
- * /tmp/sel/<short>.sqlite (see RESULTS.md for the commands).
+ * /tmp/sel/<short>.sqlite (see RESULTS.md for the commands). --db FILE uses that index instead (only when
+ * the selected windows are all of one repository, e.g. with --only).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -58,13 +60,19 @@ const only = opt('--only')?.split(',');
 const lag = (opt('--lag') ?? 'weight') as LagMode;
 const tag = opt('--tag') ?? lag;
 const windows = (JSON.parse(readFileSync(path.join(DATA, 'datasets.json'), 'utf8')) as Window[]).filter((w) => SHORT[w.repo] && (!only || only.some((o) => w.name.startsWith(o))));
+const dbFile = opt('--db');
+if (dbFile) {
+  const repos = new Set(windows.map((w) => w.repo));
+  if (repos.size !== 1) throw new Error(`--db needs windows of one repository (got ${repos.size}: use --only)`);
+  if (!existsSync(dbFile)) throw new Error(`--db ${dbFile}: no such file`);
+}
 const outDir = path.resolve('bench/out/select');
 mkdirSync(outDir, { recursive: true });
 const f = (x: number): string => x.toFixed(3);
 const lines: string[] = ['| window | N | picked | tag F1 | fixes F1 | fixword F1 | all-yes F1 | best base | stablepick P | R | F1 | +review R | train s | judge s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
 for (const w of windows) {
   const short = SHORT[w.repo]!;
-  const db = openDb(`/tmp/sel/${short}.sqlite`);
+  const db = openDb(dbFile ?? `/tmp/sel/${short}.sqlite`);
   const repo = await openRepository(`/work/.mirror/${w.repo.replace('/', '+')}/repo`);
   const t0 = performance.now();
   const h = History.load(db);
