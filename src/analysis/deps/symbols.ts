@@ -20,8 +20,21 @@ const KEYWORDS = new Set(
   ).split(' '),
 );
 
-/** Identifiers of a line of C-like code, comments and string literals removed. */
-export function identifiers(line: string): string[] {
+/** Keywords and builtins of the other languages whose files the rule reads: never "new symbols". */
+const OTHER_KEYWORDS = new Set(
+  (
+    'import from def class self None True False elif lambda with yield async await print str len range dict list set tuple pass raise try except finally not and or is as global nonlocal assert del object super isinstance ' +
+    'function let var new this undefined instanceof export package func type impl pub mut use crate mod match loop where trait Self string interface map chan defer select go fmt err nil make append ' +
+    'public private protected final abstract extends implements throws throw catch boolean byte'
+  ).split(' '),
+);
+
+function keywordsFor(path: string): ReadonlySet<string> | null {
+  return /\.(c|h|S|s)$|(^|\/)Kconfig[^/]*$/.test(path) ? null : OTHER_KEYWORDS;
+}
+
+/** Identifiers of a line of C-like code, comments and string literals removed (and `extra` words). */
+export function identifiers(line: string, extra: ReadonlySet<string> | null = null): string[] {
   const code = line
     .replace(/"(?:[^"\\]|\\.)*"/g, ' ')
     .replace(/'(?:[^'\\]|\\.)*'/g, ' ')
@@ -29,7 +42,7 @@ export function identifiers(line: string): string[] {
     .replace(/\/\/.*$/, ' ')
     .replace(/\/\*.*$/, ' ')
     .replace(/^\s*\*.*$/, ' ');
-  return code.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g)?.filter((w) => w.length >= 3 && !KEYWORDS.has(w) && !/^\d/.test(w) && !/^0x/i.test(w)) ?? [];
+  return code.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g)?.filter((w) => w.length >= 3 && !KEYWORDS.has(w) && !extra?.has(w) && !/^\d/.test(w) && !/^0x/i.test(w)) ?? [];
 }
 
 function kindOf(name: string, text: string): SymbolEvidence['kind'] {
@@ -59,14 +72,14 @@ export async function newSymbols(ctx: AnalysisContext, files: readonly FileDiff[
     if (!p || f.binary || !CODE_FILE.test(p)) continue;
     const ext = /\.([A-Za-z0-9]+)$/.exec(p)?.[1];
     exts.add(ext ? `*.${ext}` : '*Kconfig*');
-    for (const h of f.hunks) for (const l of h.removed) for (const w of identifiers(l)) removedIds.add(w);
+    for (const h of f.hunks) for (const l of h.removed) for (const w of identifiers(l, keywordsFor(p))) removedIds.add(w);
   }
   for (const f of files) {
     const p = f.newPath;
     if (!p || f.binary || !CODE_FILE.test(p)) continue;
     for (const h of f.hunks) {
       h.added.forEach((l, i) => {
-        for (const w of identifiers(l)) {
+        for (const w of identifiers(l, keywordsFor(p))) {
           if (removedIds.has(w) || used.has(w)) continue;
           used.set(w, { name: w, kind: kindOf(w, l), path: p, line: h.newStart + i, text: l.trim(), missingIn: branchTip });
         }
