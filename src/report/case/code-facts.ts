@@ -3,7 +3,7 @@
  * them, and the entry points above them — each with the path:line and revision it was read at.
  */
 import type { GitTarget } from '../../git/run.js';
-import { findCallers, touched, type TouchedResult } from '../../analysis/code/index.js';
+import { findCallers, openCodeContext, touched, type TouchedResult } from '../../analysis/code/index.js';
 import type { CaseCaller, CaseEntry, CaseFunction, Citation } from './types.js';
 
 export interface CodeFacts {
@@ -47,26 +47,32 @@ export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOpti
     .sort((a, b) => b.added + b.removed - (a.added + a.removed))
     .slice(0, opts.maxFunctions ?? 6);
   const seenEntry = new Set<string>();
-  for (const f of looked) {
-    const r = await findCallers(repo, f.name, { rev: sha, depth: opts.depth ?? 2, stopAtEntry: true, maxNodes: 60 });
-    for (const e of r.edges) {
-      if (e.kind === 'reference') continue;
-      // Direct callers of a changed function; deeper edges only when they lead to an entry point.
-      if (!r.root.includes(e.callee)) continue;
-      const caller = e.caller ? e.caller.replace(/@.*/, '') : null;
-      if (caller === f.name) continue;
-      callers.push({ callee: f.name, caller, path: e.path, line: e.line, rev: sha, how: e.how ?? e.kind });
-      citations.push({ kind: 'file-line', rev: sha, path: e.path, line: e.line });
-    }
-    for (const n of r.nodes) {
-      for (const tag of n.entry) {
-        const key = `${n.name}:${tag.kind}:${tag.path}:${tag.line}`;
-        if (seenEntry.has(key)) continue;
-        seenEntry.add(key);
-        entryPoints.push({ function: n.name, kind: tag.kind, how: tag.how, path: tag.path, line: tag.line, rev: sha });
-        citations.push({ kind: 'file-line', rev: sha, path: tag.path, line: tag.line });
+  // One parser and one cat-file process for all the lookups.
+  const context = looked.length ? await openCodeContext(repo) : null;
+  try {
+    for (const f of looked) {
+      const r = await findCallers(repo, f.name, { rev: sha, depth: opts.depth ?? 2, stopAtEntry: true, maxNodes: 60, ...(context ? { context } : {}) });
+      for (const e of r.edges) {
+        if (e.kind === 'reference') continue;
+        // Direct callers of a changed function; deeper edges only when they lead to an entry point.
+        if (!r.root.includes(e.callee)) continue;
+        const caller = e.caller ? e.caller.replace(/@.*/, '') : null;
+        if (caller === f.name) continue;
+        callers.push({ callee: f.name, caller, path: e.path, line: e.line, rev: sha, how: e.how ?? e.kind });
+        citations.push({ kind: 'file-line', rev: sha, path: e.path, line: e.line });
+      }
+      for (const n of r.nodes) {
+        for (const tag of n.entry) {
+          const key = `${n.name}:${tag.kind}:${tag.path}:${tag.line}`;
+          if (seenEntry.has(key)) continue;
+          seenEntry.add(key);
+          entryPoints.push({ function: n.name, kind: tag.kind, how: tag.how, path: tag.path, line: tag.line, rev: sha });
+          citations.push({ kind: 'file-line', rev: sha, path: tag.path, line: tag.line });
+        }
       }
     }
+  } finally {
+    context?.close();
   }
   return { functions, callers, entryPoints, notes, touched: t, citations };
 }
