@@ -110,6 +110,8 @@ export class BranchIndexer {
   constructor(
     private readonly target: GitTarget,
     private readonly db: DB,
+    /** Patch ids computed ahead (see prefetchPatchIds): used instead of running git for these commits. */
+    private readonly knownPatchIds: ReadonlyMap<string, string | null> | null = null,
   ) {
     this.markersOf = db.prepare(
       'SELECT m.kind, m.prefix, m.line, m.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE c.sha = ? ORDER BY m.seq',
@@ -140,6 +142,7 @@ export class BranchIndexer {
    * Returns the number of (branch, commit) rows written.
    */
   async index(rows: readonly BranchRow[], mainline: BranchRow, graph: CommitGraph, onProgress?: (done: number, total: number) => void): Promise<number> {
+    const mark = phaseTimer('branches');
     const perBranch = new Map<string, string[]>();
     const bases = new Map<string, string | null>();
     // Walk the indexed graph: what mainline reaches once, then each branch down to it.
@@ -151,18 +154,10 @@ export class BranchIndexer {
       bases.set(b.name, base);
       onProgress?.(++done, rows.length);
     }
+    mark('own commits (graph)');
     const total = [...perBranch.values()].reduce((n, l) => n + l.length, 0);
-    if (total > 500) {
-      this.markerMap = new Map();
-      const all = this.db
-        .prepare('SELECT c.sha AS csha, m.kind, m.prefix, m.line, m.sha FROM markers m JOIN commits c ON c.id = m.commit_id ORDER BY m.commit_id, m.seq')
-        .all() as (MarkerRow & { csha: string })[];
-      for (const r of all) {
-        let l = this.markerMap.get(r.csha);
-        if (!l) this.markerMap.set(r.csha, (l = []));
-        l.push({ kind: r.kind, prefix: r.prefix, line: r.line, sha: r.sha });
-      }
-    }
+    if (total > 500) this.markerMap = loadMarkerMap(this.db, graph);
+    mark('marker map');
     // Upstream of every own commit by marker; the rest by patch id with the same subject.
     type Pending = { branch: string; sha: string; upstream: string | null; via: string | null };
     const pending: Pending[] = [];
@@ -180,7 +175,9 @@ export class BranchIndexer {
         for (const u of ups) pending.push({ branch, sha, upstream: u.sha, via: u.kind });
       }
     }
+    mark('upstreams by marker');
     await this.matchByPatchId(noMarker, new Set(pending.map((p) => p.sha)));
+    mark('patch ids');
     const ins = this.db.prepare('INSERT INTO branch_commits (branch, sha, upstream_sha, via) VALUES (?, ?, ?, ?)');
     const del = this.db.prepare('DELETE FROM branch_commits WHERE branch = ?');
     const upd = this.db.prepare(
@@ -194,7 +191,9 @@ export class BranchIndexer {
       }
       for (const p of pending) ins.run(p.branch, p.sha, p.upstream, p.via);
     }).immediate();
+    mark('branch_commits rows');
     this.resolveChains();
+    mark('chains');
     return pending.length;
   }
 
@@ -202,9 +201,7 @@ export class BranchIndexer {
   private async matchByPatchId(items: { sha: string; upstream: string | null; via: string | null }[], stableShas: Set<string>): Promise<void> {
     const pairs: { item: (typeof items)[number]; cands: string[] }[] = [];
     for (const it of items) {
-      const s = this.subjectOf.get(it.sha) as { subject: string; author_email: string } | undefined;
-      if (!s || !s.subject) continue;
-      const cands = (this.sameSubject.all(s.subject, s.author_email, it.sha) as { sha: string }[]).map((r) => r.sha).filter((c) => !stableShas.has(c));
+      const cands = this.sameSubjectCandidates(it.sha, stableShas);
       if (cands.length) pairs.push({ item: it, cands });
     }
     if (!pairs.length) return;
@@ -227,18 +224,27 @@ export class BranchIndexer {
     }
   }
 
+  /** Mainline commits with the same subject and author as stable commit `sha` (not themselves stable commits). */
+  sameSubjectCandidates(sha: string, stableShas: ReadonlySet<string>): string[] {
+    const s = this.subjectOf.get(sha) as { subject: string; author_email: string } | undefined;
+    if (!s || !s.subject) return [];
+    return (this.sameSubject.all(s.subject, s.author_email, sha) as { sha: string }[]).map((r) => r.sha).filter((c) => !stableShas.has(c));
+  }
+
   /** Patch ids from the cache, computing the missing ones with git. */
   async patchIds(shas: readonly string[]): Promise<Map<string, string | null>> {
     const get = this.db.prepare('SELECT p.patch_id FROM patch_ids p JOIN commits c ON c.id = p.commit_id WHERE c.sha = ?');
     const out = new Map<string, string | null>();
     const missing: string[] = [];
+    const computed = new Map<string, string | null>();
     for (const s of shas) {
       const row = get.get(s) as { patch_id: string | null } | undefined;
       if (row) out.set(s, row.patch_id);
+      else if (this.knownPatchIds?.has(s)) computed.set(s, this.knownPatchIds.get(s)!);
       else missing.push(s);
     }
-    if (missing.length) {
-      const computed = await commitPatchIds(this.target, missing);
+    if (missing.length) for (const [s, p] of await commitPatchIds(this.target, missing)) computed.set(s, p);
+    if (computed.size) {
       const put = this.db.prepare('INSERT OR REPLACE INTO patch_ids (commit_id, patch_id) SELECT id, ? FROM commits WHERE sha = ?');
       this.db.transaction(() => {
         for (const [s, p] of computed) {
@@ -282,6 +288,75 @@ export class BranchIndexer {
       for (const name of this.db.prepare('SELECT name FROM branches').pluck().all() as string[]) setPicks.run(picks.get(name)?.size ?? 0, name);
     }).immediate();
   }
+}
+
+/** Every marker of the index by commit sha, in order; read without a join to `commits` (the graph maps row ids to shas). */
+function loadMarkerMap(db: DB, graph: CommitGraph): Map<string, MarkerRow[]> {
+  const map = new Map<string, MarkerRow[]>();
+  const rows = db.prepare('SELECT commit_id, kind, prefix, line, sha FROM markers ORDER BY commit_id, seq').raw().all() as [number, string, string, number, string | null][];
+  let lastId = -1;
+  let list: MarkerRow[] | undefined;
+  for (const [id, kind, prefix, line, sha] of rows) {
+    if (id !== lastId) {
+      lastId = id;
+      const c = graph.shaOfDbId(id);
+      list = undefined;
+      if (c !== undefined) {
+        list = map.get(c);
+        if (!list) map.set(c, (list = []));
+      }
+    }
+    list?.push({ kind, prefix, line, sha });
+  }
+  return map;
+}
+
+/**
+ * A first index computes, while the worker thread finishes (references, secondary indexes), the patch ids
+ * that the branch stage will ask for: those of the own commits of the branches named as stable that
+ * carry no upstream marker, and of their same-subject candidates. Needs only what the stream wrote and
+ * the `commits_subject` index (whether a commit has an upstream marker does not depend on resolving it).
+ * A superset of what `matchByPatchId` needs (branches found by markers add stable commits, which only
+ * removes candidates); anything else is computed there as before.
+ */
+export async function prefetchPatchIds(
+  target: GitTarget,
+  db: DB,
+  refs: readonly RefInfo[],
+  head: string | null,
+  conv: Conventions,
+  graph: CommitGraph,
+): Promise<Map<string, string | null>> {
+  const byName = branchRefs(refs);
+  if (byName.size === 0) return new Map();
+  const mainline = chooseMainline(byName, refs, head, conv);
+  const stable = stableBranchesByName(byName, mainline.name, conv);
+  const mainAnc = graph.ancestorsMask([mainline.tip]);
+  const own = new Set<string>();
+  for (const b of stable) for (const sha of graph.exclusive(b.tip, mainAnc).own) own.add(sha);
+  const markers = loadMarkerMap(db, graph);
+  const indexer = new BranchIndexer(target, db);
+  const need = new Set<string>();
+  for (const sha of own) {
+    const ms = (markers.get(sha) ?? []).filter((r) => r.kind !== 'reverts');
+    if (ms.length && upstreamMarker(ms.map((r) => ({ kind: r.kind as MarkerKind, prefix: r.prefix, line: r.line })))) continue;
+    const cands = indexer.sameSubjectCandidates(sha, own);
+    if (!cands.length) continue;
+    need.add(sha);
+    for (const c of cands) need.add(c);
+  }
+  return need.size ? commitPatchIds(target, [...need]) : new Map();
+}
+
+/** With STABLEPICK_TIMING=1: a function that prints the time since its last call (or its creation) on stderr. */
+export function phaseTimer(scope: string): (what: string) => void {
+  if (process.env.STABLEPICK_TIMING !== '1') return () => undefined;
+  let last = performance.now();
+  return (what) => {
+    const now = performance.now();
+    process.stderr.write(`[timing]   ${scope}: ${what}: ${((now - last) / 1000).toFixed(3)} s\n`);
+    last = now;
+  };
 }
 
 /** Runs `fn` over `items` with at most `n` at a time. */

@@ -100,8 +100,11 @@ function migrate(db: DB, file: string): void {
 }
 
 /** Creates the secondary indexes (idempotent). */
-export function ensureSecondaryIndexes(db: DB): void {
-  for (const sql of SECONDARY_INDEXES) db.exec(sql);
+export function ensureSecondaryIndexes(db: DB, onEach?: (what: string) => void): void {
+  for (const sql of SECONDARY_INDEXES) {
+    db.exec(sql);
+    onEach?.(/INDEX IF NOT EXISTS (\w+)/.exec(sql)![1]!);
+  }
 }
 
 export function getMeta(db: DB, key: string): string | null {

@@ -99,6 +99,19 @@ export class CommitGraph {
     return this.dbIds[i]!;
   }
 
+  /** The sha of the commit with index row id `id`, or undefined (row ids ascend along the arrays). */
+  shaOfDbId(id: number): string | undefined {
+    const d = this.dbIds;
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (d[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.size && d[lo] === id ? this.shas[lo] : undefined;
+  }
+
   timeAt(i: number): number {
     return this.times[i]!;
   }

@@ -11,7 +11,7 @@ import { isAncestor, revList } from '../git/rev-list.js';
 import type { Conventions } from '../conventions/types.js';
 import { ingestInPlace, ingestWithWorker, type WorkerIngest } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
-import { BranchIndexer, branchRefs, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
+import { BranchIndexer, branchRefs, phaseTimer, prefetchPatchIds, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
 import { applyStoredDetection, detectAndApply } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { resolvePendingRefs } from './resolve.js';
@@ -104,6 +104,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   let workerIngest: WorkerIngest | null = null;
   let resolved = { trailers: 0, markers: 0, ambiguous: 0 };
   let detected = false;
+  let knownPatchIds: Map<string, string | null> | null = null;
   try {
     if (tipShas.length) {
       // A first index of a large history writes on a second thread; updates write in place.
@@ -126,7 +127,13 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
           streamed = { runId, values: h.written };
         }
         mark('refs + commits');
+        // Meanwhile, as soon as the subject index exists: the patch ids the branch stage will need.
+        const g = graphCache;
+        const prefetch = g
+          ? workerIngest.subjectsIndexed.then(() => prefetchPatchIds(repo, db, refs, head, conv, g)).catch(() => null)
+          : Promise.resolve(null);
         resolved = await workerIngest.indexed;
+        knownPatchIds = await prefetch;
         detected = true;
         mark('references, conventions and secondary indexes (worker)');
         // The worker checkpoints the WAL meanwhile: this connection must not start one of its own.
@@ -158,7 +165,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph, streamed);
     mark('releases');
     progress({ phase: 'branches', done: 0 });
-    const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, (d, t) => progress({ phase: 'branches', done: d, total: t }));
+    const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }));
 
     mark('branches');
     db.transaction(() => {
@@ -214,13 +221,16 @@ async function updateBranches(
   head: string | null,
   conv: Conventions,
   graph: () => CommitGraph,
+  knownPatchIds: ReadonlyMap<string, string | null> | null,
   onProgress: (done: number, total: number) => void,
 ): Promise<{ mainline: string; stable: number; updated: number }> {
+  const mark = phaseTimer('branches');
   const byName = branchRefs(refs);
   if (byName.size === 0) return { mainline: '', stable: 0, updated: 0 };
   const mainline = chooseMainline(byName, refs, head, conv);
   const stable = stableBranchesByName(byName, mainline.name, conv);
   stable.push(...branchesByMarkers(db, byName, mainline.name, new Set(stable.map((s) => s.name))));
+  mark('branches by name and by markers');
   const stored = new Map(
     (db.prepare('SELECT name, tip, role FROM branches').all() as { name: string; tip: string; role: string }[]).map((r) => [r.name, r]),
   );
@@ -244,7 +254,8 @@ async function updateBranches(
         'ON CONFLICT(name) DO UPDATE SET ref = excluded.ref, role = excluded.role, tip = excluded.tip, detected_by = excluded.detected_by, last_update = excluded.last_update',
     ).run(mainline.name, mainline.ref, 'mainline', mainline.tip, mainline.detectedBy, mainline.tip);
   }).immediate();
-  const indexer = new BranchIndexer(repo, db);
+  mark('mainline row');
+  const indexer = new BranchIndexer(repo, db, knownPatchIds);
   if (changed.length) await indexer.index(changed, mainline, graph(), onProgress);
   return { mainline: mainline.name, stable: stable.length, updated: changed.length };
 }

@@ -63,6 +63,8 @@ export interface WorkerIngest {
   skipped: number;
   /** The graph and first releases seen in the stream; null when some commit was not new (a concurrent run). */
   history: StreamedHistory | null;
+  /** Settles when the worker has built the `commits_subject` index (before `indexed`). */
+  subjectsIndexed: Promise<void>;
   /** Settles when the worker has resolved references, detected conventions and built the secondary indexes. */
   indexed: Promise<WorkerResolved>;
   /** Waits until the worker has checkpointed the WAL and closed its connection, then stops it. */
@@ -102,10 +104,12 @@ export async function ingestWithWorker(
     promise.catch(() => undefined); // awaited later, or not at all when an earlier stage failed
     return { promise, resolve, reject };
   };
+  const subjectsStage = stage<void>();
   const indexedStage = stage<WorkerResolved>();
   const finishedStage = stage<void>();
   const fail = (e: Error): void => {
     failure ??= e;
+    subjectsStage.reject(failure);
     indexedStage.reject(failure);
     finishedStage.reject(failure);
   };
@@ -120,7 +124,8 @@ export async function ingestWithWorker(
       const [from, n] = sent.shift()!;
       if (m.complete) history.setIds(from, n, m.firstId);
       else historyOk = false;
-    } else if (m.type === 'closed') indexedStage.resolve(m.resolved);
+    } else if (m.type === 'subjects') subjectsStage.resolve();
+    else if (m.type === 'closed') indexedStage.resolve(m.resolved);
     else finishedStage.resolve();
     const w = waiting;
     waiting = null;
@@ -211,6 +216,7 @@ export async function ingestWithWorker(
       written,
       skipped,
       history: historyOk && skipped === 0 && history.size === written ? history : null,
+      subjectsIndexed: subjectsStage.promise,
       indexed: indexedStage.promise,
       finish: async () => {
         try {
