@@ -6,14 +6,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isStablepickError } from '../errors.js';
-import { commandModules } from './commands/index.js';
+import { loadCommandModules, type CommandModule } from './commands/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_BUG = 70;
 
-export function buildProgram(): Command {
+export function buildProgram(modules: readonly CommandModule[]): Command {
   const program = new Command();
   program
     .name('stablepick')
@@ -25,7 +25,7 @@ export function buildProgram(): Command {
       writeOut: (s) => process.stdout.write(s),
       writeErr: (s) => process.stderr.write(s),
     });
-  for (const mod of commandModules) mod.register(program);
+  for (const mod of modules) mod.register(program);
   return program;
 }
 
@@ -39,8 +39,9 @@ function quietOnClosedPipe(): void {
 
 export async function main(argv: readonly string[]): Promise<number> {
   quietOnClosedPipe();
-  const program = buildProgram();
   try {
+    // Only the command that runs is loaded (the first word that is not an option).
+    const program = buildProgram(await loadCommandModules(argv.find((a) => !a.startsWith('-'))));
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (e) {
