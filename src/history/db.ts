@@ -46,16 +46,20 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
   }
   try {
     db.pragma('busy_timeout = 60000');
-    if (!opts.readonly) {
-      // Larger pages suit rows that carry whole commit messages (only takes effect on a new file).
-      if (currentVersion(db) === 0) db.pragma(`page_size = ${Number(process.env.STABLEPICK_PAGE_SIZE) || 16384}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    db.pragma('cache_size = -64000');
-    db.pragma('temp_store = MEMORY');
-    if (!opts.readonly) migrate(db, file);
-    else checkVersion(db, file);
+    // Switching a new file to WAL while another process does the same can answer SQLITE_BUSY without
+    // calling the busy handler: retry for as long as the busy timeout would wait.
+    retryBusy(() => {
+      if (!opts.readonly) {
+        // Larger pages suit rows that carry whole commit messages (only takes effect on a new file).
+        if (currentVersion(db) === 0) db.pragma(`page_size = ${Number(process.env.STABLEPICK_PAGE_SIZE) || 16384}`);
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      db.pragma('cache_size = -64000');
+      db.pragma('temp_store = MEMORY');
+      if (!opts.readonly) migrate(db, file);
+      else checkVersion(db, file);
+    });
   } catch (e) {
     db.close();
     if (e instanceof StablepickError) throw e;
@@ -69,6 +73,21 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     throw e;
   }
   return db;
+}
+
+/** Runs `fn` again while SQLite answers "busy"/"locked", for at most `ms`. */
+function retryBusy(fn: () => void, ms = 60_000): void {
+  const until = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      fn();
+      return;
+    } catch (e) {
+      if (!/locked|busy/i.test((e as Error).message) || Date.now() > until) throw e;
+      Atomics.wait(pause, 0, 0, 25 + Math.floor(Math.random() * 50));
+    }
+  }
 }
 
 function currentVersion(db: DB): number {
