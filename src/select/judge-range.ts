@@ -26,6 +26,8 @@ export interface JudgeRangeInput {
   range?: string;
   shas?: readonly string[];
   firstParent?: boolean;
+  /** Adjusts each verdict, given the commit's files (review decisions and policy, applied by the caller). */
+  adjust?: (v: Verdict, files: readonly string[]) => Verdict;
   onProgress?: (text: string) => void;
 }
 
@@ -65,6 +67,14 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
         onProgress: (d, t) => input.onProgress?.(`${view.label}: ${'#'.repeat(Math.round((d / t) * 30)).padEnd(30, '.')} ${d}/${t}`),
       }),
     );
+  }
+  if (input.adjust) {
+    const adjust = input.adjust;
+    const files = (sha: string): string[] => {
+      const c = h.commits.get(sha);
+      return c ? h.detailsOf(c.id).files.map((f) => f.path) : [];
+    };
+    for (const vs of verdicts) vs.forEach((v, i) => (vs[i] = adjust(v, files(v.sha))));
   }
   // A YES whose own follow-up fixes the branch lacks: say that they must go together.
   input.branches.forEach((b, bi) => {

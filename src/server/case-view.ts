@@ -1,19 +1,9 @@
 /** The written case of a commit, as the commit page shows it: the Markdown text and the queue per branch. */
-import type { Conventions } from '../conventions/types.js';
-import type { Repository } from '../git/repo.js';
-import type { DB } from '../history/db.js';
-import { buildCase, caseMarkdown } from '../report/case/index.js';
+import { buildCase, caseMarkdown, type CaseContext } from '../report/case/index.js';
 import type { Verdict } from '../select/judge.js';
 import type { WrittenCase } from '../report/case/types.js';
 import type { CaseView } from './api-types.js';
 
-export interface CaseContext {
-  repo: Repository;
-  db: DB;
-  conventions: Conventions;
-  configDir: string;
-  configFile?: string;
-}
 
 /** `verdicts`: the dashboard's verdicts of the commit per branch (review applied), so the case says the same. */
 export async function caseView(ctx: CaseContext, sha: string, branches: readonly string[], verdicts?: ReadonlyMap<string, Verdict>): Promise<CaseView> {

@@ -1,12 +1,12 @@
 /** `stablepick scan A..B --branch S[,S2]`: a verdict for every non-merge commit of the range, per branch. */
 import type { Command } from 'commander';
-import { StablepickError } from '../../errors.js';
 import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJsonLine, progress } from '../output.js';
+import { branchList } from './explain.js';
 import type { CommandModule } from './index.js';
 
 interface ScanOptions extends CommonOptions {
@@ -35,10 +35,11 @@ export const scanCommand: CommandModule = {
       await withContext(
         opts,
         async (ctx) => {
-          const branches = opts.branch.split(',').map((s) => s.trim()).filter(Boolean);
-          if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch 22.11 or --branch 22.11,23.11');
+          const branches = branchList(opts.branch);
           const bar = progress(!ctx.json);
           const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
+          const policy = reviewConfig(configDir, opts.config);
+          const store = new ReviewStore(ctx.db);
           const judged = await judgeRange({
             db: ctx.db,
             repo: ctx.repo,
@@ -47,16 +48,11 @@ export const scanCommand: CommandModule = {
             branches,
             range,
             firstParent: opts.firstParent === true,
+            // Review decisions and the config's review policy: a rejected pick stays NO, opt-outs, ACK paths.
+            adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy),
             onProgress: (t) => bar.update(t),
           });
-          // Review decisions and the config's review policy: a rejected pick stays NO, opt-outs, ACK paths.
-          const policy = reviewConfig(configDir, opts.config);
-          const store = new ReviewStore(ctx.db);
-          const files = (sha: string): string[] => {
-            const c = judged.history.commits.get(sha);
-            return c ? judged.history.detailsOf(c.id).files.map((f) => f.path) : [];
-          };
-          const all = judged.verdicts.map((vs) => vs.map((v) => applyReview(v, files(v.sha), store.get(v.sha, v.branch), policy)));
+          const all = judged.verdicts;
           bar.done();
           if (ctx.json) {
             for (const vs of all) for (const v of vs) printJsonLine(v);

@@ -14,7 +14,7 @@ import { withApplyChecker } from '../../analysis/apply/apply-check.js';
 import type { QueueResult } from '../../analysis/apply/types.js';
 import { pickQueue } from '../../analysis/deps/queue.js';
 import type { PickQueue } from '../../analysis/deps/types.js';
-import { commitGraph } from '../../analysis/fixes/branch-state.js';
+import { commitGraph, mainlineState } from '../../analysis/fixes/branch-state.js';
 import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
 import { bugFacts } from './bug-facts.js';
@@ -41,16 +41,27 @@ export interface CaseOptions {
   selected?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/** Per index handle: branch tip → its newest release (a walk of the tip's ancestors, done once per tip). */
+const releases = new WeakMap<DB, Map<string, string | null>>();
+
 /** The newest release tag a branch tip contains, e.g. v6.17.1 (null when none). */
 export function branchRelease(db: DB, tip: string): string | null {
+  let known = releases.get(db);
+  if (!known) releases.set(db, (known = new Map()));
+  if (known.has(tip)) return known.get(tip)!;
   const g = commitGraph(db);
   const mask = g.ancestorsMask([tip]);
   const tags = db.prepare('SELECT name, commit_sha FROM tags WHERE prerelease = 0 ORDER BY date DESC, name DESC').raw().all() as [string, string][];
+  let found: string | null = null;
   for (const [name, sha] of tags) {
     const i = g.indexOf(sha);
-    if (i >= 0 && mask[i]) return name;
+    if (i >= 0 && mask[i]) {
+      found = name;
+      break;
+    }
   }
-  return null;
+  known.set(tip, found);
+  return found;
 }
 
 /** Lines of a unified diff with 3 lines of context, from zero-context hunks: changed lines plus context, merged per file. */
@@ -204,7 +215,8 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
 
   // The stable rules table.
   const mainline = ctx.db.prepare("SELECT name, tip FROM branches WHERE role = 'mainline'").get() as { name: string; tip: string } | undefined;
-  const onMainline = mainline ? commitGraph(ctx.db).ancestors([mainline.tip]).has(sha) : false;
+  // The mainline's ancestors are cached per index handle (a series builds many cases).
+  const onMainline = mainline ? mainlineState(ctx).ancestors.has(sha) : false;
   const tagValues = (kind: string): string[] => view.trailers.filter((t) => t.kind === kind).map((t) => t.value);
   const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b)) || view.trailers.some((t) => t.kind === 'stable' && /vger\.kernel\.org/.test(t.value));
   const newFiles = code.touched.files.filter((f) => f.status === 'added').map((f) => f.path);

@@ -9,22 +9,14 @@
  *    result of the previous: a member that stops applying there loses that tree.
  *  - Each mail carries the patch adapted to the newest tree it names.
  */
-import type { Conventions } from '../../conventions/types.js';
-import type { Repository } from '../../git/repo.js';
-import type { DB } from '../../history/db.js';
 import { withApplyChecker } from '../../analysis/apply/apply-check.js';
 import { judgeRange } from '../../select/judge-range.js';
 import type { Verdict } from '../../select/judge.js';
 import { StablepickError } from '../../errors.js';
-import { buildCase, branchRelease, caseMarkdown, textProblems, verifyCase, type WrittenCase } from '../case/index.js';
+import { buildCase, branchRelease, caseMarkdown, textProblems, verifyCase, type CaseContext, type WrittenCase } from '../case/index.js';
 
-export interface SeriesContext {
-  repo: Repository;
-  db: DB;
-  conventions: Conventions;
-  configDir: string;
-  configFile?: string;
-}
+/** What a series needs: the same as a case. */
+export type SeriesContext = CaseContext;
 
 export interface SeriesRequest {
   branches: readonly string[];
@@ -109,21 +101,11 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
     branches,
     ...(req.range !== undefined ? { range: req.range } : { shas: req.shas ?? [] }),
     ...(req.firstParent ? { firstParent: true } : {}),
+    ...(req.adjust ? { adjust: req.adjust } : {}),
     onProgress: step,
   });
-  const files = (sha: string): string[] => {
-    const c = j.history.commits.get(sha);
-    return c ? j.history.detailsOf(c.id).files.map((f) => f.path) : [];
-  };
   const verdictOf = new Map<string, Map<string, Verdict>>();
-  j.commits.forEach((c, ci) => {
-    const m = new Map<string, Verdict>();
-    branches.forEach((b, bi) => {
-      const v = j.verdicts[bi]![ci]!;
-      m.set(b, req.adjust ? req.adjust(v, files(c.sha)) : v);
-    });
-    verdictOf.set(c.sha, m);
-  });
+  j.commits.forEach((c, ci) => verdictOf.set(c.sha, new Map(branches.map((b, bi) => [b, j.verdicts[bi]![ci]!]))));
 
   // Cases of the YES commits; their targets are the trees they are mailed for.
   const skipped: SeriesSkip[] = [];
