@@ -160,6 +160,7 @@ describe('dashboard in Chromium', () => {
     await page.keyboard.press('j');
     await page.keyboard.press('d');
     await page.locator('#reason-input').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'reason-input');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#list-scroller .grid-row.selected .badge.s-deferred') !== null);
     const db = openDb(demo.dbPath, { mustExist: true });

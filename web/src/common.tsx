@@ -1,5 +1,5 @@
 /** Small pieces every page uses: badges, dates, the reason dialog, the shared triage order. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { CandidateRow, ReviewState, RowVerdict, WritableStatus } from '../../src/server/api-types.js';
 
 export const short = (sha: string): string => sha.slice(0, 12);
@@ -34,7 +34,8 @@ export interface PendingDecision {
 export function ReasonDialog({ pending, onSubmit, onCancel }: { pending: PendingDecision; onSubmit: (why: string) => void; onCancel: () => void }) {
   const [why, setWhy] = useState(pending.why);
   const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  // Focus before the browser paints, so a key pressed right after the dialog appears lands in it.
+  useLayoutEffect(() => ref.current?.focus(), []);
   const need = pending.status === 'rejected';
   const submit = (): void => {
     if (need && !why.trim()) return;

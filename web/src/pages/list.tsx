@@ -139,8 +139,13 @@ export function ListPage({ overview, branch, params }: { overview: Overview; bra
     };
   }, []);
 
+  // Keys read the selection from here: two keys pressed before the next render (j then d) must act on the
+  // row the first one selected, not on the row of the last render.
+  const selRef = useRef(sel);
+  selRef.current = sel;
   const moveTo = (i: number): void => {
     const n = Math.max(0, Math.min(rows.length - 1, i));
+    selRef.current = n;
     setSel(n);
     const el = scroller.current;
     if (!el) return;
@@ -163,16 +168,27 @@ export function ListPage({ overview, branch, params }: { overview: Overview; bra
   };
 
   const current = rows[sel];
+  const at = (): CandidateRow | undefined => rows[selRef.current];
+  const ask = (status: WritableStatus): void => {
+    const row = at();
+    if (row) setPending({ sha: row.sha, branch, status, subject: row.subject, why: '' });
+  };
   useKeys(
     {
-      j: () => moveTo(sel + 1),
-      ArrowDown: () => moveTo(sel + 1),
-      k: () => moveTo(sel - 1),
-      ArrowUp: () => moveTo(sel - 1),
-      Enter: () => current && go(commitHref(current.sha, branch)),
-      a: () => current && void decide(current, 'accepted', ''),
-      d: () => current && setPending({ sha: current.sha, branch, status: 'deferred', subject: current.subject, why: '' }),
-      r: () => current && setPending({ sha: current.sha, branch, status: 'rejected', subject: current.subject, why: '' }),
+      j: () => moveTo(selRef.current + 1),
+      ArrowDown: () => moveTo(selRef.current + 1),
+      k: () => moveTo(selRef.current - 1),
+      ArrowUp: () => moveTo(selRef.current - 1),
+      Enter: () => {
+        const row = at();
+        if (row) go(commitHref(row.sha, branch));
+      },
+      a: () => {
+        const row = at();
+        if (row) void decide(row, 'accepted', '');
+      },
+      d: () => ask('deferred'),
+      r: () => ask('rejected'),
       '/': () => searchRef.current?.focus(),
     },
     pending === null,
