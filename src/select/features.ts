@@ -5,7 +5,7 @@
  * and the rule facts.
  */
 import type { NumStat } from '../git/diff-batch.js';
-import type { CommitRec, Details, History } from './history.js';
+import type { CommitRec, Details, History, MergeGroup } from './history.js';
 import type { RuleHit } from './rules.js';
 import { BUG_WORDS, FEATURE_WORDS, hash32, proseOfBody, subjectPrefix, tokens, wordClasses } from './text.js';
 
@@ -124,6 +124,31 @@ export interface FeatureInput {
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`;
 
+/** How many commits of a merge group say they fix something, and how many that they add or rework (cached). */
+const groupWords = new WeakMap<MergeGroup, { fix: number; feat: number }>();
+function wordsOfGroup(g: MergeGroup, h: History): { fix: number; feat: number } {
+  let r = groupWords.get(g);
+  if (!r) {
+    r = { fix: 0, feat: 0 };
+    for (const s of g.members) {
+      const subject = h.commits.get(s)?.subject ?? '';
+      if (wordClasses(subject, BUG_WORDS).length) r.fix++;
+      if (wordClasses(subject, FEATURE_WORDS).length) r.feat++;
+    }
+    groupWords.set(g, r);
+  }
+  return r;
+}
+
+const MERGE_NOISE = new Set(['merge', 'pull', 'request', 'from', 'branch', 'branches', 'tag', 'remote-tracking', 'into', 'of', 'and', 'the', 'origin', 'main', 'master']);
+
+/** The words of a merge's subject: "Merge pull request #123 from user/fix-crash-on-exit" → user, fix, crash, on, exit. */
+export function mergeWords(subject: string): string[] {
+  const out = new Set<string>();
+  for (const t of tokens(subject.replace(/[-_/.]/g, ' '))) if (!MERGE_NOISE.has(t)) out.add(t);
+  return [...out].slice(0, 12);
+}
+
 export function extractFeatures(inp: FeatureInput): Feature[] {
   const { commit: c, details: d, stats } = inp;
   const out: Feature[] = [];
@@ -236,6 +261,19 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
     add('n:since-release', Math.log1p(days) / 3, `${Math.round(days)} days after ${rel.name}`);
     if (rel.prerelease) add('m:rc-phase', 1, `made after ${rel.name}, while the release was being stabilised`);
   }
+  // The merge that brought it in (a pull request, a topic branch): stable teams take or leave one whole.
+  const group = inp.history.groupOf(c.sha);
+  const mergeCommit = group?.merge ? inp.history.commits.get(group.merge) : undefined;
+  if (group && mergeCommit && mergeCommit.time < inp.visibleUntil) {
+    const n = group.members.length;
+    const m12 = mergeCommit.sha.slice(0, 12);
+    const w = wordsOfGroup(group, inp.history);
+    add('g:merged', 1, `came in with merge ${m12}`);
+    add('n:group-size', Math.log1p(n - 1) / 2, `came in with merge ${m12} and ${n - 1} other commit${n === 2 ? '' : 's'}`);
+    add('n:group-fix', w.fix / n, `${w.fix} of the ${n} commits merged by ${m12} say they fix something`);
+    add('n:group-feat', w.feat / n, `${w.feat} of the ${n} commits merged by ${m12} say they add or rework something`);
+    for (const t of mergeWords(mergeCommit.subject)) add(`ms:${t}`, 0.5, `merge ${m12} says "${t}"`);
+  } else if (group && !group.merge) add('g:direct', 1, 'committed directly on mainline');
   // How long after the branch forked: young branches take much, old ones only fixes.
   if (inp.forkTime !== null && inp.forkTime <= c.time) {
     const days = (c.time - inp.forkTime) / 86400;

@@ -23,6 +23,17 @@ export interface CommitRec {
   firstRelease: string | null;
 }
 
+/**
+ * The first-parent merge of mainline that brought a commit in (a pull request, a merged topic), with the
+ * other non-merge commits it brought; a commit made on mainline's first-parent chain is its own group.
+ */
+export interface MergeGroup {
+  /** The merge commit, or null for a commit made directly on mainline. */
+  merge: string | null;
+  /** Its non-merge commits, oldest first by commit time. */
+  members: string[];
+}
+
 export interface BranchRec {
   name: string;
   role: 'mainline' | 'stable' | 'staging';
@@ -83,6 +94,7 @@ export class History {
   private graphCache: CommitGraph | null = null;
   private mainSet: Set<string> | null = null;
   private firstStableBase: Map<string, number> | null = null;
+  private groups: Map<string, MergeGroup> | null = null;
 
   private constructor(readonly db: DB) {
     const it = db
@@ -208,6 +220,53 @@ export class History {
       this.firstStableBase = m;
     }
     return this.firstStableBase.get(sha) ?? null;
+  }
+
+  /**
+   * The merge group of a mainline commit (see MergeGroup), or null when mainline does not reach it. Walks
+   * mainline's first-parent chain oldest first; a merge takes every commit its other parents reach that no
+   * older chain commit took.
+   */
+  groupOf(sha: string): MergeGroup | null {
+    if (!this.groups) {
+      const g = this.graph;
+      const m = new Map<string, MergeGroup>();
+      const chain: number[] = [];
+      const taken = new Uint8Array(g.size);
+      for (let i = g.indexOf(this.mainline.tip); i >= 0 && !taken[i]; ) {
+        chain.push(i);
+        taken[i] = 1;
+        i = g.parentsAt(i)[0] ?? -1;
+      }
+      for (let k = chain.length - 1; k >= 0; k--) {
+        const i = chain[k]!;
+        const ps = g.parentsAt(i);
+        if (ps.length <= 1) {
+          m.set(g.shaAt(i), { merge: null, members: [g.shaAt(i)] });
+          continue;
+        }
+        const group: MergeGroup = { merge: g.shaAt(i), members: [] };
+        const stack = ps.slice(1).filter((p) => !taken[p]);
+        for (const p of stack) taken[p] = 1;
+        const got: number[] = [];
+        while (stack.length) {
+          const q = stack.pop()!;
+          const qp = g.parentsAt(q);
+          if (qp.length <= 1) got.push(q);
+          for (const p of qp) {
+            if (taken[p]) continue;
+            taken[p] = 1;
+            stack.push(p);
+          }
+        }
+        got.sort((a, b) => g.timeAt(a) - g.timeAt(b) || a - b);
+        for (const q of got) group.members.push(g.shaAt(q));
+        m.set(group.merge!, group);
+        for (const s of group.members) m.set(s, group);
+      }
+      this.groups = m;
+    }
+    return this.groups.get(sha) ?? null;
   }
 
   /** Loads messages, files, trailers and reverts of these commits (cached). */
