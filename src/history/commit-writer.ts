@@ -77,6 +77,9 @@ export function commitRow(c: RawCommit, conv: Conventions): CommitRow {
   };
 }
 
+/** A reference written as 'unknown', to resolve at the end of a first index: row id, prefix, quoted subject. */
+export type PendingRef = [number, string, string | null];
+
 export class CommitRowWriter {
   private readonly insCommit;
   private readonly files;
@@ -87,8 +90,15 @@ export class CommitRowWriter {
   private readonly pathIds = new Map<string, number>();
   written = 0;
   skipped = 0;
+  /** With `trackRefs`: the trailers and markers this writer wrote with an unresolved reference. */
+  readonly pending: { trailers: PendingRef[]; markers: PendingRef[] } | null;
+  /** Trailer rows pushed so far, and the pushed ones with a reference, waiting for their row ids. */
+  private trailerRows = 0;
+  private trailerRowsDone = 0;
+  private readonly waitingRefs: [number, string, string | null][] = [];
 
-  constructor(db: DB) {
+  constructor(db: DB, opts: { trackRefs?: boolean } = {}) {
+    this.pending = opts.trackRefs ? { trailers: [], markers: [] } : null;
     this.insCommit = db.prepare(
       `INSERT INTO commits (sha, author_name, author_email, author_time, committer_name, committer_email, commit_time, subject, message, parents, parent_count, latin1, first_release)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha) DO NOTHING`,
@@ -99,10 +109,25 @@ export class CommitRowWriter {
       'INSERT INTO trailers (commit_id, seq, kind, key, value, line, ref_prefix, ref_subject, ref_sha, ref_status, detail)',
       10,
       '(?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)',
+      this.pending ? (first, count) => this.trailerRowids(first, count) : undefined,
     );
     this.insPath = db.prepare('INSERT INTO paths (path) VALUES (?) ON CONFLICT(path) DO NOTHING');
     this.getPath = db.prepare('SELECT id FROM paths WHERE path = ?').pluck();
     this.insMarker = db.prepare("INSERT INTO markers (commit_id, seq, kind, prefix, line, sha, status) VALUES (?, ?, ?, ?, ?, NULL, 'unknown')");
+  }
+
+  /** The trailer rows numbered [trailerRowsDone, +count) got row ids first, first + 1, ... */
+  private trailerRowids(first: number, count: number): void {
+    const end = this.trailerRowsDone + count;
+    const w = this.waitingRefs;
+    let k = 0;
+    while (k < w.length && w[k]![0] < end) {
+      const [n, prefix, subject] = w[k]!;
+      this.pending!.trailers.push([first + (n - this.trailerRowsDone), prefix, subject]);
+      k++;
+    }
+    if (k) w.splice(0, k);
+    this.trailerRowsDone = end;
   }
 
   private pathId(path: string): number {
@@ -129,9 +154,16 @@ export class CommitRowWriter {
     const f = row.files;
     for (let i = 0; i < f.length; i += 2) this.files.push(id, this.pathId(f[i]!), f[i + 1]);
     let seq = 0;
-    for (const t of row.trailers) this.trailers.push(id, seq++, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+    for (const t of row.trailers) {
+      if (this.pending && t[6] === 'unknown' && t[4]) this.waitingRefs.push([this.trailerRows, t[4], t[5]]);
+      this.trailerRows++;
+      this.trailers.push(id, seq++, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+    }
     seq = 0;
-    for (const m of row.markers) this.insMarker.run(id, seq++, m[0], m[1], m[2]);
+    for (const m of row.markers) {
+      const r = this.insMarker.run(id, seq++, m[0], m[1], m[2]);
+      this.pending?.markers.push([Number(r.lastInsertRowid), m[1], null]);
+    }
     this.written++;
     return id;
   }

@@ -11,11 +11,16 @@ export class GroupedInsert {
   private readonly many;
   private readonly queued: unknown[] = [];
 
+  /**
+   * `onRows(firstRowid, count)` is told the row ids of every statement's rows, in order (a rowid table
+   * gives the rows of one INSERT consecutive row ids: each new row takes the largest plus one).
+   */
   constructor(
     db: DB,
     head: string,
     private readonly width: number,
     tuple: string,
+    private readonly onRows?: (firstRowid: number, count: number) => void,
   ) {
     this.one = db.prepare(`${head} VALUES ${tuple}`);
     this.many = db.prepare(`${head} VALUES ${Array.from({ length: GroupedInsert.GROUP }, () => tuple).join(', ')}`);
@@ -24,13 +29,17 @@ export class GroupedInsert {
   push(...values: unknown[]): void {
     for (const v of values) this.queued.push(v);
     if (this.queued.length >= GroupedInsert.GROUP * this.width) {
-      this.many.run(this.queued);
+      const r = this.many.run(this.queued);
       this.queued.length = 0;
+      this.onRows?.(Number(r.lastInsertRowid) - GroupedInsert.GROUP + 1, GroupedInsert.GROUP);
     }
   }
 
   flush(): void {
-    for (let i = 0; i < this.queued.length; i += this.width) this.one.run(this.queued.slice(i, i + this.width));
+    for (let i = 0; i < this.queued.length; i += this.width) {
+      const r = this.one.run(this.queued.slice(i, i + this.width));
+      this.onRows?.(Number(r.lastInsertRowid), 1);
+    }
     this.queued.length = 0;
   }
 }

@@ -51,7 +51,10 @@ if (port) {
   // While streaming: SQLite's usual automatic checkpoint (every 1000 pages), so that the WAL is reused
   // and stays ~16 MB instead of growing to ~90 MB (copied in one go at the end, then deleted on close).
   db.pragma('wal_autocheckpoint = 1000');
-  const writer = new CommitRowWriter(db);
+  // On an empty index every unresolved reference is one this thread writes: it keeps them, so that the
+  // resolve step needs no scan of the tables (a killed first run leaves rows behind: then it scans).
+  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM commits)').pluck().get() === 1;
+  const writer = new CommitRowWriter(db, { trackRefs: empty });
   const writeBatch = db.transaction((bytes: Buffer, ends: Int32Array, releases: (string | null)[]) => {
     let start = 0;
     let firstId = -1;
@@ -82,7 +85,7 @@ if (port) {
       port.postMessage({ type: 'subjects' } satisfies WorkerReply);
       mark('commits_subject');
       // Before the other secondary indexes exist: the updates then maintain none of them.
-      const resolved = resolvePendingRefs(db);
+      const resolved = resolvePendingRefs(db, writer.pending ?? undefined);
       mark('resolve');
       detectAndApply(db);
       mark('conventions');

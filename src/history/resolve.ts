@@ -5,7 +5,7 @@
  * on the next index run (the commit may arrive later).
  */
 import type { DB } from './db.js';
-import { bulkUpdateByRowid } from './grouped-insert.js';
+import type { PendingRef } from './commit-writer.js';
 
 export type RefStatus = 'resolved' | 'ambiguous' | 'unknown' | 'malformed';
 
@@ -73,37 +73,36 @@ export class PrefixResolver {
   }
 }
 
-/** Resolves every trailer and marker still 'unknown'. Returns how many became resolved. */
-export function resolvePendingRefs(db: DB): { trailers: number; markers: number; ambiguous: number } {
+/**
+ * Resolves every trailer and marker still 'unknown'. Returns how many became resolved. `known`: the
+ * unresolved rows, when the caller wrote every one of them in this run and kept them (a first index), so
+ * that the tables need not be scanned for them.
+ */
+export function resolvePendingRefs(db: DB, known?: { trailers: readonly PendingRef[]; markers: readonly PendingRef[] }): { trailers: number; markers: number; ambiguous: number } {
   let trailers = 0;
   let markers = 0;
   let ambiguous = 0;
-  const pendT = db
-    .prepare("SELECT rowid AS rid, ref_prefix, ref_subject FROM trailers WHERE ref_status = 'unknown'")
-    .all() as { rid: number; ref_prefix: string; ref_subject: string | null }[];
-  const pendM = db
-    .prepare("SELECT rowid AS rid, prefix, kind FROM markers WHERE status = 'unknown'")
-    .all() as { rid: number; prefix: string; kind: string }[];
+  const pendT = known?.trailers ?? (db.prepare("SELECT rowid, ref_prefix, ref_subject FROM trailers WHERE ref_status = 'unknown'").raw().all() as PendingRef[]);
+  const pendM = known?.markers ?? (db.prepare("SELECT rowid, prefix, NULL FROM markers WHERE status = 'unknown'").raw().all() as PendingRef[]);
   const resolver = new PrefixResolver(db, { bulk: pendT.length + pendM.length > 2000 });
-  const setT: unknown[][] = [];
-  const setM: unknown[][] = [];
+  // One UPDATE by row id each: cheaper than a temporary table and an UPDATE ... FROM (~20 % on DPDK's 27k).
+  const setT = db.prepare('UPDATE trailers SET ref_sha = ?, ref_status = ? WHERE rowid = ?');
+  const setM = db.prepare('UPDATE markers SET sha = ?, status = ? WHERE rowid = ?');
   db.transaction(() => {
-    for (const t of pendT) {
-      const r = resolver.resolve(t.ref_prefix, t.ref_subject);
+    for (const [rid, prefix, subject] of pendT) {
+      const r = resolver.resolve(prefix, subject);
       if (r.status === 'unknown') continue;
-      setT.push([t.rid, r.sha, r.status]);
+      setT.run(r.sha, r.status, rid);
       if (r.status === 'resolved') trailers++;
       else ambiguous++;
     }
-    for (const m of pendM) {
-      const r = resolver.resolve(m.prefix, null);
+    for (const [rid, prefix] of pendM) {
+      const r = resolver.resolve(prefix, null);
       if (r.status === 'unknown') continue;
-      setM.push([m.rid, r.sha, r.status]);
+      setM.run(r.sha, r.status, rid);
       if (r.status === 'resolved') markers++;
       else ambiguous++;
     }
-    bulkUpdateByRowid(db, 'trailers', ['ref_sha', 'ref_status'], setT);
-    bulkUpdateByRowid(db, 'markers', ['sha', 'status'], setM);
   }).immediate();
   return { trailers, markers, ambiguous };
 }
