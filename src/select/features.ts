@@ -107,6 +107,8 @@ export interface Feature {
   value: number;
   /** What it means, for the explanation (a maintainer's words). */
   label: string;
+  /** The commits the label names, for the fact check of a written case (full shas). */
+  evidence?: Record<string, string>;
 }
 
 export interface FeatureInput {
@@ -152,8 +154,8 @@ export function mergeWords(subject: string): string[] {
 export function extractFeatures(inp: FeatureInput): Feature[] {
   const { commit: c, details: d, stats } = inp;
   const out: Feature[] = [];
-  const add = (key: string, value: number, label: string): void => {
-    if (value !== 0 && Number.isFinite(value)) out.push({ key, value, label });
+  const add = (key: string, value: number, label: string, evidence?: Record<string, string>): void => {
+    if (value !== 0 && Number.isFinite(value)) out.push(evidence ? { key, value, label, evidence } : { key, value, label });
   };
   add('bias-ish', 1, 'every commit');
   // Words.
@@ -268,11 +270,12 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
     const n = group.members.length;
     const m12 = mergeCommit.sha.slice(0, 12);
     const w = wordsOfGroup(group, inp.history);
-    add('g:merged', 1, `came in with merge ${m12}`);
-    add('n:group-size', Math.log1p(n - 1) / 2, `came in with merge ${m12} and ${n - 1} other commit${n === 2 ? '' : 's'}`);
-    add('n:group-fix', w.fix / n, `${w.fix} of the ${n} commits merged by ${m12} say they fix something`);
-    add('n:group-feat', w.feat / n, `${w.feat} of the ${n} commits merged by ${m12} say they add or rework something`);
-    for (const t of mergeWords(mergeCommit.subject)) add(`ms:${t}`, 0.5, `merge ${m12} says "${t}"`);
+    const ev = { merge: mergeCommit.sha };
+    add('g:merged', 1, `came in with merge ${m12}`, ev);
+    add('n:group-size', Math.log1p(n - 1) / 2, `came in with merge ${m12} and ${n - 1} other commit${n === 2 ? '' : 's'}`, ev);
+    add('n:group-fix', w.fix / n, `${w.fix} of the ${n} commits merged by ${m12} say they fix something`, ev);
+    add('n:group-feat', w.feat / n, `${w.feat} of the ${n} commits merged by ${m12} say they add or rework something`, ev);
+    for (const t of mergeWords(mergeCommit.subject)) add(`ms:${t}`, 0.5, `merge ${m12} says "${t}"`, ev);
   } else if (group && !group.merge) add('g:direct', 1, 'committed directly on mainline');
   // How long after the branch forked: young branches take much, old ones only fixes.
   if (inp.forkTime !== null && inp.forkTime <= c.time) {

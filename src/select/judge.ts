@@ -119,18 +119,24 @@ export function judgeCommits(h: History, model: SelectionModel, commits: readonl
   return out;
 }
 
-/** The features that moved the score most, strongest first, grouped by what they say. */
-function explain(model: SelectionModel, fs: readonly Feature[], top: number): Reason[] {
-  const byLabel = new Map<string, number>();
+/** The features that moved the score most, strongest first, grouped by what they say (with the commits they name). */
+export function explain(model: Pick<SelectionModel, 'lr'>, fs: readonly Feature[], top: number): Reason[] {
+  const byLabel = new Map<string, { effect: number; evidence?: Record<string, string> }>();
   for (const f of fs) {
     if (f.key === 'bias-ish' || f.key.startsWith('r:')) continue;
     const w = model.lr.weights[hash32(f.key) & (DIM - 1)] ?? 0;
-    const eff = w * f.value;
-    byLabel.set(f.label, (byLabel.get(f.label) ?? 0) + eff);
+    const e = byLabel.get(f.label) ?? { effect: 0 };
+    e.effect += w * f.value;
+    if (f.evidence) e.evidence = { ...e.evidence, ...f.evidence };
+    byLabel.set(f.label, e);
   }
   return [...byLabel.entries()]
-    .filter(([, e]) => Math.abs(e) >= 0.05)
-    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .filter(([, e]) => Math.abs(e.effect) >= 0.05)
+    .sort((a, b) => Math.abs(b[1].effect) - Math.abs(a[1].effect))
     .slice(0, top)
-    .map(([text, e]) => ({ kind: 'feature' as const, effect: round(e, 2), text: `${text} (${e > 0 ? 'raises' : 'lowers'} the score)` }));
+    .map(([text, e]): Reason => {
+      const r: Reason = { kind: 'feature', effect: round(e.effect, 2), text: `${text} (${e.effect > 0 ? 'raises' : 'lowers'} the score)` };
+      if (e.evidence) r.evidence = e.evidence;
+      return r;
+    });
 }

@@ -14,6 +14,7 @@ import { openRepository, type Repository } from '../../src/git/repo.js';
 import { openDb, type DB } from '../../src/history/db.js';
 import { buildCase, caseMarkdown, findProblems, verifyCase, type WrittenCase } from '../../src/report/case/index.js';
 import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { summaryOf } from '../../src/report/case/judgement.js';
 import { writeMbox } from '../../src/report/mail/index.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
@@ -76,6 +77,15 @@ describe('the written case of the lazy-allocation fix', () => {
     expect(c.recommendation.required).toEqual([r.demo.shas.lazyAlloc, r.demo.shas.lazyFollowUp]);
     for (const b of c.branches) expect(b.queue.map((q) => q.role)).toEqual(['candidate', 'follow-up']);
     expect(c.summary).toContain(`It must be backported together with ${r.demo.shas.lazyFollowUp.slice(0, 12)}`);
+  });
+
+  it('gives as the main reason one that points the verdict’s way', () => {
+    const yes = structuredClone(c);
+    const b = yes.branches.find((x) => x.verdict === 'YES' && !x.already)!;
+    b.reasons = ['touches kernel/sched, where 9 % of 200 earlier commits were picked (lowers the score)', 'subject says "fix" (raises the score)'];
+    expect(summaryOf(yes)).toContain('Main reason: subject says "fix" (raises the score).');
+    for (const x of yes.branches) x.verdict = 'NO';
+    expect(summaryOf(yes)).toContain('Main reason: touches kernel/sched, where 9 % of 200 earlier commits were picked (lowers the score).');
   });
 
   it('lists the changed functions and the registration path that calls them', () => {

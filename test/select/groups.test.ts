@@ -12,7 +12,10 @@ import { DEFAULT_CONVENTIONS } from '../../src/conventions/types.js';
 import { openRepository } from '../../src/git/repo.js';
 import { openDb, type DB } from '../../src/history/db.js';
 import { indexRepository } from '../../src/history/indexer.js';
-import { extractFeatures, mergeWords, newStats } from '../../src/select/features.js';
+import { DIM, extractFeatures, mergeWords, newStats } from '../../src/select/features.js';
+import { explain } from '../../src/select/judge.js';
+import { LogisticModel } from '../../src/select/logreg.js';
+import { hash32 } from '../../src/select/text.js';
 import { History } from '../../src/select/history.js';
 import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
@@ -102,6 +105,21 @@ describe('merge groups', () => {
     h.loadDetails([d2.id]);
     const direct = extractFeatures({ commit: d2, details: h.detailsOf(d2.id), hits: [], stats: newStats(), numstat: null, visibleUntil: Infinity, forkTime: null, history: h });
     expect(direct.find((f) => f.key === 'g:direct')?.label).toBe('committed directly on mainline');
+  });
+
+  it('names the merge in a reason with its full sha as evidence, for the fact check of a case', () => {
+    const h = History.load(db);
+    const t1 = h.commits.get(c.t1!)!;
+    h.loadDetails([t1.id]);
+    const fs = extractFeatures({ commit: t1, details: h.detailsOf(t1.id), hits: [], stats: newStats(), numstat: null, visibleUntil: Infinity, forkTime: null, history: h });
+    const weights = new Float32Array(DIM);
+    weights[hash32('g:merged') & (DIM - 1)] = -0.8;
+    weights[hash32('s:add') & (DIM - 1)] = -0.3;
+    const reasons = explain({ lr: new LogisticModel(weights, 0) }, fs, 5);
+    const merged = reasons.find((r) => r.text.startsWith('came in with merge'))!;
+    expect(merged.text).toBe(`came in with merge ${c.m1!.slice(0, 12)} (lowers the score)`);
+    expect(merged.evidence).toEqual({ merge: c.m1 });
+    expect(reasons.find((r) => r.text.startsWith('subject says "add"'))?.evidence).toBeUndefined();
   });
 
   it('reads the words of a merge subject, not the boilerplate', () => {

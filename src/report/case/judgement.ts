@@ -109,7 +109,10 @@ export function summaryOf(c: WrittenCase): string {
   if (held.length) parts.push(`already in ${held.join(', ')}`);
   const lines = [`${short(c.sha)} ("${c.subject}"): ${parts.join('; ')}.`];
   const decided = c.branches.find((b) => b.verdict === 'YES' && !b.already) ?? c.branches[0];
-  if (decided?.reasons[0]) lines.push(`Main reason: ${decided.reasons[0]}.`);
+  // The main reason points the verdict's way: for a YES not a feature that lowered the score, for a NO not one that raised it.
+  const against = decided?.verdict === 'YES' ? '(lowers the score)' : decided?.verdict === 'NO' ? '(raises the score)' : null;
+  const main = decided?.reasons.find((r) => !against || !r.endsWith(against));
+  if (main) lines.push(`Main reason: ${main}.`);
   const fu = c.followUps.filter((f) => !f.revertedUpstream && c.branches.some((b) => b.queue.some((q) => q.sha === f.sha)));
   if (fu.length) lines.push(`It must be backported together with ${fu.map((f) => `${short(f.sha)} ("${f.subject}")`).join(', ')}, which ${fu.length > 1 ? 'fix' : 'fixes'} it.`);
   if (c.recommendation.targets.length) lines.push(`Target trees: ${c.recommendation.targets.join(', ')}.`);
