@@ -41,7 +41,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   quietOnClosedPipe();
   try {
     // Only the command that runs is loaded (the first word that is not an option).
-    const program = buildProgram(await loadCommandModules(argv.find((a) => !a.startsWith('-'))));
+    // `--version` alone needs none; help and unknown commands need them all (to list or suggest).
+    const command = argv.find((a) => !a.startsWith('-'));
+    const versionOnly = !command && argv.some((a) => a === '--version' || a === '-V');
+    const program = buildProgram(versionOnly ? [] : await loadCommandModules(command));
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (e) {
