@@ -10,7 +10,7 @@
  *  - Each mail carries the patch adapted to the newest tree it names.
  */
 import { withApplyChecker } from '../../analysis/apply/apply-check.js';
-import { judgeRange } from '../../select/judge-range.js';
+import { judgeRange, type JudgeRangeInput } from '../../select/judge-range.js';
 import type { Verdict } from '../../select/judge.js';
 import { StablepickError } from '../../errors.js';
 import { buildCase, branchRelease, caseMarkdown, textProblems, verifyCase, type CaseContext, type WrittenCase } from '../case/index.js';
@@ -18,15 +18,8 @@ import { buildCase, branchRelease, caseMarkdown, textProblems, verifyCase, type 
 /** What a series needs: the same as a case. */
 export type SeriesContext = CaseContext;
 
-export interface SeriesRequest {
-  branches: readonly string[];
-  range?: string;
-  shas?: readonly string[];
-  firstParent?: boolean;
-  /** Adjusts each verdict before it is used (review decisions, opt-outs). */
-  adjust?: (v: Verdict, files: readonly string[]) => Verdict;
-  onProgress?: (text: string) => void;
-}
+/** What to judge: the request of judgeRange, less what the context gives (index, repository, config). */
+export type SeriesRequest = Pick<JudgeRangeInput, 'branches' | 'range' | 'shas' | 'firstParent' | 'adjust' | 'onProgress'>;
 
 export interface SeriesTree {
   branch: string;
