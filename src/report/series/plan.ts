@@ -77,6 +77,19 @@ export function newestFirst<T extends { version: string }>(xs: readonly T[]): T[
   });
 }
 
+/**
+ * The mail's patch is the trial pick onto its newest tree after the series' earlier members there; the
+ * case tried the commit after its own queue only. When the two trials differ, the mail says so, so the
+ * analysis never describes another patch than the one below it.
+ */
+export function seriesTrialNote(wc: WrittenCase, branch: string, trial: { result: string; reason: string; before: number } | undefined): string {
+  if (!trial) return '';
+  const own = wc.branches.find((b) => b.branch === branch)?.apply.find((a) => a.sha === wc.sha);
+  if (own && own.result === trial.result && own.reason === trial.reason) return '';
+  const after = trial.before > 0 ? `after the ${trial.before} earlier mail${trial.before > 1 ? 's' : ''} of this series for ${branch}` : `onto ${branch}`;
+  return `\n\nThe patch below is the trial pick ${after}: ${trial.result}${trial.reason ? ` — ${trial.reason}` : ''}${own ? ` (the case above tried it after its own queue only: ${own.result}${own.reason ? ` — ${own.reason}` : ''})` : ''}.\n`;
+}
+
 export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promise<SeriesPlan> {
   const step = req.onProgress ?? (() => undefined);
   const rows = req.branches.map((b) => ctx.db.prepare('SELECT name, version, tip FROM branches WHERE name = ?').get(b) as { name: string; version: string | null; tip: string } | undefined);
@@ -167,6 +180,7 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
   // Per tree, the queue of the members that name it: a member that stops applying loses the tree.
   step('trial picks of the series…');
   const patches = new Map<string, Map<string, string>>();
+  const trials = new Map<string, Map<string, { result: string; reason: string; before: number }>>();
   await withApplyChecker(ctx.repo, { blame: false }, async (checker) => {
     for (const t of trees) {
       const mine = members.filter((m) => m.trees.includes(t));
@@ -175,6 +189,7 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
       const got = new Map<string, string>();
       for (const r of q.members) if (r.patch && (r.result === 'clean' || r.result === 'clean-with-offset')) got.set(r.sha, r.patch);
       patches.set(t.branch, got);
+      trials.set(t.branch, new Map(q.members.map((r) => [r.sha, { result: r.result, reason: r.reason, before: mine.findIndex((m) => m.sha === r.sha) }])));
       for (const m of mine) {
         if (got.has(m.sha)) continue;
         m.trees = m.trees.filter((x) => x !== t);
@@ -189,6 +204,12 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
     const newest = m.trees[0];
     if (!newest) continue;
     m.patch = patches.get(newest.branch)?.get(m.sha) ?? '';
+    if (m.kind === 'pick' && m.case && m.patch) {
+      const note = seriesTrialNote(m.case, newest.branch, trials.get(newest.branch)?.get(m.sha));
+      const problems = textProblems(m.case, [note]);
+      if (problems.length) throw new StablepickError('UNVERIFIED_FACT', `the series note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}`, 'nothing was written; this is a bug in stablepick');
+      m.analysis += note;
+    }
     if (m.kind === 'dependency') {
       m.analysis = dependencyAnalysis(m, bySha);
       // Its text quotes the needing picks' cases: it must name only what they cite.
