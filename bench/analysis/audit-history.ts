@@ -14,9 +14,10 @@
  * reported for "take" (recall of "take" + "review" together is the audit's).
  *
  *   npx tsx bench/analysis/audit-history.ts dpdk|xen|ovs [--months 4] [--db FILE] [--classify]
+ *   AUDIT_DUMP=FILE (with --classify) appends one JSON line per listed commit: class, score, truth, picked later.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { DEFAULT_CONVENTIONS } from '../../src/conventions/types.js';
 import { openRepository } from '../../src/git/repo.js';
 import { openDb } from '../../src/history/db.js';
@@ -124,6 +125,12 @@ for (const cut of P.cuts) {
       const takeSet = new Set(c.missing.filter((m) => m.class === 'take').map((m) => m.sha));
       const tp = [...takeSet].filter((s) => (pickTime.get(s) ?? 0) >= D).length;
       const tit = truth.filter((p) => takeSet.has(p.up)).length;
+      // AUDIT_DUMP=FILE: one JSON line per listed commit (for reading the misses; the file is not committed).
+      if (process.env.AUDIT_DUMP) {
+        const truthSet = new Set(truth.map((p) => p.up));
+        const lines = c.missing.map((m) => JSON.stringify({ cut, variant, sha: m.sha, subject: (messageOf.get(m.sha) as string | undefined)?.split('\n')[0], cls: m.class, p: m.probability, score: judged.get(m.sha)?.score, passedOver: m.passedOver, truth: truthSet.has(m.sha), pickedLater: (pickTime.get(m.sha) ?? 0) >= D, why: m.modelReasons.slice(0, 6) }));
+        appendFileSync(process.env.AUDIT_DUMP, `${lines.join('\n')}\n`);
+      }
       take = { take: takeSet.size, takePickedLater: tp, precisionTake: takeSet.size ? tp / takeSet.size : NaN, truthInTake: tit, recallTake: truth.length ? tit / truth.length : NaN, review: listed.size - takeSet.size, reviewPickedLater: pickedLater.length - tp, modelCut: new Date(model.cut * 1000).toISOString().slice(0, 10), threshold: model.threshold, ...(takeThreshold ? { takeThreshold } : {}) };
     }
     rows.push({
