@@ -77,12 +77,19 @@ export function newestFirst<T extends { version: string }>(xs: readonly T[]): T[
   });
 }
 
+export interface SeriesTrial {
+  result: string;
+  reason: string;
+  /** How many earlier members of the series apply to this tree (their mails come first). */
+  before: number;
+}
+
 /**
  * The mail's patch is the trial pick onto its newest tree after the series' earlier members there; the
  * case tried the commit after its own queue only. When the two trials differ, the mail says so, so the
  * analysis never describes another patch than the one below it.
  */
-export function seriesTrialNote(wc: WrittenCase, branch: string, trial: { result: string; reason: string; before: number } | undefined): string {
+export function seriesTrialNote(wc: WrittenCase, branch: string, trial: SeriesTrial | undefined): string {
   if (!trial) return '';
   const own = wc.branches.find((b) => b.branch === branch)?.apply.find((a) => a.sha === wc.sha);
   if (own && own.result === trial.result && own.reason === trial.reason) return '';
@@ -179,17 +186,16 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
 
   // Per tree, the queue of the members that name it: a member that stops applying loses the tree.
   step('trial picks of the series…');
-  const patches = new Map<string, Map<string, string>>();
-  const trials = new Map<string, Map<string, { result: string; reason: string; before: number }>>();
+  /** Per tree, the members that apply there: their adapted patch and trial (`before`: patches ahead of it). */
+  const applied = new Map<string, Map<string, SeriesTrial & { patch: string }>>();
   await withApplyChecker(ctx.repo, { blame: false }, async (checker) => {
     for (const t of trees) {
       const mine = members.filter((m) => m.trees.includes(t));
       if (!mine.length) continue;
       const q = await checker.queueResolved(mine.map((m) => m.sha), t.tip, t.branch);
-      const got = new Map<string, string>();
-      for (const r of q.members) if (r.patch && (r.result === 'clean' || r.result === 'clean-with-offset')) got.set(r.sha, r.patch);
-      patches.set(t.branch, got);
-      trials.set(t.branch, new Map(q.members.map((r) => [r.sha, { result: r.result, reason: r.reason, before: mine.findIndex((m) => m.sha === r.sha) }])));
+      const got = new Map<string, SeriesTrial & { patch: string }>();
+      for (const r of q.members) if (r.patch && (r.result === 'clean' || r.result === 'clean-with-offset')) got.set(r.sha, { patch: r.patch, result: r.result, reason: r.reason, before: got.size });
+      applied.set(t.branch, got);
       for (const m of mine) {
         if (got.has(m.sha)) continue;
         m.trees = m.trees.filter((x) => x !== t);
@@ -203,9 +209,10 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
     m.trees = newestFirst(m.trees);
     const newest = m.trees[0];
     if (!newest) continue;
-    m.patch = patches.get(newest.branch)?.get(m.sha) ?? '';
-    if (m.kind === 'pick' && m.case && m.patch) {
-      const note = seriesTrialNote(m.case, newest.branch, trials.get(newest.branch)?.get(m.sha));
+    const trial = applied.get(newest.branch)?.get(m.sha);
+    m.patch = trial?.patch ?? '';
+    if (m.kind === 'pick' && m.case && trial) {
+      const note = seriesTrialNote(m.case, newest.branch, trial);
       const problems = textProblems(m.case, [note]);
       if (problems.length) throw new StablepickError('UNVERIFIED_FACT', `the series note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}`, 'nothing was written; this is a bug in stablepick');
       m.analysis += note;
