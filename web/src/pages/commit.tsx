@@ -12,7 +12,7 @@ import { highlightLine } from '../highlight.js';
 import { useKeys } from '../keys.js';
 import { linkShas } from '../link-shas.js';
 import { renderMarkdown } from '../markdown.js';
-import { commitHref, go } from '../route.js';
+import { commitHref, go, parseHash } from '../route.js';
 
 function Cell({ c, lang }: { c: SideCell | null; lang: string }) {
   if (!c) return <td class="d-n empty" colSpan={2} />;
@@ -122,14 +122,25 @@ export function CommitPage({ sha, branch: wantBranch, branches }: { sha: string;
     }
   };
 
+  // The hash, not the rendered sha: a key pressed before the page re-renders after a step must act
+  // from where that step went, not on the commit still on screen.
+  const hashSha = (): string => {
+    const now = parseHash(location.hash);
+    return (now.page === 'commit' ? now.sha : sha).toLowerCase();
+  };
+  /** The commit on screen, or null while the page is still moving to another one. */
+  const shown = (): CommitDetail | null => (detail && detail.sha.startsWith(hashSha()) ? detail : null);
+
   const ask = (status: WritableStatus): void => {
-    if (!detail) return;
-    if (status === 'rejected' && !why.trim()) setPending({ sha: detail.sha, branch, status, subject: detail.subject, why });
+    const cur = shown();
+    if (!cur) return;
+    if (status === 'rejected' && !why.trim()) setPending({ sha: cur.sha, branch, status, subject: cur.subject, why });
     else void decide(status, why);
   };
 
   const step = (d: number): void => {
-    const i = triage.shas.findIndex((s) => s.startsWith(sha.toLowerCase()));
+    const at = hashSha();
+    const i = triage.shas.findIndex((s) => s.startsWith(at));
     const next = i < 0 ? undefined : triage.shas[i + d];
     if (next) go(commitHref(next, triage.branch ?? branch));
   };
@@ -139,7 +150,10 @@ export function CommitPage({ sha, branch: wantBranch, branches }: { sha: string;
       j: () => step(1),
       k: () => step(-1),
       a: () => ask('accepted'),
-      r: () => (detail ? setPending({ sha: detail.sha, branch, status: 'rejected', subject: detail.subject, why }) : undefined),
+      r: () => {
+        const cur = shown();
+        if (cur) setPending({ sha: cur.sha, branch, status: 'rejected', subject: cur.subject, why });
+      },
       d: () => ask('deferred'),
       u: () => history.back(),
     },
