@@ -5,10 +5,10 @@
  * picked yet": its weight is the share of picks that historically arrived within its age (lag mode
  * 'weight'; 'drop' leaves such commits out, 'none' ignores the lag). The score is calibrated (isotonic)
  * on later release periods predicted by models trained on earlier ones, never on random folds, and the
- * YES threshold maximises F1 there.
+ * YES threshold maximises F1 there, never below half that F1 (a commit less likely than that lowers it).
  */
 import type { NumStat } from '../git/diff-batch.js';
-import { applyIsotonic, bestThreshold, fitIsotonic, prf, type Isotonic } from './calibrate.js';
+import { applyIsotonic, bestThreshold, fitIsotonic, prf, yesThreshold, type Isotonic } from './calibrate.js';
 import { addToStats, DIM, extractFeatures, newStats, RateTable, vectorize, type Stats, type Vector } from './features.js';
 import type { CommitRec, Details, History } from './history.js';
 import { LogisticModel, type SparseExample } from './logreg.js';
@@ -282,7 +282,7 @@ export async function trainModel(h: History, input: TrainInput): Promise<Selecti
     held.push({ p, y: e.y, w: e.w, rule });
   }
   const bt = bestThreshold(held.map((x) => x.p), held.map((x) => x.y === 1), held.map((x) => x.w));
-  const threshold = Math.min(0.95, Math.max(0.05, bt.threshold));
+  const threshold = Math.min(0.95, Math.max(0.05, yesThreshold(bt)));
   // NEEDS-REVIEW: below the threshold, down to where 90 % of the model-decided picks are covered.
   const modelOnly = held.filter((x) => !x.rule).sort((a, b) => b.p - a.p);
   const totalPos = modelOnly.reduce((s, x) => s + x.y, 0);

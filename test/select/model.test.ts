@@ -1,6 +1,6 @@
 /** The learning parts: logistic regression, isotonic calibration (a 0.8 means about 80 % on held-out data), thresholds, text features. */
 import { describe, expect, it } from 'vitest';
-import { applyIsotonic, bestThreshold, fitIsotonic, prf } from '../../src/select/calibrate.js';
+import { applyIsotonic, bestThreshold, fitIsotonic, prf, yesThreshold } from '../../src/select/calibrate.js';
 import { LogisticModel, prng, sigmoid, type SparseExample } from '../../src/select/logreg.js';
 import { BUG_WORDS, FEATURE_WORDS, proseOfBody, subjectPrefix, tokens, wordClasses } from '../../src/select/text.js';
 import { RateTable } from '../../src/select/features.js';
@@ -100,6 +100,20 @@ describe('calibration', () => {
     const b = bestThreshold(p, t);
     expect(b.threshold).toBe(0.4);
     expect(b.f1).toBeCloseTo(prf(p.map((x) => x >= 0.4), t).f1, 10);
+  });
+
+  it('never puts the YES threshold below half the F1 the held-out history reached', () => {
+    // 20 commits a rule decides (19 picked) and a block the model gives 0.4, 3 of its 5 picked by chance:
+    // the block wins on this sample, but a commit picked 40 % of the time lowers an F1 above 0.8.
+    const p = [...Array<number>(20).fill(2), ...Array<number>(5).fill(0.4), 0.1, 0.1];
+    const t = [...Array<boolean>(19).fill(true), false, true, true, true, false, false, false, false];
+    const b = bestThreshold(p, t);
+    expect(b.threshold).toBe(0.4);
+    expect(b.f1).toBeGreaterThan(0.9);
+    expect(yesThreshold(b)).toBeCloseTo(b.f1 / 2, 10);
+    expect(yesThreshold(b)).toBeGreaterThan(0.4);
+    // Where the best cut is already above F1 / 2, it stays.
+    expect(yesThreshold({ threshold: 0.66, f1: 0.5 })).toBe(0.66);
   });
 
   it('rate tables smooth toward the overall rate', () => {
