@@ -3,10 +3,10 @@
  * table; per-window JSON (metrics + per-commit predictions) goes to bench/out/select/.
  *
  *   npx tsx bench/select/eval-windows.ts [--only name,name] [--lag weight|drop|none] [--tag suffix] [--extra]
- *        [--db FILE]
+ *        [--db FILE] [--index-dir DIR]
  *
  * Each window needs its repository fetched and indexed: /work/.mirror/<owner>+<name>/repo indexed into
- * /tmp/sel/<short>.sqlite (see RESULTS.md for the commands). --db FILE uses that index instead (only when
+ * /tmp/sel/<short>.sqlite (or DIR/<short>.sqlite; see RESULTS.md for the commands). --db FILE uses that index instead (only when
  * the selected windows are all of one repository, e.g. with --only).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,13 +49,13 @@ const EXTRA: Record<string, string> = {
   'GNOME/glib': 'glib',
   'samba-team/samba': 'samba',
 };
-if (process.argv.includes('--extra')) for (const [k, v] of Object.entries(EXTRA)) if (existsSync(`/tmp/sel/${v}.done`)) SHORT[k] = v;
-
 const args = process.argv.slice(2);
 const opt = (k: string): string | undefined => {
   const i = args.indexOf(k);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const indexDir = opt('--index-dir') ?? '/tmp/sel';
+if (process.argv.includes('--extra')) for (const [k, v] of Object.entries(EXTRA)) if (existsSync(`${indexDir}/${v}.done`)) SHORT[k] = v;
 const only = opt('--only')?.split(',');
 const lag = (opt('--lag') ?? 'weight') as LagMode;
 const tag = opt('--tag') ?? lag;
@@ -72,7 +72,7 @@ const f = (x: number): string => x.toFixed(3);
 const lines: string[] = ['| window | N | picked | tag F1 | fixes F1 | fixword F1 | all-yes F1 | best base | stablepick P | R | F1 | +review R | train s | judge s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
 for (const w of windows) {
   const short = SHORT[w.repo]!;
-  const db = openDb(dbFile ?? `/tmp/sel/${short}.sqlite`);
+  const db = openDb(dbFile ?? `${indexDir}/${short}.sqlite`);
   const repo = await openRepository(`/work/.mirror/${w.repo.replace('/', '+')}/repo`);
   const t0 = performance.now();
   const h = History.load(db);

@@ -26,7 +26,7 @@ function timed(cmd: string, argv: string[], cwd: string): { seconds: number; std
 }
 
 const root = path.resolve('.');
-const scanArgs = (db: string): string[] => ['--import', 'tsx', path.join(root, 'bench/select/cli.ts'), 'scan', RANGE, '--branch', '22.11', '--json', '--repo', MIRROR, '--db', db];
+const scanArgs = (db: string): string[] => ['--import', 'tsx', path.join(root, 'src/cli/bin.ts'), 'scan', RANGE, '--branch', '22.11', '--json', '--repo', MIRROR, '--db', db];
 const result: Record<string, unknown> = { range: RANGE, runs };
 
 // Warm: the model and line counts stored by `train`. Cold: a copy of the index without cached line counts.
