@@ -46,3 +46,18 @@ export function applyStoredDetection(db: DB, fromCommitId: number): void {
     for (const k of d.fixesKeys) upd.run(fromCommitId, k.key);
   }).immediate();
 }
+
+/**
+ * Detects again, from scratch: the keys an earlier detection made fixes-like go back to 'other' first
+ * (an index written before a change to the detector keeps its old verdicts otherwise).
+ */
+export function redetect(db: DB): DetectedConventions {
+  const old = storedDetection(db);
+  if (old?.fixesKeys.length) {
+    const back = db.prepare("UPDATE trailers SET kind = 'other' WHERE kind = 'fixes' AND lower(key) = ?");
+    db.transaction(() => {
+      for (const k of old.fixesKeys) back.run(k.key);
+    }).immediate();
+  }
+  return detectAndApply(db);
+}

@@ -12,11 +12,11 @@ import type { Conventions } from '../conventions/types.js';
 import { ingestInPlace, ingestWithWorker, type WorkerIngest } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
 import { BranchIndexer, branchRefs, phaseTimer, prefetchPatchIds, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
-import { applyStoredDetection, detectAndApply } from './detect.js';
+import { applyStoredDetection, detectAndApply, redetect } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { resolvePendingRefs } from './resolve.js';
 import { beginProvisionalReleases, releaseTags, updateReleases, type StreamedReleases } from './releases.js';
-import { SECONDARY_INDEX_NAMES } from './schema.js';
+import { DERIVED_VERSION, SECONDARY_INDEX_NAMES } from './schema.js';
 
 export interface IndexProgress {
   phase: 'commits' | 'resolve' | 'releases' | 'branches' | 'done';
@@ -154,7 +154,10 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     mark('resolve');
     // Detect conventions on a first index or a large update; otherwise apply what was detected to new rows.
     // (A first index's worker has done it, after resolving.)
-    if (!detected && (fresh || written > 2000)) detectAndApply(db);
+    // An index derived by an older stablepick is derived again (conventions, then every branch below).
+    const stale = !fresh && getMeta(db, 'derived_version') !== String(DERIVED_VERSION);
+    if (stale) redetect(db);
+    else if (!detected && (fresh || written > 2000)) detectAndApply(db);
     else if (!detected && written > 0) applyStoredDetection(db, firstNewId);
     mark('detect conventions');
 
@@ -165,7 +168,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph, streamed);
     mark('releases');
     progress({ phase: 'branches', done: 0 });
-    const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }));
+    const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }), stale);
 
     mark('branches');
     db.transaction(() => {
@@ -175,6 +178,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
       setMeta(db, 'partial', repo.partial ? '1' : '0');
       setMeta(db, 'git_dir', repo.commonDir);
       setMeta(db, 'indexed_at', String(Math.floor(Date.now() / 1000)));
+      setMeta(db, 'derived_version', String(DERIVED_VERSION));
     }).immediate();
     if (workerIngest) {
       await workerIngest.finish();
@@ -223,6 +227,8 @@ async function updateBranches(
   graph: () => CommitGraph,
   knownPatchIds: ReadonlyMap<string, string | null> | null,
   onProgress: (done: number, total: number) => void,
+  /** Recompute every stable branch (the index was derived by an older stablepick). */
+  all = false,
 ): Promise<{ mainline: string; stable: number; updated: number }> {
   const mark = phaseTimer('branches');
   const byName = branchRefs(refs);
@@ -241,7 +247,7 @@ async function updateBranches(
   if (oldMain && mainMovedAway) {
     mainRewound = !(await isAncestor(repo, oldMain.tip, mainline.tip));
   }
-  const changed = stable.filter((b) => mainRewound || stored.get(b.name)?.tip !== b.tip || stored.get(b.name)?.role !== b.role);
+  const changed = stable.filter((b) => all || mainRewound || stored.get(b.name)?.tip !== b.tip || stored.get(b.name)?.role !== b.role);
   const keep = new Set([mainline.name, ...stable.map((s) => s.name)]);
   db.transaction(() => {
     for (const name of stored.keys()) {

@@ -176,3 +176,11 @@ export const SECONDARY_INDEXES: readonly string[] = [
 export const SECONDARY_INDEX_NAMES: readonly string[] = SECONDARY_INDEXES.map((s) => /INDEX IF NOT EXISTS (\w+)/.exec(s)![1]!);
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * The version of what an index derives from its commits (detected conventions, branch membership). An
+ * index written with another version is derived again on its next `index` run, without reading the
+ * commits again. 1: before this key existed. 2: a marker key (Xen's `master commit:`) is never a
+ * Fixes-like key. 3: adapted picks are matched by subject, author and author date.
+ */
+export const DERIVED_VERSION = 3;
