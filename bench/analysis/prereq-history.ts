@@ -33,7 +33,8 @@ const P = PROJECTS[name];
 const li = process.argv.indexOf('--limit');
 const limit = li > 0 ? Number(process.argv[li + 1]) : Infinity;
 
-const db = openDb(P.db, { readonly: true });
+const di = process.argv.indexOf('--db');
+const db = openDb(di > 0 ? process.argv[di + 1]! : P.db, { readonly: true });
 const repo = await openRepository(P.repo);
 const ctx = { db, repo, conventions: DEFAULT_CONVENTIONS };
 const graph = commitGraph(db);
