@@ -1,6 +1,5 @@
 /** The audit split into "take" and "review" (src/analysis/audit/classify.ts, `audit --classify`), on a built repository. */
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBranch } from '../../src/analysis/audit/audit.js';
 import { classifyAudit, type AuditJudgement } from '../../src/analysis/audit/classify.js';
 import { thresholdForPrecision } from '../../src/analysis/audit/threshold.js';
@@ -10,6 +9,7 @@ import { openDb } from '../../src/history/db.js';
 import { History } from '../../src/select/history.js';
 import { modelToJson, trainModel } from '../../src/select/model.js';
 import { saveModel } from '../../src/select/store.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { snapshotRepoState, expectRepoUnchanged, type RepoStateSnapshot } from '../helpers/repo-state.js';
 import { depsRepo, type DepsFixture } from './builder.js';
 import { indexedContext, type TestContext } from './ctx.js';
@@ -31,22 +31,7 @@ afterAll(() => {
 
 const j = (verdict: AuditJudgement['verdict'], probability: number): AuditJudgement => ({ verdict, probability, threshold: 0.5, score: probability * 4 - 2, why: [`p ${probability}`] });
 
-async function run(args: string[]): Promise<string> {
-  const p = new Command();
-  p.exitOverride();
-  auditCommand.register(p);
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    await p.parseAsync([...args, '--repo', fx.repo.dir, '--db', ctx.dbPath], { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = (args: string[]): Promise<string> => runInProcess(auditCommand, [...args, '--repo', fx.repo.dir, '--db', ctx.dbPath]);
 
 /** The audit with every fix newer than the branch's picks (in the fixture the branch picked late commits). */
 const fresh = (): ReturnType<typeof auditBranch> => {

@@ -1,10 +1,10 @@
 /** The deps, affected and audit commands, run through commander in-process with stdout captured. */
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affectedCommand } from '../../src/cli/commands/affected.js';
 import { auditCommand } from '../../src/cli/commands/audit.js';
 import { depsCommand } from '../../src/cli/commands/deps.js';
 import type { CommandModule } from '../../src/cli/commands/index.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { snapshotRepoState, expectRepoUnchanged, type RepoStateSnapshot } from '../helpers/repo-state.js';
 import { depsRepo, type DepsFixture } from './builder.js';
 import { indexedContext, type TestContext } from './ctx.js';
@@ -24,22 +24,7 @@ afterAll(() => {
   fx?.cleanup();
 });
 
-async function run(mod: CommandModule, args: string[]): Promise<string> {
-  const p = new Command();
-  p.exitOverride();
-  mod.register(p);
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    await p.parseAsync([...args, '--repo', fx.repo.dir, '--db', ctx.dbPath], { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = (mod: CommandModule, args: string[]): Promise<string> => runInProcess(mod, [...args, '--repo', fx.repo.dir, '--db', ctx.dbPath]);
 
 describe('commands', () => {
   it('deps --json prints the ordered queue', async () => {

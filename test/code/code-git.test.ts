@@ -1,10 +1,10 @@
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCallers } from '../../src/analysis/code/callers.js';
 import { findSymbol, symbolExists } from '../../src/analysis/code/symbols.js';
 import { touched } from '../../src/analysis/code/touched.js';
 import { codeCommand } from '../../src/cli/commands/code.js';
 import { openRepository, type Repository } from '../../src/git/repo.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { makeRepo, type TestRepo } from './repo.js';
 
 const EXT_V1 = `#include "ext.h"
@@ -272,22 +272,7 @@ describe('symbols', () => {
 });
 
 describe('code command', () => {
-  async function run(args: string[]): Promise<string> {
-    const chunks: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-      chunks.push(String(s));
-      return true;
-    });
-    try {
-      const p = new Command();
-      p.exitOverride();
-      codeCommand.register(p);
-      await p.parseAsync(['code', ...args, '--repo', repo.dir], { from: 'user' });
-    } finally {
-      spy.mockRestore();
-    }
-    return chunks.join('');
-  }
+  const run = (args: string[]): Promise<string> => runInProcess(codeCommand, ['code', ...args, '--repo', repo.dir]);
 
   it('prints JSON and tables', async () => {
     const fc = JSON.parse(await run(['find-callers', 'scx_enable', '--json'])) as { rev: string; edges: Array<{ caller: string }> };

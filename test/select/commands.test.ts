@@ -2,35 +2,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalCommand } from '../../src/cli/commands/eval.js';
 import { scanCommand } from '../../src/cli/commands/scan.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
 import { StablepickError } from '../../src/errors.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 import { buildSelectRepo, type SelectFixture } from './builder.js';
 
 let fx: SelectFixture;
 let work: string;
 
-async function run(args: string[]): Promise<string> {
-  const p = new Command();
-  p.exitOverride();
-  for (const m of [trainCommand, scanCommand, evalCommand]) m.register(p);
-  let out = '';
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string | Uint8Array): boolean => {
-    out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await p.parseAsync([...args, '--repo', fx.repo.dir, '--db', fx.dbFile], { from: 'user' });
-  } finally {
-    process.stdout.write = orig;
-  }
-  return out;
-}
+const run = (args: string[]): Promise<string> => runInProcess([trainCommand, scanCommand, evalCommand], [...args, '--repo', fx.repo.dir, '--db', fx.dbFile]);
 
 beforeAll(async () => {
   fx = buildSelectRepo();
