@@ -227,7 +227,7 @@ export class BranchIndexer {
       }
       // An adapted backport without a marker: the patch differs, but git cherry-pick and git am keep the
       // author and the author date to the second, so the same subject, author and author date name the
-      // original (OVS, whose picks carry no marker, has 1,545 such picks; a release commit redone on a
+      // original (OVS, whose picks carry no marker, has 1,615 such picks; a release commit redone on a
       // branch has the same subject and author but a date of its own).
       const when = this.authorTime.get(p.item.sha) as number | undefined;
       if (when === undefined) continue;
