@@ -17,38 +17,9 @@ import { History } from '../../src/select/history.js';
 import { evaluateWindow, readLabels } from '../../src/select/evaluate.js';
 import { cachedNumstats } from '../../src/select/store.js';
 import type { LagMode } from '../../src/select/model.js';
+import { DATA, EXTRA, FIRST_PARENT, SHORT as SHORT0, type Window } from './windows.js';
 
-interface Window {
-  name: string;
-  repo: string;
-  window: string;
-  stable_branch: string;
-}
-
-const DATA = '/work/shared/datasets';
-const FIRST_PARENT = /^(xen|zfs|openvpn|krb5|openldap)/;
-const SHORT: Record<string, string> = {
-  'DPDK/dpdk': 'dpdk',
-  'xen-project/xen': 'xen',
-  'systemd/systemd-stable': 'systemd',
-  'bminor/glibc': 'glibc',
-  'util-linux/util-linux': 'util-linux',
-  'FRRouting/frr': 'frr',
-  'NetworkManager/NetworkManager': 'networkmanager',
-  'rpm-software-management/rpm': 'rpm',
-  'OpenVPN/openvpn': 'openvpn',
-  'openvswitch/ovs': 'ovs',
-  'ovn-org/ovn': 'ovn',
-};
-/** The other dev windows' repositories (with --extra; each only once its index exists). */
-const EXTRA: Record<string, string> = {
-  'linux-rdma/rdma-core': 'rdma-core',
-  'isc-projects/bind9': 'bind9',
-  'openzfs/zfs': 'zfs',
-  'open-mpi/ompi': 'ompi',
-  'GNOME/glib': 'glib',
-  'samba-team/samba': 'samba',
-};
+const SHORT: Record<string, string> = { ...SHORT0 };
 const args = process.argv.slice(2);
 const opt = (k: string): string | undefined => {
   const i = args.indexOf(k);

@@ -3,7 +3,9 @@
  * own devtools/git-log-fixes.sh on the same range, in the same run. The script runs in a temporary
  * `git clone --shared` of the mirror under /tmp (never in the mirror).
  *
- *   npx tsx bench/select/scan-speed.ts [--runs 3] [--skip-peer]
+ *   npx tsx bench/select/scan-speed.ts [--runs 3] [--skip-peer] [--db FILE]
+ *
+ * FILE (default /tmp/sel/dpdk.sqlite) must hold a model: `stablepick train --repo <mirror> --db FILE`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,9 +13,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 const MIRROR = '/work/.mirror/DPDK+dpdk/repo';
-const DB = '/tmp/sel/dpdk.sqlite';
 const RANGE = 'v22.11..v23.03';
 const args = process.argv.slice(2);
+const DB = args.includes('--db') ? args[args.indexOf('--db') + 1]! : '/tmp/sel/dpdk.sqlite';
+const WORK = path.dirname(DB);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
 const skipPeer = args.includes('--skip-peer');
 
@@ -37,7 +40,7 @@ for (let i = 0; i < runs; i++) {
   warm.push(r.seconds);
   lines = r.stdout.trim().split('\n').length;
 }
-const cold = '/tmp/sel/dpdk-cold.sqlite';
+const cold = path.join(WORK, 'dpdk-cold.sqlite');
 copyFileSync(DB, cold);
 for (const ext of ['-wal', '-shm']) if (existsSync(DB + ext)) copyFileSync(DB + ext, cold + ext);
 const cdb = new Database(cold);
@@ -48,7 +51,7 @@ rmSync(cold, { force: true });
 result.stablepick = { warmSeconds: warm, medianWarm: [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)], coldLineCountsSeconds: coldRun, verdicts: lines };
 
 if (!skipPeer) {
-  const clone = '/tmp/sel/dpdk-clone';
+  const clone = path.join(WORK, 'dpdk-clone');
   rmSync(clone, { recursive: true, force: true });
   execFileSync('git', ['clone', '-q', '--shared', MIRROR, clone]);
   mkdirSync(path.join(clone, 'devtools'), { recursive: true });
