@@ -25,12 +25,8 @@ import { judgeRange } from '../../src/select/judge-range.js';
 import { buildCase, caseMarkdown, findProblems, branchRelease } from '../../src/report/case/index.js';
 import { codeFacts } from '../../src/report/case/code-facts.js';
 import { bugFacts } from '../../src/report/case/bug-facts.js';
+import { argv, opt } from '../args.js';
 
-const argv = process.argv.slice(2);
-const opt = (k: string): string | undefined => {
-  const i = argv.indexOf(k);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const repo = opt('--repo');
 const db = opt('--db');
 const branches = (opt('--branch') ?? '').split(',').filter(Boolean);

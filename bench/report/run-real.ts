@@ -17,12 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { amCheck } from '../../src/git/am-check.js';
 import { patchIdsOfCommits } from '../../src/git/patch-id.js';
+import { argv, opt } from '../args.js';
 
-const argv = process.argv.slice(2);
-const opt = (k: string): string | undefined => {
-  const i = argv.indexOf(k);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const opts = (k: string): string[] => argv.flatMap((a, i) => (a === k && argv[i + 1] ? argv[i + 1]!.split(',') : []));
 const repo = path.resolve(opt('--repo') ?? '');
 const db = path.resolve(opt('--db') ?? '');

@@ -8,12 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { openContext } from '../../src/cli/context.js';
 import { buildCase, caseMarkdown, findProblems } from '../../src/report/case/index.js';
+import { argv, opt } from '../args.js';
 
-const argv = process.argv.slice(2);
-const opt = (k: string): string | undefined => {
-  const i = argv.indexOf(k);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const repo = opt('--repo');
 const db = opt('--db');
 const branches = (opt('--branch') ?? '').split(',').filter(Boolean);

@@ -26,12 +26,8 @@ import { LogisticModel, prng } from '../../src/select/logreg.js';
 import { trainModel } from '../../src/select/model.js';
 import { cachedNumstats } from '../../src/select/store.js';
 import { DATA, FIRST_PARENT, SHORT, windowFeatures, type Window } from './windows.js';
+import { opt } from '../args.js';
 
-const args = process.argv.slice(2);
-const opt = (k: string): string | undefined => {
-  const i = args.indexOf(k);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const indexDir = opt('--index-dir') ?? '/tmp/sel5';
 const only = opt('--only')?.split(',');
 const ww = Number(opt('--window-weight') ?? '3');

@@ -18,13 +18,9 @@ import { evaluateWindow, readLabels } from '../../src/select/evaluate.js';
 import { cachedNumstats } from '../../src/select/store.js';
 import type { LagMode } from '../../src/select/model.js';
 import { DATA, EXTRA, FIRST_PARENT, SHORT as SHORT0, type Window } from './windows.js';
+import { opt } from '../args.js';
 
 const SHORT: Record<string, string> = { ...SHORT0 };
-const args = process.argv.slice(2);
-const opt = (k: string): string | undefined => {
-  const i = args.indexOf(k);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const indexDir = opt('--index-dir') ?? '/tmp/sel';
 if (process.argv.includes('--extra')) for (const [k, v] of Object.entries(EXTRA)) if (existsSync(`${indexDir}/${v}.done`)) SHORT[k] = v;
 const only = opt('--only')?.split(',');

@@ -11,14 +11,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { argv, opt } from '../args.js';
 
 const MIRROR = '/work/.mirror/DPDK+dpdk/repo';
 const RANGE = 'v22.11..v23.03';
-const args = process.argv.slice(2);
-const DB = args.includes('--db') ? args[args.indexOf('--db') + 1]! : '/tmp/sel/dpdk.sqlite';
+const DB = opt('--db') ?? '/tmp/sel/dpdk.sqlite';
 const WORK = path.dirname(DB);
-const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
-const skipPeer = args.includes('--skip-peer');
+const runs = Number(opt('--runs') ?? 3) || 3;
+const skipPeer = argv.includes('--skip-peer');
 
 function timed(cmd: string, argv: string[], cwd: string): { seconds: number; stdout: string } {
   const t0 = performance.now();

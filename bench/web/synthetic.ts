@@ -6,17 +6,8 @@
 import type { AuditView, CandidateRow, CaseView, CommitDetail, ReviewRequest, RowVerdict } from '../../src/server/api-types.js';
 import type { CandidateSource } from '../../src/server/source.js';
 import { subsystemOf } from '../../src/server/subsystem.js';
+import { prng } from '../../src/select/logreg.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AREAS = ['drivers/net', 'drivers/gpu', 'drivers/usb', 'drivers/scsi', 'drivers/nvme', 'drivers/md', 'drivers/iio', 'drivers/hid', 'drivers/pci', 'drivers/clk', 'fs/btrfs', 'fs/ext4', 'fs/xfs', 'fs/nfs', 'fs/smb', 'mm', 'kernel/sched', 'kernel/bpf', 'kernel/trace', 'net/ipv4', 'net/ipv6', 'net/core', 'net/mac80211', 'sound/soc', 'arch/x86', 'arch/arm64', 'arch/riscv', 'block', 'crypto', 'io_uring', 'security/selinux', 'include/linux', 'tools/testing', 'Documentation/admin-guide'];
 const VERBS = ['Fix', 'Avoid', 'Add', 'Remove', 'Handle', 'Correct', 'Use', 'Prevent', 'Refactor', 'Drop', 'Check', 'Convert'];
@@ -36,7 +27,7 @@ function hex(r: () => number, n: number): string {
 }
 
 export function syntheticRows(n: number, branch: string, seed = 1): CandidateRow[] {
-  const r = rng(seed);
+  const r = prng(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
   const rows: CandidateRow[] = [];
   let t = Date.UTC(2025, 0, 1) / 1000;
