@@ -25,7 +25,7 @@ import { auditBranch } from '../../src/analysis/audit/audit.js';
 import { branchState, mainlineState } from '../../src/analysis/fixes/branch-state.js';
 import { loadFixGraph } from '../../src/analysis/fixes/graph.js';
 import { classifyAudit } from '../../src/analysis/audit/classify.js';
-import { judgeAuditItems, learnTakeThreshold } from '../../src/cli/commands/audit.js';
+import { judgeAuditItems, learnTakeThreshold } from '../../src/select/audit.js';
 import { History } from '../../src/select/history.js';
 import { trainModel } from '../../src/select/model.js';
 import { cachedNumstats } from '../../src/select/store.js';

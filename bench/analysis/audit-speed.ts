@@ -1,13 +1,13 @@
 /**
- * `stablepick audit --branch S --json` end to end (in-process: open repository and index, load graphs,
- * audit, print), against the plain-git commands that produce the same raw material, 3 runs each,
+ * What `stablepick audit --branch S --json` does, end to end through the library (open the workspace,
+ * load graphs, audit, serialise), against the plain-git commands that produce the same raw material, 3 runs each,
  * alternating, in the same process.
  *
  *   npx tsx bench/analysis/audit-speed.ts dpdk|xen
  */
 import { spawnSync } from 'node:child_process';
-import { Command } from 'commander';
-import { auditCommand } from '../../src/cli/commands/audit.js';
+import { auditBranch } from '../../src/analysis/audit/audit.js';
+import { withContext } from '../../src/workspace.js';
 
 const PROJECTS = {
   dpdk: { repo: '/work/.mirror/DPDK+dpdk/repo', db: '/tmp/deps-dpdk.sqlite', branch: '22.11', mainline: 'main', base: 'v22.11' },
@@ -16,21 +16,8 @@ const PROJECTS = {
 const P = PROJECTS[(process.argv[2] ?? 'dpdk') as keyof typeof PROJECTS];
 
 async function runAudit(): Promise<{ ms: number; bytes: number }> {
-  const p = new Command();
-  p.exitOverride();
-  auditCommand.register(p);
-  let bytes = 0;
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string | Uint8Array) => {
-    bytes += c.length;
-    return true;
-  }) as typeof process.stdout.write;
   const t = performance.now();
-  try {
-    await p.parseAsync(['audit', '--branch', P.branch, '--repo', P.repo, '--db', P.db, '--json'], { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-  }
+  const bytes = await withContext({ repo: P.repo, db: P.db, json: true }, (ctx) => JSON.stringify(auditBranch(ctx, P.branch), null, 2).length + 1, { mustExist: true });
   return { ms: performance.now() - t, bytes };
 }
 

@@ -11,7 +11,7 @@
  * One JSON line per commit, then a summary line (`{"summary": ...}`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { openContext } from '../../src/cli/context.js';
+import { openContext } from '../../src/workspace.js';
 import { commitDiff } from '../../src/git/diff.js';
 import { resolveIndexed, commitView } from '../../src/history/queries.js';
 import { affectedBranches } from '../../src/analysis/affected/index.js';

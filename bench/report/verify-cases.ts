@@ -6,7 +6,7 @@
  *   npx tsx bench/report/verify-cases.ts --repo R --db D --branch S1,S2 SHAFILE
  */
 import { readFileSync } from 'node:fs';
-import { openContext } from '../../src/cli/context.js';
+import { openContext } from '../../src/workspace.js';
 import { buildCase, caseMarkdown, findProblems } from '../../src/report/case/index.js';
 import { argv, opt } from '../args.js';
 

@@ -1,27 +1,8 @@
-/** What every command needs: the repository, its index, its conventions, and how to print. */
+/** The options every command takes; opening the workspace they name is the library's (src/workspace.ts). */
 import type { Command } from 'commander';
-import { loadConfig, resolveConventions } from '../conventions/config.js';
-import { detectedOverrides } from '../conventions/detect.js';
-import { DEFAULT_CONVENTIONS, type Conventions } from '../conventions/types.js';
-import { storedDetection } from '../history/detect.js';
-import { openRepository, type Repository } from '../git/repo.js';
-import { defaultDbPath, openDb, type DB } from '../history/db.js';
+import { StablepickError } from '../errors.js';
 
-export interface CommonOptions {
-  repo?: string;
-  db?: string;
-  json?: boolean;
-  config?: string;
-}
-
-export interface Context {
-  repo: Repository;
-  db: DB;
-  dbPath: string;
-  conventions: Conventions;
-  json: boolean;
-  close(): void;
-}
+export { openContext, withContext, type CommonOptions, type Context } from '../workspace.js';
 
 /** Adds --repo, --db, --config and --json to a command. */
 export function withCommonOptions(cmd: Command): Command {
@@ -32,30 +13,18 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--json', 'machine-readable output, no progress');
 }
 
-export async function openContext(opts: CommonOptions, mode: { mustExist?: boolean } = {}): Promise<Context> {
-  const repo = await openRepository(opts.repo);
-  const { config } = loadConfig(repo.workTree ?? repo.gitDir, opts.config);
-  const dbPath = opts.db ?? defaultDbPath(repo.commonDir);
-  const db = openDb(dbPath, { mustExist: mode.mustExist === true });
-  // Precedence: config, then what the index detected from history, then the defaults.
-  const detected = storedDetection(db);
-  const conventions = resolveConventions(config, detected ? detectedOverrides(DEFAULT_CONVENTIONS, detected) : undefined);
-  return {
-    repo,
-    db,
-    dbPath,
-    conventions,
-    json: opts.json === true,
-    close: () => db.close(),
-  };
+export function branchList(spec: string): string[] {
+  const branches = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch linux-6.17.y or --branch linux-6.17.y,linux-6.12.y');
+  return branches;
 }
 
-/** Runs `fn` with a context and always closes the index. */
-export async function withContext<T>(opts: CommonOptions, fn: (ctx: Context) => Promise<T> | T, mode: { mustExist?: boolean } = {}): Promise<T> {
-  const ctx = await openContext(opts, mode);
-  try {
-    return await fn(ctx);
-  } finally {
-    ctx.close();
-  }
+/** format-patch's file name for a subject. */
+export function patchSlug(subject: string): string {
+  const s = subject
+    .replace(/^\[[^\]]*\]\s*/, '')
+    .replace(/[^A-Za-z0-9._]+/g, '-')
+    .replace(/\.+/g, '.')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return (s.slice(0, 52).replace(/[-.]+$/, '') || 'patch');
 }

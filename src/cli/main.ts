@@ -4,9 +4,11 @@
  * exit code: 1 for a StablepickError (bad input, a repository problem), 2 for a usage error, 70 for a
  * bug in stablepick (printed as one line too; STABLEPICK_DEBUG=1 shows the stack).
  */
+import { env } from '../env.js';
 import { Command, CommanderError } from 'commander';
 import { isStablepickError } from '../errors.js';
-import { loadCommandModules, type CommandModule } from './commands/index.js';
+import { loadCommandModules } from './commands/index.js';
+import type { CommandModule } from './command-module.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -64,6 +66,6 @@ export function reportError(e: unknown): number {
   }
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`stablepick: internal error: ${msg.split('\n')[0]} — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it\n`);
-  if (process.env.STABLEPICK_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (env.debug() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT_BUG;
 }

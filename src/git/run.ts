@@ -3,6 +3,7 @@
  * writing anything it may write on its own (optional locks, the index refresh of `status`), from
  * asking questions (no terminal prompts, no pager) and from translating its messages (we read them).
  */
+import { processEnvironment } from '../env.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StablepickError } from '../errors.js';
 
@@ -33,7 +34,7 @@ export interface RunResult {
 /** The environment every git process gets. */
 export function gitEnv(target: GitTarget | null, extra?: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  for (const [k, v] of Object.entries(processEnvironment())) {
     // Inherited GIT_* variables (GIT_DIR, GIT_INDEX_FILE, ...) would silently redirect us.
     if (k.startsWith('GIT_') && k !== 'GIT_EXEC_PATH' && k !== 'GIT_CONFIG_NOSYSTEM') continue;
     env[k] = v;

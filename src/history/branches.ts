@@ -5,6 +5,7 @@
  * `git patch-id --stable` with the same subject and author, else (an adapted pick) by the same subject,
  * author and author date.
  */
+import { env } from '../env.js';
 import { StablepickError } from '../errors.js';
 import { commitPatchIds } from '../git/diff-batch.js';
 import type { RefInfo } from '../git/refs.js';
@@ -366,7 +367,7 @@ export async function prefetchPatchIds(
 
 /** With STABLEPICK_TIMING=1: a function that prints the time since its last call (or its creation) on stderr. */
 export function phaseTimer(scope: string): (what: string) => void {
-  if (process.env.STABLEPICK_TIMING !== '1') return () => undefined;
+  if (!env.timing()) return () => undefined;
   let last = performance.now();
   return (what) => {
     const now = performance.now();

@@ -2,9 +2,9 @@
  * Opening the index: one SQLite file per repository (WAL, so readers never wait for the indexer), kept in
  * the user's cache directory unless --db says otherwise, never inside the repository.
  */
+import { env } from '../env.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StablepickError } from '../errors.js';
@@ -14,7 +14,7 @@ export type DB = Database.Database;
 
 /** The default index file for a repository: $XDG_CACHE_HOME/stablepick/<name>-<hash>.sqlite. */
 export function defaultDbPath(commonGitDir: string): string {
-  const base = process.env.STABLEPICK_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'stablepick');
+  const base = env.cacheDir();
   const h = createHash('sha256').update(commonGitDir).digest('hex').slice(0, 16);
   const name = path.basename(commonGitDir === '.git' ? path.dirname(commonGitDir) : commonGitDir.replace(/\/\.git$/, '')).replace(/[^A-Za-z0-9._-]/g, '_');
   return path.join(base, `${name}-${h}.sqlite`);
@@ -51,7 +51,7 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     retryBusy(() => {
       if (!opts.readonly) {
         // Larger pages suit rows that carry whole commit messages (only takes effect on a new file).
-        if (currentVersion(db) === 0) db.pragma(`page_size = ${Number(process.env.STABLEPICK_PAGE_SIZE) || 16384}`);
+        if (currentVersion(db) === 0) db.pragma(`page_size = ${env.pageSize() ?? 16384}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
       }

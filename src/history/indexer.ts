@@ -4,6 +4,7 @@
  * commits that no ref reaches any more. Work is committed in batches, and the list of indexed tips is
  * written last, so a run killed at any point leaves an index that the next run completes.
  */
+import { env } from '../env.js';
 import { randomUUID } from 'node:crypto';
 import { headRef, listRefs, type RefInfo } from '../git/refs.js';
 import type { Repository } from '../git/repo.js';
@@ -51,7 +52,7 @@ interface TipState {
 
 export async function indexRepository(repo: Repository, db: DB, opts: IndexOptions): Promise<IndexReport> {
   const t0 = performance.now();
-  const timing = process.env.STABLEPICK_TIMING === '1';
+  const timing = env.timing();
   let tLast = t0;
   const mark = (what: string): void => {
     if (!timing) return;
@@ -90,9 +91,9 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   const firstNewId = ((db.prepare('SELECT max(id) FROM commits').pluck().get() as number | null) ?? 0) + 1;
   if (fresh) for (const name of SECONDARY_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
   const revs = [...tipShas, ...oldShas.map((s) => `^${s}`)];
-  const batchSize = opts.batchSize ?? (Number(process.env.STABLEPICK_INDEX_BATCH) || 2000);
+  const batchSize = opts.batchSize ?? (env.indexBatch() ?? 2000);
   // A pause after each batch, for crash tests that must kill a run in the middle (0 in normal use).
-  const throttleMs = Number(process.env.STABLEPICK_INDEX_THROTTLE_MS) || 0;
+  const throttleMs = env.indexThrottleMs();
   let seen = 0;
   let written = 0;
   const onBatch = (): void => {
@@ -108,7 +109,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   try {
     if (tipShas.length) {
       // A first index of a large history writes on a second thread; updates write in place.
-      const useWorker = fresh && db.name !== ':memory:' && process.env.STABLEPICK_INDEX_WORKER !== '0';
+      const useWorker = fresh && db.name !== ':memory:' && env.indexWorker();
       const onCount = (n: number): void => {
         seen = n;
         onBatch();

@@ -4,6 +4,7 @@
  * claimed (a walk that stops at claimed commits, since an earlier tag that contains a commit contains
  * all its ancestors). Each commit is visited once overall, not once per tag as with `git describe`.
  */
+import { env } from '../env.js';
 import type { RefInfo } from '../git/refs.js';
 import { parseReleaseTag } from '../conventions/branch-names.js';
 import type { Conventions } from '../conventions/types.js';
@@ -99,7 +100,7 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
       const done = db.prepare('UPDATE tags SET processed = 1 WHERE name = ?');
       for (const t of todo) done.run(t.name);
       db.prepare('DELETE FROM meta WHERE key = ?').run(PROVISIONAL_RELEASES);
-      if (process.env.STABLEPICK_TIMING === '1') process.stderr.write(`[timing] first releases written with the commits: ${exact.length - fixes.length} right, ${fixes.length} fixed\n`);
+      if (env.timing()) process.stderr.write(`[timing] first releases written with the commits: ${exact.length - fixes.length} right, ${fixes.length} fixed\n`);
     }).immediate();
     return assigned;
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affectedCommand } from '../../src/cli/commands/affected.js';
 import { auditCommand } from '../../src/cli/commands/audit.js';
 import { depsCommand } from '../../src/cli/commands/deps.js';
-import type { CommandModule } from '../../src/cli/commands/index.js';
+import type { CommandModule } from '../../src/cli/command-module.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { snapshotRepoState, expectRepoUnchanged, type RepoStateSnapshot } from '../helpers/repo-state.js';
 import { depsRepo, type DepsFixture } from './builder.js';

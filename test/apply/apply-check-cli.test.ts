@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { applyCheckCommand, patchSlug } from '../../src/cli/commands/apply-check.js';
+import { applyCheckCommand } from '../../src/cli/commands/apply-check.js';
+import { patchSlug } from '../../src/cli/context.js';
 import { repoStateHash, TestRepo } from './builder.js';
 
 let repo: TestRepo;

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { vi } from 'vitest';
-import type { CommandModule } from '../../src/cli/commands/index.js';
+import type { CommandModule } from '../../src/cli/command-module.js';
 
 export async function runInProcess(mods: CommandModule | readonly CommandModule[], argv: readonly string[]): Promise<string> {
   const p = new Command();

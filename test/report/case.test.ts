@@ -13,7 +13,7 @@ import { patchIdsOfCommits } from '../../src/git/patch-id.js';
 import { openRepository, type Repository } from '../../src/git/repo.js';
 import { openDb, type DB } from '../../src/history/db.js';
 import { buildCase, caseMarkdown, findProblems, verifyCase, type WrittenCase } from '../../src/report/case/index.js';
-import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { summaryOf } from '../../src/report/case/judgement.js';
 import { writeMbox } from '../../src/report/mail/index.js';
 import { makeTempDir } from '../helpers/repo-builder.js';

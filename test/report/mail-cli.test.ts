@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { parseJson, runCli, type CliResult } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState, type RepoStateSnapshot } from '../helpers/repo-state.js';

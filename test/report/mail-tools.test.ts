@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 

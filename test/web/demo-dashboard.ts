@@ -1,8 +1,8 @@
 /** The demo repository, indexed and trained, with a dashboard on it: what the server and browser tests share. */
 import path from 'node:path';
-import { openContext, type Context } from '../../src/cli/context.js';
+import { openContext, type Context } from '../../src/workspace.js';
 import { openDb } from '../../src/history/db.js';
-import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { RepoSource } from '../../src/server/repo-source.js';
 import { startDashboard, type RunningDashboard } from '../../src/server/server.js';
 import { runCli } from '../helpers/cli.js';

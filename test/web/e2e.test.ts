@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoResult } from '../../src/report/demo/run-demo.js';
+import type { DemoResult } from '../../src/demo/run-demo.js';
 import { openDb } from '../../src/history/db.js';
 import { ReviewStore } from '../../src/review/store.js';
 import { parseJson, runCli } from '../helpers/cli.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Overview } from '../../src/server/api-types.js';
 import { openDb } from '../../src/history/db.js';
-import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 import { ROOT } from './build-web.js';
 import { prepareDemo } from './demo-dashboard.js';

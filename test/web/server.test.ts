@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CandidatePage, CaseView, CommitDetail, Overview, AuditView } from '../../src/server/api-types.js';
 import { openDb } from '../../src/history/db.js';
 import { ReviewStore } from '../../src/review/store.js';
-import type { DemoResult } from '../../src/report/demo/run-demo.js';
+import type { DemoResult } from '../../src/demo/run-demo.js';
 import { expectRepoUnchanged, snapshotRepoState, type RepoStateSnapshot } from '../helpers/repo-state.js';
 import { prepareDemo, REVIEWER, startDemoDashboard, type DemoDashboard } from './demo-dashboard.js';
 

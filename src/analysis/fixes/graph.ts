@@ -23,7 +23,7 @@ export interface FixGraph {
 
 const cache = new WeakMap<DB, FixGraph>();
 
-/** Whether `anc` is an ancestor of `desc`, walking back no further than `anc`'s commit time minus a day. */
+/** Whether `anc` is an ancestor of `desc`, walking back no further than `anc`'s commit time minus 30 days (commit times are not monotonic: rebases and clock skew put a parent after its child by days). */
 export function isAncestorBounded(graph: CommitGraph, anc: string, desc: string): boolean {
   const a = graph.get(anc);
   if (!a) return false;

@@ -7,7 +7,7 @@ import type { Conventions } from '../../conventions/types.js';
 import type { Repository } from '../../git/repo.js';
 import type { DB } from '../../history/db.js';
 
-/** What every analysis function takes (a `Context` of src/cli/context.ts fits). */
+/** What every analysis function takes (a `Context` of src/workspace.ts fits). */
 export interface AnalysisContext {
   repo: Repository;
   db: DB;

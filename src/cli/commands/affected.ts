@@ -5,7 +5,7 @@ import { parseAsOf } from '../../analysis/fixes/as-of.js';
 import { resolveIndexed } from '../../history/queries.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface AffectedCliOptions extends CommonOptions {
   asOf?: string;

@@ -12,7 +12,8 @@ import { StablepickError } from '../../errors.js';
 import { openRepository } from '../../git/repo.js';
 import { defaultDbPath, openDb } from '../../history/db.js';
 import { ResultCache } from '../../history/result-cache.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
+import { patchSlug } from '../context.js';
 
 export interface ApplyCheckCliOptions {
   repo?: string;
@@ -116,15 +117,6 @@ function openResultCache(dbPath: string, required: boolean, o: ApplyCheckOptions
   };
 }
 
-/** format-patch's file name for a subject. */
-export function patchSlug(subject: string): string {
-  const s = subject
-    .replace(/^\[[^\]]*\]\s*/, '')
-    .replace(/[^A-Za-z0-9._]+/g, '-')
-    .replace(/\.+/g, '.')
-    .replace(/^[-.]+|[-.]+$/g, '');
-  return (s.slice(0, 52).replace(/[-.]+$/, '') || 'patch');
-}
 
 function safeName(branch: string): string {
   return branch.replace(/[^A-Za-z0-9._-]+/g, '_');

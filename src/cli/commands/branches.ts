@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listBranches } from '../../history/queries.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { fmtInt, formatTable, printJson } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 export const branchesCommand: CommandModule = {
   register(program: Command) {

@@ -10,7 +10,7 @@ import { findCallers, type CallersResult } from '../../analysis/code/callers.js'
 import { maintainersForCommit, maintainersForPaths, type MaintainersResult } from '../../analysis/code/maintainers.js';
 import { findSymbol, type SymbolResult } from '../../analysis/code/symbols.js';
 import { touched, type TouchedResult } from '../../analysis/code/touched.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface CommonOpts {
   repo?: string;

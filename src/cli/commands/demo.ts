@@ -1,9 +1,9 @@
 /** `stablepick demo`: builds the sample repository and runs the pipeline on it. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runDemo } from '../../report/demo/run-demo.js';
+import { runDemo } from '../../demo/run-demo.js';
 import { formatTable, printJson, progress } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 export const demoCommand: CommandModule = {
   register(program: Command) {

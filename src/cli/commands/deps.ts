@@ -10,7 +10,7 @@ import { describeHolding } from '../../analysis/fixes/branch-state.js';
 import { resolveIndexed } from '../../history/queries.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface DepsOptions extends CommonOptions {
   branch: string;

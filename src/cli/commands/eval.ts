@@ -13,7 +13,7 @@ import type { LagMode } from '../../select/model.js';
 import { cachedNumstats } from '../../select/store.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface EvalOptions extends CommonOptions {
   window: string;

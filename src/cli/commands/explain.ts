@@ -6,9 +6,9 @@
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { buildCase, caseMarkdown, verifyCase } from '../../report/case/index.js';
-import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
+import { branchList, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { printJson, progress } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface ExplainOptions extends CommonOptions {
   branch: string;
@@ -16,11 +16,6 @@ interface ExplainOptions extends CommonOptions {
   apply?: boolean;
 }
 
-export function branchList(spec: string): string[] {
-  const branches = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch linux-6.17.y or --branch linux-6.17.y,linux-6.12.y');
-  return branches;
-}
 
 export const explainCommand: CommandModule = {
   register(program: Command) {

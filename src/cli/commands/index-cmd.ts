@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { indexRepository, type IndexProgress } from '../../history/indexer.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { fmtInt, printJson, progress } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 export const indexCommand: CommandModule = {
   register(program: Command) {

@@ -3,11 +3,7 @@
  * when that command runs, so `stablepick index` does not pay for loading the dashboard, the mail writer
  * and the C parser. `--help` and unknown names load them all.
  */
-import type { Command } from 'commander';
-
-export interface CommandModule {
-  register(program: Command): void;
-}
+import type { CommandModule } from '../command-module.js';
 
 type Loader = () => Promise<CommandModule>;
 

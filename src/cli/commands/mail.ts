@@ -4,6 +4,7 @@
  * the patch adapted to the newest tree it names. Review decisions are honoured (a rejected pick is not
  * mailed again); the Message-IDs are recorded so that `stablepick review import` can thread replies.
  */
+import { env } from '../../env.js';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -16,11 +17,9 @@ import { planSeries } from '../../report/series/plan.js';
 import { writeSeries } from '../../report/series/write.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
-import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
+import { branchList, patchSlug, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
-import { patchSlug } from './apply-check.js';
-import { branchList } from './explain.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface MailOptions extends CommonOptions {
   branch: string;
@@ -101,7 +100,7 @@ export const mailCommand: CommandModule = {
             if (!host) throw new StablepickError('BAD_ARGUMENT', '--send without an SMTP server', 'give --smtp-host, or set mail.smtp.host in stablepick.config.json');
             const port = Number(opts.smtpPort ?? mc.smtp?.port ?? 587);
             const user = opts.smtpUser ?? mc.smtp?.user ?? undefined;
-            const pass = process.env.STABLEPICK_SMTP_PASS;
+            const pass = env.smtpPassword();
             sent = await sendMbox(mails, { host, port, secure: mc.smtp?.secure ?? false, ...(user ? { user } : {}), ...(pass ? { pass } : {}) });
           }
           const summary = {

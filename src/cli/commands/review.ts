@@ -19,7 +19,7 @@ import { reviewConfig } from '../../review/policy.js';
 import { isReviewStatus, REVIEW_STATUSES, ReviewStore, type ReviewRecord, type ReviewStatus } from '../../review/store.js';
 import { withCommonOptions, withContext, type CommonOptions, type Context } from '../context.js';
 import { formatTable, printJson, printJsonLine } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface DecideOptions extends CommonOptions {
   branch: string[];

@@ -4,10 +4,9 @@ import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
-import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
+import { branchList, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJsonLine, progress } from '../output.js';
-import { branchList } from './explain.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface ScanOptions extends CommonOptions {
   branch: string;

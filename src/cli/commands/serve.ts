@@ -3,6 +3,7 @@
  * once, then serves the page and its JSON API until interrupted; prints the address with the session
  * token (every request needs it).
  */
+import { env } from '../../env.js';
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
@@ -12,7 +13,7 @@ import { RepoSource } from '../../server/repo-source.js';
 import { startDashboard } from '../../server/server.js';
 import { openContext, withCommonOptions, type CommonOptions } from '../context.js';
 import { progress } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface ServeOptions extends CommonOptions {
   range: string;
@@ -76,7 +77,7 @@ export const serveCommand: CommandModule = {
           source,
           host,
           port,
-          onInternalError: (e) => process.stderr.write(`stablepick serve: internal error: ${e instanceof Error ? (process.env.STABLEPICK_DEBUG === '1' ? e.stack : e.message) : String(e)}\n`),
+          onInternalError: (e) => process.stderr.write(`stablepick serve: internal error: ${e instanceof Error ? (env.debug() ? e.stack : e.message) : String(e)}\n`),
         });
         const counts = branches.map((b) => `${b}: ${source.rows(b).length}`).join(', ');
         process.stdout.write(`stablepick dashboard for ${opts.range} (${counts})\n${d.url}\n`);

@@ -4,7 +4,7 @@ import { isAncestor } from '../../git/rev-list.js';
 import { commitView, listBranches, resolveIndexed } from '../../history/queries.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 export const showCommand: CommandModule = {
   register(program: Command) {

@@ -7,7 +7,7 @@ import { modelToJson, trainModel, type LagMode } from '../../select/model.js';
 import { cachedNumstats, saveModel } from '../../select/store.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { fmtInt, formatTable, printJson, progress } from '../output.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 interface TrainOptions extends CommonOptions {
   lag?: string;

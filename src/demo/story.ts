@@ -8,7 +8,7 @@
  *   - a fix for a bug introduced after v6.12 (linux-6.12.y never had it).
  * Names, code and messages are the project's own, written for the demo.
  */
-import { ScratchRepo, type Identity } from '../../git/scratch-repo.js';
+import { ScratchRepo, type Identity } from '../git/scratch-repo.js';
 import { CHANGES, DRIVERS, driverC, driverH, fill } from './history.js';
 import { CORE_C, DOC_SCHED_EXT, EXT_BASE, extC, FOO_BASE, fooC, fooH, MAKEFILE, README, SCHED_H, type ExtState, type FooState } from './sources.js';
 

@@ -1,30 +1,29 @@
 /**
- * The demo pipeline on the sample repository: build it, index it, and gather the computed facts the
- * written case will stand on — branches and their picks, the window's commits with their tags and
- * Fixes: links, the follow-up of the lazy-allocation fix, the functions it changes and who calls them.
- * Stages that are not built yet (selection, the written case, the mbox) are added here as they land.
+ * The demo pipeline on the sample repository: build it, index it, learn from the picks made before the
+ * window, judge the window for both stable branches, write the checked case of every picked commit and
+ * the AUTOSEL mbox, and apply that mbox with `git am` onto both branches in a throwaway clone.
  */
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StablepickError } from '../../errors.js';
-import { openRepository } from '../../git/repo.js';
-import { revList } from '../../git/rev-list.js';
-import { DEFAULT_CONVENTIONS } from '../../conventions/types.js';
-import { openDb } from '../../history/db.js';
-import { indexRepository, type IndexReport } from '../../history/indexer.js';
-import { commitView, listBranches, type BranchInfo, type CommitView } from '../../history/queries.js';
-import { findCallers, touched, type CallersResult, type TouchedResult } from '../../analysis/code/index.js';
-import { amCheck, type AmCheckResult } from '../../git/am-check.js';
-import { History } from '../../select/history.js';
-import type { Verdict } from '../../select/judge.js';
-import { judgeRange } from '../../select/judge-range.js';
-import { modelToJson, trainModel } from '../../select/model.js';
-import { cachedNumstats, saveModel } from '../../select/store.js';
-import { caseMarkdown, type WrittenCase } from '../case/index.js';
-import { writeMbox } from '../mail/index.js';
-import { planSeries, type SeriesPlan } from '../series/plan.js';
-import { writeSeries, type WrittenMail } from '../series/write.js';
+import { StablepickError } from '../errors.js';
+import { openRepository } from '../git/repo.js';
+import { revList } from '../git/rev-list.js';
+import { DEFAULT_CONVENTIONS } from '../conventions/types.js';
+import { openDb } from '../history/db.js';
+import { indexRepository, type IndexReport } from '../history/indexer.js';
+import { commitView, listBranches, type BranchInfo, type CommitView } from '../history/queries.js';
+import { findCallers, touched, type CallersResult, type TouchedResult } from '../analysis/code/index.js';
+import { amCheck, type AmCheckResult } from '../git/am-check.js';
+import { History } from '../select/history.js';
+import type { Verdict } from '../select/judge.js';
+import { judgeRange } from '../select/judge-range.js';
+import { modelToJson, trainModel } from '../select/model.js';
+import { cachedNumstats, saveModel } from '../select/store.js';
+import { caseMarkdown, type WrittenCase } from '../report/case/index.js';
+import { writeMbox } from '../report/mail/index.js';
+import { planSeries, type SeriesPlan } from '../report/series/plan.js';
+import { writeSeries, type WrittenMail } from '../report/series/write.js';
 import { buildDemoRepo, type DemoRepo } from './story.js';
 
 /** The demo's stable team: the sender of its AUTOSEL mails and their list. */

@@ -1,0 +1,56 @@
+/**
+ * A workspace: what every use of stablepick needs - the repository, its index, its conventions (the
+ * config file, then what the index detected from history, then the defaults). The CLI, the dashboard,
+ * the MCP server, the benches and the tests all open one here.
+ */
+import { loadConfig, resolveConventions } from './conventions/config.js';
+import { detectedOverrides } from './conventions/detect.js';
+import { DEFAULT_CONVENTIONS, type Conventions } from './conventions/types.js';
+import { storedDetection } from './history/detect.js';
+import { openRepository, type Repository } from './git/repo.js';
+import { defaultDbPath, openDb, type DB } from './history/db.js';
+
+export interface CommonOptions {
+  repo?: string;
+  db?: string;
+  json?: boolean;
+  config?: string;
+}
+
+/** An open workspace; `close()` closes its index. */
+export interface Context {
+  repo: Repository;
+  db: DB;
+  dbPath: string;
+  conventions: Conventions;
+  json: boolean;
+  close(): void;
+}
+
+export async function openContext(opts: CommonOptions, mode: { mustExist?: boolean } = {}): Promise<Context> {
+  const repo = await openRepository(opts.repo);
+  const { config } = loadConfig(repo.workTree ?? repo.gitDir, opts.config);
+  const dbPath = opts.db ?? defaultDbPath(repo.commonDir);
+  const db = openDb(dbPath, { mustExist: mode.mustExist === true });
+  // Precedence: config, then what the index detected from history, then the defaults.
+  const detected = storedDetection(db);
+  const conventions = resolveConventions(config, detected ? detectedOverrides(DEFAULT_CONVENTIONS, detected) : undefined);
+  return {
+    repo,
+    db,
+    dbPath,
+    conventions,
+    json: opts.json === true,
+    close: () => db.close(),
+  };
+}
+
+/** Runs `fn` with a context and always closes the index. */
+export async function withContext<T>(opts: CommonOptions, fn: (ctx: Context) => Promise<T> | T, mode: { mustExist?: boolean } = {}): Promise<T> {
+  const ctx = await openContext(opts, mode);
+  try {
+    return await fn(ctx);
+  } finally {
+    ctx.close();
+  }
+}
