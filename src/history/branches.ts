@@ -151,11 +151,15 @@ export class BranchIndexer {
     const bases = new Map<string, string | null>();
     // Walk the indexed graph: what mainline reaches once, then each branch down to it.
     const mainAnc = graph.ancestorsMask([mainline.tip]);
+    // The fork point is where a branch left mainline's first-parent chain (not a merged side history's).
+    const chain = graph.firstParentChain(mainline.tip);
+    const merged = new Map<string, { sha: string; by: string }[]>();
     let done = 0;
     for (const b of rows) {
-      const { own, base } = graph.exclusive(b.tip, mainAnc);
+      const { own, base } = graph.exclusive(b.tip, mainAnc, chain);
       perBranch.set(b.name, own);
       bases.set(b.name, base);
+      merged.set(b.name, graph.mergedIn(own, base, mainAnc));
       onProgress?.(++done, rows.length);
     }
     mark('own commits (graph)');
@@ -178,6 +182,8 @@ export class BranchIndexer {
         }
         for (const u of ups) pending.push({ branch, sha, upstream: u.sha, via: u.kind });
       }
+      // Mainline commits a merge of the branch brought in beyond its base: held since that merge.
+      for (const m of merged.get(branch)!) pending.push({ branch, sha: m.by, upstream: m.sha, via: 'merge' });
     }
     mark('upstreams by marker');
     await this.matchByPatchId(noMarker, new Set(pending.map((p) => p.sha)));
