@@ -178,7 +178,7 @@ describe('stable branches', () => {
     expect(why.get('dependabot/npm_and_yarn/left-pad-1.4')).toMatch(/dependency bot/);
     const text = cli('branches');
     expect(text.stdout).toMatch(/^not stable branches \(3\):$/m);
-    expect(text.stdout).toMatch(/^cherry-pick-1a2b3c4d\s+[0-9a-f]{12}\s+a cherry-pick head/m);
+    expect(text.stdout).toMatch(/^ {2}1 × a cherry-pick head \(left by a forge's cherry-pick button\): cherry-pick-1a2b3c4d$/m);
   });
 
   it('takes any branch given with --branch as a target, and says how it was classified', () => {

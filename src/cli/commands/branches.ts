@@ -10,6 +10,9 @@ import { withCommonOptions, withContext, type CommonOptions } from '../context.j
 import { fmtInt, formatTable, printJson } from '../output.js';
 import type { CommandModule } from '../command-module.js';
 
+/** How many names of one group of excluded branches the text output shows. */
+const SHOWN = 8;
+
 export const branchesCommand: CommandModule = {
   register(program: Command) {
     withCommonOptions(program.command('branches').description('list the stable branches and the mainline commits each holds, and the branches excluded and why'))
@@ -32,8 +35,14 @@ export const branchesCommand: CommandModule = {
               );
             }
             if (excluded.length) {
+              // Grouped by why; a long group (GNOME has 156 wip/ heads) names its first few (--json has all).
               process.stdout.write(`\nnot stable branches (${fmtInt(excluded.length)}):\n`);
-              process.stdout.write(formatTable(['branch', 'tip', 'why'], excluded.map((e) => [e.name, e.tip.slice(0, 12), e.reason])) + '\n');
+              const byWhy = new Map<string, string[]>();
+              for (const e of excluded) byWhy.set(e.reason, [...(byWhy.get(e.reason) ?? []), e.name]);
+              for (const [why, names] of byWhy) {
+                const shown = names.length > SHOWN ? `${names.slice(0, SHOWN).join(', ')}, ... (${fmtInt(names.length - SHOWN)} more)` : names.join(', ');
+                process.stdout.write(`  ${fmtInt(names.length)} × ${why}: ${shown}\n`);
+              }
             }
             if (others) process.stdout.write(`\n${fmtInt(others)} other branches: no stable version in the name, and too few of their own commits are picks\n`);
           },
