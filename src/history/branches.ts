@@ -14,7 +14,7 @@ import { configNamesBranch, parseStableBranchName, workHeadReason } from '../con
 import { compileConventions } from '../conventions/compiled.js';
 import { upstreamMarker, type Marker, type MarkerKind } from '../conventions/markers.js';
 import type { Conventions } from '../conventions/types.js';
-import type { DB } from './db.js';
+import { getMeta, setMeta, type DB } from './db.js';
 import type { CommitGraph } from './graph.js';
 
 export type BranchRole = 'mainline' | 'stable' | 'staging';
@@ -144,6 +144,14 @@ export function classifyBranches(db: DB, branches: Map<string, RefInfo>, mainlin
     else candidates.push(row);
   }
   if (!candidates.length) return { stable, excluded, others: 0 };
+  // The marker test needs the commit graph: reuse the last answer while no candidate and no stable
+  // branch moved (an update that moves only mainline need not load the graph for it).
+  const key = JSON.stringify([mainline.name, ...[candidates.map((b) => [b.name, b.tip]), stable.map((b) => [b.name, b.tip])].map((l) => l.sort())]);
+  const cached = JSON.parse(getMeta(db, 'marker_branches') ?? 'null') as { key: string; stable: string[]; dropped: ExcludedBranch[]; others: number } | null;
+  if (cached?.key === key) {
+    const keep = new Set(cached.stable);
+    return { stable: [...stable, ...candidates.filter((b) => keep.has(b.name))], excluded: [...excluded, ...cached.dropped], others: cached.others };
+  }
   const g = graph();
   const mainAnc = g.ancestorsMask([mainline.tip]);
   const chain = g.firstParentChain(mainline.tip);
@@ -185,12 +193,16 @@ export function classifyBranches(db: DB, branches: Map<string, RefInfo>, mainlin
       }
     }
   }
+  const byMarkers: BranchRow[] = [];
+  const droppedRows: ExcludedBranch[] = [];
   for (const f of found) {
     const why = dropped.get(f.row.name);
-    if (why) excluded.push({ name: f.row.name, tip: f.row.tip, reason: why });
-    else stable.push(f.row);
+    if (why) droppedRows.push({ name: f.row.name, tip: f.row.tip, reason: why });
+    else byMarkers.push(f.row);
   }
-  return { stable, excluded, others: candidates.length - found.length };
+  const others = candidates.length - found.length;
+  setMeta(db, 'marker_branches', JSON.stringify({ key, stable: byMarkers.map((b) => b.name), dropped: droppedRows, others }));
+  return { stable: [...stable, ...byMarkers], excluded: [...excluded, ...droppedRows], others };
 }
 
 interface MarkerRow {
