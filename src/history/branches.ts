@@ -85,7 +85,7 @@ export function chooseMainline(branches: Map<string, RefInfo>, refs: readonly Re
 }
 
 /** Stable (and staging) branches recognised by name or config patterns. */
-export function stableBranchesByName(branches: Map<string, RefInfo>, mainline: string, conv: Conventions): BranchRow[] {
+function stableBranchesByName(branches: Map<string, RefInfo>, mainline: string, conv: Conventions): BranchRow[] {
   const out: BranchRow[] = [];
   for (const [name, ref] of branches) {
     if (name === mainline) continue;
