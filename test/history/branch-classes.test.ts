@@ -15,15 +15,8 @@ import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { parseJson, runCli, tempCacheDir } from '../helpers/cli.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
-interface BranchJson {
-  name: string;
-  role: string;
-  version: string | null;
-  base: string | null;
-  base_release: string | null;
-  picks: number;
-  detected_by: string;
-}
+/** The fields of a `branches --json` row these tests read. */
+type BranchJson = Record<'name' | 'detected_by', string> & Record<'version' | 'base' | 'base_release', string | null> & { picks: number };
 interface BranchesJson {
   branches: BranchJson[];
   excluded: { name: string; tip: string; reason: string }[];
