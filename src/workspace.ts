@@ -9,6 +9,7 @@ import { DEFAULT_CONVENTIONS, type Conventions } from './conventions/types.js';
 import { storedDetection } from './history/detect.js';
 import { openRepository, type Repository } from './git/repo.js';
 import { defaultDbPath, openDb, type DB } from './history/db.js';
+import { requestBranches } from './history/requested.js';
 
 export interface CommonOptions {
   repo?: string;
@@ -35,6 +36,7 @@ export async function openContext(opts: CommonOptions, mode: { mustExist?: boole
   // Precedence: config, then what the index detected from history, then the defaults.
   const detected = storedDetection(db);
   const conventions = resolveConventions(config, detected ? detectedOverrides(DEFAULT_CONVENTIONS, detected) : undefined);
+  await takeNamedBranches(repo, db, conventions, (opts as { branch?: unknown }).branch);
   return {
     repo,
     db,
@@ -52,5 +54,21 @@ export async function withContext<T>(opts: CommonOptions, fn: (ctx: Context) => 
     return await fn(ctx);
   } finally {
     ctx.close();
+  }
+}
+
+/**
+ * Every branch given with `--branch` is a target whatever its name: one the index did not find stable is
+ * indexed as one now, and stderr says how it was classified.
+ */
+async function takeNamedBranches(repo: Repository, db: DB, conventions: Conventions, option: unknown): Promise<void> {
+  const given = typeof option === 'string' ? [option] : Array.isArray(option) ? option.filter((x): x is string => typeof x === 'string') : [];
+  const names = given.flatMap((g) => g.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (!names.length) return;
+  for (const b of await requestBranches(repo, db, conventions, names)) {
+    process.stderr.write(
+      `stablepick: ${b.name}: taken as a stable branch because --branch names it (not found stable by the index: ${b.notDetected}); ` +
+        `${b.ownCommits} commits of its own, base ${b.base ? b.base.slice(0, 12) : 'unknown'}\n`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, parseReleaseTag, parseStableBranchName, versionInSeries } from './branch-names.js';
+import { compareVersions, configNamesBranch, parseReleaseTag, parseStableBranchName, versionInSeries, workHeadReason } from './branch-names.js';
 import { DEFAULT_CONVENTIONS, type Conventions } from './types.js';
 
 describe('parseStableBranchName', () => {
@@ -32,6 +32,14 @@ describe('parseStableBranchName', () => {
     ['OpenSSL_1_1_1-stable', '1.1.1', 'stable'],
     ['queue/6.17', '6.17', 'staging'],
     ['Stable-4.19', '4.19', 'stable'],
+    ['gnome-48', '48', 'stable'], // GNOME since 40
+    ['gnome-3-38', '3.38', 'stable'],
+    ['28.x', '28', 'stable'], // moby
+    ['docker-29.x', '29', 'stable'],
+    ['v5.5', '5.5', 'stable'],
+    ['1.4', '1.4', 'stable'],
+    ['stable-2.11', '2.11', 'stable'],
+    ['systemd-254', '254', 'stable'],
   ])('%s → %s (%s)', (name, version, role) => {
     expect(parseStableBranchName(name)).toEqual({ version, role });
   });
@@ -64,6 +72,18 @@ describe('parseStableBranchName', () => {
     '4.10.0',
     'v254',
     'linux-4.19.y-cip',
+    'for-50', // GNOME: work for the next release
+    'issue-36',
+    'mr-1234',
+    'fix-1234',
+    'part-2',
+    'x-2024', // a year, not a series
+    'v48', // one number without a project prefix: a tag's shape
+    'wip/gnome-48',
+    'cherry-pick-1.4',
+    'backport-2.6',
+    'revert-register-session-48',
+    'dependabot/npm_and_yarn/1.4',
   ])('%s → null', (name) => {
     expect(parseStableBranchName(name)).toBeNull();
   });
@@ -82,6 +102,38 @@ describe('parseStableBranchName', () => {
     expect(parseStableBranchName('22.11-staging', conv)).toBeNull();
     expect(parseStableBranchName('ops/2.9')).toBeNull();
     expect(parseStableBranchName('cycle2023')).toBeNull();
+  });
+});
+
+describe('workHeadReason', () => {
+  it.each([
+    ['cherry-pick-46547ae0', 'cherry-pick'],
+    ['wip/carlosg/im-caret-taps-x11-3.36', 'work-in-progress'],
+    ['wip-6.17', 'work-in-progress'],
+    ['alice/wip/thing', 'work-in-progress'],
+    ['dependabot/go_modules/golang.org/x/net-0.33.0', 'dependency bot'],
+    ['renovate/major-golang', 'dependency bot'],
+    ['backport-1234-to-28.x', 'backport pull-request'],
+    ['alice/backport-48123-to-27.x', 'backport pull-request'],
+    ['backports/2.6', 'backport pull-request'],
+    ['revert-42-main', 'revert'],
+    ['copilot/ci-post-comment-validation-failures', 'coding agent'],
+    ['gh-readonly-queue/main/pr-1-abc', 'merge-queue'],
+    ['pr-1234', 'pull-request'],
+    ['feature/new-ui', 'topic'],
+  ])('%s is a work head (%s)', (name, what) => {
+    expect(workHeadReason(name)).toContain(what);
+  });
+
+  it.each(['gnome-48', '28.x', 'linux-6.17.y', 'release/2.6', 'stable-4.19', 'flatpak-1.16.x', 'wipe-1.0', 'main', 'reverted-2.0'])('%s is not', (name) => {
+    expect(workHeadReason(name)).toBeNull();
+  });
+
+  it('a config pattern names a branch whatever its shape', () => {
+    const conv: Conventions = { ...DEFAULT_CONVENTIONS, stableBranchPatterns: ['^backport-(?<version>\\d+\\.\\d+)$'] };
+    expect(configNamesBranch('backport-2.6', conv)).toBe(true);
+    expect(parseStableBranchName('backport-2.6', conv)).toEqual({ version: '2.6', role: 'stable' });
+    expect(configNamesBranch('backport-2.6')).toBe(false);
   });
 });
 

@@ -4,7 +4,9 @@
  * A stable branch name is a version plus words that say "stable": `linux-6.17.y`, `22.11`,
  * `22.11-staging`, `stable-4.19`, `staging-4.19`, `v254-stable`, `release/2.40/master`, `branch-3.5`,
  * `stable/v2.40`, `nm-1-52`, `bind-9.20`, `v4-21-test`, `rpm-4.19.x`, `zfs-2.2-release`, `v5.0.x`,
- * `glib-2-84`, `stable-v60`. Names are given without `refs/heads/` or `refs/remotes/<remote>/`.
+ * `glib-2-84`, `stable-v60`, `gnome-48`, `28.x`, `docker-29.x`, `v5.5`, `1.4`, `stable-2.11`. Names are
+ * given without `refs/heads/` or `refs/remotes/<remote>/`. Work, topic and leftover heads
+ * (`cherry-pick-*`, `wip/*`, `dependabot/*`, ...) are never stable branches: see workHeadReason.
  */
 import { compileConventions } from './compiled.js';
 import { DEFAULT_CONVENTIONS, type Conventions } from './types.js';
@@ -12,7 +14,7 @@ import { DEFAULT_CONVENTIONS, type Conventions } from './types.js';
 export type BranchRole = 'stable' | 'staging';
 
 export interface StableBranchName {
-  /** Normalised dotted version: '6.17', '22.11', '254', '2.40', '1.52', '4.21', '25.03', '60'. */
+  /** Normalised dotted version: '6.17', '22.11', '254', '2.40', '1.52', '4.21', '25.03', '60', '48', '28'. */
   version: string;
   /**
    * 'staging': the branch picks land in first, before the stable branch of the same version
@@ -40,7 +42,38 @@ const NOT_STABLE_PREFIX: ReadonlySet<string> = new Set([
   'next', 'for', 'dev', 'devel', 'feature', 'feat', 'wip', 'tmp', 'temp', 'fix', 'bugfix', 'hotfix', 'pr',
   'pull', 'merge', 'backport', 'backports', 'topic', 'bug', 'issue', 'gh', 'coverity', 'review', 'draft',
   'test', 'experimental', 'exp', 'old', 'archive', 'renovate', 'dependabot', 'revert', 'master', 'main',
+  'mr', 'part', 'round', 'try', 'take', 'attempt', 'step', 'phase', 'rc', 'cve', 'bz', 'jira', 'ticket', 'task',
+  'sprint', 'update', 'bump', 'poc', 'spike', 'cherry', 'pick', 'patch', 'patches', 'user', 'users', 'copilot',
 ]);
+
+/**
+ * Heads that are work in progress, a topic, a bot's or a forge's leftover: never a stable branch, whatever
+ * version they carry or markers their commits have (GNOME's `cherry-pick-<sha>` heads hold one pick on
+ * top of a stable branch). Each with what it is.
+ */
+const WORK_HEADS: readonly [RegExp, string][] = [
+  [/^cherry-pick-/i, 'a cherry-pick head (left by a forge\'s cherry-pick button)'],
+  [/^(?:[^/]+\/)*wip(?:[/_-]|$)/i, 'a work-in-progress head'],
+  [/^(?:dependabot|renovate|snyk|greenkeeper|pre-commit-ci)[/-]/i, 'a dependency bot\'s head'],
+  [/^(?:copilot|claude|codex|devin|cursor)\//i, 'a coding agent\'s head'],
+  [/^backports?[/-]|^(?:[^/]+\/)?backport-\d+-to-/i, 'a backport pull-request head'],
+  [/^revert-/i, 'a revert head (left by a forge\'s revert button)'],
+  [/^gh-readonly-queue\//i, 'a merge-queue head'],
+  [/^(?:pr|pull|mr|merge-requests?)[/-]\d/i, 'a pull-request head'],
+  [/^(?:tmp|temp|scratch|test|try)[/-]/i, 'a scratch head'],
+  [/^(?:feature|feat|topic|fix|bugfix|hotfix|dev|devel)[/-]/i, 'a topic head'],
+];
+
+/** Why `shortName` is a work, topic or leftover head (never a stable branch), or null. */
+export function workHeadReason(shortName: string): string | null {
+  for (const [re, why] of WORK_HEADS) if (re.test(shortName)) return why;
+  return null;
+}
+
+/** True when the conventions' own `stableBranchPatterns` name `shortName` (the user said so). */
+export function configNamesBranch(shortName: string, conv: Conventions = DEFAULT_CONVENTIONS): boolean {
+  return compileConventions(conv).stableBranchPatterns.some((re) => re.test(shortName));
+}
 
 /**
  * `<prefix>/<version>[/<tail>]`: release/2.40/master, stable/v2.40, stable/10.4, release/2.6, queue/6.17.
@@ -67,6 +100,7 @@ export function parseStableBranchName(shortName: string, conv: Conventions = DEF
       return { version: normaliseVersion(v.replace(/^v/i, '').replace(/\.[xy]$/i, '')), role: m.groups?.['staging'] ? 'staging' : 'stable' };
     }
   }
+  if (workHeadReason(shortName)) return null;
   const name = shortName.toLowerCase();
   if (name.length > 64 || !/\d/.test(name)) return null;
   const sm = SLASH_FORM.exec(name);
@@ -92,8 +126,10 @@ export function parseStableBranchName(shortName: string, conv: Conventions = DEF
   const keyword = prefixStable || prefixStaging || suffix !== undefined;
   if (prefix !== undefined && !prefixStable && !prefixStaging && NOT_STABLE_PREFIX.has(prefix)) return null;
   if (!keyword) {
-    // No stable word: a project prefix (linux-6.17.y, bind-9.20, nm-1-52) or a bare 22.11 / v5.0.x.
-    if (parts < 2) return null;
+    // No stable word: a project prefix (linux-6.17.y, bind-9.20, nm-1-52, gnome-48) or a bare 22.11 /
+    // v5.0.x / 28.x. One version part needs `.x`/`.y` (28.x, docker-29.x) or a project prefix and at most
+    // three digits (gnome-48; not v254, 2024, fix-1234).
+    if (parts < 2 && !xy && !(prefix !== undefined && dotted !== undefined && /^\d{1,3}$/.test(dotted))) return null;
     if (prefix === undefined) {
       if (dashed !== undefined) return null; // 2024-01, 1-52: too easily something else
       if (parts > 2 && !xy) return null; // 4.10.0: a release, not a series

@@ -10,10 +10,11 @@ import { StablepickError } from '../errors.js';
 import { commitPatchIds } from '../git/diff-batch.js';
 import type { RefInfo } from '../git/refs.js';
 import type { GitTarget } from '../git/run.js';
-import { parseStableBranchName } from '../conventions/branch-names.js';
+import { configNamesBranch, parseStableBranchName, workHeadReason } from '../conventions/branch-names.js';
+import { compileConventions } from '../conventions/compiled.js';
 import { upstreamMarker, type Marker, type MarkerKind } from '../conventions/markers.js';
 import type { Conventions } from '../conventions/types.js';
-import type { DB } from './db.js';
+import { getMeta, setMeta, type DB } from './db.js';
 import type { CommitGraph } from './graph.js';
 
 export type BranchRole = 'mainline' | 'stable' | 'staging';
@@ -24,7 +25,8 @@ export interface BranchRow {
   role: BranchRole;
   version: string | null;
   tip: string;
-  detectedBy: 'name' | 'config' | 'markers' | 'head' | 'default';
+  /** 'requested': named with `--branch` (see requestBranches), whatever its name and commits. */
+  detectedBy: 'name' | 'config' | 'markers' | 'requested' | 'head' | 'default';
 }
 
 const MAINLINE_NAMES = ['main', 'master', 'trunk', 'mainline', 'devel', 'develop', 'development'];
@@ -83,15 +85,124 @@ export function chooseMainline(branches: Map<string, RefInfo>, refs: readonly Re
 }
 
 /** Stable (and staging) branches recognised by name or config patterns. */
-export function stableBranchesByName(branches: Map<string, RefInfo>, mainline: string, conv: Conventions): BranchRow[] {
+function stableBranchesByName(branches: Map<string, RefInfo>, mainline: string, conv: Conventions): BranchRow[] {
   const out: BranchRow[] = [];
   for (const [name, ref] of branches) {
     if (name === mainline) continue;
     const p = parseStableBranchName(name, conv);
     if (!p) continue;
-    out.push({ name, ref: ref.name, role: p.role, version: p.version, tip: ref.commit!, detectedBy: 'name' });
+    out.push({ name, ref: ref.name, role: p.role, version: p.version, tip: ref.commit!, detectedBy: configNamesBranch(name, conv) ? 'config' : 'name' });
   }
   return out;
+}
+
+/** A branch that looked like a stable branch but is not one, and why. */
+export interface ExcludedBranch {
+  name: string;
+  tip: string;
+  reason: string;
+}
+
+export interface BranchClasses {
+  /** Stable and staging branches: by name, by config, by markers, or named with `--branch`. */
+  stable: BranchRow[];
+  /** Work, topic and leftover heads, branches the config excludes, heads built on a stable branch. */
+  excluded: ExcludedBranch[];
+  /** The other branches: no version in the name, and too few of their own commits are picks. */
+  others: number;
+}
+
+/** Marker kinds that name the upstream commit of a pick. */
+const PICK_MARKER_KINDS = ['upstream-commit', 'commit-upstream', 'cherry-picked', 'xen-master', 'backported-from'];
+/** How many of a branch's own commits (newest first) the marker test reads. */
+const MARKER_SAMPLE = 200;
+
+/**
+ * Which branches are stable: by name or config patterns (never a work, topic or leftover head — see
+ * workHeadReason — unless the config names it), the branches named with `--branch` (`requested`), and
+ * branches whose own commits — every commit the branch has beyond mainline and the stable branches
+ * found by name, side commits of its merges included — are mostly picks: at least 5, half of them with
+ * an upstream marker or a merge that brings in a commit of a mainline side history (a merge-based
+ * backport). A head whose commits are those of another such branch plus a few (a topic on it) or that
+ * was merged into one is excluded.
+ */
+export function classifyBranches(db: DB, branches: Map<string, RefInfo>, mainline: BranchRow, conv: Conventions, graph: () => CommitGraph, requested: ReadonlySet<string> = new Set()): BranchClasses {
+  const stable = stableBranchesByName(branches, mainline.name, conv);
+  const byName = new Set(stable.map((b) => b.name));
+  const excludePatterns = compileConventions(conv).excludeBranchPatterns;
+  const excluded: ExcludedBranch[] = [];
+  const candidates: BranchRow[] = [];
+  for (const [name, ref] of branches) {
+    if (name === mainline.name || byName.has(name)) continue;
+    const row: BranchRow = { name, ref: ref.name, role: 'stable', version: null, tip: ref.commit!, detectedBy: 'markers' };
+    if (requested.has(name)) {
+      stable.push({ ...row, detectedBy: 'requested' });
+      continue;
+    }
+    const why = excludePatterns.some((re) => re.test(name)) ? 'excluded by conventions.excludeBranchPatterns' : workHeadReason(name);
+    if (why) excluded.push({ name, tip: row.tip, reason: why });
+    else candidates.push(row);
+  }
+  if (!candidates.length) return { stable, excluded, others: 0 };
+  // The marker test needs the commit graph: reuse the last answer while no candidate and no stable
+  // branch moved (an update that moves only mainline need not load the graph for it).
+  const key = JSON.stringify([mainline.name, ...[candidates.map((b) => [b.name, b.tip]), stable.map((b) => [b.name, b.tip])].map((l) => l.sort())]);
+  const cached = JSON.parse(getMeta(db, 'marker_branches') ?? 'null') as { key: string; stable: string[]; dropped: ExcludedBranch[]; others: number } | null;
+  if (cached?.key === key) {
+    const keep = new Set(cached.stable);
+    return { stable: [...stable, ...candidates.filter((b) => keep.has(b.name))], excluded: [...excluded, ...cached.dropped], others: cached.others };
+  }
+  const g = graph();
+  const mainAnc = g.ancestorsMask([mainline.tip]);
+  const chain = g.firstParentChain(mainline.tip);
+  const known = g.ancestorsMask(stable.map((b) => b.tip), mainAnc);
+  for (let i = 0; i < known.length; i++) if (mainAnc[i]) known[i] = 1;
+  const hasMarker = db.prepare(`SELECT 1 FROM markers WHERE commit_id = ? AND kind IN (${PICK_MARKER_KINDS.map(() => '?').join(',')}) LIMIT 1`).pluck();
+  const found: { row: BranchRow; own: Set<string> }[] = [];
+  for (const row of candidates) {
+    const own = g.exclusive(row.tip, known).own;
+    let marked = 0;
+    let n = 0;
+    for (const sha of own.slice(0, MARKER_SAMPLE)) {
+      const i = g.indexOf(sha);
+      const parents = g.parentsAt(i);
+      if (parents.length > 1) {
+        // A merge counts when it brings in a mainline commit off mainline's first-parent chain.
+        if (parents.slice(1).some((q) => mainAnc[q] === 1 && chain[q] === 0)) {
+          marked++;
+          n++;
+        }
+        continue;
+      }
+      n++;
+      if (hasMarker.get(g.dbIdAt(i), ...PICK_MARKER_KINDS)) marked++;
+    }
+    if (n >= 5 && marked * 2 >= n) found.push({ row, own: new Set(own) });
+  }
+  // A head built on another marker-found branch, or merged into one, is that branch's topic, not a branch.
+  const dropped = new Map<string, string>();
+  for (const x of found) {
+    for (const y of found) {
+      if (x === y || x.row.tip === y.row.tip || dropped.has(y.row.name) || dropped.has(x.row.name)) continue;
+      if (x.own.has(y.row.tip)) dropped.set(x.row.name, `builds on ${y.row.name} (has all its commits)`);
+      else if (y.own.has(x.row.tip)) dropped.set(x.row.name, `merged into ${y.row.name}`);
+      else {
+        let shared = 0;
+        for (const s of x.own) if (y.own.has(s)) shared++;
+        if (shared > 0 && x.own.size - shared < y.own.size - shared) dropped.set(x.row.name, `forked from ${y.row.name} (${shared} commits in common)`);
+      }
+    }
+  }
+  const byMarkers: BranchRow[] = [];
+  const droppedRows: ExcludedBranch[] = [];
+  for (const f of found) {
+    const why = dropped.get(f.row.name);
+    if (why) droppedRows.push({ name: f.row.name, tip: f.row.tip, reason: why });
+    else byMarkers.push(f.row);
+  }
+  const others = candidates.length - found.length;
+  setMeta(db, 'marker_branches', JSON.stringify({ key, stable: byMarkers.map((b) => b.name), dropped: droppedRows, others }));
+  return { stable: [...stable, ...byMarkers], excluded: [...excluded, ...droppedRows], others };
 }
 
 interface MarkerRow {
@@ -151,11 +262,15 @@ export class BranchIndexer {
     const bases = new Map<string, string | null>();
     // Walk the indexed graph: what mainline reaches once, then each branch down to it.
     const mainAnc = graph.ancestorsMask([mainline.tip]);
+    // The fork point is where a branch left mainline's first-parent chain (not a merged side history's).
+    const chain = graph.firstParentChain(mainline.tip);
+    const merged = new Map<string, { sha: string; by: string }[]>();
     let done = 0;
     for (const b of rows) {
-      const { own, base } = graph.exclusive(b.tip, mainAnc);
+      const { own, base } = graph.exclusive(b.tip, mainAnc, chain);
       perBranch.set(b.name, own);
       bases.set(b.name, base);
+      merged.set(b.name, graph.mergedIn(own, base, mainAnc));
       onProgress?.(++done, rows.length);
     }
     mark('own commits (graph)');
@@ -178,6 +293,8 @@ export class BranchIndexer {
         }
         for (const u of ups) pending.push({ branch, sha, upstream: u.sha, via: u.kind });
       }
+      // Mainline commits a merge of the branch brought in beyond its base: held since that merge.
+      for (const m of merged.get(branch)!) pending.push({ branch, sha: m.by, upstream: m.sha, via: 'merge' });
     }
     mark('upstreams by marker');
     await this.matchByPatchId(noMarker, new Set(pending.map((p) => p.sha)));

@@ -166,11 +166,32 @@ export class CommitGraph {
   }
 
   /**
-   * The commits reachable from `tip` but not in `excluded` (like `git rev-list tip ^X` when `excluded` is
-   * X's ancestry), newest first by commit time, and the merge base: the newest excluded commit the walk
-   * reached that no other reached one descends from.
+   * The first-parent chain of `tip` (the tip included): commit position → 1 + its distance from the tip,
+   * 0 off the chain. Mainline's chain is where its own history runs; side histories merged into it (a
+   * subtree, a topic branch) are off it.
    */
-  exclusive(tip: string, excluded: ReadonlySet<string> | Uint8Array): { own: string[]; base: string | null } {
+  firstParentChain(tip: string): Int32Array {
+    const pos = new Int32Array(this.size);
+    let i = this.idxOf.get(tip) ?? -1;
+    let d = 1;
+    while (i >= 0 && pos[i] === 0) {
+      pos[i] = d++;
+      i = this.parentStart[i]! < this.parentStart[i + 1]! ? this.parentIdx[this.parentStart[i]!]! : -1;
+    }
+    return pos;
+  }
+
+  /**
+   * The commits reachable from `tip` but not in `excluded` (like `git rev-list tip ^X` when `excluded` is
+   * X's ancestry), newest first by commit time, and the fork point `base`.
+   *
+   * With `chain` (mainline's first-parent chain, see firstParentChain): the base is where the branch left
+   * that chain — the newest chain commit the walk reached —, else where the branch's own first-parent
+   * chain enters `excluded`. Side histories merged into both mainline and the branch (a subtree such as
+   * flatpak's libglnx, a topic merged into both) do not move it. Without `chain`: the merge base, the
+   * newest excluded commit the walk reached that no other reached one descends from.
+   */
+  exclusive(tip: string, excluded: ReadonlySet<string> | Uint8Array, chain?: Int32Array): { own: string[]; base: string | null } {
     const isExcluded = excluded instanceof Uint8Array ? (i: number) => excluded[i] === 1 : (i: number) => excluded.has(this.shas[i]!);
     const own: number[] = [];
     const boundary: number[] = [];
@@ -193,18 +214,63 @@ export class CommitGraph {
     }
     own.sort((a, b) => this.times[b]! - this.times[a]!);
     let base: number | null = null;
-    if (boundary.length === 1) base = boundary[0]!;
-    else if (boundary.length > 1) {
-      // Drop boundary commits that are ancestors of another boundary commit; of the rest take the newest.
-      const dominated = new Set<number>();
-      for (const b of boundary) {
-        if (dominated.has(b)) continue;
-        const anc = this.ancestorsMask(this.parentsAt(b).map((q) => this.shas[q]!));
-        for (const o of boundary) if (o !== b && anc[o]) dominated.add(o);
-      }
-      const best = boundary.filter((b) => !dominated.has(b)).sort((a, b) => this.times[b]! - this.times[a]!);
-      base = best[0] ?? null;
-    }
+    if (chain && boundary.length > 1) base = this.leftChainAt(start!, boundary, chain, isExcluded);
+    else if (boundary.length === 1) base = boundary[0]!;
+    else if (boundary.length > 1) base = this.newestUndominated(boundary);
     return { own: own.map((i) => this.shas[i]!), base: base === null ? null : this.shas[base]! };
+  }
+
+  /** Of the boundary commits, the newest on `chain`; else where `start`'s first-parent chain enters `excluded`; else the merge base. */
+  private leftChainAt(start: number, boundary: readonly number[], chain: Int32Array, isExcluded: (i: number) => boolean): number | null {
+    let best = -1;
+    for (const b of boundary) if (chain[b]! > 0 && (best < 0 || chain[b]! < chain[best]!)) best = b;
+    if (best >= 0) return best;
+    const seen = new Set<number>();
+    for (let i = start; i >= 0 && !seen.has(i); ) {
+      if (isExcluded(i)) return i;
+      seen.add(i);
+      i = this.parentStart[i]! < this.parentStart[i + 1]! ? this.parentIdx[this.parentStart[i]!]! : -1;
+    }
+    return this.newestUndominated(boundary);
+  }
+
+  /** Drops boundary commits that are ancestors of another boundary commit; of the rest, the newest. */
+  private newestUndominated(boundary: readonly number[]): number | null {
+    const dominated = new Set<number>();
+    for (const b of boundary) {
+      if (dominated.has(b)) continue;
+      const anc = this.ancestorsMask(this.parentsAt(b).map((q) => this.shas[q]!));
+      for (const o of boundary) if (o !== b && anc[o]) dominated.add(o);
+    }
+    const best = boundary.filter((b) => !dominated.has(b)).sort((a, b) => this.times[b]! - this.times[a]!);
+    return best[0] ?? null;
+  }
+
+  /**
+   * Commits of `excluded` (mainline's ancestry) that the branch holds beyond its base: side histories its
+   * own merges brought in (a subtree update, a topic merged into both). Each with the oldest own commit
+   * whose parent brought it. `own` as `exclusive` returned it; empty when every parent outside the
+   * branch's own commits is an ancestor of `base`.
+   */
+  mergedIn(own: readonly string[], base: string | null, excluded: Uint8Array): { sha: string; by: string }[] {
+    const ownIdx = own.map((s) => this.idxOf.get(s)!).reverse(); // oldest first
+    const baseIdx = base === null ? -1 : (this.idxOf.get(base) ?? -1);
+    const outside: number[] = [];
+    for (const o of ownIdx) for (const q of this.parentsAt(o)) if (excluded[q] === 1 && q !== baseIdx) outside.push(q);
+    if (!outside.length) return [];
+    const held = baseIdx >= 0 ? this.ancestorsMask([this.shas[baseIdx]!]) : new Uint8Array(this.size);
+    if (outside.every((q) => held[q])) return [];
+    const out: { sha: string; by: string }[] = [];
+    for (const o of ownIdx) {
+      const stack = this.parentsAt(o).filter((q) => excluded[q] === 1 && !held[q]);
+      while (stack.length) {
+        const i = stack.pop()!;
+        if (held[i] || excluded[i] !== 1) continue;
+        held[i] = 1;
+        out.push({ sha: this.shas[i]!, by: this.shas[o]! });
+        for (const q of this.parentsAt(i)) if (!held[q]) stack.push(q);
+      }
+    }
+    return out;
   }
 }

@@ -12,9 +12,10 @@ import { isAncestor, revList } from '../git/rev-list.js';
 import type { Conventions } from '../conventions/types.js';
 import { ingestInPlace, ingestWithWorker, type WorkerIngest } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
-import { BranchIndexer, branchRefs, phaseTimer, prefetchPatchIds, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
+import { BranchIndexer, branchRefs, phaseTimer, prefetchPatchIds, chooseMainline, classifyBranches } from './branches.js';
 import { applyStoredDetection, detectAndApply, redetect } from './detect.js';
 import { CommitGraph } from './graph.js';
+import { requestedBranches } from './requested.js';
 import { resolvePendingRefs } from './resolve.js';
 import { beginProvisionalReleases, releaseTags, updateReleases, type StreamedReleases } from './releases.js';
 import { DERIVED_VERSION, SECONDARY_INDEX_NAMES } from './schema.js';
@@ -235,8 +236,8 @@ async function updateBranches(
   const byName = branchRefs(refs);
   if (byName.size === 0) return { mainline: '', stable: 0, updated: 0 };
   const mainline = chooseMainline(byName, refs, head, conv);
-  const stable = stableBranchesByName(byName, mainline.name, conv);
-  stable.push(...branchesByMarkers(db, byName, mainline.name, new Set(stable.map((s) => s.name))));
+  const classes = classifyBranches(db, byName, mainline, conv, graph, requestedBranches(db));
+  const stable = classes.stable;
   mark('branches by name and by markers');
   const stored = new Map(
     (db.prepare('SELECT name, tip, role FROM branches').all() as { name: string; tip: string; role: string }[]).map((r) => [r.name, r]),
@@ -260,34 +261,12 @@ async function updateBranches(
       'INSERT INTO branches (name, ref, role, version, tip, base, detected_by, last_update, own_commits, picks) VALUES (?, ?, ?, NULL, ?, NULL, ?, (SELECT commit_time FROM commits WHERE sha = ?), 0, 0) ' +
         'ON CONFLICT(name) DO UPDATE SET ref = excluded.ref, role = excluded.role, tip = excluded.tip, detected_by = excluded.detected_by, last_update = excluded.last_update',
     ).run(mainline.name, mainline.ref, 'mainline', mainline.tip, mainline.detectedBy, mainline.tip);
+    setMeta(db, 'excluded_branches', JSON.stringify({ excluded: classes.excluded, others: classes.others }));
   }).immediate();
   mark('mainline row');
   const indexer = new BranchIndexer(repo, db, knownPatchIds);
   if (changed.length) await indexer.index(changed, mainline, graph(), onProgress);
   return { mainline: mainline.name, stable: stable.length, updated: changed.length };
-}
-
-/** Branches whose names say nothing but whose recent first-parent commits mostly carry upstream markers. */
-function branchesByMarkers(db: DB, byName: Map<string, RefInfo>, mainline: string, already: Set<string>): BranchRow[] {
-  const parentsOf = db.prepare('SELECT parents FROM commits WHERE sha = ?').pluck();
-  const hasMarker = db.prepare(
-    "SELECT 1 FROM markers m JOIN commits c ON c.id = m.commit_id WHERE c.sha = ? AND m.kind IN ('upstream-commit','commit-upstream','cherry-picked','xen-master','backported-from') LIMIT 1",
-  ).pluck();
-  const out: BranchRow[] = [];
-  for (const [name, ref] of byName) {
-    if (name === mainline || already.has(name) || !ref.name.startsWith('refs/heads/') && !ref.name.startsWith('refs/remotes/')) continue;
-    let sha: string | undefined = ref.commit!;
-    let n = 0;
-    let marked = 0;
-    while (sha && n < 20) {
-      if (hasMarker.get(sha)) marked++;
-      n++;
-      const ps = parentsOf.get(sha) as string | undefined;
-      sha = ps ? ps.split(' ')[0] : undefined;
-    }
-    if (n >= 5 && marked * 2 >= n) out.push({ name, ref: ref.name, role: 'stable', version: null, tip: ref.commit!, detectedBy: 'markers' });
-  }
-  return out;
 }
 
 function deleteCommits(db: DB, shas: readonly string[]): number {

@@ -182,5 +182,6 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * index written with another version is derived again on its next `index` run, without reading the
  * commits again. 1: before this key existed. 2: a marker key (Xen's `master commit:`) is never a
  * Fixes-like key. 3: adapted picks are matched by subject, author and author date.
+ * 4: a branch's base is where it left mainline's first-parent chain; merged side histories are held.
  */
-export const DERIVED_VERSION = 3;
+export const DERIVED_VERSION = 4;

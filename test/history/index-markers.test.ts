@@ -58,7 +58,7 @@ describe('index of a repository with every marker form', () => {
   });
 
   it('finds the stable branches by name with their base and version', () => {
-    const branches = parseJson<BranchJson[]>(cli('branches', '--json'));
+    const branches = parseJson<{ branches: BranchJson[] }>(cli('branches', '--json')).branches;
     const byName = new Map(branches.map((b) => [b.name, b]));
     expect([...byName.keys()].sort()).toEqual(['22.11', 'linux-6.6.y', 'stable-4.17', 'v254-stable', 'v255-stable']);
     const linux = byName.get('linux-6.6.y')!;

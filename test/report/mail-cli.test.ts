@@ -74,7 +74,7 @@ describe('stablepick explain', () => {
     expect(bad.stderr).toBe('stablepick: --format must be md or json, not html — use --format md or --format json\n');
     const unknown = runCli(['explain', r.demo.shas.lazyAlloc, '--branch', 'linux-9.9.y', ...common()]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^stablepick: no stable or staging branch 'linux-9\.9\.y' in the index — known branches: .*\n$/);
+    expect(unknown.stderr).toMatch(/^stablepick: no branch 'linux-9\.9\.y' in the repository as last indexed — stable branches: .*\n$/);
   });
 });
 

@@ -71,7 +71,7 @@ describe('commands', () => {
   });
 
   it('scan refuses an unknown branch and a bad range', async () => {
-    await expect(run(['scan', 'v1.1..v1.2', '--branch', 'nope'])).rejects.toThrow(/no stable or staging branch 'nope'/);
+    await expect(run(['scan', 'v1.1..v1.2', '--branch', 'nope'])).rejects.toThrow(/no branch 'nope' in the repository/);
     await expect(run(['scan', 'v1.1', '--branch', 'stable-1.1'])).rejects.toThrow(/not a range/);
     await expect(run(['scan', 'v1.1..v9', '--branch', 'stable-1.1'])).rejects.toThrow(/'v9'/);
   });
