@@ -11,6 +11,7 @@ import { evaluateWindow, readLabels } from '../../select/evaluate.js';
 import { History } from '../../select/history.js';
 import type { LagMode } from '../../select/model.js';
 import { cachedNumstats } from '../../select/store.js';
+import { indexedRange } from '../revisions.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from './index.js';
@@ -47,7 +48,7 @@ export const evalCommand: CommandModule = {
           const bar = progress(!ctx.json);
           const h = History.load(ctx.db);
           const r = await evaluateWindow(h, {
-            window: opts.window,
+            window: await indexedRange(ctx, opts.window),
             branch: opts.branch,
             firstParent: opts.firstParent === true,
             labels,

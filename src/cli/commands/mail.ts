@@ -16,6 +16,7 @@ import { planSeries } from '../../report/series/plan.js';
 import { writeSeries } from '../../report/series/write.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
+import { indexedCommit, indexedRange, isRange } from '../revisions.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import { patchSlug } from './apply-check.js';
@@ -62,7 +63,8 @@ export const mailCommand: CommandModule = {
       const branches = branchList(opts.branch);
       if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
       if (opts.outDir && existsSync(opts.outDir) && readdirSync(opts.outDir).length && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.outDir} is not empty`, 'give a new or empty --out-dir, or --force');
-      const isRange = commits.length === 1 && commits[0]!.includes('..');
+      const range = commits.length === 1 && isRange(commits[0]!);
+      if (!range) for (const c of commits) if (isRange(c)) throw new StablepickError('BAD_ARGUMENT', `a range (${c}) must be the only argument`, 'give one range A..B, or commits');
       await withContext(
         opts,
         async (ctx) => {
@@ -79,7 +81,7 @@ export const mailCommand: CommandModule = {
             { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir, ...(opts.config ? { configFile: opts.config } : {}) },
             {
               branches,
-              ...(isRange ? { range: commits[0]! } : { shas: commits }),
+              ...(range ? { range: await indexedRange(ctx, commits[0]!) } : { shas: await Promise.all(commits.map((c) => indexedCommit(ctx, c))) }),
               firstParent: opts.firstParent === true,
               adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy),
               onProgress: (t) => bar.update(t),

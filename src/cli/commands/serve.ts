@@ -10,6 +10,7 @@ import type { GitTarget } from '../../git/run.js';
 import { reviewConfig } from '../../review/policy.js';
 import { RepoSource } from '../../server/repo-source.js';
 import { startDashboard } from '../../server/server.js';
+import { indexedRange } from '../revisions.js';
 import { openContext, withCommonOptions, type CommonOptions } from '../context.js';
 import { progress } from '../output.js';
 import type { CommandModule } from './index.js';
@@ -65,7 +66,7 @@ export const serveCommand: CommandModule = {
           conventions: ctx.conventions,
           configDir,
           ...(opts.config ? { configFile: opts.config } : {}),
-          range: opts.range,
+          range: await indexedRange(ctx, opts.range),
           branches,
           firstParent: opts.firstParent === true,
           reviewer: await dashboardReviewer(opts.who, policy.reviewers, ctx.repo),
