@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { isStablepickError } from '../errors.js';
 import { loadCommandModules, type CommandModule } from './commands/index.js';
+import { registerConfigSections } from './config-sections.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -44,6 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // `--version` alone needs none; help and unknown commands need them all (to list or suggest).
     const command = argv.find((a) => !a.startsWith('-'));
     const versionOnly = !command && argv.some((a) => a === '--version' || a === '-V');
+    // Every config section is known whatever command runs (the file is checked as a whole).
+    if (!versionOnly) await registerConfigSections();
     const program = buildProgram(versionOnly ? [] : await loadCommandModules(command));
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;

@@ -11,6 +11,8 @@ import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
 import { writeMbox } from '../../report/mail/index.js';
 import { sendMbox } from '../../report/mail/send.js';
+import { refuseRepositorySmtp, smtpSettings } from '../../report/mail/smtp-config.js';
+import { loadConfig, userConfigPath } from '../../conventions/config.js';
 import { mailConfig } from '../../report/series/config.js';
 import { planSeries } from '../../report/series/plan.js';
 import { writeSeries } from '../../report/series/write.js';
@@ -55,7 +57,7 @@ export const mailCommand: CommandModule = {
         .option('--to <address>', 'the stable list (repeatable; default: mail.to of the config)', collect)
         .option('--cc <address>', 'also copy (repeatable)', collect)
         .option('--first-parent', 'for a range: only the commits on the first-parent chain')
-        .option('--send', 'send the mails by SMTP (mail.smtp of the config, or --smtp-host); the password comes from STABLEPICK_SMTP_PASS')
+        .option('--send', 'send the mails by SMTP: --smtp-host, else STABLEPICK_SMTP_HOST, else mail.smtp of ~/.config/stablepick/config.json (never a repository\'s config); the password comes from STABLEPICK_SMTP_PASS')
         .option('--smtp-host <host>', 'SMTP server')
         .option('--smtp-port <port>', 'SMTP port (default 587)')
         .option('--smtp-user <user>', 'SMTP user'),
@@ -69,6 +71,8 @@ export const mailCommand: CommandModule = {
         opts,
         async (ctx) => {
           const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
+          const loaded = loadConfig(configDir, opts.config);
+          refuseRepositorySmtp(loaded.path, loaded.config, [ctx.repo.workTree, ctx.repo.gitDir, ctx.repo.commonDir]);
           const mc = mailConfig(configDir, opts.config);
           const from = opts.from ?? mc.from ?? (await gitIdentity(ctx.repo));
           if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give --from "Name <address>", or set mail.from in stablepick.config.json');
@@ -99,12 +103,10 @@ export const mailCommand: CommandModule = {
           for (const m of mails) store.recordMail({ messageId: m.messageId, sha: m.sha, branches: m.branches, subject: m.subject });
           let sent: Awaited<ReturnType<typeof sendMbox>> = [];
           if (opts.send) {
-            const host = opts.smtpHost ?? mc.smtp?.host;
-            if (!host) throw new StablepickError('BAD_ARGUMENT', '--send without an SMTP server', 'give --smtp-host, or set mail.smtp.host in stablepick.config.json');
-            const port = Number(opts.smtpPort ?? mc.smtp?.port ?? 587);
-            const user = opts.smtpUser ?? mc.smtp?.user ?? undefined;
-            const pass = process.env.STABLEPICK_SMTP_PASS;
-            sent = await sendMbox(mails, { host, port, secure: mc.smtp?.secure ?? false, ...(user ? { user } : {}), ...(pass ? { pass } : {}) });
+            // Only the command line, the environment and the user's own config file name the server.
+            const smtp = smtpSettings({ host: opts.smtpHost, port: opts.smtpPort, user: opts.smtpUser });
+            if (!smtp) throw new StablepickError('BAD_ARGUMENT', '--send without an SMTP server', `give --smtp-host, set STABLEPICK_SMTP_HOST, or set mail.smtp.host in ${userConfigPath()}`);
+            sent = await sendMbox(mails, smtp);
           }
           const summary = {
             judged: plan.judged,
