@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import { isStablepickError } from '../errors.js';
 import { loadCommandModules, type CommandModule } from './commands/index.js';
 import { registerConfigSections } from './config-sections.js';
+import { exitStatusHelp } from './exit-codes.js';
+import { takeExitStatus } from './output.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -27,6 +29,15 @@ export function buildProgram(modules: readonly CommandModule[]): Command {
       writeErr: (s) => process.stderr.write(s),
     });
   for (const mod of modules) mod.register(program);
+  // Every command's --help ends with its exit statuses (docs/cli.md).
+  const withHelp = (cmd: Command, prefix: string): void => {
+    for (const sub of cmd.commands) {
+      const name = `${prefix}${sub.name()}`;
+      sub.addHelpText('after', exitStatusHelp(name));
+      withHelp(sub, `${name} `);
+    }
+  };
+  withHelp(program, '');
   return program;
 }
 
@@ -48,8 +59,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Every config section is known whatever command runs (the file is checked as a whole).
     if (!versionOnly) await registerConfigSections();
     const program = buildProgram(versionOnly ? [] : await loadCommandModules(command));
+    takeExitStatus();
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_OK;
+    return takeExitStatus() || EXIT_OK;
   } catch (e) {
     return reportError(e);
   }

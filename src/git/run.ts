@@ -151,6 +151,9 @@ export function spawnGit(
 /** Turns git's complaint into a typed error with advice. */
 export function classifyGitFailure(args: readonly string[], stderr: string, code: number | null): StablepickError {
   const line = firstFatalLine(stderr) || `git ${args[0] ?? ''} exited with code ${code}`;
+  if (/dubious ownership/i.test(stderr)) {
+    return new StablepickError('NOT_A_REPOSITORY', `git refuses the repository: it is owned by another user (git's safe.directory check)`, 'if you trust it, add it with `git config --global --add safe.directory <path>`, or run stablepick as its owner');
+  }
   if (/not a git repository/i.test(stderr)) {
     return new StablepickError('NOT_A_REPOSITORY', line, 'give --repo a path inside a git repository');
   }

@@ -51,7 +51,7 @@ afterAll(() => {
 /** Runs `serve` until it prints its address, then stops it. */
 function serveOnce(): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'bin.ts'), 'serve', '--range', 'v1.1..v1.2', '--branch', 'stable-1.1', '--port', '0', '--who', 'T <t@example.org>', '--repo', fx.repo.dir, '--db', fx.dbFile], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'bin.ts'), 'serve', '--range', 'v1.1..v1.2', '--branch', 'stable-1.1', '--port', '0', '--who', 'T <t@example.org>', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile], {
       cwd: ROOT,
       env: { ...process.env, STABLEPICK_CACHE_DIR: cache, XDG_CONFIG_HOME: path.join(tmp, 'xdg') },
     });
@@ -59,9 +59,11 @@ function serveOnce(): Promise<{ stdout: string; stderr: string }> {
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {
       stdout += b.toString('utf8');
-      if (stdout.includes('Press Ctrl-C')) child.kill('SIGTERM');
     });
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+      if (stderr.includes('Press Ctrl-C')) child.kill('SIGTERM');
+    });
     child.on('error', reject);
     child.on('close', () => resolve({ stdout, stderr }));
   });
@@ -88,13 +90,19 @@ describe('a config with every documented section', () => {
     ];
     const covered = new Set(runs.map(([name]) => name));
     for (const [name, args, ok] of runs) {
-      const r = cli(args);
+      // With --json too: the rule of docs/cli.md, checked over every command (JSON Lines, nothing else).
+      const r = cli([...args, '--json']);
       expect({ name, code: ok.includes(r.code) ? 'ok' : r.code, stderr: r.stderr.includes('config') ? r.stderr : '' }).toEqual({ name, code: 'ok', stderr: '' });
+      const lines = r.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const l of lines) expect(() => JSON.parse(l) as unknown, `${name}: ${l.slice(0, 80)}`).not.toThrow();
     }
     const s = await serveOnce();
     expect(s.stderr).not.toMatch(/unknown key|stablepick\.config\.json/);
     // It got past the config to judging the range: it serves, or (web/ not built here) says so.
-    expect(`${s.stdout}${s.stderr}`).toMatch(/stablepick dashboard for v1\.1\.\.v1\.2|the dashboard's page is not built/);
+    if (s.stdout) expect(JSON.parse(s.stdout.trim())).toMatchObject({ range: 'v1.1..v1.2' });
+    else expect(s.stderr).toMatch(/the dashboard's page is not built/);
     covered.add('serve');
     // demo builds its own sample repository and reads no repository's config.
     covered.add('demo');

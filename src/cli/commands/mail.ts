@@ -19,6 +19,7 @@ import { writeSeries } from '../../report/series/write.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
 import { indexedCommit, indexedRange, isRange } from '../revisions.js';
+import { addressOption, mustBeBranch, outsideRepository } from '../validate.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import { patchSlug } from './apply-check.js';
@@ -74,6 +75,13 @@ export const mailCommand: CommandModule = {
           const loaded = loadConfig(configDir, opts.config);
           refuseRepositorySmtp(loaded.path, loaded.config, [ctx.repo.workTree, ctx.repo.gitDir, ctx.repo.commonDir]);
           const mc = mailConfig(configDir, opts.config);
+          for (const b of branches) await mustBeBranch(ctx, b);
+          // Written only where the user says, and never into the repository (as review export).
+          if (opts.out) outsideRepository(ctx.repo, opts.out, '--out');
+          if (opts.outDir) outsideRepository(ctx.repo, opts.outDir, '--out-dir');
+          if (opts.from !== undefined) addressOption(opts.from, '--from');
+          for (const a of opts.to ?? []) addressOption(a, '--to');
+          for (const a of opts.cc ?? []) addressOption(a, '--cc');
           const from = opts.from ?? mc.from ?? (await gitIdentity(ctx.repo));
           if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give --from "Name <address>", or set mail.from in stablepick.config.json');
           const to = opts.to?.length ? opts.to : mc.to;
