@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { unquoteGitPath } from './quoted-path.js';
 import { runGit, type GitTarget } from './run.js';
 
 export interface BlamedLine {
@@ -185,7 +186,7 @@ export function parseBlamePorcelain(text: string): BlamedLine[] {
     if (l.startsWith('summary ')) i.summary = l.slice(8);
     else if (l === 'boundary') i.boundary = true;
     else if (l.startsWith('filename ')) {
-      i.filename = l.slice(9);
+      i.filename = unquoteGitPath(l.slice(9)); // C-quoted when it holds a quote, backslash or control character
       pendingFile = i.filename;
     }
   }

@@ -8,6 +8,9 @@ import { affectedBranches } from '../../src/analysis/affected/affected.js';
 import { prerequisites, describeReason } from '../../src/analysis/deps/prerequisites.js';
 import { blameRanges, parseIgnoreRevs } from '../../src/git/blame-range.js';
 import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { explainCommand } from '../../src/cli/commands/explain.js';
+import { trainCommand } from '../../src/cli/commands/train.js';
 import { indexedContext, type TestContext } from '../analysis/ctx.js';
 
 let r: RepoBuilder;
@@ -25,7 +28,11 @@ beforeAll(async () => {
   ids.reformat = r.commit('The Great Reformatting', { 'src/nat.c': file(['int nat(int a)', '{', '\tint x = 0;', '\tif (a) return a + 1;', '\treturn x;', '}', 'int other(void)', '{', '\treturn 0;', '}']) });
   ids.list = r.commit('list the reformatting for blame', { '.git-blame-ignore-revs': `# The Great Reformatting\n${ids.reformat}\n` });
   ids.fix = r.commit('nat: drop the shortcut', { 'src/nat.c': file(['int nat(int a)', '{', '\tint x = 0;', '\treturn x;', '}', 'int other(void)', '{', '\treturn 0;', '}']) });
+  ids.tweak = r.commit('other: fix a typo', { 'src/other.c': 'int other_fixed;\n' });
   r.tag('v1.1');
+  r.checkout('stable-1.0');
+  r.cherryPick(ids.tweak, { marker: 'cherry-picked' });
+  r.checkout('main');
   ctx = await indexedContext(r.dir);
 });
 afterAll(() => {
@@ -56,6 +63,12 @@ describe('blame and .git-blame-ignore-revs', () => {
     const p = await prerequisites(ctx, ids.fix!, 'stable-1.0', { series: false, symbols: false });
     expect(p.prerequisites.map((x) => x.sha)).not.toContain(ids.reformat);
     expect(describeReason({ kind: 'blame', lines: [{ path: 'a.c', line: 4, use: 'removed', blamed: ids.bug!, skipped: [ids.reformat!] }] })).toContain(`passed over ${ids.reformat!.slice(0, 12)}`);
+  });
+
+  it('the written case says which ignored commit blame passed over', async () => {
+    await runInProcess(trainCommand, ['train', '--repo', r.dir, '--db', ctx.dbPath]);
+    const md = await runInProcess(explainCommand, ['explain', ids.fix!, '--branch', 'stable-1.0', '--no-apply', '--repo', r.dir, '--db', ctx.dbPath]);
+    expect(md).toContain(`Blame passed over ${ids.reformat!.slice(0, 12)} ("The Great Reformatting"), listed in .git-blame-ignore-revs, for src/nat.c:4.`);
   });
 
   it('a blame.ignoreRevsFile naming a missing file changes nothing (git itself would stop)', async () => {
