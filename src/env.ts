@@ -7,6 +7,7 @@
  * | `STABLEPICK_CACHE_DIR` | where indexes live when `--db` is not given (default `$XDG_CACHE_HOME/stablepick`) |
  * | `XDG_CACHE_HOME` | the user's cache directory (default `~/.cache`) |
  * | `XDG_CONFIG_HOME` | the user's config directory (default `~/.config`); stablepick reads `stablepick/config.json` there |
+ * | `STABLEPICK_SMTP_HOST`, `STABLEPICK_SMTP_PORT`, `STABLEPICK_SMTP_USER` | the SMTP server for `mail --send` when the command line names none (src/report/mail/smtp-config.ts reads them through `processEnvironment()`) |
  * | `STABLEPICK_SMTP_PASS` | the SMTP password for `mail --send` (never read from a file in the repository) |
  * | `STABLEPICK_DEBUG` | `1`: print the stack of an internal error |
  * | `STABLEPICK_TIMING` | `1`: print the time of each indexing phase on stderr |
@@ -20,7 +21,7 @@
 import os from 'node:os';
 import path from 'node:path';
 
-/** The process environment, for the one place that hands it on to child processes (src/git/run.ts). */
+/** The whole process environment: for src/git/run.ts, which hands it on to git, and the SMTP settings above. */
 export function processEnvironment(): NodeJS.ProcessEnv {
   return process.env;
 }

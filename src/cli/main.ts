@@ -9,6 +9,9 @@ import { Command, CommanderError } from 'commander';
 import { isStablepickError } from '../errors.js';
 import { loadCommandModules } from './commands/index.js';
 import type { CommandModule } from './command-module.js';
+import { registerConfigSections } from './config-sections.js';
+import { exitStatusHelp } from './exit-codes.js';
+import { takeExitStatus } from './output.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -28,6 +31,15 @@ export function buildProgram(modules: readonly CommandModule[]): Command {
       writeErr: (s) => process.stderr.write(s),
     });
   for (const mod of modules) mod.register(program);
+  // Every command's --help ends with its exit statuses (docs/cli.md).
+  const withHelp = (cmd: Command, prefix: string): void => {
+    for (const sub of cmd.commands) {
+      const name = `${prefix}${sub.name()}`;
+      sub.addHelpText('after', exitStatusHelp(name));
+      withHelp(sub, `${name} `);
+    }
+  };
+  withHelp(program, '');
   return program;
 }
 
@@ -46,9 +58,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     // `--version` alone needs none; help and unknown commands need them all (to list or suggest).
     const command = argv.find((a) => !a.startsWith('-'));
     const versionOnly = !command && argv.some((a) => a === '--version' || a === '-V');
+    // Every config section is known whatever command runs (the file is checked as a whole).
+    if (!versionOnly) await registerConfigSections();
     const program = buildProgram(versionOnly ? [] : await loadCommandModules(command));
+    takeExitStatus();
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_OK;
+    return takeExitStatus() || EXIT_OK;
   } catch (e) {
     return reportError(e);
   }

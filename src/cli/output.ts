@@ -1,11 +1,37 @@
-/** Printing: JSON for machines, aligned tables for people, progress on a terminal only. */
+/**
+ * Printing: JSON for machines, aligned tables for people, progress on a terminal only.
+ *
+ * The --json rule (docs/cli.md), the same for every command: standard output is JSON Lines, every line
+ * one complete JSON value and nothing else. A command whose answer is one object prints one line
+ * (printJson); a command whose answer is a list of records prints one line per record as it goes
+ * (printJsonLine). Messages go to standard error; progress is off.
+ */
 
+/** The command's whole answer, as one line. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
+/** One record of a command that answers with a list, as one line. */
 export function printJsonLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+let requestedExit = 0;
+
+/**
+ * An exit status other than 0 that is an answer, not an error (apply-check: a pick conflicts). The
+ * highest requested wins; the CLI exits with it after the command has printed everything.
+ */
+export function setExitStatus(code: number): void {
+  requestedExit = Math.max(requestedExit, code);
+}
+
+/** The status requested by the command that ran (and forget it). */
+export function takeExitStatus(): number {
+  const c = requestedExit;
+  requestedExit = 0;
+  return c;
 }
 
 /** An aligned text table. */

@@ -2,6 +2,7 @@
  * stablepick.config.json: found in the work tree root, else in the git directory (never written by
  * stablepick). The format is documented in docs/config.md.
  */
+import { env } from '../env.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StablepickError } from '../errors.js';
@@ -157,7 +158,25 @@ export function parseConfig(text: string, where: string): StablepickConfig {
   return config;
 }
 
+/** Parsed files by path, size and modification time: each file is read and checked once per process. */
+const parsed = new Map<string, { stamp: string; config: StablepickConfig }>();
+
 function readConfigFile(file: string): StablepickConfig {
+  let stamp = '';
+  try {
+    const st = statSync(file);
+    stamp = `${st.size}:${st.mtimeMs}:${[...sections.keys()].join(',')}`;
+  } catch {
+    stamp = '';
+  }
+  const hit = stamp ? parsed.get(file) : undefined;
+  if (hit && hit.stamp === stamp) return hit.config;
+  const config = readConfigFileNow(file);
+  if (stamp) parsed.set(file, { stamp, config });
+  return config;
+}
+
+function readConfigFileNow(file: string): StablepickConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -169,6 +188,27 @@ function readConfigFile(file: string): StablepickConfig {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseConfig(text, file);
+}
+
+/**
+ * The user's own config file: `$XDG_CONFIG_HOME/stablepick/config.json` (default
+ * `~/.config/stablepick/config.json`). Same format as stablepick.config.json; the only place a file may
+ * give the SMTP server and user (docs/mail.md).
+ */
+export function userConfigPath(): string {
+  return path.join(env.configDir(), 'config.json');
+}
+
+/** The user's config file, parsed (an empty config when there is none). */
+export function loadUserConfig(): { config: StablepickConfig; path: string | null } {
+  const file = userConfigPath();
+  if (!isFile(file)) return { config: { conventions: {} }, path: null };
+  return { config: readConfigFile(file), path: file };
+}
+
+/** The sections the file format knows now (conventions and every registered stage). */
+export function knownConfigSections(): string[] {
+  return ['conventions', ...sections.keys()];
 }
 
 function isFile(p: string): boolean {

@@ -78,21 +78,22 @@ export class CatFileBatch {
       const nl = this.buf.indexOf(10);
       if (nl < 0) return;
       const header = this.buf.subarray(0, nl).toString('utf8');
-      const parts = header.split(' ');
-      if (parts[1] === 'missing' || parts[1] === 'ambiguous') {
+      // `<oid> <type> <size>`, or `<name as asked> missing|ambiguous`: the name may hold spaces (a path).
+      const parts = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/.exec(header);
+      if (!parts && / (?:missing|ambiguous)$/.test(header)) {
         this.buf = this.buf.subarray(nl + 1);
         this.queue.shift()?.resolve(null);
         continue;
       }
-      const size = Number(parts[2]);
-      if (parts.length !== 3 || !Number.isFinite(size)) {
+      const size = Number(parts?.[3]);
+      if (!parts || !Number.isFinite(size)) {
         this.fail(new StablepickError('GIT_FAILED', `git cat-file --batch printed an unexpected line: ${header.slice(0, 80)}`, 'this is a bug in stablepick'));
         return;
       }
       if (this.buf.length < nl + 1 + size + 1) return;
       const data = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size));
       this.buf = this.buf.subarray(nl + 1 + size + 1);
-      this.queue.shift()?.resolve({ oid: parts[0] ?? '', type: parts[1] ?? '', data });
+      this.queue.shift()?.resolve({ oid: parts[1] ?? '', type: parts[2] ?? '', data });
     }
   }
 }

@@ -2,6 +2,7 @@
  * A commit's patch against its first parent, as files and zero-context hunks (`git diff -U0 -M`), with
  * the removed and added lines kept (the hunk-to-function mapping and MAINTAINERS `K:` patterns need them).
  */
+import { unquoteGitPath } from './quoted-path.js';
 import { gitText, runGit, type GitTarget } from './run.js';
 
 /** The empty tree's object name (diffs of a root commit). */
@@ -43,17 +44,8 @@ export async function commitDiff(target: GitTarget, sha: string): Promise<Commit
   return { sha, parent, files: parseUnifiedDiff(r.stdout.toString('utf8')) };
 }
 
-function unquote(p: string): string {
-  if (!p.startsWith('"')) return p;
-  try {
-    return JSON.parse(p) as string; // git's C-style quoting is close enough to JSON for paths
-  } catch {
-    return p.slice(1, -1);
-  }
-}
-
 function stripSide(p: string): string | null {
-  const u = unquote(p.trim());
+  const u = unquoteGitPath(p.replace(/\t$/, ''));
   if (u === '/dev/null') return null;
   return u.replace(/^[ab]\//, '');
 }
@@ -66,8 +58,10 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
   const lines = text.split('\n');
   for (const l of lines) {
     if (l.startsWith('diff --git ')) {
-      const m = /^diff --git (?:"?a\/)(.*?)"? (?:"?b\/)(.*?)"?$/.exec(l);
-      cur = { oldPath: m?.[1] ?? null, newPath: m?.[2] ?? null, status: 'modified', binary: false, hunks: [] };
+      // Only a first guess (a name may hold " b/"): the ---/+++ and rename lines below say it exactly.
+      const m = /^diff --git ("(?:[^"\\]|\\.)*"|a\/.*?) ("(?:[^"\\]|\\.)*"|b\/.*)$/.exec(l);
+      const side = (x: string | undefined): string | null => (x === undefined ? null : unquoteGitPath(x).replace(/^[ab]\//, ''));
+      cur = { oldPath: side(m?.[1]), newPath: side(m?.[2]), status: 'modified', binary: false, hunks: [] };
       files.push(cur);
       hunk = null;
       continue;
@@ -107,14 +101,14 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
       cur.newPath = null;
     } else if (l.startsWith('rename from ')) {
       cur.status = 'renamed';
-      cur.oldPath = unquote(l.slice('rename from '.length));
+      cur.oldPath = unquoteGitPath(l.slice('rename from '.length));
     } else if (l.startsWith('rename to ')) {
-      cur.newPath = unquote(l.slice('rename to '.length));
+      cur.newPath = unquoteGitPath(l.slice('rename to '.length));
     } else if (l.startsWith('copy from ')) {
       cur.status = 'copied';
-      cur.oldPath = unquote(l.slice('copy from '.length));
+      cur.oldPath = unquoteGitPath(l.slice('copy from '.length));
     } else if (l.startsWith('copy to ')) {
-      cur.newPath = unquote(l.slice('copy to '.length));
+      cur.newPath = unquoteGitPath(l.slice('copy to '.length));
     } else if (l.startsWith('--- ')) {
       if (cur.status !== 'added') cur.oldPath = stripSide(l.slice(4)) ?? cur.oldPath;
     } else if (l.startsWith('+++ ')) {

@@ -29,6 +29,16 @@ export async function openRepository(dir?: string): Promise<Repository> {
     okCodes: [128],
   });
   if (r.code !== 0) {
+    // git's safe.directory check: the repository exists but belongs to another user.
+    const dubious = /dubious ownership in repository at '([^'\n]*)'/.exec(r.stderr);
+    if (dubious) {
+      const at = dubious[1] ?? start;
+      throw new StablepickError(
+        'NOT_A_REPOSITORY',
+        `git refuses ${at}: it is owned by another user (git's safe.directory check)`,
+        `if you trust it, run \`git config --global --add safe.directory ${at}\`, or run stablepick as its owner`,
+      );
+    }
     throw new StablepickError('NOT_A_REPOSITORY', `${start} is not inside a git repository`, 'give --repo the path of a git repository');
   }
   const [gitDirRaw, commonRaw, bareRaw, shallowRaw] = r.stdout.toString('utf8').split('\n');

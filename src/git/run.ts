@@ -31,12 +31,87 @@ export interface RunResult {
   code: number;
 }
 
+/**
+ * Configuration every git process runs with, whatever the user's, the system's or the repository's
+ * configuration says: settings that would change output stablepick parses, or make git run programs or
+ * write files. Documented in docs/reliability.md ("Git settings stablepick pins"); a test runs the
+ * commands under a hostile global configuration (test/git/pinned-config.test.ts).
+ */
+export const PINNED_CONFIG: readonly (readonly [string, string])[] = [
+  // Paths and messages as bytes, never quoted or translated differently.
+  ['core.quotePath', 'false'],
+  ['i18n.logOutputEncoding', 'UTF-8'],
+  ['log.showSignature', 'false'],
+  ['log.showRoot', 'true'],
+  ['log.follow', 'false'],
+  ['log.decorate', 'false'],
+  ['core.commitGraph', 'true'],
+  // Colour off for every kind of output (color.diff=always would beat color.ui=false).
+  ['color.ui', 'false'],
+  ['color.diff', 'false'],
+  ['color.grep', 'false'],
+  ['color.branch', 'false'],
+  ['color.showBranch', 'false'],
+  ['color.status', 'false'],
+  // Diff text: prefixes, context, hunk merging, algorithm, blank lines, relative paths, submodules.
+  ['diff.noprefix', 'false'],
+  ['diff.mnemonicPrefix', 'false'],
+  ['diff.srcPrefix', 'a/'],
+  ['diff.dstPrefix', 'b/'],
+  ['diff.relative', 'false'],
+  ['diff.context', '3'],
+  ['diff.interHunkContext', '0'],
+  ['diff.algorithm', 'myers'],
+  ['diff.indentHeuristic', 'true'],
+  ['diff.suppressBlankEmpty', 'false'],
+  ['diff.submodule', 'short'],
+  ['diff.renames', 'true'],
+  // Blame: boundaries as git's default marks them. (blame.ignoreRevsFile cannot be reset from here: git
+  // sorts its values, so an empty one does not clear the others; blame-range.ts passes
+  // --no-ignore-revs-file and then the commits stablepick itself chose to ignore.)
+  ['blame.markIgnoredLines', 'false'],
+  ['blame.markUnblamableLines', 'false'],
+  ['blame.showRoot', 'false'],
+  // grep: our own flags decide the pattern syntax and what a line holds.
+  ['grep.patternType', 'basic'],
+  ['grep.column', 'false'],
+  ['grep.lineNumber', 'false'],
+  ['grep.fallbackToNoIndex', 'false'],
+  // Trial merges and `git am` in private clones: same merge, no hooks, no whitespace refusal, no gc.
+  ['merge.renames', 'true'],
+  ['merge.directoryRenames', 'conflict'],
+  ['merge.renormalize', 'false'],
+  ['am.threeWay', 'false'],
+  ['am.keepCR', 'false'],
+  ['am.messageId', 'false'],
+  ['mailinfo.scissors', 'false'],
+  ['apply.whitespace', 'warn'],
+  ['core.hooksPath', '/dev/null'],
+  ['core.fsmonitor', 'false'],
+  ['gc.auto', '0'],
+  ['maintenance.auto', 'false'],
+  ['commit.gpgSign', 'false'],
+  ['patchid.verbatim', 'false'],
+];
+
+function quoteParameter(s: string): string {
+  return `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** PINNED_CONFIG as git reads it from GIT_CONFIG_PARAMETERS (the form `git -c` itself uses). */
+export const PINNED_CONFIG_PARAMETERS = PINNED_CONFIG.map(([k, v]) => `${quoteParameter(k.toLowerCase())}=${quoteParameter(v)}`).join(' ');
+
+/** Inherited variables that locate the user's configuration rather than redirect the repository. */
+const USER_CONFIG_VARS = new Set(['GIT_EXEC_PATH', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM']);
+
 /** The environment every git process gets. */
 export function gitEnv(target: GitTarget | null, extra?: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(processEnvironment())) {
     // Inherited GIT_* variables (GIT_DIR, GIT_INDEX_FILE, ...) would silently redirect us.
-    if (k.startsWith('GIT_') && k !== 'GIT_EXEC_PATH' && k !== 'GIT_CONFIG_NOSYSTEM') continue;
+    // The variables that say where the user's own configuration is are kept: git must read the same
+    // settings it reads for the user (safe.directory, blame.ignoreRevsFile, identity).
+    if (k.startsWith('GIT_') && !USER_CONFIG_VARS.has(k)) continue;
     env[k] = v;
   }
   env.LC_ALL = 'C';
@@ -46,7 +121,7 @@ export function gitEnv(target: GitTarget | null, extra?: Readonly<Record<string,
   env.GIT_PAGER = 'cat';
   env.PAGER = 'cat';
   env.GIT_NO_REPLACE_OBJECTS = '1';
-  env.GIT_CONFIG_PARAMETERS = "'core.quotepath'='false' 'log.showsignature'='false' 'diff.noprefix'='false' 'diff.mnemonicprefix'='false' 'core.commitgraph'='true' 'color.ui'='false'";
+  env.GIT_CONFIG_PARAMETERS = PINNED_CONFIG_PARAMETERS;
   if (target?.env) Object.assign(env, target.env);
   if (extra) Object.assign(env, extra);
   return env;
@@ -77,6 +152,9 @@ export function spawnGit(
 /** Turns git's complaint into a typed error with advice. */
 export function classifyGitFailure(args: readonly string[], stderr: string, code: number | null): StablepickError {
   const line = firstFatalLine(stderr) || `git ${args[0] ?? ''} exited with code ${code}`;
+  if (/dubious ownership/i.test(stderr)) {
+    return new StablepickError('NOT_A_REPOSITORY', `git refuses the repository: it is owned by another user (git's safe.directory check)`, 'if you trust it, add it with `git config --global --add safe.directory <path>`, or run stablepick as its owner');
+  }
   if (/not a git repository/i.test(stderr)) {
     return new StablepickError('NOT_A_REPOSITORY', line, 'give --repo a path inside a git repository');
   }

@@ -156,8 +156,8 @@ describe('bad input gets one line and a non-zero exit', () => {
     const cli = (...a: string[]) => runCli([...a, '--repo', r.dir], { env: { STABLEPICK_CACHE_DIR: cache } });
     expect(oneLine(cli('stats'))).toMatch(/no index/);
     expect(cli('index').code).toBe(0);
-    expect(oneLine(cli('show', 'deadbeef'))).toMatch(/no indexed commit/);
-    expect(oneLine(cli('show', 'HEAD~3'))).toMatch(/not a commit id/);
+    expect(oneLine(cli('show', 'deadbeef'))).toMatch(/unknown revision 'deadbeef'/);
+    expect(oneLine(cli('show', 'no-such-rev'))).toMatch(/unknown revision 'no-such-rev'/);
   });
 
   it('a malformed config file', () => {

@@ -9,7 +9,7 @@ import { branchState, stableBranchNames } from '../fixes/branch-state.js';
 import { loadFixGraph } from '../fixes/graph.js';
 import type { AnalysisContext, AsOfOptions } from '../fixes/types.js';
 import { toRanges } from '../deps/prerequisites.js';
-import type { AffectedResult, BranchImpact, Introducer } from './types.js';
+import type { AffectedResult, BranchImpact, Introducer, SkippedByBlame } from './types.js';
 
 export interface AffectedOptions extends AsOfOptions {
   /** Only these branches (default every stable and staging branch). */
@@ -41,6 +41,7 @@ export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: 
     introducers.push({ sha: e.to, subject: m.subject, firstRelease: m.first_release, how: e.kind === 'fixes' ? 'fixes' : 'reverts', edge: e });
   }
   let evidence: AffectedResult['evidence'] = introducers.length ? 'fixes' : 'none';
+  const blameSkipped: SkippedByBlame[] = [];
   if (!introducers.length) {
     const diff = await commitDiff(ctx.repo, sha);
     if (diff.parent) {
@@ -55,6 +56,11 @@ export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: 
           const where = `${f.oldPath}:${b.line}`;
           if (l) l.push(where);
           else lines.set(b.commit, [where]);
+          for (const s of b.skipped ?? []) {
+            const k = blameSkipped.find((x) => x.sha === s);
+            if (k) k.lines.push(where);
+            else blameSkipped.push({ sha: s, subject: meta(s).subject, lines: [where] });
+          }
         }
       }
       for (const [c, where] of lines) {
@@ -94,5 +100,5 @@ export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: 
     const versions = [...new Set(hit.map((b) => b.version ?? b.branch))];
     summary = `${all} that hold ${first.sha.slice(0, 12)} ("${first.subject}")${since}: ${versions.join(', ')}`;
   }
-  return { sha, subject: meta(sha).subject, introducers, evidence, branches, summary };
+  return { sha, subject: meta(sha).subject, introducers, evidence, blameSkipped, branches, summary };
 }

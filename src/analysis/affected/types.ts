@@ -13,6 +13,14 @@ export interface Introducer {
   lines?: string[];
 }
 
+/** A commit of the project's ignore list (`.git-blame-ignore-revs`) that blame passed over, and for which lines. */
+export interface SkippedByBlame {
+  sha: string;
+  subject: string;
+  /** `path:line` at the candidate's parent. */
+  lines: string[];
+}
+
 export interface BranchImpact {
   branch: string;
   version: string | null;
@@ -30,6 +38,8 @@ export interface AffectedResult {
   introducers: Introducer[];
   /** 'fixes' when the candidate names what it fixes; 'blame' when its removed lines were blamed; 'none' when neither gave anything. */
   evidence: 'fixes' | 'blame' | 'none';
+  /** Ignored commits (reformatting) blame passed over to reach the introducers (evidence = blame). */
+  blameSkipped: SkippedByBlame[];
   branches: BranchImpact[];
   /** e.g. "all stable branches that hold 14c1da3895a1 (first in v6.12): 6.12, 6.17". */
   summary: string;

@@ -68,7 +68,7 @@ async function directPrereqs(ctx: AnalysisContext, sha: string, state: BranchSta
       const blamed = await blameRanges(ctx.repo, parent, f.oldPath, toRanges(use.keys()), [state.tip]);
       for (const b of blamed) {
         if (b.boundary) continue;
-        const ev: BlameEvidence = { path: f.oldPath, line: b.line, use: use.get(b.line) ?? 'context', blamed: b.commit };
+        const ev: BlameEvidence = { path: f.oldPath, line: b.line, use: use.get(b.line) ?? 'context', blamed: b.commit, ...(b.skipped ? { skipped: b.skipped } : {}) };
         const l = byCommit.get(b.commit);
         if (l) l.push(ev);
         else byCommit.set(b.commit, [ev]);
@@ -150,7 +150,9 @@ export function describeReason(r: PrereqReason): string {
   if (r.kind === 'blame') {
     const removed = r.lines.filter((l) => l.use === 'removed');
     const shown = (removed.length ? removed : r.lines).slice(0, 3).map((l) => `${l.path}:${l.line}`);
-    return `blame: wrote ${removed.length ? `${removed.length} removed line(s)` : `${r.lines.length} context line(s)`} (${shown.join(', ')}${r.lines.length > 3 ? ', ...' : ''})`;
+    const skipped = [...new Set(r.lines.flatMap((l) => l.skipped ?? []))].map((x) => x.slice(0, 12));
+    const passed = skipped.length ? `; blame passed over ${skipped.join(', ')}, listed in .git-blame-ignore-revs` : '';
+    return `blame: wrote ${removed.length ? `${removed.length} removed line(s)` : `${r.lines.length} context line(s)`} (${shown.join(', ')}${r.lines.length > 3 ? ', ...' : ''})${passed}`;
   }
   if (r.kind === 'series') {
     const s = r.series;

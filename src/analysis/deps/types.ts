@@ -9,6 +9,8 @@ export interface BlameEvidence {
   use: 'removed' | 'context';
   /** The commit blame names for that line (the prerequisite). */
   blamed: string;
+  /** Commits of the project's ignore list (`.git-blame-ignore-revs`) blame passed over to reach `blamed`. */
+  skipped?: string[];
 }
 
 export interface SeriesEvidence {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { affectedBranches } from '../../analysis/affected/affected.js';
 import { parseAsOf } from '../../analysis/fixes/as-of.js';
-import { resolveIndexed } from '../../history/queries.js';
+import { indexedCommit } from '../revisions.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -23,7 +23,7 @@ export const affectedCommand: CommandModule = {
       await withContext(
         opts,
         async (ctx) => {
-          const full = resolveIndexed(ctx.db, sha);
+          const full = await indexedCommit(ctx, sha);
           const asOf = parseAsOf(opts.asOf);
           const r = await affectedBranches(ctx, full, asOf === undefined ? {} : { asOf });
           if (ctx.json) return printJson(r);

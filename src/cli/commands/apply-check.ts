@@ -12,6 +12,8 @@ import { StablepickError } from '../../errors.js';
 import { openRepository } from '../../git/repo.js';
 import { defaultDbPath, openDb } from '../../history/db.js';
 import { ResultCache } from '../../history/result-cache.js';
+import { setExitStatus } from '../output.js';
+import { outsideRepository } from '../validate.js';
 import type { CommandModule } from '../command-module.js';
 import { patchSlug } from '../context.js';
 
@@ -51,10 +53,18 @@ export const applyCheckCommand: CommandModule = {
       .option('--no-blame', 'do not blame conflicting lines (faster; no prerequisites)')
       .option('--abbrev-index', 'abbreviated blob ids on the patches\' index lines (default: full ids)')
       .action(async (shas: string[], opts: ApplyCheckCliOptions) => {
-        await runApplyCheck(shas, opts, (s) => process.stdout.write(s));
+        const run = await runApplyCheck(shas, opts, (s) => process.stdout.write(s));
+        // As `git apply --check`: 1 when a pick does not apply (a queue that stops early), 0 when all do.
+        setExitStatus(applyCheckStatus(run));
       });
   },
 };
+
+/** 1 when a pick conflicts, or a queue stops before its end; 0 when everything applies. */
+export function applyCheckStatus(run: ApplyCheckRun): number {
+  if (run.queues.some((q) => q.firstFailure !== null)) return 1;
+  return run.results.some((r) => r.result === 'conflict') ? 1 : 0;
+}
 
 /** The command's work, printing through `out`. */
 export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCliOptions, out: (text: string) => void): Promise<ApplyCheckRun> {
@@ -62,6 +72,7 @@ export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCli
   const branches = opts.branch?.length ? opts.branch : [];
   if (!branches.length) throw new StablepickError('BAD_ARGUMENT', 'no --branch given', 'give --branch <name or commit>');
   const repo = await openRepository(opts.repo);
+  if (opts.patchDir) outsideRepository(repo, opts.patchDir, '--patch-dir');
   const checkOpts: ApplyCheckOptions = { blame: opts.blame !== false, fullIndex: opts.abbrevIndex !== true };
   const cached = openResultCache(opts.db ?? defaultDbPath(repo.commonDir), opts.db !== undefined, checkOpts);
   if (cached) checkOpts.cache = cached.cache;

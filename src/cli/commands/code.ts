@@ -23,7 +23,7 @@ function out(s: string): void {
 }
 
 function json(v: unknown): void {
-  out(JSON.stringify(v, null, 2));
+  out(JSON.stringify(v)); // the --json rule: one line (docs/cli.md)
 }
 
 function positiveInt(v: string, what: string): number {

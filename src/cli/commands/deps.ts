@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { pickQueue } from '../../analysis/deps/queue.js';
 import { parseAsOf } from '../../analysis/fixes/as-of.js';
 import { describeHolding } from '../../analysis/fixes/branch-state.js';
-import { resolveIndexed } from '../../history/queries.js';
+import { indexedCommit } from '../revisions.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -32,7 +32,7 @@ export const depsCommand: CommandModule = {
       await withContext(
         opts,
         async (ctx) => {
-          const full = resolveIndexed(ctx.db, sha);
+          const full = await indexedCommit(ctx, sha);
           const asOf = parseAsOf(opts.asOf);
           const q = await pickQueue(ctx, full, opts.branch, { ...(asOf === undefined ? {} : { asOf }), depth: Number(opts.depth ?? 2) });
           if (ctx.json) return printJson(q);

@@ -11,6 +11,8 @@ import { evaluateWindow, readLabels } from '../../select/evaluate.js';
 import { History } from '../../select/history.js';
 import type { LagMode } from '../../select/model.js';
 import { cachedNumstats } from '../../select/store.js';
+import { indexedRange } from '../revisions.js';
+import { outsideRepository } from '../validate.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -35,11 +37,13 @@ export const evalCommand: CommandModule = {
         .option('--labels <file>', '"<sha> <0|1>" per line (default: what the branch picked later)')
         .option('--first-parent', 'the window is the first-parent chain of B')
         .option('--lag <mode>', 'recent unpicked commits in training: weight, drop or none')
-        .option('--out <file>', 'per-commit predictions, one JSON object per line (default: stablepick-eval-<branch>.jsonl)'),
+        .option('--out <file>', 'also write the per-commit predictions there, one JSON object per line (- for standard output; never inside the repository)'),
     ).action(async (opts: EvalOptions) => {
+      if (opts.out === '-' && opts.json) throw new StablepickError('BAD_ARGUMENT', '--out - and --json both want standard output', 'give --out FILE with --json');
       await withContext(
         opts,
         async (ctx) => {
+          if (opts.out && opts.out !== '-') outsideRepository(ctx.repo, opts.out, '--out');
           const cfg = selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
           const lag = (opts.lag ?? cfg.lag) as LagMode;
           if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_ARGUMENT', `--lag ${lag} is not weight, drop or none`, 'the default, weight, suits most projects');
@@ -47,7 +51,7 @@ export const evalCommand: CommandModule = {
           const bar = progress(!ctx.json);
           const h = History.load(ctx.db);
           const r = await evaluateWindow(h, {
-            window: opts.window,
+            window: await indexedRange(ctx, opts.window),
             branch: opts.branch,
             firstParent: opts.firstParent === true,
             labels,
@@ -57,11 +61,19 @@ export const evalCommand: CommandModule = {
             onProgress: (t) => bar.update(`training: ${t}…`),
           });
           bar.done();
-          const out = opts.out ?? `stablepick-eval-${opts.branch.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`;
-          try {
-            writeFileSync(out, r.rows.map((x) => JSON.stringify(x)).join('\n') + (r.rows.length ? '\n' : ''));
-          } catch (e) {
-            throw new StablepickError('IO', `cannot write ${out}: ${(e as Error).message}`, 'give --out a writable path');
+          // Nothing is written unless the user names the place (never the work tree by default).
+          const out = opts.out ?? null;
+          const predictions = r.rows.map((x) => JSON.stringify(x)).join('\n') + (r.rows.length ? '\n' : '');
+          if (out === '-') {
+            process.stdout.write(predictions);
+            return;
+          }
+          if (out) {
+            try {
+              writeFileSync(out, predictions);
+            } catch (e) {
+              throw new StablepickError('IO', `cannot write ${out}: ${(e as Error).message}`, 'give --out a writable path');
+            }
           }
           const { rows: _rows, ...summary } = r;
           void _rows;
@@ -80,7 +92,7 @@ export const evalCommand: CommandModule = {
               line('YES for everything', r.baselines.allYes),
             ]),
             '',
-            `time: ${r.seconds.total.toFixed(1)} s (training ${r.seconds.train.toFixed(1)} s); predictions in ${out}`,
+            `time: ${r.seconds.total.toFixed(1)} s (training ${r.seconds.train.toFixed(1)} s); ${out ? `predictions in ${out}` : 'per-commit predictions: give --out FILE (or --out - for standard output)'}`,
           ];
           if (r.unmatched.labelsNotInRange || r.unmatched.rangeNotLabelled) lines.push(`note: ${r.unmatched.labelsNotInRange} labelled commits are not in the range, ${r.unmatched.rangeNotLabelled} commits of the range have no label`);
           process.stdout.write(`${lines.join('\n')}\n`);

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { buildCase, caseMarkdown, verifyCase } from '../../report/case/index.js';
+import { indexedCommit } from '../revisions.js';
 import { branchList, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -36,9 +37,10 @@ export const explainCommand: CommandModule = {
         async (ctx) => {
           const bar = progress(format === 'md');
           bar.update('building the case…');
+          const full = await indexedCommit(ctx, sha);
           const c = await buildCase(
             { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir: ctx.repo.workTree ?? ctx.repo.gitDir, ...(opts.config ? { configFile: opts.config } : {}) },
-            sha,
+            full,
             branches,
             { noApply: opts.apply === false },
           );

@@ -4,7 +4,6 @@
  * the patch adapted to the newest tree it names. Review decisions are honoured (a rejected pick is not
  * mailed again); the Message-IDs are recorded so that `stablepick review import` can thread replies.
  */
-import { env } from '../../env.js';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -12,11 +11,15 @@ import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
 import { writeMbox } from '../../report/mail/index.js';
 import { sendMbox } from '../../report/mail/send.js';
+import { refuseRepositorySmtp, smtpSettings } from '../../report/mail/smtp-config.js';
+import { loadConfig, userConfigPath } from '../../conventions/config.js';
 import { mailConfig } from '../../report/series/config.js';
 import { planSeries } from '../../report/series/plan.js';
 import { writeSeries } from '../../report/series/write.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
+import { indexedCommit, indexedRange, isRange } from '../revisions.js';
+import { addressOption, mustBeBranch, outsideRepository } from '../validate.js';
 import { branchList, patchSlug, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -53,7 +56,7 @@ export const mailCommand: CommandModule = {
         .option('--to <address>', 'the stable list (repeatable; default: mail.to of the config)', collect)
         .option('--cc <address>', 'also copy (repeatable)', collect)
         .option('--first-parent', 'for a range: only the commits on the first-parent chain')
-        .option('--send', 'send the mails by SMTP (mail.smtp of the config, or --smtp-host); the password comes from STABLEPICK_SMTP_PASS')
+        .option('--send', 'send the mails by SMTP: --smtp-host, else STABLEPICK_SMTP_HOST, else mail.smtp of ~/.config/stablepick/config.json (never a repository\'s config); the password comes from STABLEPICK_SMTP_PASS')
         .option('--smtp-host <host>', 'SMTP server')
         .option('--smtp-port <port>', 'SMTP port (default 587)')
         .option('--smtp-user <user>', 'SMTP user'),
@@ -61,12 +64,22 @@ export const mailCommand: CommandModule = {
       const branches = branchList(opts.branch);
       if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
       if (opts.outDir && existsSync(opts.outDir) && readdirSync(opts.outDir).length && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.outDir} is not empty`, 'give a new or empty --out-dir, or --force');
-      const isRange = commits.length === 1 && commits[0]!.includes('..');
+      const range = commits.length === 1 && isRange(commits[0]!);
+      if (!range) for (const c of commits) if (isRange(c)) throw new StablepickError('BAD_ARGUMENT', `a range (${c}) must be the only argument`, 'give one range A..B, or commits');
       await withContext(
         opts,
         async (ctx) => {
           const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
+          const loaded = loadConfig(configDir, opts.config);
+          refuseRepositorySmtp(loaded.path, loaded.config, [ctx.repo.workTree, ctx.repo.gitDir, ctx.repo.commonDir]);
           const mc = mailConfig(configDir, opts.config);
+          for (const b of branches) await mustBeBranch(ctx, b);
+          // Written only where the user says, and never into the repository (as review export).
+          if (opts.out) outsideRepository(ctx.repo, opts.out, '--out');
+          if (opts.outDir) outsideRepository(ctx.repo, opts.outDir, '--out-dir');
+          if (opts.from !== undefined) addressOption(opts.from, '--from');
+          for (const a of opts.to ?? []) addressOption(a, '--to');
+          for (const a of opts.cc ?? []) addressOption(a, '--cc');
           const from = opts.from ?? mc.from ?? (await gitIdentity(ctx.repo));
           if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give --from "Name <address>", or set mail.from in stablepick.config.json');
           const to = opts.to?.length ? opts.to : mc.to;
@@ -78,7 +91,7 @@ export const mailCommand: CommandModule = {
             { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir, ...(opts.config ? { configFile: opts.config } : {}) },
             {
               branches,
-              ...(isRange ? { range: commits[0]! } : { shas: commits }),
+              ...(range ? { range: await indexedRange(ctx, commits[0]!) } : { shas: await Promise.all(commits.map((c) => indexedCommit(ctx, c))) }),
               firstParent: opts.firstParent === true,
               adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy),
               onProgress: (t) => bar.update(t),
@@ -96,12 +109,10 @@ export const mailCommand: CommandModule = {
           for (const m of mails) store.recordMail({ messageId: m.messageId, sha: m.sha, branches: m.branches, subject: m.subject });
           let sent: Awaited<ReturnType<typeof sendMbox>> = [];
           if (opts.send) {
-            const host = opts.smtpHost ?? mc.smtp?.host;
-            if (!host) throw new StablepickError('BAD_ARGUMENT', '--send without an SMTP server', 'give --smtp-host, or set mail.smtp.host in stablepick.config.json');
-            const port = Number(opts.smtpPort ?? mc.smtp?.port ?? 587);
-            const user = opts.smtpUser ?? mc.smtp?.user ?? undefined;
-            const pass = env.smtpPassword();
-            sent = await sendMbox(mails, { host, port, secure: mc.smtp?.secure ?? false, ...(user ? { user } : {}), ...(pass ? { pass } : {}) });
+            // Only the command line, the environment and the user's own config file name the server.
+            const smtp = smtpSettings({ host: opts.smtpHost, port: opts.smtpPort, user: opts.smtpUser });
+            if (!smtp) throw new StablepickError('BAD_ARGUMENT', '--send without an SMTP server', `give --smtp-host, set STABLEPICK_SMTP_HOST, or set mail.smtp.host in ${userConfigPath()}`);
+            sent = await sendMbox(mails, smtp);
           }
           const summary = {
             judged: plan.judged,

@@ -7,16 +7,16 @@
  *   review export --branch S --format mbox|cherry-pick|quilt --out PATH
  * Decisions live in the index; nothing is written to the repository.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
-import { resolveIndexed } from '../../history/queries.js';
 import { EXPORT_FORMATS, exportQueue, outputFree, type ExportFormat, type ExportResult } from '../../review/export.js';
 import { importMbox, type ImportSummary } from '../../review/import.js';
 import { reviewConfig } from '../../review/policy.js';
 import { isReviewStatus, REVIEW_STATUSES, ReviewStore, type ReviewRecord, type ReviewStatus } from '../../review/store.js';
+import { indexedCommit } from '../revisions.js';
+import { identityOption, mustBeBranch, outsideRepository } from '../validate.js';
 import { withCommonOptions, withContext, type CommonOptions, type Context } from '../context.js';
 import { formatTable, printJson, printJsonLine } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -62,8 +62,8 @@ export const reviewCommand: CommandModule = {
       .action(async (sha: string, opts: CommonOptions & { branch: string }) => {
         await withContext(
           opts,
-          (ctx) => {
-            const full = resolveIndexed(ctx.db, sha);
+          async (ctx) => {
+            const full = await indexedCommit(ctx, sha);
             const h = new ReviewStore(ctx.db).history(full, opts.branch);
             if (ctx.json) return printJson(h);
             if (!h.length) return void process.stdout.write(`no decision on ${full.slice(0, 12)} for ${opts.branch}\n`);
@@ -100,15 +100,11 @@ export const reviewCommand: CommandModule = {
           throw new StablepickError('BAD_ARGUMENT', `unknown export format '${opts.format}'`, `use one of ${EXPORT_FORMATS.join(', ')}`);
         }
         const format = opts.format as ExportFormat;
-        const out = realPathOf(path.resolve(opts.out));
         await withContext(
           opts,
           async (ctx) => {
-            for (const dir of [ctx.repo.workTree, ctx.repo.gitDir, ctx.repo.commonDir]) {
-              if (dir && (out === dir || out.startsWith(`${dir}${path.sep}`))) {
-                throw new StablepickError('BAD_ARGUMENT', `--out ${out} is inside the repository`, 'stablepick never writes to the repository: give a path outside it');
-              }
-            }
+            await mustBeBranch(ctx, opts.branch);
+            const out = outsideRepository(ctx.repo, opts.out, '--out');
             if (!outputFree(out, format)) {
               throw new StablepickError('BAD_ARGUMENT', `${out} already exists`, format === 'quilt' ? 'give a new or empty folder' : 'give a new file name');
             }
@@ -131,21 +127,6 @@ export const reviewCommand: CommandModule = {
 };
 
 /** `p` with symbolic links of its existing part resolved (so a link cannot hide the repository). */
-function realPathOf(p: string): string {
-  let head = p;
-  const tail: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync(head), ...tail.reverse());
-    } catch {
-      const parent = path.dirname(head);
-      if (parent === head) return p;
-      tail.push(path.basename(head));
-      head = parent;
-    }
-  }
-}
-
 function readInput(file: string): Buffer {
   try {
     return readFileSync(file);
@@ -176,8 +157,9 @@ function runList(ctx: Context, opts: { branch?: string; status?: string }): void
 }
 
 async function runDecide(ctx: Context, status: ReviewStatus, sha: string, opts: DecideOptions): Promise<void> {
-  const full = resolveIndexed(ctx.db, sha);
-  const who = opts.who?.trim() || (await defaultWho(ctx));
+  const full = await indexedCommit(ctx, sha);
+  for (const b of opts.branch) await mustBeBranch(ctx, b);
+  const who = opts.who !== undefined ? identityOption(opts.who) : await defaultWho(ctx);
   const store = new ReviewStore(ctx.db);
   const out: ReviewRecord[] = [];
   for (const branch of opts.branch) {

@@ -4,6 +4,7 @@ import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
+import { indexedRange } from '../revisions.js';
 import { branchList, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJsonLine, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -45,7 +46,7 @@ export const scanCommand: CommandModule = {
             configDir,
             ...(opts.config ? { configFile: opts.config } : {}),
             branches,
-            range,
+            range: await indexedRange(ctx, range),
             firstParent: opts.firstParent === true,
             // Review decisions and the config's review policy: a rejected pick stays NO, opt-outs, ACK paths.
             adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy),

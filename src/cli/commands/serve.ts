@@ -11,8 +11,10 @@ import type { GitTarget } from '../../git/run.js';
 import { reviewConfig } from '../../review/policy.js';
 import { RepoSource } from '../../server/repo-source.js';
 import { startDashboard } from '../../server/server.js';
+import { indexedRange } from '../revisions.js';
+import { identityOption } from '../validate.js';
 import { openContext, withCommonOptions, type CommonOptions } from '../context.js';
-import { progress } from '../output.js';
+import { printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
 
 interface ServeOptions extends CommonOptions {
@@ -59,17 +61,17 @@ export const serveCommand: CommandModule = {
       try {
         const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
         const policy = reviewConfig(configDir, opts.config);
-        const bar = progress(true);
+        const bar = progress(!ctx.json);
         const source = await RepoSource.load({
           repo: ctx.repo,
           db: ctx.db,
           conventions: ctx.conventions,
           configDir,
           ...(opts.config ? { configFile: opts.config } : {}),
-          range: opts.range,
+          range: await indexedRange(ctx, opts.range),
           branches,
           firstParent: opts.firstParent === true,
-          reviewer: await dashboardReviewer(opts.who, policy.reviewers, ctx.repo),
+          reviewer: await dashboardReviewer(opts.who === undefined ? undefined : identityOption(opts.who), policy.reviewers, ctx.repo),
           onProgress: (t) => bar.update(t),
         });
         bar.done();
@@ -80,10 +82,11 @@ export const serveCommand: CommandModule = {
           onInternalError: (e) => process.stderr.write(`stablepick serve: internal error: ${e instanceof Error ? (env.debug() ? e.stack : e.message) : String(e)}\n`),
         });
         const counts = branches.map((b) => `${b}: ${source.rows(b).length}`).join(', ');
-        process.stdout.write(`stablepick dashboard for ${opts.range} (${counts})\n${d.url}\n`);
+        if (ctx.json) printJson({ url: d.url, range: opts.range, rows: Object.fromEntries(branches.map((b) => [b, source.rows(b).length])) });
+        else process.stdout.write(`stablepick dashboard for ${opts.range} (${counts})\n${d.url}\n`);
         if (!LOCAL.has(host)) process.stderr.write(`stablepick serve: listening on ${host}, not only this machine — anyone with the address and token can record decisions\n`);
         if (!source.reviewer) process.stderr.write('stablepick serve: no reviewer known, decisions cannot be recorded — give --who "Name <email>"\n');
-        process.stdout.write('Press Ctrl-C to stop.\n');
+        (ctx.json ? process.stderr : process.stdout).write('Press Ctrl-C to stop.\n');
         await new Promise<void>((resolve) => {
           const stop = (): void => {
             process.off('SIGINT', stop);

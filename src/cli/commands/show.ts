@@ -1,7 +1,8 @@
 /** `stablepick show <sha>`: parsed trailers, markers, branches holding the commit, first release. */
 import type { Command } from 'commander';
 import { isAncestor } from '../../git/rev-list.js';
-import { commitView, listBranches, resolveIndexed } from '../../history/queries.js';
+import { commitView, listBranches } from '../../history/queries.js';
+import { indexedCommit } from '../revisions.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -13,7 +14,7 @@ export const showCommand: CommandModule = {
         await withContext(
           opts,
           async (ctx) => {
-            const full = resolveIndexed(ctx.db, sha);
+            const full = await indexedCommit(ctx, sha);
             const v = commitView(ctx.db, full);
             // Branches that hold the commit: by ancestry (it predates the fork, or is the branch's own) or by a pick.
             const branches: { branch: string; how: 'ancestor' | 'pick'; sha: string; via?: string | null }[] = [];

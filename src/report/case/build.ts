@@ -109,6 +109,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   // Where the bug is, and what goes with the pick, per branch.
   const affected = await affectedBranches(ctx, sha);
   for (const i of affected.introducers) citations.push({ kind: 'sha', sha: i.sha });
+  for (const k of affected.blameSkipped) citations.push({ kind: 'sha', sha: k.sha });
   const queues = new Map<string, PickQueue>();
   for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b));
   // Weak prerequisites (only context lines, or only adjacency) are reported, not queued: stable teams
@@ -244,7 +245,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     subject: view.subject,
     branches: branchCases,
     code: { functions: code.functions, callers: code.callers, entryPoints: code.entryPoints, notes: code.notes },
-    bug: bug.bug,
+    bug: affected.blameSkipped.length ? { ...bug.bug, blameSkipped: affected.blameSkipped } : bug.bug,
     changes,
     followUps,
     prerequisites,

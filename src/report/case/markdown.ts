@@ -52,6 +52,9 @@ export function caseMarkdown(c: WrittenCase): string {
     for (const l of c.bug.removed) out.push(`    ${l.path}:${l.line}: -${l.text}`);
     out.push('');
   }
+  for (const k of c.bug.blameSkipped ?? []) {
+    out.push(`Blame passed over ${short(k.sha)} ("${k.subject}"), listed in .git-blame-ignore-revs, for ${k.lines.slice(0, 3).join(', ')}${k.lines.length > 3 ? ', ...' : ''}.`, '');
+  }
   if (c.bug.added.length) {
     out.push('Lines it adds:', '');
     for (const l of c.bug.added) out.push(`    ${l.path}:${l.line}: +${l.text}`);

@@ -118,6 +118,8 @@ export interface WrittenCase {
     bugClass: { name: string; word: string } | null;
     removed: { path: string; line: number; text: string }[];
     added: { path: string; line: number; text: string }[];
+    /** Commits of `.git-blame-ignore-revs` the blame of the removed lines passed over (absent: none). */
+    blameSkipped?: { sha: string; subject: string; lines: string[] }[];
   };
   changes: { files: { path: string; added: number; removed: number }[]; added: number; removed: number; hunks: number };
   followUps: { sha: string; subject: string; kind: string; depth: number; line: string; revertedUpstream: boolean }[];

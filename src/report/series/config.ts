@@ -3,6 +3,8 @@
  *   "mail": { "from": "Name <addr>", "to": ["stable@vger.kernel.org"], "cc": ["..."],
  *             "smtp": { "host": "smtp.example.org", "port": 587, "secure": false, "user": "me" } }
  * The SMTP password is never in the file: it comes from the STABLEPICK_SMTP_PASS environment variable.
+ * `smtp` is read only from the user's own file (~/.config/stablepick/config.json): a repository's file that
+ * sets it is refused by `mail` (src/report/mail/smtp-config.ts).
  */
 import { configError, loadConfig, registerConfigSection } from '../../conventions/config.js';
 
