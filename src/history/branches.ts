@@ -146,7 +146,7 @@ export function classifyBranches(db: DB, branches: Map<string, RefInfo>, mainlin
   if (!candidates.length) return { stable, excluded, others: 0 };
   // The marker test needs the commit graph: reuse the last answer while no candidate and no stable
   // branch moved (an update that moves only mainline need not load the graph for it).
-  const key = JSON.stringify([mainline.name, ...[candidates.map((b) => [b.name, b.tip]), stable.map((b) => [b.name, b.tip])].map((l) => l.sort())]);
+  const key = JSON.stringify([getMeta(db, 'derived_version'), mainline.name, ...[candidates.map((b) => [b.name, b.tip]), stable.map((b) => [b.name, b.tip])].map((l) => l.sort())]);
   const cached = JSON.parse(getMeta(db, 'marker_branches') ?? 'null') as { key: string; stable: string[]; dropped: ExcludedBranch[]; others: number } | null;
   if (cached?.key === key) {
     const keep = new Set(cached.stable);
