@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyCheckCommand, patchSlug } from '../../src/cli/commands/apply-check.js';
-import { repoStateHash, TestRepo } from './builder.js';
+import { fixAndConflictRepo, repoStateHash, type TestRepo } from './builder.js';
 
 let repo: TestRepo;
 let fix: string;
@@ -12,14 +12,7 @@ let conflict: string;
 let outDir: string;
 
 beforeAll(() => {
-  repo = TestRepo.create();
-  repo.write('a.c', 'one\ntwo\nthree\n');
-  repo.commit('base');
-  repo.git('branch', 'stable');
-  repo.write('a.c', 'one\ntwo fixed\nthree\n');
-  fix = repo.commit('a: fix two');
-  repo.write('a.c', 'one\ntwo fixed again\nthree\n');
-  conflict = repo.commit('a: fix two again');
+  ({ repo, fix, conflict } = fixAndConflictRepo());
   outDir = mkdtempSync(path.join(os.tmpdir(), 'sp-apply-cli-'));
 });
 

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanCommand } from '../../src/cli/commands/scan.js';
 import { showCommand } from '../../src/cli/commands/show.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
-import type { StablepickError } from '../../src/errors.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { failureLine, runInProcess } from '../helpers/in-process.js';
 import { buildSelectRepo, type SelectFixture } from '../select/builder.js';
 
 let fx: SelectFixture;
@@ -16,14 +15,7 @@ const run = (args: string[]): Promise<string> => runInProcess([trainCommand, sca
 const scanned = async (range: string): Promise<string[]> =>
   [...new Set((await run(['scan', range, '--branch', 'stable-1.1', '--json'])).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { sha: string }).sha))].sort();
 const revList = (range: string): string[] => fx.repo.git(['rev-list', '--no-merges', range]).trim().split('\n').filter(Boolean).sort();
-const failure = async (args: string[]): Promise<string> => {
-  const e = (await run(args).then(
-    () => null,
-    (x: unknown) => x,
-  )) as StablepickError | null;
-  if (!e) throw new Error(`${args.join(' ')} did not fail`);
-  return e.oneLine();
-};
+const failure = (args: string[]): Promise<string> => failureLine(run(args), args.join(' '));
 
 beforeAll(async () => {
   fx = buildSelectRepo({ trainPairs: 8 });
