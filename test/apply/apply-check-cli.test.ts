@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyCheckCommand } from '../../src/cli/commands/apply-check.js';
 import { patchSlug } from '../../src/cli/context.js';
-import { repoStateHash, TestRepo } from './builder.js';
+import { fixAndConflictRepo, repoStateHash, type TestRepo } from './builder.js';
 
 let repo: TestRepo;
 let fix: string;
@@ -13,14 +13,7 @@ let conflict: string;
 let outDir: string;
 
 beforeAll(() => {
-  repo = TestRepo.create();
-  repo.write('a.c', 'one\ntwo\nthree\n');
-  repo.commit('base');
-  repo.git('branch', 'stable');
-  repo.write('a.c', 'one\ntwo fixed\nthree\n');
-  fix = repo.commit('a: fix two');
-  repo.write('a.c', 'one\ntwo fixed again\nthree\n');
-  conflict = repo.commit('a: fix two again');
+  ({ repo, fix, conflict } = fixAndConflictRepo());
   outDir = mkdtempSync(path.join(os.tmpdir(), 'sp-apply-cli-'));
 });
 

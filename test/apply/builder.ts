@@ -138,3 +138,16 @@ export function realCherryPick(clone: TestRepo, onto: string, sha: string): { tr
   }
   return { tree: clone.rev('HEAD^{tree}'), commit: clone.rev('HEAD') };
 }
+
+/** `main` with a fix that applies to branch `stable` and a second fix on top that conflicts there alone. */
+export function fixAndConflictRepo(): { repo: TestRepo; fix: string; conflict: string } {
+  const repo = TestRepo.create();
+  repo.write('a.c', 'one\ntwo\nthree\n');
+  repo.commit('base');
+  repo.git('branch', 'stable');
+  repo.write('a.c', 'one\ntwo fixed\nthree\n');
+  const fix = repo.commit('a: fix two');
+  repo.write('a.c', 'one\ntwo fixed again\nthree\n');
+  const conflict = repo.commit('a: fix two again');
+  return { repo, fix, conflict };
+}

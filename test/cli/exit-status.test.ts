@@ -4,21 +4,14 @@ import { loadCommandModules } from '../../src/cli/commands/index.js';
 import { buildProgram } from '../../src/cli/main.js';
 import type { Command } from 'commander';
 import { runCli } from '../helpers/cli.js';
-import { TestRepo } from '../apply/builder.js';
+import { fixAndConflictRepo, type TestRepo } from '../apply/builder.js';
 
 let repo: TestRepo;
 let fix: string;
 let conflict: string;
 
 beforeAll(() => {
-  repo = TestRepo.create();
-  repo.write('a.c', 'one\ntwo\nthree\n');
-  repo.commit('base');
-  repo.git('branch', 'stable');
-  repo.write('a.c', 'one\ntwo fixed\nthree\n');
-  fix = repo.commit('a: fix two');
-  repo.write('a.c', 'one\ntwo fixed again\nthree\n');
-  conflict = repo.commit('a: fix two again');
+  ({ repo, fix, conflict } = fixAndConflictRepo());
 });
 afterAll(() => repo?.destroy());
 

@@ -3,11 +3,14 @@
  * (one commit); A...B refused in one line; a commit git knows but the index does not is named as such.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { affectedCommand } from '../../src/cli/commands/affected.js';
+import { depsCommand } from '../../src/cli/commands/deps.js';
+import { evalCommand } from '../../src/cli/commands/eval.js';
+import { explainCommand } from '../../src/cli/commands/explain.js';
 import { scanCommand } from '../../src/cli/commands/scan.js';
 import { showCommand } from '../../src/cli/commands/show.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
-import type { StablepickError } from '../../src/errors.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { failureLine, runInProcess } from '../helpers/in-process.js';
 import { buildSelectRepo, type SelectFixture } from '../select/builder.js';
 
 let fx: SelectFixture;
@@ -16,14 +19,7 @@ const run = (args: string[]): Promise<string> => runInProcess([trainCommand, sca
 const scanned = async (range: string): Promise<string[]> =>
   [...new Set((await run(['scan', range, '--branch', 'stable-1.1', '--json'])).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { sha: string }).sha))].sort();
 const revList = (range: string): string[] => fx.repo.git(['rev-list', '--no-merges', range]).trim().split('\n').filter(Boolean).sort();
-const failure = async (args: string[]): Promise<string> => {
-  const e = (await run(args).then(
-    () => null,
-    (x: unknown) => x,
-  )) as StablepickError | null;
-  if (!e) throw new Error(`${args.join(' ')} did not fail`);
-  return e.oneLine();
-};
+const failure = (args: string[]): Promise<string> => failureLine(run(args), args.join(' '));
 
 beforeAll(async () => {
   fx = buildSelectRepo({ trainPairs: 8 });
@@ -79,6 +75,18 @@ describe('one commit', () => {
     expect(await sha(['origin/main~1'])).toBe(fx.repo.revParse('v1.2~1'));
     expect(await sha(['v1.1-annotated^{}'])).toBe(fx.repo.revParse('v1.1^{commit}'));
     expect(await sha([fx.repo.revParse('HEAD').slice(0, 8)])).toBe(fx.repo.revParse('HEAD'));
+  });
+
+  it('deps, affected, explain and eval take them too', async () => {
+    const want = fx.repo.revParse('v1.2^{commit}');
+    const dep = JSON.parse(await runInProcess(depsCommand, ['deps', 'origin/main', '--branch', 'stable-1.1', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile])) as { queue: { sha: string }[] };
+    expect(dep.queue.map((m) => m.sha)).toContain(want);
+    const aff = JSON.parse(await runInProcess(affectedCommand, ['affected', '@{u}', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile])) as { sha: string };
+    expect(aff.sha).toBe(want);
+    const md = await runInProcess(explainCommand, ['explain', 'v1.2^{}', '--branch', 'stable-1.1', '--no-apply', '--repo', fx.repo.dir, '--db', fx.dbFile]);
+    expect(md).toContain(`# ${want.slice(0, 12)} `);
+    const ev = JSON.parse(await runInProcess(evalCommand, ['eval', '--window', 'v1.1..origin/main', '--branch', 'stable-1.1', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile])) as { n: number };
+    expect(ev.n).toBe(revList('v1.1..v1.2').length);
   });
 
   it('a commit made after the index was built: "not in the index yet", run stablepick index', async () => {

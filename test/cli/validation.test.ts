@@ -14,7 +14,7 @@ import { trainCommand } from '../../src/cli/commands/train.js';
 import { identityOption } from '../../src/cli/validate.js';
 import type { StablepickError } from '../../src/errors.js';
 import { openRepository } from '../../src/git/repo.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { failureLine, runInProcess } from '../helpers/in-process.js';
 import { makeRepo } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 import { buildSelectRepo, type SelectFixture } from '../select/builder.js';
@@ -23,14 +23,7 @@ let fx: SelectFixture;
 let work: string;
 
 const run = (args: string[]): Promise<string> => runInProcess([trainCommand, evalCommand, mailCommand, reviewCommand], [...args, '--repo', fx.repo.dir, '--db', fx.dbFile]);
-const failure = async (args: string[]): Promise<string> => {
-  const e = (await run(args).then(
-    () => null,
-    (x: unknown) => x,
-  )) as StablepickError | null;
-  if (!e) throw new Error(`${args.join(' ')} did not fail`);
-  return e.oneLine();
-};
+const failure = (args: string[]): Promise<string> => failureLine(run(args), args.join(' '));
 
 beforeAll(async () => {
   fx = buildSelectRepo({ trainPairs: 6 });

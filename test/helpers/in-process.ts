@@ -22,3 +22,14 @@ export async function runInProcess(mods: CommandModule | readonly CommandModule[
   }
   return out;
 }
+
+/** The one line a command that must fail prints (its StablepickError's oneLine()); throws if it succeeds. */
+export async function failureLine(run: Promise<unknown>, what = 'the command'): Promise<string> {
+  const e = (await run.then(
+    () => null,
+    (x: unknown) => x,
+  )) as { oneLine?: () => string } | null;
+  if (!e) throw new Error(`${what} did not fail`);
+  if (typeof e.oneLine !== 'function') throw e as Error;
+  return e.oneLine();
+}
