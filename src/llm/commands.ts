@@ -1,0 +1,86 @@
+/**
+ * What `explain --llm`, `mail --llm` and `scan --llm-vote` call: each a single call from its command.
+ * Without a configured endpoint they change nothing and touch no network (a one-line note on stderr says
+ * so); with one, every model failure is a one-line note and the deterministic output stands.
+ */
+import { StablepickError } from '../errors.js';
+import type { AnalysisContext } from '../analysis/fixes/types.js';
+import { listBranches } from '../history/queries.js';
+import { buildCase } from '../report/case/build.js';
+import type { WrittenCase } from '../report/case/types.js';
+import type { SeriesPlan } from '../report/series/plan.js';
+import type { Verdict } from '../select/judge.js';
+import { loadLlmConfig, userConfigPath, type LlmConfig } from './config.js';
+import { limiter, llmMarkdown, llmReview, type LlmReport } from './stage.js';
+
+type Ctx = AnalysisContext & { configDir?: string; configFile?: string };
+
+function configured(note: (line: string) => void): LlmConfig | null {
+  const cfg = loadLlmConfig();
+  if (!cfg) note(`stablepick: no LLM endpoint configured (set "llm" in ${userConfigPath()} or STABLEPICK_LLM_URL and STABLEPICK_LLM_MODELS); the output is stablepick's alone`);
+  return cfg;
+}
+
+const stderrNote = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function tell(r: LlmReport, note: (line: string) => void): void {
+  for (const n of r.notes) note(`stablepick: LLM: ${n}`);
+  const t = r.totals;
+  note(`stablepick: LLM: ${t.requests} request(s), ${t.promptTokens} prompt + ${t.completionTokens} completion tokens, ${(t.ms / 1000).toFixed(1)} s; ${t.cached} answer(s) from the cache`);
+}
+
+/** `explain --llm`: the model section for the case (null when no endpoint is configured). */
+export async function llmForCase(ctx: AnalysisContext, c: WrittenCase, note: (line: string) => void = stderrNote): Promise<{ report: LlmReport; markdown: string } | null> {
+  const cfg = configured(note);
+  if (!cfg) return null;
+  const report = await llmReview(c, ctx.db, cfg, { branchNames: listBranches(ctx.db, { includeMainline: true }).map((b) => b.name) });
+  tell(report, note);
+  return { report, markdown: llmMarkdown(report) };
+}
+
+/** `mail --llm`: appends the model section to the analysis of every pick of the plan. */
+export async function llmForPlan(ctx: AnalysisContext, plan: SeriesPlan, note: (line: string) => void = stderrNote): Promise<LlmReport[]> {
+  const cfg = configured(note);
+  if (!cfg) return [];
+  const run = limiter(cfg.concurrency);
+  const branchNames = listBranches(ctx.db, { includeMainline: true }).map((b) => b.name);
+  const members = plan.members.filter((m) => m.case);
+  const reports = await Promise.all(members.map((m) => llmReview(m.case!, ctx.db, cfg, { run, branchNames })));
+  members.forEach((m, i) => (m.analysis = `${m.analysis.trimEnd()}\n\n${llmMarkdown(reports[i]!)}`));
+  for (const r of reports) tell(r, note);
+  return reports;
+}
+
+/**
+ * `scan --llm-vote`: the models vote on the NEEDS-REVIEW rows (all rows with `all`). Each vote becomes a
+ * reason of the row; a vote against a YES or NO verdict makes the row NEEDS-REVIEW, saying so.
+ */
+export async function llmVotes(ctx: Ctx, verdicts: Verdict[][], rowsOpt: string | true, note: (line: string) => void = stderrNote): Promise<number> {
+  const which = rowsOpt === true ? 'review' : rowsOpt;
+  if (which !== 'review' && which !== 'all') throw new StablepickError('BAD_ARGUMENT', `--llm-vote takes review or all, not ${which}`, 'e.g. scan A..B --branch S --llm-vote all (the range goes before --llm-vote)');
+  const cfg = configured(note);
+  if (!cfg) return 0;
+  const run = limiter(cfg.concurrency);
+  const branchNames = listBranches(ctx.db, { includeMainline: true }).map((b) => b.name);
+  const rows = verdicts.flat().filter((v) => !v.already && (which === 'all' || v.verdict === 'NEEDS-REVIEW'));
+  const caseCtx = { ...ctx, configDir: ctx.configDir ?? ctx.repo.workTree ?? ctx.repo.gitDir, ...(ctx.configFile ? { configFile: ctx.configFile } : {}) };
+  const totals = { requests: 0, cached: 0, tokens: 0 };
+  await Promise.all(
+    rows.map(async (v) => {
+      const c = await buildCase(caseCtx, v.sha, [v.branch], { verdicts: new Map([[v.branch, v]]), noApply: true });
+      const r = await llmReview(c, ctx.db, cfg, { run, branchNames });
+      for (const n of r.notes) note(`stablepick: LLM: ${v.sha.slice(0, 12)}: ${n}`);
+      totals.requests += r.totals.requests;
+      totals.cached += r.totals.cached;
+      totals.tokens += r.totals.promptTokens + r.totals.completionTokens;
+      const votes = r.answers.filter((a) => a.vote).map((a) => `${a.model} ${a.vote}`);
+      if (votes.length) v.reasons.push({ kind: 'rule', decided: false, text: `LLM votes: ${votes.join(', ')}`, evidence: { llm: votes } });
+      if (r.disagreement) {
+        if (v.verdict !== 'NEEDS-REVIEW') v.reasons.unshift({ kind: 'rule', decided: true, text: `NEEDS-REVIEW instead of ${v.verdict}: ${r.disagreement}`, evidence: { llm: votes } });
+        v.verdict = 'NEEDS-REVIEW';
+      }
+    }),
+  );
+  note(`stablepick: LLM: ${rows.length} row(s) put to the models, ${totals.requests} request(s), ${totals.tokens} tokens, ${totals.cached} answer(s) from the cache`);
+  return rows.length;
+}
