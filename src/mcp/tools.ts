@@ -26,6 +26,8 @@ import { ResultCache } from '../history/result-cache.js';
 import { branchRelease, buildCase, caseMarkdown, verifyCase } from '../report/case/index.js';
 import { applyReview, reviewConfig } from '../review/policy.js';
 import { ReviewStore } from '../review/store.js';
+import { History } from '../select/history.js';
+import type { Verdict } from '../select/judge.js';
 import { judgeRange } from '../select/judge-range.js';
 import type { Context } from '../cli/context.js';
 
@@ -45,6 +47,8 @@ export interface Session {
   configDir: string;
   configFile?: string;
   code(): Promise<CodeContext>;
+  /** The index's history, loaded on first use and kept (the selection reads it whole). */
+  history(): History;
 }
 
 export const MAX_LIMIT = 500;
@@ -342,13 +346,18 @@ const judge: ToolDef = {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
     const b = str(a, 'branch');
     branchRow(s.ctx.db, b);
-    const policy = reviewConfig(s.configDir, s.configFile);
-    const store = new ReviewStore(s.ctx.db);
-    const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches: [b], shas: [sha], adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy) });
-    const v = j.verdicts[0]![0]!;
-    return { ...v, threshold: j.model.threshold };
+    const j = await verdictsOf(s, sha, [b]);
+    return { ...j.verdicts[0]!, threshold: j.threshold };
   },
 };
+
+/** stablepick's verdicts for one commit and some branches, with the review decisions and policy applied. */
+async function verdictsOf(s: Session, sha: string, branches: readonly string[]): Promise<{ verdicts: Verdict[]; threshold: number }> {
+  const policy = reviewConfig(s.configDir, s.configFile);
+  const store = new ReviewStore(s.ctx.db);
+  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history(), adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy) });
+  return { verdicts: j.verdicts.map((vs) => vs[0]!), threshold: j.model.threshold };
+}
 
 const followUpsTool: ToolDef = {
   name: 'follow_ups',
@@ -454,7 +463,9 @@ const explain: ToolDef = {
   async run(a, s) {
     const branches = a.branches as string[];
     for (const b of branches) branchRow(s.ctx.db, b);
-    const c = await buildCase({ repo: s.ctx.repo, db: s.ctx.db, conventions: s.ctx.conventions, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}) }, str(a, 'commit'), branches, { noApply: a.apply === false });
+    const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
+    const { verdicts } = await verdictsOf(s, sha, branches);
+    const c = await buildCase({ repo: s.ctx.repo, db: s.ctx.db, conventions: s.ctx.conventions, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}) }, sha, branches, { noApply: a.apply === false, verdicts: new Map(branches.map((b, i) => [b, verdicts[i]!])) });
     const md = caseMarkdown(c);
     await verifyCase(s.ctx.repo, s.ctx.db, c, [md]);
     return a.markdown === true ? { case: c, markdown: md } : { case: c };
@@ -500,7 +511,9 @@ export const TOOLS: readonly ToolDef[] = [
 /** A session over an open workspace; the C parser is loaded on first use. */
 export function openSession(ctx: Context, configFile?: string): Session {
   let code: Promise<CodeContext> | null = null;
+  let history: History | null = null;
   return {
+    history: () => (history ??= History.load(ctx.db)),
     ctx,
     configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
     ...(configFile ? { configFile } : {}),
