@@ -5,9 +5,22 @@
  * stablepick at a server or hand it a key. No endpoint configured → null, and nothing touches the network.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { env } from '../env.js';
 import { StablepickError } from '../errors.js';
+
+/** What the environment says (src/env.ts): the user's config folder and the STABLEPICK_LLM_* overrides. */
+export interface LlmEnvironment {
+  configDir: string;
+  url?: string | undefined;
+  models?: string | undefined;
+  apiKey?: string | undefined;
+  timeout?: string | undefined;
+}
+
+export function llmEnvironment(): LlmEnvironment {
+  return { configDir: env.configDir(), ...env.llm() };
+}
 
 export interface LlmConfig {
   /** The OpenAI-compatible API base, e.g. http://127.0.0.1:8000/v1 (chat/completions is appended). */
@@ -30,7 +43,6 @@ export interface LlmConfig {
 interface FileShape {
   baseUrl?: unknown;
   apiKey?: unknown;
-  apiKeyEnv?: unknown;
   models?: unknown;
   model?: unknown;
   timeoutSeconds?: unknown;
@@ -41,9 +53,8 @@ interface FileShape {
 }
 
 /** The user's config file (XDG_CONFIG_HOME respected). */
-export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(env.HOME ?? os.homedir(), '.config');
-  return path.join(base, 'stablepick', 'config.json');
+export function userConfigPath(e: LlmEnvironment = llmEnvironment()): string {
+  return path.join(e.configDir, 'config.json');
 }
 
 function bad(where: string, what: string): StablepickError {
@@ -58,8 +69,8 @@ function numberIn(where: string, key: string, v: unknown, min: number, max: numb
 }
 
 /** The LLM settings, or null when no endpoint is configured. */
-export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env): LlmConfig | null {
-  const file = userConfigPath(env);
+export function loadLlmConfig(e: LlmEnvironment = llmEnvironment()): LlmConfig | null {
+  const file = userConfigPath(e);
   let f: FileShape = {};
   if (existsSync(file)) {
     let parsed: unknown;
@@ -74,9 +85,9 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env): LlmConfig |
       f = llm as FileShape;
     }
   }
-  const baseUrl = env.STABLEPICK_LLM_URL ?? (typeof f.baseUrl === 'string' ? f.baseUrl : undefined);
+  const baseUrl = e.url ?? (typeof f.baseUrl === 'string' ? f.baseUrl : undefined);
   if (!baseUrl) return null;
-  const where = env.STABLEPICK_LLM_URL ? 'STABLEPICK_LLM_URL' : file;
+  const where = e.url ? 'STABLEPICK_LLM_URL' : file;
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -84,16 +95,15 @@ export function loadLlmConfig(env: NodeJS.ProcessEnv = process.env): LlmConfig |
     throw bad(where, `baseUrl ${baseUrl} is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad(where, `baseUrl ${baseUrl} is not http(s)`);
-  const modelList = env.STABLEPICK_LLM_MODELS ? env.STABLEPICK_LLM_MODELS.split(',') : Array.isArray(f.models) ? f.models : typeof f.model === 'string' ? [f.model] : [];
+  const modelList = e.models ? e.models.split(',') : Array.isArray(f.models) ? f.models : typeof f.model === 'string' ? [f.model] : [];
   const models = modelList.map((m) => String(m).trim()).filter(Boolean);
   if (!models.length) throw bad(where, 'an endpoint is set but no model: give "models": ["name"] or STABLEPICK_LLM_MODELS');
-  const keyEnv = typeof f.apiKeyEnv === 'string' ? env[f.apiKeyEnv] : undefined;
-  const apiKey = env.STABLEPICK_LLM_API_KEY ?? keyEnv ?? (typeof f.apiKey === 'string' ? f.apiKey : null);
+  const apiKey = e.apiKey ?? (typeof f.apiKey === 'string' ? f.apiKey : null);
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey: apiKey || null,
     models: [...new Set(models)],
-    timeoutMs: numberIn(where, 'timeoutSeconds', env.STABLEPICK_LLM_TIMEOUT ?? f.timeoutSeconds, 0.1, 3600, 120) * 1000,
+    timeoutMs: numberIn(where, 'timeoutSeconds', e.timeout ?? f.timeoutSeconds, 0.1, 3600, 120) * 1000,
     retries: numberIn(where, 'retries', f.retries, 0, 5, 2),
     concurrency: numberIn(where, 'concurrency', f.concurrency, 1, 16, 2),
     maxTokens: numberIn(where, 'maxTokens', f.maxTokens, 64, 32768, 1500),

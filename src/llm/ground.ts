@@ -4,8 +4,6 @@
  * the model was given; a sentence with one claim that does not check is removed and listed, with why.
  * Nothing is repaired or guessed: a sentence is kept whole or dropped whole.
  */
-import { checkAnalysisText } from '../report/mail/check.js';
-import type { WrittenCase } from '../report/case/types.js';
 
 export interface Facts {
   shas: string[];
@@ -33,56 +31,13 @@ const FUNC_RE = /\b([A-Za-z_]\w*)\s*\(\)/g;
 const BRANCH_RE = /\b(?:linux-\d+\.\d+\.y|stable-\d+\.\d+|\d+\.\d+(?:\.y|-staging)|[A-Za-z][\w-]*-\d+\.\d+(?:\.\d+)?\.y)\b/g;
 const NUMBER_RE = /(?<![\w.])\d+(?:\.\d+)*(?![\w])/g;
 
-function addNumbers(out: Set<string>, text: string): void {
+/** Every number of a text, whole and by its dotted parts (6.17.1 → 6.17.1, 6, 17, 1). */
+export function addNumbers(out: Set<string>, text: string): void {
   for (const m of text.matchAll(/\d+(?:\.\d+)*/g)) {
     out.add(m[0]);
     for (const part of m[0].split('.')) out.add(part);
     out.add(String(Number(m[0])));
   }
-}
-
-/** Everything the model may cite: what the case holds, plus the names of the index's branches. */
-export function factsOf(c: WrittenCase, branchNames: readonly string[]): Facts {
-  const shas = new Set<string>();
-  const functions = new Set<string>();
-  const pathLines = new Set<string>();
-  const paths = new Set<string>();
-  const numbers = new Set<string>();
-  const json = JSON.stringify(c);
-  for (const m of json.matchAll(/\b[0-9a-f]{40}\b|\b[0-9a-f]{64}\b/g)) shas.add(m[0]);
-  for (const cit of c.citations) {
-    if (cit.kind === 'file-line' || cit.kind === 'function') {
-      pathLines.add(`${cit.path}:${cit.line}`);
-      paths.add(cit.path);
-    }
-    if (cit.kind === 'function') functions.add(cit.name);
-  }
-  for (const f of c.code.functions) {
-    functions.add(f.name);
-    pathLines.add(`${f.path}:${f.line}`);
-    paths.add(f.path);
-  }
-  for (const k of c.code.callers) {
-    functions.add(k.callee);
-    if (k.caller) functions.add(k.caller);
-    pathLines.add(`${k.path}:${k.line}`);
-    paths.add(k.path);
-  }
-  for (const e of c.code.entryPoints) {
-    functions.add(e.function);
-    pathLines.add(`${e.path}:${e.line}`);
-  }
-  for (const l of [...c.bug.removed, ...c.bug.added]) {
-    pathLines.add(`${l.path}:${l.line}`);
-    paths.add(l.path);
-    for (const m of l.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) functions.add(m[1]!);
-  }
-  for (const f of c.changes.files) paths.add(f.path);
-  // Functions the upstream message names.
-  for (const m of c.message.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) functions.add(m[1]!);
-  addNumbers(numbers, json.replace(/\b[0-9a-f]{40,64}\b/g, ''));
-  const branches = new Set<string>([...branchNames, ...c.branches.map((b) => b.branch)]);
-  return { shas: [...shas], functions, pathLines, paths, numbers, branches };
 }
 
 /** Sentences of a paragraph (on ., ! or ? followed by a space, and on line breaks). */
@@ -94,8 +49,11 @@ export function sentences(text: string): string[] {
     .filter(Boolean);
 }
 
+/** A further test of a sentence by the caller (e.g. the mail's check for working notes): why it fails, or null. */
+export type SentenceCheck = (sentence: string) => string | null;
+
 /** Why a sentence does not check (empty: it stands). */
-export function claimProblems(sentence: string, f: Facts): string[] {
+export function claimProblems(sentence: string, f: Facts, check?: SentenceCheck): string[] {
   const why: string[] = [];
   let rest = sentence;
   const cut = (s: string): void => void (rest = rest.split(s).join(' '));
@@ -123,19 +81,16 @@ export function claimProblems(sentence: string, f: Facts): string[] {
     const n = m[0];
     if (!f.numbers.has(n) && !f.numbers.has(String(Number(n)))) why.push(`the number ${n} is not in the facts`);
   }
-  try {
-    checkAnalysisText(sentence);
-  } catch (e) {
-    why.push((e as Error).message.replace(/ at line \d+/, ''));
-  }
+  const other = check?.(sentence);
+  if (other) why.push(other);
   return [...new Set(why)];
 }
 
 /** Keeps the sentences whose every checkable claim is in the facts; lists the others with why. */
-export function ground(text: string, f: Facts): Grounded {
+export function ground(text: string, f: Facts, check?: SentenceCheck): Grounded {
   const out: Grounded = { kept: [], dropped: [] };
   for (const s of sentences(text)) {
-    const why = claimProblems(s, f);
+    const why = claimProblems(s, f, check);
     if (why.length) out.dropped.push({ sentence: s, why });
     else out.kept.push(s);
   }

@@ -8,11 +8,20 @@
  */
 import { createHash } from 'node:crypto';
 import type { DB } from '../history/db.js';
-import type { WrittenCase } from '../report/case/types.js';
 import type { VerdictKind } from '../select/judge.js';
 import { chat, chatBody, limiter, LlmFailure, type ChatMessage } from './client.js';
 import type { LlmConfig } from './config.js';
-import { factsOf, ground, type Dropped, type Facts, type Grounded } from './ground.js';
+import { ground, type Dropped, type Facts, type Grounded, type SentenceCheck } from './ground.js';
+
+/** What the stage needs about one case: its id, stablepick's verdict, the facts sent, and what grounds the answers. */
+export interface LlmInput {
+  id: string;
+  verdict: VerdictKind;
+  /** Sent to the models as JSON. */
+  facts: unknown;
+  grounding: Facts;
+  check?: SentenceCheck;
+}
 
 export type Vote = 'YES' | 'NO' | 'UNSURE';
 
@@ -56,16 +65,10 @@ const SYSTEM = [
   'The vote is your own judgement whether the commit belongs in the stable branches of the facts (fixes a real bug users can hit, small and contained, no new feature).',
 ].join('\n');
 
-/** The facts sent to the model: the case without its citation list (the same facts, once). */
-export function promptFacts(c: WrittenCase): Record<string, unknown> {
-  const { citations: _citations, version: _version, ...rest } = c;
-  return rest;
-}
-
-export function messagesFor(c: WrittenCase): ChatMessage[] {
+export function messagesFor(input: LlmInput): ChatMessage[] {
   return [
     { role: 'system', content: SYSTEM },
-    { role: 'user', content: `Facts:\n${JSON.stringify(promptFacts(c), null, 1)}` },
+    { role: 'user', content: `Facts:\n${JSON.stringify(input.facts, null, 1)}` },
   ];
 }
 
@@ -108,7 +111,7 @@ interface CacheRow {
   ms: number;
 }
 
-async function askModel(cfg: LlmConfig, db: DB | null, model: string, messages: ChatMessage[], facts: Facts, run: ReturnType<typeof limiter>): Promise<ModelAnswer> {
+async function askModel(cfg: LlmConfig, db: DB | null, model: string, messages: ChatMessage[], input: LlmInput, run: ReturnType<typeof limiter>): Promise<ModelAnswer> {
   const empty: ModelAnswer = { model, bug: null, change: null, vote: null, reasons: null, usage: null, note: null };
   const hash = requestHash(cfg, model, messages);
   const hit = db?.prepare('SELECT answer, prompt_tokens, completion_tokens, ms FROM llm_cache WHERE model = ? AND prompt_hash = ?').get(model, hash) as CacheRow | undefined;
@@ -130,7 +133,8 @@ async function askModel(cfg: LlmConfig, db: DB | null, model: string, messages: 
   const p = parseAnswer(text);
   if (typeof p === 'string') return { ...empty, usage, note: `model ${model}: malformed answer (${p}); the case stands without its paragraphs and vote` };
   if (!hit) db?.prepare('INSERT OR REPLACE INTO llm_cache (model, prompt_hash, answer, prompt_tokens, completion_tokens, ms, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(model, hash, text, usage.promptTokens, usage.completionTokens, usage.ms, Math.floor(Date.now() / 1000));
-  return { model, bug: ground(p.bug, facts), change: ground(p.change, facts), vote: p.vote, reasons: ground(p.reasons.join('\n'), facts), usage, note: null };
+  const g = (text: string): Grounded => ground(text, input.grounding, input.check);
+  return { model, bug: g(p.bug), change: g(p.change), vote: p.vote, reasons: g(p.reasons.join('\n')), usage, note: null };
 }
 
 /** Why the votes need a person, or null. */
@@ -147,16 +151,13 @@ export function disagreement(stablepick: VerdictKind, answers: readonly ModelAns
 export interface ReviewOptions {
   /** Share one limit on requests in flight across several cases. */
   run?: ReturnType<typeof limiter>;
-  /** Branch names of the index (a model may name any of them). */
-  branchNames?: readonly string[];
 }
 
 /** Asks every configured model about the case (cache first). Never throws for a model's failure. */
-export async function llmReview(c: WrittenCase, db: DB | null, cfg: LlmConfig, opts: ReviewOptions = {}): Promise<LlmReport> {
+export async function llmReview(input: LlmInput, db: DB | null, cfg: LlmConfig, opts: ReviewOptions = {}): Promise<LlmReport> {
   const run = opts.run ?? limiter(cfg.concurrency);
-  const facts = factsOf(c, opts.branchNames ?? []);
-  const messages = messagesFor(c);
-  const answers = await Promise.all(cfg.models.map((m) => askModel(cfg, db, m, messages, facts, run)));
+  const messages = messagesFor(input);
+  const answers = await Promise.all(cfg.models.map((m) => askModel(cfg, db, m, messages, input, run)));
   const totals = { promptTokens: 0, completionTokens: 0, ms: 0, requests: 0, cached: 0 };
   for (const a of answers) {
     if (!a.usage) continue;
@@ -169,7 +170,7 @@ export async function llmReview(c: WrittenCase, db: DB | null, cfg: LlmConfig, o
     totals.completionTokens += a.usage.completionTokens ?? 0;
     totals.ms = Math.max(totals.ms, a.usage.ms);
   }
-  return { sha: c.sha, stablepick: c.verdict, answers, disagreement: disagreement(c.verdict, answers), notes: answers.flatMap((a) => (a.note ? [a.note] : [])), totals };
+  return { sha: input.id, stablepick: input.verdict, answers, disagreement: disagreement(input.verdict, answers), notes: answers.flatMap((a) => (a.note ? [a.note] : [])), totals };
 }
 
 function usageLine(a: ModelAnswer): string {

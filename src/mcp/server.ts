@@ -8,7 +8,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isStablepickError } from '../errors.js';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../workspace.js';
 import { openSession, TOOLS, type Session, type ToolDef } from './tools.js';
 
 export const SERVER_NAME = 'stablepick';

@@ -24,12 +24,11 @@ import { revList } from '../git/rev-list.js';
 import { commitView, listBranches, resolveIndexed } from '../history/queries.js';
 import { ResultCache } from '../history/result-cache.js';
 import { branchRelease, buildCase, caseMarkdown, verifyCase } from '../report/case/index.js';
-import { applyReview, reviewConfig } from '../review/policy.js';
-import { ReviewStore } from '../review/store.js';
 import { History } from '../select/history.js';
 import type { Verdict } from '../select/judge.js';
 import { judgeRange } from '../select/judge-range.js';
-import type { Context } from '../cli/context.js';
+import { selectConfig } from '../select/config.js';
+import type { Context } from '../workspace.js';
 
 /** What a tool handler returns: any JSON value. */
 export type ToolResult = Record<string, unknown>;
@@ -294,20 +293,17 @@ const findCommit: ToolDef = {
 
 const listBranchesTool: ToolDef = {
   name: 'list_branches',
-  description: 'The stable (and staging) branches of the index: tip, fork base and its release, newest release the tip holds, picks, own commits, how the branch was found, and the review policy that applies to it (opt-out and ACK paths of the config).',
+  description: "The stable (and staging) branches of the index: tip, fork base and its release, newest release the tip holds, picks, own commits, how the branch was found, and the selection policy of the repository's config (opt-out paths, how recent unpicked commits count).",
   input: { include_mainline: z.boolean().default(false), limit: limit(100) },
   async run(a, s) {
-    const policy = reviewConfig(s.configDir, s.configFile);
+    const policy = selectConfig(s.configDir, s.configFile);
     const rows = listBranches(s.ctx.db, { includeMainline: a.include_mainline === true });
     const b = bounded(rows, num(a, 'limit'), 'branches');
     return {
       branches: b.items.map((r) => ({
         ...r,
         release: branchRelease(s.ctx.db, r.tip),
-        policy: {
-          optOut: policy.optOut.filter((o) => !o.branchPatterns || o.branchPatterns.some((re) => re.test(r.name))).map((o) => ({ paths: o.globs, reason: o.reason })),
-          ackPaths: policy.ack.map((o) => ({ paths: o.globs, reason: o.reason })),
-        },
+        policy: { optOutPaths: policy.optOutPaths, lag: policy.lag },
       })),
       total: b.total,
       truncated: b.truncated,
@@ -340,7 +336,7 @@ const branchHolds: ToolDef = {
 
 const judge: ToolDef = {
   name: 'judge',
-  description: "stablepick's verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). Review decisions and the config's policy apply.",
+  description: "stablepick's selection verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). The config's opt-outs apply; recorded review decisions do not (see `stablepick scan`).",
   input: { commit, branch },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -351,11 +347,9 @@ const judge: ToolDef = {
   },
 };
 
-/** stablepick's verdicts for one commit and some branches, with the review decisions and policy applied. */
+/** The selection's verdicts for one commit and some branches (the loaded history reused). */
 async function verdictsOf(s: Session, sha: string, branches: readonly string[]): Promise<{ verdicts: Verdict[]; threshold: number }> {
-  const policy = reviewConfig(s.configDir, s.configFile);
-  const store = new ReviewStore(s.ctx.db);
-  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history(), adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy) });
+  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history() });
   return { verdicts: j.verdicts.map((vs) => vs[0]!), threshold: j.model.threshold };
 }
 

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DB } from '../../src/history/db.js';
 import { loadLlmConfig, type LlmConfig } from '../../src/llm/config.js';
 import { llmMarkdown, llmReview } from '../../src/llm/stage.js';
-import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { caseLlmInput } from '../../src/report/case/llm-facts.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import type { WrittenCase } from '../../src/report/case/types.js';
 import { tempCacheDir, type CliResult } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
@@ -116,20 +117,20 @@ afterAll(() => {
 function cfg(models: string[]): LlmConfig {
   const home = path.join(dir, `cfg-${models.join('-')}`);
   writeUserConfig(home, models);
-  return loadLlmConfig({ XDG_CONFIG_HOME: home, HOME: dir })!;
+  return loadLlmConfig({ configDir: path.join(home, 'stablepick') })!;
 }
 
 describe('the LLM stage, grounded', () => {
   it('reads the endpoint from the user config (XDG_CONFIG_HOME) or the environment, never elsewhere; none → null', () => {
-    expect(loadLlmConfig({ HOME: path.join(dir, 'nobody') })).toBeNull();
+    expect(loadLlmConfig({ configDir: path.join(dir, 'nobody') })).toBeNull();
     const c = cfg(['faithful']);
     expect(c).toMatchObject({ baseUrl, models: ['faithful'], timeoutMs: 500, retries: 1 });
-    expect(loadLlmConfig({ HOME: path.join(dir, 'nobody'), STABLEPICK_LLM_URL: 'http://127.0.0.1:1/v1', STABLEPICK_LLM_MODELS: 'a, b' })).toMatchObject({ models: ['a', 'b'], source: 'STABLEPICK_LLM_URL' });
-    expect(() => loadLlmConfig({ HOME: path.join(dir, 'nobody'), STABLEPICK_LLM_URL: 'http://127.0.0.1:1/v1' })).toThrow(/no model/);
+    expect(loadLlmConfig({ configDir: path.join(dir, 'nobody'), url: 'http://127.0.0.1:1/v1', models: 'a, b' })).toMatchObject({ models: ['a', 'b'], source: 'STABLEPICK_LLM_URL' });
+    expect(() => loadLlmConfig({ configDir: path.join(dir, 'nobody'), url: 'http://127.0.0.1:1/v1' })).toThrow(/no model/);
   });
 
   it('keeps a faithful answer whole, shows its vote beside stablepick\'s, reports tokens and time', async () => {
-    const r = await llmReview(lazy, db, cfg(['faithful']), { branchNames: ['linux-6.17.y', 'linux-6.12.y', 'master'] });
+    const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['faithful']));
     const a = r.answers[0]!;
     expect(a.note).toBeNull();
     expect(a.bug?.dropped).toEqual([]);
@@ -148,7 +149,7 @@ describe('the LLM stage, grounded', () => {
   });
 
   it('removes exactly the sentences that invent a sha, a function, a line or a number, and lists each with why', async () => {
-    const r = await llmReview(lazy, db, cfg(['inventor']), { branchNames: ['linux-6.17.y', 'linux-6.12.y'] });
+    const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['inventor']));
     const a = r.answers[0]!;
     expect(a.bug?.kept.join(' ')).toBe(faithful.bug);
     expect(a.change?.kept.join(' ')).toBe(faithful.change);
@@ -168,7 +169,7 @@ describe('the LLM stage, grounded', () => {
 
   it('a timeout, a 429 and a malformed answer each leave the case intact with a one-line note', async () => {
     const before = JSON.stringify(lazy);
-    const r = await llmReview(lazy, db, cfg(['slow', 'busy', 'broken']));
+    const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['slow', 'busy', 'broken']));
     expect(JSON.stringify(lazy)).toBe(before);
     expect(r.answers.map((a) => [a.bug, a.vote])).toEqual([[null, null], [null, null], [null, null]]);
     expect(r.notes).toEqual([
@@ -181,7 +182,7 @@ describe('the LLM stage, grounded', () => {
   });
 
   it('several models: a vote against stablepick\'s verdict is a NEEDS-REVIEW reason, not an override', async () => {
-    const r = await llmReview(lazy, db, cfg(['faithful', 'contrarian']));
+    const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['faithful', 'contrarian']));
     expect(r.stablepick).toBe('YES');
     expect(r.answers.map((a) => a.vote)).toEqual(['YES', 'NO']);
     expect(r.disagreement).toBe("the models' votes disagree with stablepick's verdict (stablepick YES, faithful YES, contrarian NO)");

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState, type RepoStateSnapshot } from '../helpers/repo-state.js';
@@ -117,7 +117,7 @@ describe('stablepick mcp over stdio', () => {
     const br = await ok<{ branches: { name: string; base_release: string | null; release: string | null; policy: unknown }[] }>('list_branches', {});
     expect(br.branches.map((b) => b.name)).toEqual(expect.arrayContaining(['linux-6.17.y', 'linux-6.12.y']));
     expect(br.branches.find((b) => b.name === 'linux-6.12.y')?.base_release).toBe('v6.12');
-    expect(br.branches[0]?.policy).toEqual({ optOut: [], ackPaths: [] });
+    expect(br.branches[0]?.policy).toEqual({ optOutPaths: [], lag: 'weight' });
 
     const no = await ok<{ held: boolean; evidence: string }>('branch_holds', { commit: lazyAlloc, branch: 'linux-6.17.y' });
     expect(no.held).toBe(false);

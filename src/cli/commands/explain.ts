@@ -50,7 +50,7 @@ export const explainCommand: CommandModule = {
           bar.update('checking every cited fact…');
           await verifyCase(ctx.repo, ctx.db, c, [md]);
           bar.done();
-          const llm = opts.llm ? await (await import('../../llm/commands.js')).llmForCase(ctx, c) : null;
+          const llm = opts.llm ? await (await import('../llm.js')).llmForCase(ctx, c) : null;
           if (format === 'json') printJson(llm ? { ...c, llm: llm.report } : c);
           else process.stdout.write(llm ? `${md}\n${llm.markdown}` : md);
         },

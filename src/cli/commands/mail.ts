@@ -99,7 +99,7 @@ export const mailCommand: CommandModule = {
               onProgress: (t) => bar.update(t),
             },
           );
-          if (opts.llm) await (await import('../../llm/commands.js')).llmForPlan(ctx, plan);
+          if (opts.llm) await (await import('../llm.js')).llmForPlan(ctx, plan);
           const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
           const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel });
           bar.done();

@@ -1,7 +1,7 @@
 /** `stablepick mcp --repo R [--db F]`: the Model Context Protocol server over stdio (docs/mcp.md). */
 import type { Command } from 'commander';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../command-module.js';
 
 export const mcpCommand: CommandModule = {
   register(program: Command) {

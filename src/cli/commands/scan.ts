@@ -55,7 +55,7 @@ export const scanCommand: CommandModule = {
             onProgress: (t) => bar.update(t),
           });
           const all = judged.verdicts;
-          if (opts.llmVote) await (await import('../../llm/commands.js')).llmVotes({ ...ctx, configDir, ...(opts.config ? { configFile: opts.config } : {}) }, all, opts.llmVote);
+          if (opts.llmVote) await (await import('../llm.js')).llmVotes({ ...ctx, configDir, ...(opts.config ? { configFile: opts.config } : {}) }, all, opts.llmVote);
           bar.done();
           if (ctx.json) {
             for (const vs of all) for (const v of vs) printJsonLine(v);

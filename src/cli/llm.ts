@@ -6,12 +6,13 @@
 import { StablepickError } from '../errors.js';
 import type { AnalysisContext } from '../analysis/fixes/types.js';
 import { listBranches } from '../history/queries.js';
+import { loadLlmConfig, userConfigPath, type LlmConfig } from '../llm/config.js';
+import { limiter, llmMarkdown, llmReview, type LlmReport } from '../llm/stage.js';
 import { buildCase } from '../report/case/build.js';
+import { caseLlmInput } from '../report/case/llm-facts.js';
 import type { WrittenCase } from '../report/case/types.js';
 import type { SeriesPlan } from '../report/series/plan.js';
 import type { Verdict } from '../select/judge.js';
-import { loadLlmConfig, userConfigPath, type LlmConfig } from './config.js';
-import { limiter, llmMarkdown, llmReview, type LlmReport } from './stage.js';
 
 type Ctx = AnalysisContext & { configDir?: string; configFile?: string };
 
@@ -20,6 +21,8 @@ function configured(note: (line: string) => void): LlmConfig | null {
   if (!cfg) note(`stablepick: no LLM endpoint configured (set "llm" in ${userConfigPath()} or STABLEPICK_LLM_URL and STABLEPICK_LLM_MODELS); the output is stablepick's alone`);
   return cfg;
 }
+
+const branchNames = (ctx: AnalysisContext): string[] => listBranches(ctx.db, { includeMainline: true }).map((b) => b.name);
 
 const stderrNote = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -33,7 +36,7 @@ function tell(r: LlmReport, note: (line: string) => void): void {
 export async function llmForCase(ctx: AnalysisContext, c: WrittenCase, note: (line: string) => void = stderrNote): Promise<{ report: LlmReport; markdown: string } | null> {
   const cfg = configured(note);
   if (!cfg) return null;
-  const report = await llmReview(c, ctx.db, cfg, { branchNames: listBranches(ctx.db, { includeMainline: true }).map((b) => b.name) });
+  const report = await llmReview(caseLlmInput(c, branchNames(ctx)), ctx.db, cfg);
   tell(report, note);
   return { report, markdown: llmMarkdown(report) };
 }
@@ -43,9 +46,9 @@ export async function llmForPlan(ctx: AnalysisContext, plan: SeriesPlan, note: (
   const cfg = configured(note);
   if (!cfg) return [];
   const run = limiter(cfg.concurrency);
-  const branchNames = listBranches(ctx.db, { includeMainline: true }).map((b) => b.name);
+  const names = branchNames(ctx);
   const members = plan.members.filter((m) => m.case);
-  const reports = await Promise.all(members.map((m) => llmReview(m.case!, ctx.db, cfg, { run, branchNames })));
+  const reports = await Promise.all(members.map((m) => llmReview(caseLlmInput(m.case!, names), ctx.db, cfg, { run })));
   members.forEach((m, i) => (m.analysis = `${m.analysis.trimEnd()}\n\n${llmMarkdown(reports[i]!)}`));
   for (const r of reports) tell(r, note);
   return reports;
@@ -61,14 +64,14 @@ export async function llmVotes(ctx: Ctx, verdicts: Verdict[][], rowsOpt: string 
   const cfg = configured(note);
   if (!cfg) return 0;
   const run = limiter(cfg.concurrency);
-  const branchNames = listBranches(ctx.db, { includeMainline: true }).map((b) => b.name);
+  const names = branchNames(ctx);
   const rows = verdicts.flat().filter((v) => !v.already && (which === 'all' || v.verdict === 'NEEDS-REVIEW'));
   const caseCtx = { ...ctx, configDir: ctx.configDir ?? ctx.repo.workTree ?? ctx.repo.gitDir, ...(ctx.configFile ? { configFile: ctx.configFile } : {}) };
   const totals = { requests: 0, cached: 0, tokens: 0 };
   await Promise.all(
     rows.map(async (v) => {
       const c = await buildCase(caseCtx, v.sha, [v.branch], { verdicts: new Map([[v.branch, v]]), noApply: true });
-      const r = await llmReview(c, ctx.db, cfg, { run, branchNames });
+      const r = await llmReview(caseLlmInput(c, names), ctx.db, cfg, { run });
       for (const n of r.notes) note(`stablepick: LLM: ${v.sha.slice(0, 12)}: ${n}`);
       totals.requests += r.totals.requests;
       totals.cached += r.totals.cached;
