@@ -153,7 +153,7 @@ const findCallersTool: ToolDef = {
 const findCallchain: ToolDef = {
   name: 'find_callchain',
   description: 'Call chains from a C function up to entry points (syscalls, init, IRQ, work items, ops tables, exports), each link with the call site.',
-  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(10).default(6).describe('most levels to walk up (default 6)'), limit: limit(20) },
+  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(10).default(3).describe('most levels to walk up (default 3; each level is one git grep of the whole tree)'), limit: limit(20) },
   run: (a, s) => callers(a, s, 'callchain'),
 };
 
