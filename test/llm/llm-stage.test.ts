@@ -245,4 +245,16 @@ describe('the LLM stage, grounded', () => {
     const bad = await runCli(['scan', demo.demo.window, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--llm-vote', 'some'], { env });
     expect(bad.stderr).toMatch(/^stablepick: --llm-vote takes review or all, not some/);
   });
+
+  it('eval --llm-vote scores each model\'s votes against the labels beside stablepick on the same rows', async () => {
+    const home = path.join(dir, 'cli-vote');
+    const out = path.join(dir, 'eval.jsonl');
+    const r = await runCli(['eval', '--window', demo.demo.window, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--out', out, '--json', '--llm-vote', 'all'], { env: { XDG_CONFIG_HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { n: number; llm: { predictor: string; rows: number; yes: number; unsure: number }[] };
+    expect(j.llm.map((x) => x.predictor)).toEqual(['stablepick', 'faithful', 'contrarian']);
+    for (const x of j.llm) expect(x.rows).toBe(j.n);
+    expect(j.llm[1]).toMatchObject({ yes: j.n, unsure: 0 });
+    expect(j.llm[2]).toMatchObject({ yes: 0, unsure: 0 });
+  });
 });
