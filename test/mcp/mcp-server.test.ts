@@ -178,6 +178,8 @@ describe('stablepick mcp over stdio', () => {
       expect(r.isError, name).toBe(true);
       expect(r.text, name).not.toMatch(/\n\s+at /);
     }
+    const badName = await call('find_function', { name: 'not an identifier' });
+    expect(badName.text).toMatch(/^MCP error -32602: Input validation error: Invalid arguments for tool find_function: a C identifier, e\.g\. scx_enable at name$/);
     const unknown = await call('show_commit', { commit: 'deadbeefdeadbeef' });
     expect(unknown).toEqual({ isError: true, text: "no indexed commit starts with 'deadbeefdeadbeef' — run `stablepick index` if the commit is new" });
     const noBranch = await call('branch_holds', { commit: demo.demo.shas.lazyAlloc, branch: 'linux-9.9.y' });
