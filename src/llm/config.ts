@@ -18,7 +18,7 @@ export interface LlmEnvironment {
   timeout?: string | undefined;
 }
 
-export function llmEnvironment(): LlmEnvironment {
+function llmEnvironment(): LlmEnvironment {
   return { configDir: env.configDir(), ...env.llm() };
 }
 

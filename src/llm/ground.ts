@@ -41,7 +41,7 @@ export function addNumbers(out: Set<string>, text: string): void {
 }
 
 /** Sentences of a paragraph (on ., ! or ? followed by a space, and on line breaks). */
-export function sentences(text: string): string[] {
+function sentences(text: string): string[] {
   return text
     .split(/\n+/)
     .flatMap((l) => l.split(/(?<=[.!?])\s+(?=[A-Z`"'([])/))
@@ -53,7 +53,7 @@ export function sentences(text: string): string[] {
 export type SentenceCheck = (sentence: string) => string | null;
 
 /** Why a sentence does not check (empty: it stands). */
-export function claimProblems(sentence: string, f: Facts, check?: SentenceCheck): string[] {
+function claimProblems(sentence: string, f: Facts, check?: SentenceCheck): string[] {
   const why: string[] = [];
   let rest = sentence;
   const cut = (s: string): void => void (rest = rest.split(s).join(' '));

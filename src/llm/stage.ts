@@ -54,7 +54,7 @@ export interface LlmReport {
   totals: { promptTokens: number; completionTokens: number; ms: number; requests: number; cached: number };
 }
 
-export const PROMPT_VERSION = 1;
+const PROMPT_VERSION = 1;
 
 const SYSTEM = [
   'You help a stable-branch maintainer decide whether an upstream commit should be backported.',
@@ -65,7 +65,7 @@ const SYSTEM = [
   'The vote is your own judgement whether the commit belongs in the stable branches of the facts (fixes a real bug users can hit, small and contained, no new feature).',
 ].join('\n');
 
-export function messagesFor(input: LlmInput): ChatMessage[] {
+function messagesFor(input: LlmInput): ChatMessage[] {
   return [
     { role: 'system', content: SYSTEM },
     { role: 'user', content: `Facts:\n${JSON.stringify(input.facts, null, 1)}` },
@@ -73,7 +73,7 @@ export function messagesFor(input: LlmInput): ChatMessage[] {
 }
 
 /** The cache key: the whole request as sent (model, messages, sampling), and the prompt's version. */
-export function requestHash(cfg: LlmConfig, model: string, messages: readonly ChatMessage[]): string {
+function requestHash(cfg: LlmConfig, model: string, messages: readonly ChatMessage[]): string {
   return createHash('sha256').update(JSON.stringify({ v: PROMPT_VERSION, body: chatBody(cfg, model, messages) })).digest('hex');
 }
 
@@ -85,7 +85,7 @@ interface Parsed {
 }
 
 /** The model's JSON object, or why it is not one. */
-export function parseAnswer(text: string): Parsed | string {
+function parseAnswer(text: string): Parsed | string {
   const body = text.trim().replace(/^```(?:json)?\s*\n?/i, '').replace(/\n?```\s*$/, '');
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');
@@ -138,7 +138,7 @@ async function askModel(cfg: LlmConfig, db: DB | null, model: string, messages: 
 }
 
 /** Why the votes need a person, or null. */
-export function disagreement(stablepick: VerdictKind, answers: readonly ModelAnswer[]): string | null {
+function disagreement(stablepick: VerdictKind, answers: readonly ModelAnswer[]): string | null {
   const votes = answers.filter((a) => a.vote === 'YES' || a.vote === 'NO');
   if (!votes.length) return null;
   const against = stablepick === 'NEEDS-REVIEW' ? [] : votes.filter((a) => a.vote !== stablepick);

@@ -11,16 +11,16 @@ import { isStablepickError } from '../errors.js';
 import type { Context } from '../workspace.js';
 import { openSession, TOOLS, type Session, type ToolDef } from './tools.js';
 
-export const SERVER_NAME = 'stablepick';
+const SERVER_NAME = 'stablepick';
 
 /** The one line a failed tool answers with. */
-export function errorLine(e: unknown): string {
+function errorLine(e: unknown): string {
   if (isStablepickError(e)) return e.oneLine();
   const msg = e instanceof Error ? e.message : String(e);
   return `internal error: ${msg.split('\n')[0]}`;
 }
 
-export async function callTool(t: ToolDef, args: Record<string, unknown>, s: Session): Promise<CallToolResult> {
+async function callTool(t: ToolDef, args: Record<string, unknown>, s: Session): Promise<CallToolResult> {
   try {
     const r = await t.run(args, s);
     return { content: [{ type: 'text', text: JSON.stringify(r) }] };

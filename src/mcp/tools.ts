@@ -50,10 +50,10 @@ export interface Session {
   history(): History;
 }
 
-export const MAX_LIMIT = 500;
+const MAX_LIMIT = 500;
 
 /** The first `limit` items of a list, and a sentence when some were left out. */
-export function bounded<T>(items: readonly T[], limit: number, what: string): { items: T[]; total: number; truncated: string | null } {
+function bounded<T>(items: readonly T[], limit: number, what: string): { items: T[]; total: number; truncated: string | null } {
   const total = items.length;
   return {
     items: items.slice(0, limit),

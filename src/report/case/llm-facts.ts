@@ -11,7 +11,7 @@ import { checkAnalysisText } from '../mail/check.js';
 import type { WrittenCase } from './types.js';
 
 /** Everything the model may cite. */
-export function caseFacts(c: WrittenCase, branchNames: readonly string[]): Facts {
+function caseFacts(c: WrittenCase, branchNames: readonly string[]): Facts {
   const shas = new Set<string>();
   const functions = new Set<string>();
   const pathLines = new Set<string>();
