@@ -29,18 +29,18 @@ async function callTool(t: ToolDef, args: Record<string, unknown>, s: Session): 
   }
 }
 
-export function createServer(ctx: Context, version: string, configFile?: string): McpServer {
+function createServer(ctx: Context, version: string, configFile?: string): { server: McpServer; session: Session } {
   const server = new McpServer({ name: SERVER_NAME, version }, { capabilities: { tools: {} } });
   const session = openSession(ctx, configFile);
   for (const t of TOOLS) {
     server.registerTool(t.name, { description: t.description, inputSchema: t.input, annotations: { readOnlyHint: true, openWorldHint: false } }, (args: Record<string, unknown>) => callTool(t, args, session));
   }
-  return server;
+  return { server, session };
 }
 
 /** Serves on stdin/stdout until the client closes the stream. */
 export async function serveStdio(ctx: Context, version: string, configFile?: string): Promise<void> {
-  const server = createServer(ctx, version, configFile);
+  const { server, session } = createServer(ctx, version, configFile);
   const transport = new StdioServerTransport();
   await server.connect(transport);
   await new Promise<void>((resolve) => {
@@ -49,4 +49,5 @@ export async function serveStdio(ctx: Context, version: string, configFile?: str
     process.stdin.once('close', () => resolve());
   });
   await server.close();
+  await session.close();
 }

@@ -48,6 +48,8 @@ export interface Session {
   code(): Promise<CodeContext>;
   /** The index's history, loaded on first use and kept (the selection reads it whole). */
   history(): History;
+  /** Ends what the session started (the blob reader's git process). */
+  close(): Promise<void>;
 }
 
 const MAX_LIMIT = 500;
@@ -512,5 +514,8 @@ export function openSession(ctx: Context, configFile?: string): Session {
     configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
     ...(configFile ? { configFile } : {}),
     code: () => (code ??= openCodeContext(ctx.repo)),
+    close: async () => {
+      if (code) (await code).close();
+    },
   };
 }

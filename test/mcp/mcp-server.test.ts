@@ -3,12 +3,13 @@
  * the seed mail's facts come back through it, malformed arguments get tool errors, and the repository is
  * unchanged afterwards.
  */
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
@@ -196,5 +197,26 @@ describe('stablepick mcp over stdio', () => {
   it('every tool was called, and the repository is unchanged', () => {
     expect([...called].sort()).toEqual(TOOLS.map((t) => t.name).sort());
     expectRepoUnchanged(demo.repoDir, before);
+  });
+
+  it('exits by itself (code 0) when the client closes its stdin, also after a code tool started git', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'mcp', '--repo', demo.repoDir, '--db', demo.dbPath], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    onTestFinished(() => void (child.exitCode === null && child.kill()));
+    let out = '';
+    const answered = new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"id":2')) resolve();
+      });
+    });
+    const send = (m: unknown): boolean => child.stdin.write(`${JSON.stringify(m)}\n`);
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'find_function', arguments: { name: 'scx_enable' } } });
+    await answered;
+    expect(out).toContain('kernel/sched/ext.c');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdin.end();
+    expect(await exited).toBe(0);
   });
 });
