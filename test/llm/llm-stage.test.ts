@@ -40,7 +40,7 @@ function answer(model: string): { status: number; body: string; delayMs?: number
     case 'contrarian':
       return ok(JSON.stringify({ ...faithful, vote: 'NO', reasons: ['It is too large for a stable branch.'] }));
     case 'inventor':
-      return ok(`\`\`\`json\n${JSON.stringify({ bug: `${faithful.bug} ${invented[0]} ${invented[1]}`, change: `${invented[2]} ${faithful.change} ${invented[3]}`, vote: 'YES', reasons: faithful.reasons })}\n\`\`\``);
+      return ok(`\`\`\`json\n${JSON.stringify({ bug: `${faithful.bug} ${invented[0]} ${invented[1]}`, change: `${invented[2]} ${faithful.change} ${invented[3]} ${invented[4]}`, vote: 'YES', reasons: faithful.reasons })}\n\`\`\``);
     case 'slow':
       return { ...ok(JSON.stringify({ ...faithful, vote: 'YES' })), delayMs: 2000 };
     case 'busy':
@@ -88,6 +88,7 @@ beforeAll(async () => {
     'It also breaks frobnicate_queue() under load.',
     `The leak is at ${fn.path}:99999.`,
     'It saves 4242 bytes per CPU.',
+    'It is already in linux-5.4.y.',
   ];
   server = http.createServer((req, res) => {
     let body = '';
@@ -148,7 +149,7 @@ describe('the LLM stage, grounded', () => {
     expect(md).not.toContain('Unverified');
   });
 
-  it('removes exactly the sentences that invent a sha, a function, a line or a number, and lists each with why', async () => {
+  it('removes exactly the sentences that invent a sha, a function, a line, a number or a branch, and lists each with why', async () => {
     const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['inventor']));
     const a = r.answers[0]!;
     expect(a.bug?.kept.join(' ')).toBe(faithful.bug);
@@ -160,6 +161,7 @@ describe('the LLM stage, grounded', () => {
       ['function frobnicate_queue() is not among the functions of the facts'],
       [`${fnPath}:99999: the facts cite no line 99999 of ${fnPath}`],
       ['the number 4242 is not in the facts'],
+      ['branch linux-5.4.y is not a branch of the facts'],
     ]);
     const md = llmMarkdown(r);
     expect(md).toContain('Unverified (removed from the model text, with why):');
