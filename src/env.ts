@@ -8,6 +8,10 @@
  * | `XDG_CACHE_HOME` | the user's cache directory (default `~/.cache`) |
  * | `XDG_CONFIG_HOME` | the user's config directory (default `~/.config`); stablepick reads `stablepick/config.json` there |
  * | `STABLEPICK_SMTP_HOST`, `STABLEPICK_SMTP_PORT`, `STABLEPICK_SMTP_USER` | the SMTP server for `mail --send` when the command line names none (src/report/mail/smtp-config.ts reads them through `processEnvironment()`) |
+ * | `STABLEPICK_LLM_URL` | the OpenAI-compatible endpoint of the optional LLM stage (overrides `llm.baseUrl` of the user's config.json; docs/llm.md) |
+ * | `STABLEPICK_LLM_MODELS` | its models, comma-separated (overrides `llm.models`) |
+ * | `STABLEPICK_LLM_API_KEY` | its API key (overrides `llm.apiKey`) |
+ * | `STABLEPICK_LLM_TIMEOUT` | seconds per request (overrides `llm.timeoutSeconds`) |
  * | `STABLEPICK_SMTP_PASS` | the SMTP password for `mail --send` (never read from a file in the repository) |
  * | `STABLEPICK_DEBUG` | `1`: print the stack of an internal error |
  * | `STABLEPICK_TIMING` | `1`: print the time of each indexing phase on stderr |
@@ -40,6 +44,7 @@ export const env = {
   cacheDir: (): string => get('STABLEPICK_CACHE_DIR') ?? path.join(get('XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache'), 'stablepick'),
   configDir: (): string => path.join(get('XDG_CONFIG_HOME') ?? path.join(os.homedir(), '.config'), 'stablepick'),
   smtpPassword: (): string | undefined => get('STABLEPICK_SMTP_PASS'),
+  llm: (): { url?: string; models?: string; apiKey?: string; timeout?: string } => ({ url: get('STABLEPICK_LLM_URL'), models: get('STABLEPICK_LLM_MODELS'), apiKey: get('STABLEPICK_LLM_API_KEY'), timeout: get('STABLEPICK_LLM_TIMEOUT') }),
   debug: (): boolean => get('STABLEPICK_DEBUG') === '1',
   timing: (): boolean => get('STABLEPICK_TIMING') === '1',
   indexBatch: (): number | undefined => positiveInt('STABLEPICK_INDEX_BATCH'),

@@ -157,6 +157,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX review_mail_sha ON review_mail(sha);
     `,
   },
+  {
+    version: 4,
+    description: 'answers of the optional LLM stage by (model, hash of the request), with tokens and time',
+    sql: `
+      CREATE TABLE llm_cache (
+        model TEXT NOT NULL,
+        prompt_hash TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        ms INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (model, prompt_hash)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Secondary indexes, created after a bulk load (cheaper than maintaining them row by row). */

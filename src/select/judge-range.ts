@@ -29,6 +29,8 @@ export interface JudgeRangeInput {
   /** Adjusts each verdict, given the commit's files (review decisions and policy, applied by the caller). */
   adjust?: (v: Verdict, files: readonly string[]) => Verdict;
   onProgress?: (text: string) => void;
+  /** The index's history, when the caller keeps one loaded (the MCP server does, between calls). */
+  history?: History;
 }
 
 export interface JudgedRange {
@@ -42,7 +44,7 @@ export interface JudgedRange {
 export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
   const model = modelFromJson(loadModelJson(input.db, 'default'));
   const cfg = selectConfig(input.configDir, input.configFile);
-  const h = History.load(input.db);
+  const h = input.history ?? History.load(input.db);
   const commits = input.range !== undefined ? h.range(input.range, { firstParent: input.firstParent === true }).commits : (input.shas ?? []).map((s) => h.commits.get(h.resolveRev(s))!);
   const views = input.branches.map((b) => branchView(h, b, Infinity));
   input.onProgress?.(`line counts of ${commits.length} commits…`);

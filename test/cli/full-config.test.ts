@@ -106,6 +106,10 @@ describe('a config with every documented section', () => {
     covered.add('serve');
     // demo builds its own sample repository and reads no repository's config.
     covered.add('demo');
+    // mcp serves on stdin until it ends (here at once): it got past the config.
+    const m = cli(['mcp']);
+    expect({ code: m.code, stderr: m.stderr }).toEqual({ code: 0, stderr: '' });
+    covered.add('mcp');
     expect([...covered].sort()).toEqual(COMMANDS.map(([n]) => n).sort());
   }, 300_000);
 

@@ -24,6 +24,7 @@ interface EvalOptions extends CommonOptions {
   firstParent?: boolean;
   lag?: string;
   out?: string;
+  llmVote?: string | boolean;
 }
 
 export const evalCommand: CommandModule = {
@@ -37,7 +38,8 @@ export const evalCommand: CommandModule = {
         .option('--labels <file>', '"<sha> <0|1>" per line (default: what the branch picked later)')
         .option('--first-parent', 'the window is the first-parent chain of B')
         .option('--lag <mode>', 'recent unpicked commits in training: weight, drop or none')
-        .option('--out <file>', 'also write the per-commit predictions there, one JSON object per line (- for standard output; never inside the repository)'),
+        .option('--out <file>', 'also write the per-commit predictions there, one JSON object per line (- for standard output; never inside the repository)')
+        .option('--llm-vote [rows]', 'also score the votes of the language models of your config on the NEEDS-REVIEW rows ("all": every row) against the labels (docs/llm.md)'),
     ).action(async (opts: EvalOptions) => {
       if (opts.out === '-' && opts.json) throw new StablepickError('BAD_ARGUMENT', '--out - and --json both want standard output', 'give --out FILE with --json');
       await withContext(
@@ -77,7 +79,8 @@ export const evalCommand: CommandModule = {
           }
           const { rows: _rows, ...summary } = r;
           void _rows;
-          if (ctx.json) return printJson({ ...summary, predictions: out });
+          const llm = opts.llmVote ? await (await import('../llm.js')).llmEvalVotes(ctx, opts.branch, r.rows, opts.llmVote) : null;
+          if (ctx.json) return printJson({ ...summary, predictions: out, ...(llm ? { llm } : {}) });
           const line = (name: string, p: { precision: number; recall: number; f1: number; tp: number; fp: number }): (string | number)[] => [name, p.tp + p.fp, p.precision.toFixed(3), p.recall.toFixed(3), p.f1.toFixed(3)];
           const lines = [
             `window ${r.window} for ${r.branch}: ${r.n} commits, ${r.picked} picked; branches cut back to ${r.cut}`,
@@ -94,6 +97,7 @@ export const evalCommand: CommandModule = {
             '',
             `time: ${r.seconds.total.toFixed(1)} s (training ${r.seconds.train.toFixed(1)} s); ${out ? `predictions in ${out}` : 'per-commit predictions: give --out FILE (or --out - for standard output)'}`,
           ];
+          if (llm?.length) lines.push('', `LLM votes on ${llm[0]!.rows} row(s), against the labels (UNSURE counts as not YES):`, formatTable(['predictor', 'YES', 'UNSURE', 'precision', 'recall', 'F1'], llm.map((x) => [x.predictor, x.yes, x.unsure, x.precision.toFixed(3), x.recall.toFixed(3), x.f1.toFixed(3)])));
           if (r.unmatched.labelsNotInRange || r.unmatched.rangeNotLabelled) lines.push(`note: ${r.unmatched.labelsNotInRange} labelled commits are not in the range, ${r.unmatched.rangeNotLabelled} commits of the range have no label`);
           process.stdout.write(`${lines.join('\n')}\n`);
         },

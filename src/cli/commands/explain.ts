@@ -15,6 +15,7 @@ interface ExplainOptions extends CommonOptions {
   branch: string;
   format?: string;
   apply?: boolean;
+  llm?: boolean;
 }
 
 
@@ -27,7 +28,8 @@ export const explainCommand: CommandModule = {
         .argument('<sha>', 'the upstream commit (full or unique prefix)')
         .requiredOption('--branch <names>', 'stable branches, comma-separated (newest first reads best)')
         .option('--format <format>', 'md or json', 'md')
-        .option('--no-apply', 'skip the trial picks (faster; apply status "not tried")'),
+        .option('--no-apply', 'skip the trial picks (faster; apply status "not tried")')
+        .option('--llm', 'also ask the language models of your config (docs/llm.md): grounded paragraphs and votes, marked as theirs'),
     ).action(async (sha: string, opts: ExplainOptions) => {
       const format = opts.json ? 'json' : (opts.format ?? 'md');
       if (format !== 'md' && format !== 'json') throw new StablepickError('BAD_ARGUMENT', `--format must be md or json, not ${format}`, 'use --format md or --format json');
@@ -48,8 +50,9 @@ export const explainCommand: CommandModule = {
           bar.update('checking every cited fact…');
           await verifyCase(ctx.repo, ctx.db, c, [md]);
           bar.done();
-          if (format === 'json') printJson(c);
-          else process.stdout.write(md);
+          const llm = opts.llm ? await (await import('../llm.js')).llmForCase(ctx, c) : null;
+          if (format === 'json') printJson(llm ? { ...c, llm: llm.report } : c);
+          else process.stdout.write(llm ? `${md}\n${llm.markdown}` : md);
         },
         { mustExist: true },
       );

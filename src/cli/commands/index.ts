@@ -26,6 +26,7 @@ export const COMMANDS: readonly (readonly [string, Loader])[] = [
   ['review', async () => (await import('./review.js')).reviewCommand],
   ['serve', async () => (await import('./serve.js')).serveCommand],
   ['demo', async () => (await import('./demo.js')).demoCommand],
+  ['mcp', async () => (await import('./mcp.js')).mcpCommand],
 ];
 
 /** The module of command `name`, or every module when `name` is not a command (help, typos). */

@@ -37,6 +37,7 @@ interface MailOptions extends CommonOptions {
   smtpUser?: string;
   firstParent?: boolean;
   force?: boolean;
+  llm?: boolean;
 }
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -59,7 +60,8 @@ export const mailCommand: CommandModule = {
         .option('--send', 'send the mails by SMTP: --smtp-host, else STABLEPICK_SMTP_HOST, else mail.smtp of ~/.config/stablepick/config.json (never a repository\'s config); the password comes from STABLEPICK_SMTP_PASS')
         .option('--smtp-host <host>', 'SMTP server')
         .option('--smtp-port <port>', 'SMTP port (default 587)')
-        .option('--smtp-user <user>', 'SMTP user'),
+        .option('--smtp-user <user>', 'SMTP user')
+        .option('--llm', 'add the grounded paragraphs and votes of the language models of your config (docs/llm.md), each marked with its model'),
     ).action(async (commits: string[], opts: MailOptions) => {
       const branches = branchList(opts.branch);
       if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
@@ -97,6 +99,7 @@ export const mailCommand: CommandModule = {
               onProgress: (t) => bar.update(t),
             },
           );
+          if (opts.llm) await (await import('../llm.js')).llmForPlan(ctx, plan);
           const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
           const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel });
           bar.done();

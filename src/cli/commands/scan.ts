@@ -13,6 +13,7 @@ interface ScanOptions extends CommonOptions {
   branch: string;
   firstParent?: boolean;
   all?: boolean;
+  llmVote?: string | boolean;
 }
 
 /** The line a person reads: the deciding rule, else the strongest feature. */
@@ -30,7 +31,8 @@ export const scanCommand: CommandModule = {
         .argument('<range>', 'upstream commits, A..B (tags, branches or shas)')
         .requiredOption('--branch <names>', 'stable (or staging) branches, comma-separated')
         .option('--first-parent', 'only the commits on the first-parent chain of B')
-        .option('--all', 'in the table, also list NO verdicts'),
+        .option('--all', 'in the table, also list NO verdicts')
+        .option('--llm-vote [rows]', 'the language models of your config vote on the NEEDS-REVIEW rows ("all": every row); a disagreement makes a row NEEDS-REVIEW (docs/llm.md)'),
     ).action(async (range: string, opts: ScanOptions) => {
       await withContext(
         opts,
@@ -53,6 +55,7 @@ export const scanCommand: CommandModule = {
             onProgress: (t) => bar.update(t),
           });
           const all = judged.verdicts;
+          if (opts.llmVote) await (await import('../llm.js')).llmVotes({ ...ctx, configDir, ...(opts.config ? { configFile: opts.config } : {}) }, all, opts.llmVote);
           bar.done();
           if (ctx.json) {
             for (const vs of all) for (const v of vs) printJsonLine(v);

@@ -1,0 +1,88 @@
+/**
+ * Every MCP tool timed through the SDK's Client over stdio against `stablepick mcp` on a real repository
+ * whose index exists (and has a trained model), and find_callers against `git grep -w` of the same name.
+ *
+ *   npx tsx bench/mcp/bench-mcp.ts --repo /work/.mirror/DPDK+dpdk/repo --db /tmp/dpdk.sqlite \
+ *     --commit 38f72e500b3b --branch 25.11 --function rte_dma_configure
+ *
+ * Each tool is called twice in one server session: the first call pays for what the session loads on first
+ * use (the C parser, the commit graph, the history for the selection), the second is what an agent's later
+ * calls see. Both are reported.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { opt } from '../args.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repo = opt('--repo');
+const db = opt('--db');
+const commit = opt('--commit');
+const branch = opt('--branch');
+const fn = opt('--function');
+if (!repo || !db || !commit || !branch || !fn) {
+  process.stderr.write('usage: bench-mcp.ts --repo R --db F --commit SHA --branch S --function NAME\n');
+  process.exit(2);
+}
+
+const calls: [string, Record<string, unknown>][] = [
+  ['list_branches', {}],
+  ['show_commit', { commit }],
+  ['find_commit', { subject: 'fix', path: 'lib/ethdev', limit: 20 }],
+  ['branch_holds', { commit, branch }],
+  ['find_function', { name: fn }],
+  ['find_callers', { name: fn }],
+  ['find_callchain', { name: fn }],
+  ['diff_functions', { commit }],
+  ['grep_functions', { pattern: `${fn}\\(`, limit: 100 }],
+  ['judge', { commit, branch }],
+  ['follow_ups', { commit, branch }],
+  ['prerequisites', { commit, branch }],
+  ['affected', { commit }],
+  ['apply_check', { commits: [commit], branch }],
+  ['explain', { commit, branches: [branch] }],
+  ['audit', { branch }],
+];
+
+const env: Record<string, string> = {};
+for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+const client = new Client({ name: 'bench', version: '1' });
+await client.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db], env, stderr: 'inherit' }));
+
+const rows: string[] = ['| tool | 1st call (s) | 2nd call (s) | answer |', '| --- | ---: | ---: | --- |'];
+for (const [name, args] of calls) {
+  const times: number[] = [];
+  let note = '';
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[] };
+    times.push((performance.now() - t0) / 1000);
+    const text = r.content[0]?.text ?? '';
+    note = r.isError ? `ERROR ${text}` : `${text.length} chars`;
+  }
+  rows.push(`| ${name} | ${times[0]!.toFixed(2)} | ${times[1]!.toFixed(2)} | ${note} |`);
+}
+await client.close();
+
+// find_callers against `git grep -w` of the same name, each timed 3 times (median).
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const grepTimes: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  spawnSync('git', ['--git-dir', repo, 'grep', '-w', '-n', fn, 'HEAD', '--', '*.c', '*.h'], { maxBuffer: 1 << 28 });
+  grepTimes.push((performance.now() - t0) / 1000);
+}
+const c2 = new Client({ name: 'bench', version: '1' });
+await c2.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db], env, stderr: 'inherit' }));
+await c2.callTool({ name: 'find_function', arguments: { name: 'main' } }); // load the parser once
+const callerTimes: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  await c2.callTool({ name: 'find_callers', arguments: { name: fn } });
+  callerTimes.push((performance.now() - t0) / 1000);
+}
+await c2.close();
+rows.push('', `find_callers ${fn}: median ${median(callerTimes).toFixed(3)} s; git grep -w ${fn} HEAD -- '*.c' '*.h': median ${median(grepTimes).toFixed(3)} s; ratio ${(median(callerTimes) / median(grepTimes)).toFixed(2)}x`);
+process.stdout.write(`${rows.join('\n')}\n`);
