@@ -11,8 +11,8 @@
  *   select                                         6   features, model, verdicts
  *   llm                                            7   an optional model endpoint, grounded on facts
  *   report                                         8   case, mail, series
- *   review, mcp                                    9
- *   server, demo                                   10
+ *   review                                         9
+ *   server, mcp, demo                              10  front ends over the stages
  *   the library face (src/index.ts)                11
  *   cli                                            12  parses, calls, prints
  *
@@ -31,8 +31,8 @@ export const STAGES = {
   select: 6,
   llm: 7,
   report: 8,
-  review: 9, mcp: 9,
-  server: 10, demo: 10,
+  review: 9,
+  server: 10, mcp: 10, demo: 10,
   index: 11,
   cli: 12,
 };
