@@ -33,7 +33,7 @@ export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: reado
       if (!r) missing.push(s);
       else out.set(s, r.missing ? null : { added: r.added, deleted: r.deleted, files: r.files, binaryFiles: 0 });
     }
-  } else missing.push(...shas);
+  } else for (const s of shas) missing.push(s);
   // In chunks, each cached as it comes: a long first run that is interrupted keeps what it computed.
   for (let i = 0; repo && i < missing.length; i += NUMSTAT_CHUNK) {
     const got = await numstats(repo, missing.slice(i, i + NUMSTAT_CHUNK));

@@ -80,7 +80,7 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
     // Learn from the history before the window (what a stable team knew when the window opened).
     step('learning from the history before the window');
     const h = History.load(db);
-    const cut = Math.min(...window.map((c) => Date.parse(c.committer.time) / 1000));
+    const cut = window.reduce((m, c) => Math.min(m, Date.parse(c.committer.time) / 1000), Infinity);
     const model = await trainModel(h, { cut, lag: 'weight', maxYears: 6, numstats: (shas) => cachedNumstats(db, repo, shas) });
     saveModel(db, 'default', model.cut, modelToJson(model));
 
