@@ -3,7 +3,7 @@
  * does each commit cherry-pick onto each branch, and with which patch. Nothing is written to the
  * repository (trial merges in a private object directory).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ApplyChecker, type ApplyCheckOptions } from '../../analysis/apply/apply-check.js';
@@ -13,6 +13,7 @@ import { openRepository } from '../../git/repo.js';
 import { defaultDbPath, openDb } from '../../history/db.js';
 import { ResultCache } from '../../history/result-cache.js';
 import type { CommandModule } from './index.js';
+import { writeOutputFile } from '../../report/output-file.js';
 
 export interface ApplyCheckCliOptions {
   repo?: string;
@@ -85,7 +86,7 @@ export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCli
           const dir = branches.length > 1 ? path.join(opts.patchDir, safeName(branch)) : opts.patchDir;
           mkdirSync(dir, { recursive: true });
           const file = path.join(dir, `${String(i + 1).padStart(4, '0')}-${patchSlug(r.subject)}.patch`);
-          writeFileSync(file, r.patch);
+          writeOutputFile(file, r.patch);
           run.patchFiles.push(file);
         }
         out(opts.json ? `${JSON.stringify(r)}\n` : describe(r));

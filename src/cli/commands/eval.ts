@@ -3,9 +3,8 @@
  * branch cut back to what it held when the window opened; nothing in the repository is touched), trains
  * on what is left, judges the window and compares with the labels.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { StablepickError } from '../../errors.js';
+import { isStablepickError, StablepickError } from '../../errors.js';
 import { optOutMatchers, selectConfig } from '../../select/config.js';
 import { evaluateWindow, readLabels } from '../../select/evaluate.js';
 import { History } from '../../select/history.js';
@@ -14,6 +13,7 @@ import { cachedNumstats } from '../../select/store.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from './index.js';
+import { writeOutputFile } from '../../report/output-file.js';
 
 interface EvalOptions extends CommonOptions {
   window: string;
@@ -59,8 +59,9 @@ export const evalCommand: CommandModule = {
           bar.done();
           const out = opts.out ?? `stablepick-eval-${opts.branch.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`;
           try {
-            writeFileSync(out, r.rows.map((x) => JSON.stringify(x)).join('\n') + (r.rows.length ? '\n' : ''));
+            writeOutputFile(out, r.rows.map((x) => JSON.stringify(x)).join('\n') + (r.rows.length ? '\n' : ''));
           } catch (e) {
+            if (isStablepickError(e)) throw e;
             throw new StablepickError('IO', `cannot write ${out}: ${(e as Error).message}`, 'give --out a writable path');
           }
           const { rows: _rows, ...summary } = r;

@@ -4,7 +4,7 @@
  * the patch adapted to the newest tree it names. Review decisions are honoured (a rejected pick is not
  * mailed again); the Message-IDs are recorded so that `stablepick review import` can thread replies.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
@@ -21,6 +21,7 @@ import { formatTable, printJson, progress } from '../output.js';
 import { patchSlug } from './apply-check.js';
 import { branchList } from './explain.js';
 import type { CommandModule } from './index.js';
+import { writeOutputFile } from '../../report/output-file.js';
 
 interface MailOptions extends CommonOptions {
   branch: string;
@@ -89,10 +90,10 @@ export const mailCommand: CommandModule = {
           const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel });
           bar.done();
           const mbox = writeMbox(mails);
-          if (opts.out) writeFileSync(opts.out, mbox);
+          if (opts.out) writeOutputFile(opts.out, mbox);
           if (opts.outDir) {
             mkdirSync(opts.outDir, { recursive: true });
-            mails.forEach((m, i) => writeFileSync(path.join(opts.outDir!, `${String(i + 1).padStart(4, '0')}-${patchSlug(m.subject)}.patch`), m.text));
+            mails.forEach((m, i) => writeOutputFile(path.join(opts.outDir!, `${String(i + 1).padStart(4, '0')}-${patchSlug(m.subject)}.patch`), m.text));
           }
           for (const m of mails) store.recordMail({ messageId: m.messageId, sha: m.sha, branches: m.branches, subject: m.subject });
           let sent: Awaited<ReturnType<typeof sendMbox>> = [];
@@ -137,7 +138,7 @@ export const mailCommand: CommandModule = {
           process.stdout.write(`${lines.join('\n')}\n`);
           failure();
         },
-        { mustExist: true },
+        { mustExist: true, writes: true },
       );
     });
   },

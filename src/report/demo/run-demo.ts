@@ -4,7 +4,7 @@
  * Fixes: links, the follow-up of the lazy-allocation fix, the functions it changes and who calls them.
  * Stages that are not built yet (selection, the written case, the mbox) are added here as they land.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StablepickError } from '../../errors.js';
@@ -26,6 +26,7 @@ import { writeMbox } from '../mail/index.js';
 import { planSeries, type SeriesPlan } from '../series/plan.js';
 import { writeSeries, type WrittenMail } from '../series/write.js';
 import { buildDemoRepo, type DemoRepo } from './story.js';
+import { writeOutputFile } from '../output-file.js';
 
 /** The demo's stable team: the sender of its AUTOSEL mails and their list. */
 export const DEMO_SENDER = 'Sasha Demo <sasha@demo-kernel.org>';
@@ -101,12 +102,12 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
     const caseFiles: string[] = [];
     for (const c of cases) {
       const base = path.join(casesDir, c.sha.slice(0, 12));
-      writeFileSync(`${base}.md`, caseMarkdown(c));
-      writeFileSync(`${base}.json`, `${JSON.stringify(c, null, 2)}\n`);
+      writeOutputFile(`${base}.md`, caseMarkdown(c));
+      writeOutputFile(`${base}.json`, `${JSON.stringify(c, null, 2)}\n`);
       caseFiles.push(`${base}.md`, `${base}.json`);
     }
     const mboxPath = path.join(dir, 'autosel.mbox');
-    writeFileSync(mboxPath, writeMbox(mails));
+    writeOutputFile(mboxPath, writeMbox(mails));
 
     step('applying the mails to each stable branch with git am');
     const am: AmCheckResult[] = [];
