@@ -97,7 +97,17 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     if (/locked|busy/i.test(msg)) {
       throw new StablepickError('INDEX_BUSY', `the index ${file} is busy`, 'another stablepick is writing it; try again when it is done');
     }
-    throw userErrorOf(e, file) ?? e;
+    const user = userErrorOf(e, file);
+    // A command that only reads may still read an index it cannot open for writing (a full disk, a
+    // read-only file system the access check did not see).
+    if (user?.code === 'IO' && opts.readonlyOk && opts.mustExist && !opts.readonly && file !== ':memory:') {
+      try {
+        return openDb(file, { ...opts, readonly: true });
+      } catch {
+        throw user;
+      }
+    }
+    throw user ?? e;
   }
   if (file !== ':memory:') opened.add(path.resolve(file));
   return db;

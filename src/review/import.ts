@@ -231,8 +231,12 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
       summary.replies.push({ ...base, note: thread.note });
       return;
     }
-    const who = from || '(unknown sender)';
-    let c = classifyReply(own, who);
+    // A reply's text or sender may hold a NUL or CR (a broken mailer): kept visibly (\0, \r), never cut.
+    const who = visibleControls(from) || '(unknown sender)';
+    let c = classifyReply(
+      own.map((l) => visibleControls(l)),
+      who,
+    );
     if (c.status !== 'needs-review' && !isReviewer(policy, who)) {
       c = { status: 'needs-review', why: `reply from ${who} (not a listed reviewer) needs a person: ${c.why}` };
     }
@@ -251,6 +255,12 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
     } else summary.duplicates++;
     summary.replies.push(reply);
   }
+}
+
+/** Control characters (but tab) written as escapes, so a reason keeps all its text and the store accepts it. */
+function visibleControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (ch) => (ch === '\0' ? '\\0' : ch === '\r' ? '\\r' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 function threadOf(store: ReviewStore, email: Email, text: string, subject: string, byVersion: Map<string, string[]>): Thread | { note: string } {

@@ -223,6 +223,13 @@ export class ReviewStore {
     const who = (r.who ?? '').trim();
     if (!who) throw new StablepickError('BAD_ARGUMENT', 'a review decision needs a reviewer', 'give --who "Name <email>" or set git config user.name and user.email');
     const why = (r.why ?? '').trim();
+    // A NUL was cut off silently on the way through SQLite and the readers: refuse it (and the other
+    // control characters but tab and line feed) instead.
+    // eslint-disable-next-line no-control-regex
+    const control = /[\x00-\x08\x0b-\x1f\x7f]/;
+    if (control.test(why) || control.test(who) || control.test(branch)) {
+      throw new StablepickError('BAD_ARGUMENT', `a review decision for ${r.sha.slice(0, 12)} holds a control character (NUL, CR, ESC...)`, 'give the reason, the reviewer and the branch as plain text');
+    }
     if (r.status === 'rejected' && !why) {
       throw new StablepickError('BAD_ARGUMENT', `rejecting ${r.sha.slice(0, 12)} for ${branch} needs a reason`, 'give --why "..." (it is shown whenever the commit comes up again)');
     }

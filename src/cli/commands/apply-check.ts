@@ -105,7 +105,8 @@ export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCli
  */
 function openResultCache(dbPath: string, required: boolean, o: ApplyCheckOptions): { cache: ApplyCache; close(): void } | null {
   if (!required && !existsSync(dbPath)) return null;
-  const db = openDb(dbPath, { mustExist: required });
+  // A read-only (shared) index still answers from its cache; new results then go uncached.
+  const db = openDb(dbPath, { mustExist: true, readonlyOk: true });
   const rc = new ResultCache(db);
   const variant = `${o.blame === false ? 'noblame' : 'blame'}:${o.fullIndex === false ? 'abbrev' : 'full'}`;
   return {
