@@ -36,6 +36,16 @@ interface MailOptions extends CommonOptions {
   smtpUser?: string;
   firstParent?: boolean;
   force?: boolean;
+  maxMailSize?: string;
+}
+
+/** `--max-mail-size`: bytes, or with a K or M suffix (KiB, MiB). */
+function mailSizeLimit(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmM]?)i?[bB]?$/.exec(v.trim());
+  const n = m ? Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024) : 1) : NaN;
+  if (!Number.isFinite(n) || n < 1024) throw new StablepickError('BAD_ARGUMENT', `--max-mail-size ${v} is not a size of at least 1K`, 'give bytes, or a size like 512K or 10M');
+  return Math.floor(n);
 }
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -55,12 +65,14 @@ export const mailCommand: CommandModule = {
         .option('--to <address>', 'the stable list (repeatable; default: mail.to of the config)', collect)
         .option('--cc <address>', 'also copy (repeatable)', collect)
         .option('--first-parent', 'for a range: only the commits on the first-parent chain')
+        .option('--max-mail-size <size>', 'the largest mail written (bytes, or 512K, 10M; default 10M): a larger one is not mailed, with a warning')
         .option('--send', 'send the mails by SMTP (mail.smtp of the config, or --smtp-host); the password comes from STABLEPICK_SMTP_PASS')
         .option('--smtp-host <host>', 'SMTP server')
         .option('--smtp-port <port>', 'SMTP port (default 587)')
         .option('--smtp-user <user>', 'SMTP user'),
     ).action(async (commits: string[], opts: MailOptions) => {
       const branches = branchList(opts.branch);
+      const maxMailBytes = mailSizeLimit(opts.maxMailSize);
       if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
       if (opts.outDir && existsSync(opts.outDir) && readdirSync(opts.outDir).length && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.outDir} is not empty`, 'give a new or empty --out-dir, or --force');
       const isRange = commits.length === 1 && commits[0]!.includes('..');
@@ -87,8 +99,10 @@ export const mailCommand: CommandModule = {
             },
           );
           const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
-          const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel });
+          const refused: string[] = [];
+          const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel, ...(maxMailBytes ? { maxMailBytes } : {}), onRefused: (l) => refused.push(l) });
           bar.done();
+          for (const l of refused) process.stderr.write(`stablepick: warning: ${l}\n`);
           const mbox = writeMbox(mails);
           if (opts.out) writeOutputFile(opts.out, mbox);
           if (opts.outDir) {
