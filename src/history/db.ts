@@ -172,6 +172,9 @@ export function userErrorOf(e: unknown, file?: string): StablepickError | null {
   if (SQLITE_READONLY.test(code) || code === 'EROFS' || /attempt to write a readonly database/i.test(e.message)) {
     return new StablepickError('IO', `cannot write ${file ?? ([...opened][0] ? `the index ${[...opened][0]}` : 'the output')}: it is read-only`, 'this command records to the index: use a writable copy (--db), or run only commands that read');
   }
+  if (code === 'SQLITE_CANTOPEN') {
+    return new StablepickError('IO', `cannot open ${file ? `the index ${file}` : 'the index'}: ${e.message}`, 'check that its folder can be read (and written, for commands that record), or give --db another path');
+  }
   if (SQLITE_IO.test(code) || code === 'EIO') {
     return new StablepickError('IO', `input/output error${where}: ${e.message.split('\n')[0]}`, 'check the disk, then run the command again');
   }

@@ -41,7 +41,7 @@ export interface WriteOptions {
 export const DEFAULT_MAX_MAIL_BYTES = 10 * 1024 * 1024;
 
 const short = (s: string): string => s.slice(0, 12);
-const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+const size = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
 export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opts: WriteOptions): Promise<WrittenMail[]> {
   const from: Mailbox = parseMailbox(opts.from);
@@ -101,7 +101,7 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
     }
     const bytes = Buffer.byteLength(mail.text, 'utf8');
     if (bytes > maxBytes) {
-      refuse(m, `the mail would be ${mib(bytes)}, over the limit of ${mib(maxBytes)} (--max-mail-size)`);
+      refuse(m, `the mail would be ${size(bytes)} (${bytes} bytes), over the limit of ${size(maxBytes)} (--max-mail-size)`);
       continue;
     }
     root ??= messageId;
