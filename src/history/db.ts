@@ -68,9 +68,11 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     if (opts.readonly && file !== ':memory:') db = readableWal(db, file);
   } catch (e) {
     const msg = (e as Error).message;
-    if (opts.mustExist && /unable to open|does not exist/i.test(msg)) {
+    if (opts.mustExist && !existsSync(file) && /unable to open|does not exist/i.test(msg)) {
       throw new StablepickError('INDEX_MISSING', `no index at ${file}`, 'run `stablepick index` first');
     }
+    const user = userErrorOf(e, file);
+    if (user && user.code !== 'IO') throw user;
     throw new StablepickError('IO', `cannot open the index ${file}: ${msg}`, 'give --db a writable path');
   }
   try {
