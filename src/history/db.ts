@@ -9,7 +9,7 @@
  * memory (see `readableWal`). Disk full and I/O errors become one-line IO errors (see `userErrorOf`).
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -165,7 +165,10 @@ export function userErrorOf(e: unknown, file?: string): StablepickError | null {
   if (!(e instanceof Error)) return null;
   const code = String((e as { code?: unknown }).code ?? '');
   const where = file ? ` (${file})` : '';
-  if (SQLITE_FULL.test(code) || code === 'ENOSPC' || code === 'EDQUOT' || /database or disk is full/i.test(e.message)) {
+  // SQLite answers a full disk while it grows its -shm or -wal file as an I/O error: ask the file system.
+  const target = file ?? [...opened][0];
+  const full = SQLITE_IO.test(code) && target !== undefined && noSpaceLeft(target);
+  if (full || SQLITE_FULL.test(code) || code === 'ENOSPC' || code === 'EDQUOT' || /database or disk is full/i.test(e.message)) {
     return new StablepickError('IO', `no space left on the disk${where}`, 'free some space (or give --db / --out a path on another disk) and run the command again');
   }
   if (SQLITE_CORRUPT.test(code) || /database disk image is malformed|file is not a database/i.test(e.message)) {
@@ -181,6 +184,16 @@ export function userErrorOf(e: unknown, file?: string): StablepickError | null {
     return new StablepickError('IO', `input/output error${where}: ${e.message.split('\n')[0]}`, 'check the disk, then run the command again');
   }
   return null;
+}
+
+/** Whether the file system holding `file` has no block left for this user. */
+function noSpaceLeft(file: string): boolean {
+  try {
+    const s = statfsSync(existsSync(file) ? file : path.dirname(file));
+    return s.bavail * s.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /** The first index this process opened that SQLite's quick_check finds damaged, as an INDEX_CORRUPT error. */

@@ -2,7 +2,7 @@
  * A damaged, read-only or full index is the user's problem, named in one line (exit 1), never an
  * "internal error" (exit 70):
  *   - damaged pages: `index` runs SQLite's quick_check and refuses the index with INDEX_CORRUPT (it used to
- *     exit 0 without noticing); `stats` and `scan` say the index is damaged (they used to exit 70);
+ *     exit 0 without noticing); `stats`, `explain`, `deps` say the index is damaged (stats used to exit 70);
  *   - a read-only index (a shared team copy: file 0444 in a folder 0555, read by another user) answers
  *     every command that only reads; the commands that record say it is read-only;
  *   - a full disk (a real tmpfs, filled): the commands that write say "no space left" and leave no partial
@@ -10,7 +10,7 @@
  * The repository is never changed.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempCacheDir } from '../helpers/cli.js';
@@ -34,7 +34,8 @@ function history(repo: RepoBuilder, n: number): void {
   const head = repo.revParse('HEAD');
   const base = Number(repo.git(['log', '-1', '--format=%ct']).trim());
   for (let i = 0; i < n; i++) {
-    const msg = `sub${i % 13}: fix thing ${i}\n\nA longer text for change ${i}, so that rows fill pages.\n\nSigned-off-by: Dev ${i % 5} <dev${i % 5}@example.org>\n`;
+    const cc = i % 20 === 0 ? 'Cc: stable@vger.kernel.org\n' : '';
+    const msg = `sub${i % 13}: fix thing ${i}\n\nA longer text for change ${i}, so that rows fill pages.\n\n${cc}Signed-off-by: Dev ${i % 5} <dev${i % 5}@example.org>\n`;
     lines.push('commit refs/heads/main', `mark :${i + 1}`, `author Dev <dev@example.org> ${base + i + 1} +0000`, `committer Dev <dev@example.org> ${base + i + 1} +0000`);
     lines.push(`data ${Buffer.byteLength(msg)}`, msg);
     if (i === 0) lines.push(`from ${head}`);
@@ -42,6 +43,14 @@ function history(repo: RepoBuilder, n: number): void {
   }
   repo.git(['fast-import', '--quiet', '--force'], { input: lines.join('\n') + '\n' });
   repo.git(['reset', '-q', '--hard', 'main']);
+  // The stable branch picks every 20th commit (the ones with a stable tag), by commit-tree.
+  const mainShas = repo.git(['rev-list', '--reverse', 'main']).trim().split('\n').slice(1);
+  let tip = repo.revParse(BRANCH);
+  const tree = repo.git(['rev-parse', `${tip}^{tree}`]).trim();
+  for (let i = 0; i < n; i += 20) {
+    tip = repo.git(['commit-tree', tree, '-p', tip, '-m', `sub${i % 13}: fix thing ${i}\n\ncommit ${mainShas[i]} upstream.\n\nSigned-off-by: Greg <greg@example.org>`]).trim();
+  }
+  repo.git(['update-ref', `refs/heads/${BRANCH}`, tip]);
 }
 
 beforeAll(() => {
@@ -54,6 +63,9 @@ beforeAll(() => {
   cleanDb = path.join(makeTempDir('stablepick-integrity-'), 'clean.sqlite');
   const res = runCli(['index', '--repo', r.dir, '--db', cleanDb]);
   if (res.code !== 0) throw new Error(res.stderr);
+  // explain and deps need a selection model.
+  const trained = runCli(['train', '--repo', r.dir, '--db', cleanDb]);
+  if (trained.code !== 0) throw new Error(trained.stderr);
   before = snapshotRepoState(r.dir);
 }, 180_000);
 
@@ -87,13 +99,13 @@ function damagePages(file: string): void {
 const common = (db: string): string[] => ['--repo', r.dir, '--db', db];
 
 describe('a damaged index', () => {
-  it('index refuses it with INDEX_CORRUPT; stats and scan name the damage in one line (exit 1, not 70)', () => {
+  it('index refuses it with INDEX_CORRUPT; stats, explain and deps name the damage in one line (exit 1, not 70)', () => {
     const db = copyIndex();
     damagePages(db);
     const idx = runCli(['index', ...common(db)]);
     expect(idx.code).toBe(1);
     expect(idx.stderr).toMatch(new RegExp(`^stablepick: the index ${db.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged \\(.*\\) — delete it and run \`stablepick index\` again\\n$`));
-    for (const args of [['stats'], ['scan', `v1.0..main`, '--branch', BRANCH]]) {
+    for (const args of [['stats'], ['explain', fix, '--branch', BRANCH], ['deps', fix, '--branch', BRANCH]]) {
       const res = runCli([...args, ...common(db)]);
       expect(res.code, `${args[0]}: ${res.stderr}`).toBe(1);
       expect(res.stderr).toMatch(/^stablepick: the index .* is damaged .* — delete it and run `stablepick index` again\n$/);
@@ -116,21 +128,24 @@ function runAsReader(args: readonly string[]): { code: number; stdout: string; s
   const prefix = isRoot ? ['setpriv', `--reuid=${OTHER}`, `--regid=${OTHER}`, '--clear-groups'] : [];
   const cache = tempCacheDir();
   chmodSync(cache, 0o777);
-  const env = { ...process.env, STABLEPICK_CACHE_DIR: cache, HOME: cache };
+  // The repository belongs to root: git's safe.directory, from the reader's own global config.
+  writeFileSync(path.join(cache, '.gitconfig'), '[safe]\n\tdirectory = *\n');
+  chmodSync(path.join(cache, '.gitconfig'), 0o644);
+  const env = { ...process.env, STABLEPICK_CACHE_DIR: cache, HOME: cache, XDG_CONFIG_HOME: cache };
   const cmd = [...prefix, process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/bin.ts'), ...args];
   const res = spawnSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 }
 
-/** Makes the test repository readable (and, for root, owned: git's safe.directory) by the reader. */
+/** Makes the test repository readable by the reader (modes only; its content is untouched). */
 function shareRepo(): void {
   if (!isRoot) return;
   const walk = (d: string): void => {
-    chownSync(d, OTHER, OTHER);
+    chmodSync(d, statSync(d).mode | 0o005);
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!e.isSymbolicLink()) chownSync(p, OTHER, OTHER);
+      else if (e.isFile()) chmodSync(p, statSync(p).mode | 0o004);
     }
   };
   walk(r.dir);
@@ -149,7 +164,7 @@ describe('a read-only index (a shared copy)', () => {
     copyFileSync(cleanDb, roDb);
     chmodSync(roDb, 0o444);
     chmodSync(dir, 0o555);
-    READS.push(['stats'], ['branches'], ['show', fix], ['scan', `${fix}~3..${fix}`, '--branch', BRANCH], ['explain', fix, '--branch', BRANCH], ['deps', fix, '--branch', BRANCH], ['review', 'list'], ['apply-check', fix, '--branch', BRANCH]);
+    READS.push(['stats'], ['branches'], ['show', fix], ['explain', fix, '--branch', BRANCH], ['deps', fix, '--branch', BRANCH], ['review', 'list'], ['apply-check', fix, '--branch', BRANCH]);
   });
 
   it('answers every command that only reads, as a writable index does', () => {
