@@ -41,7 +41,7 @@ let n = 0;
 /** A copy of the demo index with `sql` applied. */
 function indexWith(sql: string, ...args: unknown[]): string {
   const file = path.join(root, `index-${++n}.sqlite`);
-  const src = new Database(r.dbPath, { readonly: true });
+  const src = new Database(r.dbPath);
   src.pragma('wal_checkpoint(TRUNCATE)');
   src.close();
   copyFileSync(r.dbPath, file);
@@ -75,7 +75,7 @@ function mail(db: string, extra: string[] = []): { code: number; stderr: string;
 }
 
 describe('the subject as git shows it', () => {
-  it('joins a subject wrapped over two lines, in the Subject and for git am, like git log --format=%s', async () => {
+  it('joins a subject wrapped over two lines in the Subject (what git am takes), as git log --format=%s does', async () => {
     const sha = r.mails[0]!.sha;
     const row = new Database(r.dbPath, { readonly: true }).prepare('SELECT subject, message FROM commits WHERE sha = ?').get(sha) as { subject: string; message: string };
     const wrapped = row.message.replace(`${row.subject}\n`, `${row.subject}\nand its second line\n`);
@@ -119,8 +119,8 @@ describe('one mail refused, not the series', () => {
     const sizes = splitMbox(all.mbox).map((m) => ({ sha: /^From ([0-9a-f]{40})/.exec(m)![1]!, bytes: Buffer.byteLength(m) }));
     sizes.sort((a, b) => b.bytes - a.bytes);
     const [big, next] = sizes;
-    expect(big!.bytes).toBeGreaterThan(next!.bytes + 2);
-    const limit = big!.bytes - 1;
+    expect(big!.bytes).toBeGreaterThan(next!.bytes + 200);
+    const limit = Math.floor((big!.bytes + next!.bytes) / 2);
     const res = mail(r.dbPath, ['--max-mail-size', String(limit)]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.summary!.mails.map((m) => m.sha)).not.toContain(big!.sha);
