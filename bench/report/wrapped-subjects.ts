@@ -24,7 +24,8 @@ const take = (rec: string): void => {
   const [sha, s, message] = rec.split('\x01') as [string, string, string];
   commits++;
   const firstLine = message.split('\n')[0]!.trim();
-  if (firstLine !== s) wrapped++;
+  const para = message.replace(/^(?:[ \t\r]*\n)+/, '').split(/\n[ \t\r]*\n/)[0] ?? '';
+  if (para.split('\n').filter((l) => l.trim() !== '').length > 1) wrapped++;
   if (gitSubject(message, firstLine) !== s) {
     mismatches++;
     if (examples.length < 5) examples.push(`${sha.slice(0, 12)} git=${JSON.stringify(s)} ours=${JSON.stringify(gitSubject(message, firstLine))}`);

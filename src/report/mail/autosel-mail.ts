@@ -109,14 +109,14 @@ const MAILINFO_BREAK = /^(?:diff -|Index: |--- \S|---\s*$)/;
  */
 export function gitSubject(message: string, fallback: string): string {
   const first = fallback.replace(/\s*\n\s*/g, ' ').trim();
-  const para = message.replace(/\r\n/g, '\n').replace(/^\s*\n/, '').split(/\n[ \t]*\n/)[0] ?? '';
+  // git trims only ASCII white space at the end of each line (a byte-order mark at the start stays).
+  const para = message.replace(/\r\n/g, '\n').replace(/^(?:[ \t\r]*\n)+/, '').split(/\n[ \t\r]*\n/)[0] ?? '';
   const joined = para
     .split('\n')
-    .map((l) => l.trimEnd())
+    .map((l) => l.replace(/[ \t\r]+$/, ''))
     .filter((l) => l !== '')
-    .join(' ')
-    .trim();
-  return joined.startsWith(first) ? joined : first;
+    .join(' ');
+  return joined.trim().startsWith(first) ? joined : first;
 }
 
 /** The message without its subject paragraph, trailing white space trimmed. */
