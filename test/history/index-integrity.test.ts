@@ -164,7 +164,7 @@ describe('a read-only index (a shared copy)', () => {
     copyFileSync(cleanDb, roDb);
     chmodSync(roDb, 0o444);
     chmodSync(dir, 0o555);
-    READS.push(['stats'], ['branches'], ['show', fix], ['explain', fix, '--branch', BRANCH], ['deps', fix, '--branch', BRANCH], ['review', 'list'], ['apply-check', fix, '--branch', BRANCH]);
+    READS.push(['stats'], ['branches'], ['show', fix], ['scan', `${r.revParse(`${fix}~5`)}..${fix}`, '--branch', BRANCH], ['affected', fix], ['review', 'history', fix, '--branch', BRANCH], ['explain', fix, '--branch', BRANCH], ['deps', fix, '--branch', BRANCH], ['review', 'list'], ['apply-check', fix, '--branch', BRANCH]);
   });
 
   it('answers every command that only reads, as a writable index does', () => {
