@@ -174,7 +174,10 @@ export function userErrorOf(e: unknown, file?: string): StablepickError | null {
   if (SQLITE_CORRUPT.test(code) || /database disk image is malformed|file is not a database/i.test(e.message)) {
     return corrupt(file ?? [...opened][0] ?? 'file', e.message);
   }
-  if (SQLITE_READONLY.test(code) || code === 'EROFS' || /attempt to write a readonly database/i.test(e.message)) {
+  if (code === 'EROFS') {
+    return new StablepickError('IO', `cannot write ${file ?? 'the output'}: the file system is read-only`, 'give a path on a writable file system');
+  }
+  if (SQLITE_READONLY.test(code) || /attempt to write a readonly database/i.test(e.message)) {
     return new StablepickError('IO', `cannot write ${file ?? ([...opened][0] ? `the index ${[...opened][0]}` : 'the output')}: it is read-only`, 'this command records to the index: use a writable copy (--db), or run only commands that read');
   }
   if (code === 'SQLITE_CANTOPEN') {

@@ -7,6 +7,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, rmdirSync, writeSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { StablepickError } from '../errors.js';
 import { userErrorOf } from '../history/db.js';
 
 let serial = 0;
@@ -18,7 +19,13 @@ function tempNameFor(target: string): string {
 
 function asUserError(e: unknown, target: string): unknown {
   const u = userErrorOf(e, target);
-  return u ?? e;
+  if (u) return u;
+  // Permission denied, a missing folder, a folder where a file should be: the user's to fix.
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return new StablepickError('IO', `cannot write ${target}: ${(e as Error).message}`, 'give a path you can write');
+  }
+  return e;
 }
 
 /** Writes `data` to `file` through a temporary file and a rename. */
@@ -78,18 +85,4 @@ export function stageFolder(target: string): StagedFolder {
     },
     abort: () => rmSync(tmp, { recursive: true, force: true }),
   };
-}
-
-/** Runs `fill` on a staged folder and moves it into place; on any failure nothing is left at `target`. */
-export async function writeOutputFolder<T>(target: string, fill: (dir: string) => Promise<T> | T): Promise<T> {
-  const staged = stageFolder(target);
-  let out: T;
-  try {
-    out = await fill(staged.path);
-  } catch (e) {
-    staged.abort();
-    throw asUserError(e, target);
-  }
-  staged.commit();
-  return out;
 }
