@@ -28,11 +28,23 @@ export interface Context {
   close(): void;
 }
 
-export async function openContext(opts: CommonOptions, mode: { mustExist?: boolean } = {}): Promise<Context> {
+/**
+ * How a use of the workspace needs the index. `mustExist`: it reads an index `index` built. `writes`: it
+ * records into it (review decisions, mails, models); a use that only reads opens an index it cannot write
+ * (a shared copy, mode 0444 or a read-only folder) read-only, and its caches then go uncached. `integrity`:
+ * run SQLite's quick_check first (`index`).
+ */
+export interface ContextMode {
+  mustExist?: boolean;
+  writes?: boolean;
+  integrity?: boolean;
+}
+
+export async function openContext(opts: CommonOptions, mode: ContextMode = {}): Promise<Context> {
   const repo = await openRepository(opts.repo);
   const { config } = loadConfig(repo.workTree ?? repo.gitDir, opts.config);
   const dbPath = opts.db ?? defaultDbPath(repo.commonDir);
-  const db = openDb(dbPath, { mustExist: mode.mustExist === true });
+  const db = openDb(dbPath, { mustExist: mode.mustExist === true, readonlyOk: mode.mustExist === true && mode.writes !== true, integrity: mode.integrity === true });
   // Precedence: config, then what the index detected from history, then the defaults.
   const detected = storedDetection(db);
   const conventions = resolveConventions(config, detected ? detectedOverrides(DEFAULT_CONVENTIONS, detected) : undefined);
@@ -48,7 +60,7 @@ export async function openContext(opts: CommonOptions, mode: { mustExist?: boole
 }
 
 /** Runs `fn` with a context and always closes the index. */
-export async function withContext<T>(opts: CommonOptions, fn: (ctx: Context) => Promise<T> | T, mode: { mustExist?: boolean } = {}): Promise<T> {
+export async function withContext<T>(opts: CommonOptions, fn: (ctx: Context) => Promise<T> | T, mode: ContextMode = {}): Promise<T> {
   const ctx = await openContext(opts, mode);
   try {
     return await fn(ctx);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { StablepickError } from '../errors.js';
 
-export { openContext, withContext, type CommonOptions, type Context } from '../workspace.js';
+export { openContext, withContext, type CommonOptions, type Context, type ContextMode } from '../workspace.js';
 
 /** Adds --repo, --db, --config and --json to a command. */
 export function withCommonOptions(cmd: Command): Command {

@@ -7,6 +7,7 @@
 import { env } from '../env.js';
 import { Command, CommanderError } from 'commander';
 import { isStablepickError } from '../errors.js';
+import { damagedIndex, userErrorOf } from '../history/db.js';
 import { loadCommandModules } from './commands/index.js';
 import type { CommandModule } from './command-module.js';
 import { registerConfigSections } from './config-sections.js';
@@ -75,8 +76,11 @@ export function reportError(e: unknown): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT_OK;
     return EXIT_USAGE;
   }
-  if (isStablepickError(e)) {
-    process.stderr.write(`stablepick: ${e.oneLine()}\n`);
+  // A full disk, an I/O error, a read-only or damaged index is the user's to fix, not a bug: one line, exit 1.
+  // Any other failure first checks the indexes it read: damaged pages surface as odd errors (bad JSON).
+  const user = isStablepickError(e) ? e : (userErrorOf(e) ?? damagedIndex());
+  if (user) {
+    process.stderr.write(`stablepick: ${user.oneLine()}\n`);
     return EXIT_ERROR;
   }
   const msg = e instanceof Error ? e.message : String(e);

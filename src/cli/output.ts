@@ -37,7 +37,7 @@ export function takeExitStatus(): number {
 /** An aligned text table. */
 export function formatTable(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
   const cells = [header.map(String), ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) => cells.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   return cells
     .map((r) =>
       r

@@ -3,7 +3,7 @@
  * window, judge the window for both stable branches, write the checked case of every picked commit and
  * the AUTOSEL mbox, and apply that mbox with `git am` onto both branches in a throwaway clone.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StablepickError } from '../errors.js';
@@ -25,6 +25,7 @@ import { writeMbox } from '../report/mail/index.js';
 import { planSeries, type SeriesPlan } from '../report/series/plan.js';
 import { writeSeries, type WrittenMail } from '../report/series/write.js';
 import { buildDemoRepo, type DemoRepo } from './story.js';
+import { writeOutputFile } from '../report/output-file.js';
 
 /** The demo's stable team: the sender of its AUTOSEL mails and their list. */
 export const DEMO_SENDER = 'Sasha Demo <sasha@demo-kernel.org>';
@@ -79,7 +80,7 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
     // Learn from the history before the window (what a stable team knew when the window opened).
     step('learning from the history before the window');
     const h = History.load(db);
-    const cut = Math.min(...window.map((c) => Date.parse(c.committer.time) / 1000));
+    const cut = window.reduce((m, c) => Math.min(m, Date.parse(c.committer.time) / 1000), Infinity);
     const model = await trainModel(h, { cut, lag: 'weight', maxYears: 6, numstats: (shas) => cachedNumstats(db, repo, shas) });
     saveModel(db, 'default', model.cut, modelToJson(model));
 
@@ -100,12 +101,12 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
     const caseFiles: string[] = [];
     for (const c of cases) {
       const base = path.join(casesDir, c.sha.slice(0, 12));
-      writeFileSync(`${base}.md`, caseMarkdown(c));
-      writeFileSync(`${base}.json`, `${JSON.stringify(c, null, 2)}\n`);
+      writeOutputFile(`${base}.md`, caseMarkdown(c));
+      writeOutputFile(`${base}.json`, `${JSON.stringify(c, null, 2)}\n`);
       caseFiles.push(`${base}.md`, `${base}.json`);
     }
     const mboxPath = path.join(dir, 'autosel.mbox');
-    writeFileSync(mboxPath, writeMbox(mails));
+    writeOutputFile(mboxPath, writeMbox(mails));
 
     step('applying the mails to each stable branch with git am');
     const am: AmCheckResult[] = [];

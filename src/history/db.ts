@@ -1,10 +1,16 @@
 /**
  * Opening the index: one SQLite file per repository (WAL, so readers never wait for the indexer), kept in
  * the user's cache directory unless --db says otherwise, never inside the repository.
+ *
+ * A damaged index is named as such (INDEX_CORRUPT): `index` runs SQLite's quick_check before it adds to
+ * one, and any SQLite "corrupt" answer later becomes the same message. An index the user cannot write (a
+ * shared team copy: mode 0444, a read-only folder or file system) is opened read-only when the command
+ * allows it (`readonlyOk`); a read-only folder holding a WAL index without its -shm file is read into
+ * memory (see `readableWal`). Disk full and I/O errors become one-line IO errors (see `userErrorOf`).
  */
 import { env } from '../env.js';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StablepickError } from '../errors.js';
@@ -24,10 +30,32 @@ export interface OpenOptions {
   /** Refuse to create a missing database (for read-only commands). */
   mustExist?: boolean;
   readonly?: boolean;
+  /** Open read-only when the index cannot be written (the command only reads, or degrades without writes). */
+  readonlyOk?: boolean;
+  /** Run SQLite's quick_check on an existing index and refuse a damaged one (before `index` adds to it). */
+  integrity?: boolean;
+}
+
+/** The index files this process opened (an unexpected failure checks them for damage, see `damagedIndex`). */
+const opened = new Set<string>();
+
+/** Whether `file` (an existing index) cannot be written by this process: its mode, its folder or its file system. */
+function unwritable(file: string): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    accessSync(file, fsConstants.W_OK);
+    accessSync(path.dirname(file), fsConstants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 export function openDb(file: string, opts: OpenOptions = {}): DB {
-  if (file !== ':memory:') {
+  if (file !== ':memory:' && !opts.readonly && opts.readonlyOk && opts.mustExist && unwritable(file)) {
+    return openDb(file, { ...opts, readonly: true });
+  }
+  if (file !== ':memory:' && !opts.readonly) {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
     } catch (e) {
@@ -36,12 +64,15 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
   }
   let db: DB;
   try {
-    db = new Database(file, { fileMustExist: opts.mustExist === true, readonly: opts.readonly === true });
+    db = new Database(file, { fileMustExist: opts.mustExist === true || opts.readonly === true, readonly: opts.readonly === true });
+    if (opts.readonly && file !== ':memory:') db = readableWal(db, file);
   } catch (e) {
     const msg = (e as Error).message;
-    if (opts.mustExist && /unable to open|does not exist/i.test(msg)) {
+    if (opts.mustExist && !existsSync(file) && /unable to open|does not exist/i.test(msg)) {
       throw new StablepickError('INDEX_MISSING', `no index at ${file}`, 'run `stablepick index` first');
     }
+    const user = userErrorOf(e, file);
+    if (user && user.code !== 'IO') throw user;
     throw new StablepickError('IO', `cannot open the index ${file}: ${msg}`, 'give --db a writable path');
   }
   try {
@@ -60,19 +91,131 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
       if (!opts.readonly) migrate(db, file);
       else checkVersion(db, file);
     });
+    if (opts.integrity && file !== ':memory:') checkIntegrity(db, file);
   } catch (e) {
     db.close();
     if (e instanceof StablepickError) throw e;
     const msg = (e as Error).message;
-    if (/not a database|malformed|corrupt/i.test(msg)) {
-      throw new StablepickError('INDEX_CORRUPT', `the index ${file} is damaged (${msg})`, 'delete it and run `stablepick index` again');
-    }
     if (/locked|busy/i.test(msg)) {
       throw new StablepickError('INDEX_BUSY', `the index ${file} is busy`, 'another stablepick is writing it; try again when it is done');
     }
-    throw e;
+    const user = userErrorOf(e, file);
+    // A command that only reads may still read an index it cannot open for writing (a full disk, a
+    // read-only file system the access check did not see).
+    if (user?.code === 'IO' && opts.readonlyOk && opts.mustExist && !opts.readonly && file !== ':memory:') {
+      try {
+        return openDb(file, { ...opts, readonly: true });
+      } catch {
+        throw user;
+      }
+    }
+    throw user ?? e;
   }
+  if (file !== ':memory:') opened.add(path.resolve(file));
   return db;
+}
+
+/**
+ * A WAL index in a folder this process cannot write, without its -shm file (closed cleanly, then copied or
+ * shared), cannot be read by SQLite at all (SQLITE_READONLY_DIRECTORY or SQLITE_CANTOPEN). Nobody can
+ * write it through that folder, so its bytes are read into memory instead, marked as a rollback-journal
+ * file (header bytes 18-19), and queried there. Costs memory the size of the file.
+ */
+function readableWal(db: DB, file: string): DB {
+  try {
+    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    return db;
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (!/^SQLITE_(CANTOPEN|READONLY)/.test(code) || existsSync(`${file}-wal`)) throw e;
+    db.close();
+    const bytes = readFileSync(file);
+    if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    return new Database(bytes, { readonly: true });
+  }
+}
+
+/** SQLite's quick_check (every page read once, no index cross-check): refuses a damaged index. */
+export function checkIntegrity(db: DB, file: string): void {
+  if (currentVersion(db) === 0) return;
+  const rows = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+  const problems = rows.map((r) => r.quick_check).filter((x) => x !== 'ok');
+  if (problems.length) throw corrupt(file, problems[0]!);
+}
+
+function corrupt(file: string, what: string): StablepickError {
+  return new StablepickError('INDEX_CORRUPT', `the index ${file} is damaged (${what.replace(/\s+/g, ' ').slice(0, 200)})`, 'delete it and run `stablepick index` again');
+}
+
+const SQLITE_FULL = /^SQLITE_FULL/;
+const SQLITE_IO = /^SQLITE_IOERR/;
+const SQLITE_READONLY = /^SQLITE_READONLY/;
+const SQLITE_CORRUPT = /^SQLITE_(CORRUPT|NOTADB)/;
+
+/**
+ * The user's problem behind an error, as a one-line StablepickError, or null when it is not one: a full
+ * disk or quota, an I/O error, a read-only index or file system, a damaged index (SQLite's codes and
+ * Node's errno codes alike).
+ */
+export function userErrorOf(e: unknown, file?: string): StablepickError | null {
+  if (e instanceof StablepickError) return e;
+  if (!(e instanceof Error)) return null;
+  const code = String((e as { code?: unknown }).code ?? '');
+  const where = file ? ` (${file})` : '';
+  // SQLite answers a full disk while it grows its -shm or -wal file as an I/O error: ask the file system.
+  const target = file ?? [...opened][0];
+  const full = SQLITE_IO.test(code) && target !== undefined && noSpaceLeft(target);
+  if (full || SQLITE_FULL.test(code) || code === 'ENOSPC' || code === 'EDQUOT' || /database or disk is full/i.test(e.message)) {
+    return new StablepickError('IO', `no space left on the disk${where}`, 'free some space (or give --db / --out a path on another disk) and run the command again');
+  }
+  if (SQLITE_CORRUPT.test(code) || /database disk image is malformed|file is not a database/i.test(e.message)) {
+    return corrupt(file ?? [...opened][0] ?? 'file', e.message);
+  }
+  if (code === 'EROFS') {
+    return new StablepickError('IO', `cannot write ${file ?? 'the output'}: the file system is read-only`, 'give a path on a writable file system');
+  }
+  if (SQLITE_READONLY.test(code) || /attempt to write a readonly database/i.test(e.message)) {
+    return new StablepickError('IO', `cannot write ${file ?? ([...opened][0] ? `the index ${[...opened][0]}` : 'the output')}: it is read-only`, 'this command records to the index: use a writable copy (--db), or run only commands that read');
+  }
+  if (code === 'SQLITE_CANTOPEN') {
+    return new StablepickError('IO', `cannot open ${file ? `the index ${file}` : 'the index'}: ${e.message}`, 'check that its folder can be read (and written, for commands that record), or give --db another path');
+  }
+  if (SQLITE_IO.test(code) || code === 'EIO') {
+    return new StablepickError('IO', `input/output error${where}: ${e.message.split('\n')[0]}`, 'check the disk, then run the command again');
+  }
+  return null;
+}
+
+/** Whether the file system holding `file` has no block left for this user. */
+function noSpaceLeft(file: string): boolean {
+  try {
+    const s = statfsSync(existsSync(file) ? file : path.dirname(file));
+    return s.bavail * s.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+/** The first index this process opened that SQLite's quick_check finds damaged, as an INDEX_CORRUPT error. */
+export function damagedIndex(): StablepickError | null {
+  for (const file of opened) {
+    try {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        checkIntegrity(db, file);
+      } finally {
+        db.close();
+      }
+    } catch (e) {
+      if (e instanceof StablepickError && e.code === 'INDEX_CORRUPT') return e;
+      const u = userErrorOf(e, file);
+      if (u?.code === 'INDEX_CORRUPT') return u;
+    }
+  }
+  return null;
 }
 
 /** Runs `fn` again while SQLite answers "busy"/"locked", for at most `ms`. */

@@ -3,11 +3,13 @@
  * branch tip): plain JSON under (kind, key, key) with a version, so a result from an older stablepick is
  * simply recomputed. A key names immutable objects (shas), so entries never go stale.
  */
-import type { DB } from './db.js';
+import { userErrorOf, type DB } from './db.js';
 
 export class ResultCache {
   private readonly getStmt;
   private readonly putStmt;
+  /** False once a write failed on a read-only index or a full disk: the cache is then only read. */
+  private writable = true;
 
   constructor(db: DB) {
     this.getStmt = db.prepare('SELECT version, json FROM result_cache WHERE kind = ? AND a = ? AND b = ?');
@@ -21,6 +23,12 @@ export class ResultCache {
   }
 
   put(kind: string, a: string, b: string, version: number, value: unknown): void {
-    this.putStmt.run(kind, a, b, version, JSON.stringify(value));
+    if (!this.writable) return;
+    try {
+      this.putStmt.run(kind, a, b, version, JSON.stringify(value));
+    } catch (e) {
+      if (userErrorOf(e)?.code !== 'IO') throw e;
+      this.writable = false;
+    }
   }
 }

@@ -9,13 +9,14 @@
  * stops at the first conflict: quilt writes that commit's upstream patch with a note and lists it, and
  * what follows, commented out in `series`; the result says so, and the command exits non-zero.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplyChecker } from '../analysis/apply/apply-check.js';
 import type { ApplyResult } from '../analysis/apply/types.js';
 import { formatPatch } from '../git/format-patch.js';
 import type { Repository } from '../git/repo.js';
-import type { DB } from '../history/db.js';
+import { userErrorOf, type DB } from '../history/db.js';
+import { stageFolder, writeOutputFile } from '../report/output-file.js';
 import { patchAsMboxEntry } from './mbox.js';
 import { ReviewStore } from './store.js';
 
@@ -108,18 +109,20 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
   const queue = acceptedQueue(db, branch);
   const result: ExportResult = { branch, format, out, members: [], conflict: null };
   if (format === 'cherry-pick') {
-    writeFileSync(out, cherryPickScript(branch, queue), { mode: 0o755 });
+    writeOutputFile(out, cherryPickScript(branch, queue), { mode: 0o755 });
     for (const c of queue) {
       result.members.push(c.onBranchAs ? { sha: c.sha, subject: c.subject, state: 'already-applied', reason: `the branch has it as ${c.onBranchAs.slice(0, 12)}` } : { sha: c.sha, subject: c.subject, state: 'written', reason: 'git cherry-pick -x', file: out });
     }
     return result;
   }
   const checker = await ApplyChecker.open(repo, { blame: false });
+  // A quilt folder is filled under a temporary name and moved into place at the end: all of it or nothing.
+  const staged = format === 'quilt' ? stageFolder(out) : null;
+  const dir = staged?.path ?? out;
   try {
     const tip = await checker.resolve(branch);
     const q = queue.length ? await checker.queueResolved(queue.map((c) => c.sha), tip, branch) : null;
     const members = q?.members ?? [];
-    if (format === 'quilt') mkdirSync(out, { recursive: true });
     const series: string[] = [`# The accepted queue of ${branch}, in upstream order (written by stablepick review export).`];
     const mbox: string[] = [];
     let n = 0;
@@ -130,7 +133,7 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
         if (format === 'quilt') {
           n++;
           const file = patchFileName(n, c.subject);
-          writeFileSync(path.join(out, file), await notedUpstreamPatch(checker, c.sha, `NOT TRIED: it comes after ${result.conflict?.sha.slice(0, 12) ?? 'a commit'}, which does not apply to ${branch}.`));
+          writeFileSync(path.join(dir, file), await notedUpstreamPatch(checker, c.sha, `NOT TRIED: it comes after ${result.conflict?.sha.slice(0, 12) ?? 'a commit'}, which does not apply to ${branch}.`));
           series.push(`# NOT TRIED ${file}`);
           result.members[result.members.length - 1]!.file = file;
         }
@@ -149,7 +152,7 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
         result.members.push(member);
         if (format === 'quilt') {
           member.file = file;
-          writeFileSync(path.join(out, file), await notedUpstreamPatch(checker, c.sha, `DOES NOT APPLY to ${branch}: ${r.reason}. This is the upstream patch, not adapted; backport it by hand.`));
+          writeFileSync(path.join(dir, file), await notedUpstreamPatch(checker, c.sha, `DOES NOT APPLY to ${branch}: ${r.reason}. This is the upstream patch, not adapted; backport it by hand.`));
           series.push(`# CONFLICT ${file}: ${r.reason}`);
         }
         continue;
@@ -157,13 +160,17 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
       const patch = withCherryPickLine(r.patch ?? '', c.sha);
       result.members.push({ sha: c.sha, subject: c.subject, state: 'written', reason: r.reason, file: format === 'quilt' ? file : out });
       if (format === 'quilt') {
-        writeFileSync(path.join(out, file), patch);
+        writeFileSync(path.join(dir, file), patch);
         series.push(file);
       } else mbox.push(patchAsMboxEntry(patch));
     }
-    if (format === 'quilt') writeFileSync(path.join(out, 'series'), `${series.join('\n')}\n`);
-    else writeFileSync(out, mbox.join(''));
+    if (format === 'quilt') writeFileSync(path.join(dir, 'series'), `${series.join('\n')}\n`);
+    else writeOutputFile(out, mbox.join(''));
+    staged?.commit();
     return result;
+  } catch (e) {
+    staged?.abort();
+    throw userErrorOf(e, out) ?? e;
   } finally {
     checker.close();
   }

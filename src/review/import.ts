@@ -75,6 +75,7 @@ const ACCEPT_BARE = /^\s*(?:ack(?:ed)?|(?:now\s+)?queued(?:\s+up)?(?:,?\s*thanks
 const ATTRIBUTION = /^\s*(?:on\b.*\bwrote:|.*\bwrote:)\s*$/i;
 const UPSTREAM_LINE = /\[\s*upstream commit ([0-9a-f]{40})\s*\]/i;
 const FULL_SHA = /^[0-9a-f]{40}$/;
+const IMPORT_CHUNK = 500;
 
 /** The lines a reply's author wrote: no quotes, no attribution, nothing after the signature. */
 export function ownLines(text: string): string[] {
@@ -198,7 +199,15 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
   parsed.sort((a, b) => (dateOf(a.email) ?? 0) - (dateOf(b.email) ?? 0) || a.index - b.index);
   const summary: ImportSummary = { messages: raw.length, recorded: 0, duplicates: 0, unthreaded: 0, skipped: 0, byStatus: { accepted: 0, rejected: 0, 'needs-review': 0, deferred: 0 }, replies: [] };
   const branchesByVersion = indexedBranchesByVersion(db);
-  for (const { index, email, raw: bytes } of parsed) {
+  // Replies are recorded 500 to a transaction: one commit per reply dominated a large import.
+  const chunk = db.transaction((items: typeof parsed) => {
+    for (const item of items) importOne(item);
+  });
+  for (let i = 0; i < parsed.length; i += IMPORT_CHUNK) chunk.immediate(parsed.slice(i, i + IMPORT_CHUNK));
+  summary.replies.sort((a, b) => a.index - b.index);
+  return summary;
+
+  function importOne({ index, email, raw: bytes }: (typeof parsed)[number]): void {
     const messageId = normaliseMessageId(email.messageId ?? '') || `<sha256-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}@stablepick.invalid>`;
     const from = mailbox(email.from);
     const subject = (email.subject ?? '').trim();
@@ -209,30 +218,34 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
     if (store.mailById(messageId)) {
       summary.skipped++;
       summary.replies.push({ ...base, outcome: 'own-mail', note: 'a mail stablepick wrote' });
-      continue;
+      return;
     }
     if (/^\s*\[PATCH/i.test(subject) || own.some((l) => l.startsWith('diff --git '))) {
       summary.skipped++;
       summary.replies.push({ ...base, outcome: 'not-a-reply', note: 'a patch, not a reply' });
-      continue;
+      return;
     }
     const thread = threadOf(store, email, text, subject, branchesByVersion);
     if ('note' in thread) {
       summary.unthreaded++;
       summary.replies.push({ ...base, note: thread.note });
-      continue;
+      return;
     }
-    const who = from || '(unknown sender)';
-    let c = classifyReply(own, who);
+    // A reply's text or sender may hold a NUL or CR (a broken mailer): kept visibly (\0, \r), never cut.
+    const who = visibleControls(from) || '(unknown sender)';
+    let c = classifyReply(
+      own.map((l) => visibleControls(l)),
+      who,
+    );
     if (c.status !== 'needs-review' && !isReviewer(policy, who)) {
       c = { status: 'needs-review', why: `reply from ${who} (not a listed reviewer) needs a person: ${c.why}` };
     }
     const at = date ?? opts.now ?? Math.floor(Date.now() / 1000);
     let added = false;
+    // One lookup per decision (reading the commit's whole log before and after made 20,000 replies to one
+    // mail quadratic).
     for (const branch of thread.branches) {
-      const before = store.history(thread.sha, branch).length;
-      store.set({ sha: thread.sha, branch, status: c.status, who, why: c.why, source: 'mail', messageId, at });
-      if (store.history(thread.sha, branch).length > before) added = true;
+      if (store.record({ sha: thread.sha, branch, status: c.status, who, why: c.why, source: 'mail', messageId, at }).added) added = true;
     }
     const reply: ImportedReply = { ...base, outcome: added ? 'recorded' : 'duplicate', status: c.status, why: c.why, sha: thread.sha, branches: thread.branches, threadedBy: thread.threadedBy };
     if (thread.inReplyTo) reply.inReplyTo = thread.inReplyTo;
@@ -242,8 +255,12 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
     } else summary.duplicates++;
     summary.replies.push(reply);
   }
-  summary.replies.sort((a, b) => a.index - b.index);
-  return summary;
+}
+
+/** Control characters (but tab) written as escapes, so a reason keeps all its text and the store accepts it. */
+function visibleControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (ch) => (ch === '\0' ? '\\0' : ch === '\r' ? '\\r' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 function threadOf(store: ReviewStore, email: Email, text: string, subject: string, byVersion: Map<string, string[]>): Thread | { note: string } {

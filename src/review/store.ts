@@ -8,6 +8,7 @@
  * branch): importing the same reply again changes nothing.
  */
 import { StablepickError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
 import type { DB } from '../history/db.js';
 
 export type ReviewStatus = 'accepted' | 'rejected' | 'needs-review' | 'deferred';
@@ -89,14 +90,25 @@ function nowSeconds(): number {
 
 export class ReviewStore {
   private readonly db: DB;
+  private readonly statements = new Map<string, Statement<unknown[]>>();
 
   constructor(db: DB) {
     this.db = db;
   }
 
+  /** A prepared statement, prepared once per store (an import of 20,000 replies runs each 20,000 times). */
+  private sql(text: string): Statement<unknown[]> {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
   /** The current decision for (sha, branch), null when nobody decided yet. */
   get(sha: string, branch: string): ReviewRecord | null {
-    const row = this.db.prepare('SELECT sha, branch, status, who, at, why, source, message_id FROM review WHERE sha = ? AND branch = ?').get(sha, branch) as Row | undefined;
+    const row = this.sql('SELECT sha, branch, status, who, at, why, source, message_id FROM review WHERE sha = ? AND branch = ?').get(sha, branch) as Row | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -114,7 +126,7 @@ export class ReviewStore {
       args.push(filter.status);
     }
     const sql = `SELECT sha, branch, status, who, at, why, source, message_id FROM review${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, branch, sha`;
-    return (this.db.prepare(sql).all(...args) as Row[]).map(toRecord);
+    return (this.sql(sql).all(...args) as Row[]).map(toRecord);
   }
 
   /**
@@ -123,25 +135,30 @@ export class ReviewStore {
    * is returned unchanged.
    */
   set(r: ReviewInput): ReviewRecord {
+    return this.record(r).record;
+  }
+
+  /** Like `set`, and says whether the decision was added to the log (false: that Message-ID was seen). */
+  record(r: ReviewInput): { record: ReviewRecord; added: boolean } {
     const rec = this.validate(r);
-    const write = this.db.transaction((x: ReviewRecord): ReviewRecord => {
+    const write = this.db.transaction((x: ReviewRecord): { record: ReviewRecord; added: boolean } => {
       if (x.messageId !== null) {
-        const seen = this.db.prepare('SELECT 1 FROM review_log WHERE message_id = ? AND sha = ? AND branch = ?').get(x.messageId, x.sha, x.branch);
-        if (seen) return this.get(x.sha, x.branch) ?? x;
+        const seen = this.sql('SELECT 1 FROM review_log WHERE message_id = ? AND sha = ? AND branch = ?').get(x.messageId, x.sha, x.branch);
+        if (seen) return { record: this.get(x.sha, x.branch) ?? x, added: false };
       }
-      this.db
-        .prepare('INSERT INTO review_log (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      this
+        .sql('INSERT INTO review_log (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(x.sha, x.branch, x.status, x.who, x.at, x.why, x.source, x.messageId);
       // The latest decision is the current one: an older one (a reply imported late) only joins the log.
-      this.db
-        .prepare(
+      this
+        .sql(
           `INSERT INTO review (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(sha, branch) DO UPDATE SET status = excluded.status, who = excluded.who, at = excluded.at,
              why = excluded.why, source = excluded.source, message_id = excluded.message_id
            WHERE excluded.at >= review.at`,
         )
         .run(x.sha, x.branch, x.status, x.who, x.at, x.why, x.source, x.messageId);
-      return this.get(x.sha, x.branch) ?? x;
+      return { record: this.get(x.sha, x.branch) ?? x, added: true };
     });
     return write.immediate(rec);
   }
@@ -149,12 +166,12 @@ export class ReviewStore {
   /** Whether a decision carrying this Message-ID was recorded (for any commit and branch). */
   hasMessage(messageId: string): boolean {
     const id = normaliseMessageId(messageId);
-    return id !== '' && this.db.prepare('SELECT 1 FROM review_log WHERE message_id = ? LIMIT 1').get(id) !== undefined;
+    return id !== '' && this.sql('SELECT 1 FROM review_log WHERE message_id = ? LIMIT 1').get(id) !== undefined;
   }
 
   /** Every decision for (sha, branch), oldest first (by time, then by when it was recorded). */
   history(sha: string, branch: string): ReviewRecord[] {
-    const rows = this.db.prepare('SELECT sha, branch, status, who, at, why, source, message_id FROM review_log WHERE sha = ? AND branch = ? ORDER BY at, id').all(sha, branch) as Row[];
+    const rows = this.sql('SELECT sha, branch, status, who, at, why, source, message_id FROM review_log WHERE sha = ? AND branch = ? ORDER BY at, id').all(sha, branch) as Row[];
     return rows.map(toRecord);
   }
 
@@ -165,8 +182,8 @@ export class ReviewStore {
     this.checkCommit(m.sha);
     const branches = [...new Set(m.branches.map((b) => b.trim()).filter((b) => b !== ''))];
     if (!branches.length) throw new StablepickError('BAD_ARGUMENT', `the mail ${id} names no branch`, 'record the stable branches the mail proposes the commit for');
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO review_mail (message_id, sha, branches, subject, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(message_id) DO UPDATE SET sha = excluded.sha, branches = excluded.branches, subject = excluded.subject, at = excluded.at`,
       )
@@ -177,7 +194,7 @@ export class ReviewStore {
   mailById(messageId: string): MailRecord | null {
     const id = normaliseMessageId(messageId);
     if (!id) return null;
-    const row = this.db.prepare('SELECT message_id, sha, branches, subject, at FROM review_mail WHERE message_id = ?').get(id) as
+    const row = this.sql('SELECT message_id, sha, branches, subject, at FROM review_mail WHERE message_id = ?').get(id) as
       | { message_id: string; sha: string; branches: string; subject: string; at: number }
       | undefined;
     if (!row) return null;
@@ -186,13 +203,13 @@ export class ReviewStore {
 
   /** The mails stablepick wrote about `sha`, oldest first. */
   mailsForCommit(sha: string): MailRecord[] {
-    const rows = this.db.prepare('SELECT message_id FROM review_mail WHERE sha = ? ORDER BY at, message_id').pluck().all(sha) as string[];
+    const rows = this.sql('SELECT message_id FROM review_mail WHERE sha = ? ORDER BY at, message_id').pluck().all(sha) as string[];
     return rows.map((id) => this.mailById(id)).filter((m): m is MailRecord => m !== null);
   }
 
   /** Whether the index holds the commit `sha` (full id). */
   isIndexed(sha: string): boolean {
-    return FULL_SHA.test(sha) && this.db.prepare('SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined;
+    return FULL_SHA.test(sha) && this.sql('SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined;
   }
 
   private validate(r: ReviewInput): ReviewRecord {
@@ -206,6 +223,13 @@ export class ReviewStore {
     const who = (r.who ?? '').trim();
     if (!who) throw new StablepickError('BAD_ARGUMENT', 'a review decision needs a reviewer', 'give --who "Name <email>" or set git config user.name and user.email');
     const why = (r.why ?? '').trim();
+    // A NUL was cut off silently on the way through SQLite and the readers: refuse it (and the other
+    // control characters but tab and line feed) instead.
+    // eslint-disable-next-line no-control-regex
+    const control = /[\x00-\x08\x0b-\x1f\x7f]/;
+    if (control.test(why) || control.test(who) || control.test(branch)) {
+      throw new StablepickError('BAD_ARGUMENT', `a review decision for ${r.sha.slice(0, 12)} holds a control character (NUL, CR, ESC...)`, 'give the reason, the reviewer and the branch as plain text');
+    }
     if (r.status === 'rejected' && !why) {
       throw new StablepickError('BAD_ARGUMENT', `rejecting ${r.sha.slice(0, 12)} for ${branch} needs a reason`, 'give --why "..." (it is shown whenever the commit comes up again)');
     }

@@ -304,7 +304,7 @@ export async function trainModel(h: History, input: TrainInput): Promise<Selecti
       return rule ? rule.verdict === 'YES' : applyIsotonic(calibration, z) >= threshold;
     });
     const r = prf(pred, fp.map((x) => x.e.y === 1), fp.map((x) => x.e.w));
-    folds.push({ from: iso(Math.min(...times)), to: iso(Math.max(...times)), n: fp.length, picked: fp.reduce((s, x) => s + x.e.y, 0), precision: r.precision, recall: r.recall, f1: r.f1 });
+    folds.push({ from: iso(times.reduce((a, b) => Math.min(a, b))), to: iso(times.reduce((a, b) => Math.max(a, b))), n: fp.length, picked: fp.reduce((s, x) => s + x.e.y, 0), precision: r.precision, recall: r.recall, f1: r.f1 });
   }
   return {
     version: 1,

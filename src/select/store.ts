@@ -2,7 +2,7 @@
  * Selection's own tables in the index file (created on demand, never touched by the indexer): the
  * trained model, and a cache of per-commit line counts (git diff-tree --numstat is the one slow input).
  */
-import type { DB } from '../history/db.js';
+import { userErrorOf, type DB } from '../history/db.js';
 import { numstats, type NumStat } from '../git/diff-batch.js';
 import type { GitTarget } from '../git/run.js';
 import { StablepickError } from '../errors.js';
@@ -33,15 +33,21 @@ export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: reado
       if (!r) missing.push(s);
       else out.set(s, r.missing ? null : { added: r.added, deleted: r.deleted, files: r.files, binaryFiles: 0 });
     }
-  } else missing.push(...shas);
+  } else for (const s of shas) missing.push(s);
   // In chunks, each cached as it comes: a long first run that is interrupted keeps what it computed.
   for (let i = 0; repo && i < missing.length; i += NUMSTAT_CHUNK) {
     const got = await numstats(repo, missing.slice(i, i + NUMSTAT_CHUNK));
     if (!readonly) {
-      const put = db.prepare('INSERT OR REPLACE INTO select_numstat (sha, added, deleted, files, missing) VALUES (?, ?, ?, ?, ?)');
-      db.transaction(() => {
-        for (const [s, n] of got) put.run(s, n?.added ?? 0, n?.deleted ?? 0, n?.files ?? 0, n ? 0 : 1);
-      }).immediate();
+      try {
+        const put = db.prepare('INSERT OR REPLACE INTO select_numstat (sha, added, deleted, files, missing) VALUES (?, ?, ?, ?, ?)');
+        db.transaction(() => {
+          for (const [s, n] of got) put.run(s, n?.added ?? 0, n?.deleted ?? 0, n?.files ?? 0, n ? 0 : 1);
+        }).immediate();
+      } catch (e) {
+        // A read-only (shared) index or a full disk: go on without caching.
+        if (userErrorOf(e)?.code !== 'IO') throw e;
+        readonly = true;
+      }
     }
     for (const [s, n] of got) out.set(s, n);
   }

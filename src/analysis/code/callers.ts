@@ -334,7 +334,7 @@ async function walk(ctx: CodeContext, sha: string, name: string, opts: CallersOp
       parentsOf.set(node.id, parents);
       node.entry = dedupeTags(node.entry);
       // Above the function asked about, an entry point ends the walk: its callers are listed, not expanded.
-      if (!(stopAtEntry && node.depth > 0 && node.entry.length)) next.push(...fresh);
+      if (!(stopAtEntry && node.depth > 0 && node.entry.length)) for (const cn of fresh) next.push(cn);
     }
     frontier = next.slice(0, Math.max(0, maxNodes - (nodes.size - next.length)));
   }

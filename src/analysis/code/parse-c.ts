@@ -122,10 +122,11 @@ function emptyFacts(total: number): CFileFacts {
 }
 
 function merge(into: CFileFacts, part: CFileFacts): void {
-  into.items.push(...part.items);
-  into.calls.push(...part.calls);
-  into.refs.push(...part.refs);
-  into.exports.push(...part.exports);
+  // Appended one by one: spreading a generated file's hundred thousand refs overflows the stack.
+  for (const x of part.items) into.items.push(x);
+  for (const x of part.calls) into.calls.push(x);
+  for (const x of part.refs) into.refs.push(x);
+  for (const x of part.exports) into.exports.push(x);
   into.errorLines += part.errorLines;
 }
 

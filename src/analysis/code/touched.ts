@@ -98,8 +98,8 @@ interface Side {
   whole: boolean;
 }
 
-function range(start: number, count: number): number[] {
-  const out: number[] = [];
+function range(start: number, count: number, out: number[] = []): number[] {
+  // Appends one by one: `push(...range())` of a 200,000-line hunk overflows the stack.
   for (let i = 0; i < count; i++) out.push(start + i);
   return out;
 }
@@ -147,7 +147,7 @@ export async function touched(target: GitTarget, rev: string, opts: TouchedOptio
         }
         continue;
       }
-      items.push(...(await touchedInFile(f, diff.parent, sha, reader, parser, hunks)));
+      for (const it of await touchedInFile(f, diff.parent, sha, reader, parser, hunks)) items.push(it);
     }
     return { sha, parent: diff.parent, files, items, hunks };
   } finally {
@@ -162,9 +162,9 @@ async function touchedInFile(f: FileDiff, parent: string | null, sha: string, re
   const oldWanted: number[] = [];
   const newWanted: number[] = [];
   for (const h of f.hunks) {
-    if (h.oldCount) oldWanted.push(...range(h.oldStart, h.oldCount));
+    if (h.oldCount) range(h.oldStart, h.oldCount, oldWanted);
     else oldWanted.push(h.oldStart, h.oldStart + 1);
-    if (h.newCount) newWanted.push(...range(h.newStart, h.newCount));
+    if (h.newCount) range(h.newStart, h.newCount, newWanted);
     else newWanted.push(h.newStart, h.newStart + 1);
   }
   const parse = (text: string | null, wanted: number[]): Side | null =>

@@ -3,7 +3,7 @@
  * does each commit cherry-pick onto each branch, and with which patch. Nothing is written to the
  * repository (trial merges in a private object directory).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ApplyChecker, type ApplyCheckOptions } from '../../analysis/apply/apply-check.js';
@@ -16,6 +16,7 @@ import { setExitStatus } from '../output.js';
 import { outsideRepository } from '../validate.js';
 import type { CommandModule } from '../command-module.js';
 import { patchSlug } from '../context.js';
+import { writeOutputFile } from '../../report/output-file.js';
 
 export interface ApplyCheckCliOptions {
   repo?: string;
@@ -97,7 +98,7 @@ export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCli
           const dir = branches.length > 1 ? path.join(opts.patchDir, safeName(branch)) : opts.patchDir;
           mkdirSync(dir, { recursive: true });
           const file = path.join(dir, `${String(i + 1).padStart(4, '0')}-${patchSlug(r.subject)}.patch`);
-          writeFileSync(file, r.patch);
+          writeOutputFile(file, r.patch);
           run.patchFiles.push(file);
         }
         out(opts.json ? `${JSON.stringify(r)}\n` : describe(r));
@@ -116,7 +117,8 @@ export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCli
  */
 function openResultCache(dbPath: string, required: boolean, o: ApplyCheckOptions): { cache: ApplyCache; close(): void } | null {
   if (!required && !existsSync(dbPath)) return null;
-  const db = openDb(dbPath, { mustExist: required });
+  // A read-only (shared) index still answers from its cache; new results then go uncached.
+  const db = openDb(dbPath, { mustExist: true, readonlyOk: true });
   const rc = new ResultCache(db);
   const variant = `${o.blame === false ? 'noblame' : 'blame'}:${o.fullIndex === false ? 'abbrev' : 'full'}`;
   return {

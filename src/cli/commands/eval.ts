@@ -3,9 +3,8 @@
  * branch cut back to what it held when the window opened; nothing in the repository is touched), trains
  * on what is left, judges the window and compares with the labels.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { StablepickError } from '../../errors.js';
+import { isStablepickError, StablepickError } from '../../errors.js';
 import { optOutMatchers, selectConfig } from '../../select/config.js';
 import { evaluateWindow, readLabels } from '../../select/evaluate.js';
 import { History } from '../../select/history.js';
@@ -16,6 +15,7 @@ import { outsideRepository } from '../validate.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
+import { writeOutputFile } from '../../report/output-file.js';
 
 interface EvalOptions extends CommonOptions {
   window: string;
@@ -72,8 +72,9 @@ export const evalCommand: CommandModule = {
           }
           if (out) {
             try {
-              writeFileSync(out, predictions);
+              writeOutputFile(out, predictions);
             } catch (e) {
+              if (isStablepickError(e)) throw e;
               throw new StablepickError('IO', `cannot write ${out}: ${(e as Error).message}`, 'give --out a writable path');
             }
           }

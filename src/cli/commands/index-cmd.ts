@@ -36,7 +36,7 @@ export const indexCommand: CommandModule = {
         if (report.removedCommits) lines.splice(1, 0, `dropped ${fmtInt(report.removedCommits)} commits no ref reaches any more`);
         if (report.shallow) lines.push('note: this is a shallow clone; history before its boundary is not indexed (`git fetch --unshallow` for all of it)');
         process.stdout.write(`${lines.join('\n')}\n`);
-      });
+      }, { integrity: true });
     });
   },
 };

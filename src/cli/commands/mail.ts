@@ -4,7 +4,7 @@
  * the patch adapted to the newest tree it names. Review decisions are honoured (a rejected pick is not
  * mailed again); the Message-IDs are recorded so that `stablepick review import` can thread replies.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
@@ -23,6 +23,7 @@ import { addressOption, mustBeBranch, outsideRepository } from '../validate.js';
 import { branchList, patchSlug, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
+import { writeOutputFile } from '../../report/output-file.js';
 
 interface MailOptions extends CommonOptions {
   branch: string;
@@ -38,6 +39,16 @@ interface MailOptions extends CommonOptions {
   firstParent?: boolean;
   force?: boolean;
   llm?: boolean;
+  maxMailSize?: string;
+}
+
+/** `--max-mail-size`: bytes, or with a K or M suffix (KiB, MiB). */
+function mailSizeLimit(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmM]?)i?[bB]?$/.exec(v.trim());
+  const n = m ? Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024) : 1) : NaN;
+  if (!Number.isFinite(n) || n < 1024) throw new StablepickError('BAD_ARGUMENT', `--max-mail-size ${v} is not a size of at least 1K`, 'give bytes, or a size like 512K or 10M');
+  return Math.floor(n);
 }
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -57,6 +68,7 @@ export const mailCommand: CommandModule = {
         .option('--to <address>', 'the stable list (repeatable; default: mail.to of the config)', collect)
         .option('--cc <address>', 'also copy (repeatable)', collect)
         .option('--first-parent', 'for a range: only the commits on the first-parent chain')
+        .option('--max-mail-size <size>', 'the largest mail written (bytes, or 512K, 10M; default 10M): a larger one is not mailed, with a warning')
         .option('--send', 'send the mails by SMTP: --smtp-host, else STABLEPICK_SMTP_HOST, else mail.smtp of ~/.config/stablepick/config.json (never a repository\'s config); the password comes from STABLEPICK_SMTP_PASS')
         .option('--smtp-host <host>', 'SMTP server')
         .option('--smtp-port <port>', 'SMTP port (default 587)')
@@ -64,6 +76,7 @@ export const mailCommand: CommandModule = {
         .option('--llm', 'add the grounded paragraphs and votes of the language models of your config (docs/llm.md), each marked with its model'),
     ).action(async (commits: string[], opts: MailOptions) => {
       const branches = branchList(opts.branch);
+      const maxMailBytes = mailSizeLimit(opts.maxMailSize);
       if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
       if (opts.outDir && existsSync(opts.outDir) && readdirSync(opts.outDir).length && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.outDir} is not empty`, 'give a new or empty --out-dir, or --force');
       const range = commits.length === 1 && isRange(commits[0]!);
@@ -101,13 +114,15 @@ export const mailCommand: CommandModule = {
           );
           if (opts.llm) await (await import('../llm.js')).llmForPlan(ctx, plan);
           const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
-          const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel });
+          const refused: string[] = [];
+          const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel, ...(maxMailBytes ? { maxMailBytes } : {}), onRefused: (l) => refused.push(l) });
           bar.done();
+          for (const l of refused) process.stderr.write(`stablepick: warning: ${l}\n`);
           const mbox = writeMbox(mails);
-          if (opts.out) writeFileSync(opts.out, mbox);
+          if (opts.out) writeOutputFile(opts.out, mbox);
           if (opts.outDir) {
             mkdirSync(opts.outDir, { recursive: true });
-            mails.forEach((m, i) => writeFileSync(path.join(opts.outDir!, `${String(i + 1).padStart(4, '0')}-${patchSlug(m.subject)}.patch`), m.text));
+            mails.forEach((m, i) => writeOutputFile(path.join(opts.outDir!, `${String(i + 1).padStart(4, '0')}-${patchSlug(m.subject)}.patch`), m.text));
           }
           for (const m of mails) store.recordMail({ messageId: m.messageId, sha: m.sha, branches: m.branches, subject: m.subject });
           let sent: Awaited<ReturnType<typeof sendMbox>> = [];
@@ -150,7 +165,7 @@ export const mailCommand: CommandModule = {
           process.stdout.write(`${lines.join('\n')}\n`);
           failure();
         },
-        { mustExist: true },
+        { mustExist: true, writes: true },
       );
     });
   },

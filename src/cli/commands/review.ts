@@ -53,7 +53,7 @@ export const reviewCommand: CommandModule = {
         .option('--why <text>', 'the reason (required to reject)')
         .option('--who <name>', 'who decides (default: git config user.name <user.email>)')
         .action(async (sha: string, opts: DecideOptions) => {
-          await withContext(opts, (ctx) => runDecide(ctx, d.status, sha, opts), { mustExist: true });
+          await withContext(opts, (ctx) => runDecide(ctx, d.status, sha, opts), { mustExist: true, writes: true });
         });
     }
 
@@ -87,7 +87,7 @@ export const reviewCommand: CommandModule = {
             }
             process.stdout.write(describeImport(s));
           },
-          { mustExist: true },
+          { mustExist: true, writes: true },
         );
       });
 

@@ -57,7 +57,7 @@ export const serveCommand: CommandModule = {
       const port = Number(opts.port ?? 8017);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StablepickError('BAD_ARGUMENT', `--port ${opts.port} is not a port number`, 'give 0-65535 (0: any free port)');
       const host = opts.host ?? '127.0.0.1';
-      const ctx = await openContext(opts, { mustExist: true });
+      const ctx = await openContext(opts, { mustExist: true, writes: true });
       try {
         const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
         const policy = reviewConfig(configDir, opts.config);

@@ -82,7 +82,7 @@ export const trainCommand: CommandModule = {
           lines.push('', `model stored in ${ctx.dbPath}`);
           process.stdout.write(`${lines.join('\n')}\n`);
         },
-        { mustExist: true },
+        { mustExist: true, writes: true },
       );
     });
   },

@@ -104,6 +104,13 @@ export function recipientsFrom(input: RecipientsInput, maintainers: MaintainersR
   const sender = input.sender.email.toLowerCase();
 
   const add = (list: 'to' | 'cc', value: string, source: string): void => {
+    // A CR (or any control character) inside one value could smuggle a second header or address into the
+    // mail: the whole value is left out, never split into addresses.
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) {
+      skipped.push({ value: JSON.stringify(value), source, reason: 'a control character (CR, LF or NUL) inside the value' });
+      return;
+    }
     for (const a of addressesIn(value)) {
       const problem = emailProblem(a.email);
       if (problem) {

@@ -102,6 +102,23 @@ export function autoselPrefix(trees: readonly string[]): string {
  */
 const MAILINFO_BREAK = /^(?:diff -|Index: |--- \S|---\s*$)/;
 
+/**
+ * The subject as git shows it (`%s`): the message's first paragraph with its lines joined by one space
+ * (Xen has 6,870 commits whose subject wraps onto a second line). `fallback` (the first line, as indexed)
+ * when the message does not start with it.
+ */
+export function gitSubject(message: string, fallback: string): string {
+  const first = fallback.replace(/\s*\n\s*/g, ' ').trim();
+  // git trims only ASCII white space at the end of each line (a byte-order mark at the start stays).
+  const para = message.replace(/\r\n/g, '\n').replace(/^(?:[ \t\r]*\n)+/, '').split(/\n[ \t\r]*\n/)[0] ?? '';
+  const joined = para
+    .split('\n')
+    .map((l) => l.replace(/[ \t\r]+$/, ''))
+    .filter((l) => l !== '')
+    .join(' ');
+  return joined.trim().startsWith(first) ? joined : first;
+}
+
 /** The message without its subject paragraph, trailing white space trimmed. */
 function bodyOfMessage(message: string): string {
   const m = message.replace(/\r\n/g, '\n');
@@ -216,7 +233,7 @@ export function formatAutoselMail(input: AutoselMailInput): AutoselMail {
   if (!input.stableBase.trim()) throw new StablepickError('BAD_ARGUMENT', 'X-stable-base is empty', "give the branch's latest release, e.g. 'Linux 6.17.7'");
   checkAnalysisText(input.analysis);
 
-  const subjectLine = input.subject.replace(/\s*\n\s*/g, ' ').trim();
+  const subjectLine = gitSubject(input.message, input.subject);
   if (!subjectLine) throw new StablepickError('BAD_ARGUMENT', `commit ${input.sha.slice(0, 12)} has an empty subject`, 'a patch mail needs a subject');
   const subject = `${autoselPrefix(input.trees)} ${subjectLine}`;
   const date = input.date ?? new Date();

@@ -4,6 +4,7 @@
  * newest tree it names; recipients from the config, MAINTAINERS and the commit's own trailers.
  */
 import type { GitTarget } from '../../git/run.js';
+import { isStablepickError } from '../../errors.js';
 import type { DB } from '../../history/db.js';
 import { assertMailable, formatAutoselMail, makeMessageId, messageIdHost, mailRecipients, parseMailbox, type Mailbox } from '../mail/index.js';
 import { stableBaseOf, type SeriesMember, type SeriesPlan } from './plan.js';
@@ -27,9 +28,20 @@ export interface WriteOptions {
   now?: number;
   /** The kernel's forms (`Linux 6.17.7` as the stable base). */
   kernel: boolean;
+  /** The largest mail written, in bytes (default DEFAULT_MAX_MAIL_BYTES); a larger one is not mailed. */
+  maxMailBytes?: number;
+  /** Told once per mail that is not written (one line naming the commit), e.g. to print a warning. */
+  onRefused?: (line: string) => void;
 }
 
+/**
+ * The default size limit of one mail: 10 MiB, a common limit of SMTP servers and list software (a
+ * chosen default, not a measured limit of any one list). A binary pick of 50 MB made a 72 MB mail.
+ */
+export const DEFAULT_MAX_MAIL_BYTES = 10 * 1024 * 1024;
+
 const short = (s: string): string => s.slice(0, 12);
+const size = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
 export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opts: WriteOptions): Promise<WrittenMail[]> {
   const from: Mailbox = parseMailbox(opts.from);
@@ -37,7 +49,14 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
   const host = messageIdHost(from.email);
   const info = db.prepare('SELECT message, author_name, author_email, author_time FROM commits WHERE sha = ?');
   const out: WrittenMail[] = [];
+  const maxBytes = opts.maxMailBytes ?? DEFAULT_MAX_MAIL_BYTES;
   let root: string | null = null;
+  // A mail that cannot be written (a CR in the author's name, a size over the limit) is refused by itself:
+  // listed with the plan's skipped commits, the rest of the series is written.
+  const refuse = (m: SeriesMember, reason: string): void => {
+    plan.skipped.push({ sha: m.sha, subject: m.subject, reason: `not mailed: ${reason}` });
+    opts.onRefused?.(`${short(m.sha)} ("${m.subject}") not mailed: ${reason}`);
+  };
   for (const [i, m] of plan.members.entries()) {
     if (m.kind === 'pick') {
       for (const t of m.trees) {
@@ -52,26 +71,39 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
       message = `${message.trimEnd()}\n${deps.join('\n')}\n`;
     }
     const author = { name: row.author_name, email: row.author_email };
-    const rcpt = await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha });
     const messageId = makeMessageId({ sha: m.sha, n: i + 1, time: now, host });
     const newest = m.trees[0]!;
-    const mail = formatAutoselMail({
-      sha: m.sha,
-      author,
-      authorTime: row.author_time,
-      subject: m.subject,
-      message,
-      trees: m.trees.map((t) => t.version),
-      stableBase: stableBaseOf(newest, opts.kernel),
-      from,
-      to: rcpt.to,
-      cc: rcpt.cc,
-      analysis: m.analysis,
-      patch: m.patch,
-      messageId,
-      ...(root ? { inReplyTo: root, references: [root] } : {}),
-      date: new Date((now + i) * 1000),
-    });
+    let rcpt: Awaited<ReturnType<typeof mailRecipients>>;
+    let mail: ReturnType<typeof formatAutoselMail>;
+    try {
+      rcpt = await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha });
+      mail = formatAutoselMail({
+        sha: m.sha,
+        author,
+        authorTime: row.author_time,
+        subject: m.subject,
+        message,
+        trees: m.trees.map((t) => t.version),
+        stableBase: stableBaseOf(newest, opts.kernel),
+        from,
+        to: rcpt.to,
+        cc: rcpt.cc,
+        analysis: m.analysis,
+        patch: m.patch,
+        messageId,
+        ...(root ? { inReplyTo: root, references: [root] } : {}),
+        date: new Date((now + i) * 1000),
+      });
+    } catch (e) {
+      if (!isStablepickError(e) || e.code !== 'BAD_ARGUMENT') throw e;
+      refuse(m, e.message);
+      continue;
+    }
+    const bytes = Buffer.byteLength(mail.text, 'utf8');
+    if (bytes > maxBytes) {
+      refuse(m, `the mail would be ${size(bytes)} (${bytes} bytes), over the limit of ${size(maxBytes)} (--max-mail-size)`);
+      continue;
+    }
     root ??= messageId;
     out.push({ sha: m.sha, subject: mail.subject, kind: m.kind, branches: m.trees.map((t) => t.branch), messageId, text: mail.text, to: rcpt.to, cc: rcpt.cc });
   }
