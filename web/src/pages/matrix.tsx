@@ -152,10 +152,14 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
     return () => clearTimeout(t);
   }, [q]);
 
+  // Which rows pass the filters is decided when the matrix is loaded or the filters change, not after each
+  // decision: a row accepted under `verdict=NO` stays where it is until the next load.
+  const [gen, setGen] = useState(0);
   const load = (signal?: AbortSignal): void => {
     apiGet<MatrixView>('/api/matrix', signal)
       .then((v) => {
         setView(v);
+        setGen((g) => g + 1);
         setError(null);
       })
       .catch((e: unknown) => {
@@ -196,13 +200,22 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
     return branches.map((_, i) => i);
   }, [branch, branches.join('\n')]);
 
-  const rows = useMemo(() => {
+  const order = useMemo(() => {
     if (!view) return [];
     const keep = rowFilter(params, shown);
     const sort = (params.get('sort') as SortName | null) ?? 'p';
     const dir = (params.get('dir') as 'asc' | 'desc' | null) ?? (sort === 'p' ? 'desc' : 'asc');
-    return sortRows(view.rows.filter(keep), sort, dir, shown);
-  }, [view, paramsKey, shown]);
+    return sortRows(view.rows.filter(keep), sort, dir, shown).map((r) => r.sha);
+  }, [gen, paramsKey, shown]);
+  const rows = useMemo(() => {
+    const by = new Map((view?.rows ?? []).map((r) => [r.sha, r]));
+    return order.map((s) => by.get(s)).filter((r): r is MatrixRow => r !== undefined);
+  }, [order, view]);
+  useEffect(() => {
+    selRef.current = 0;
+    setSel(0);
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [branch, paramsKey]);
 
   useLayoutEffect(() => {
     if (!view) return;
@@ -588,7 +601,7 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
                   <span class="c-subject" title={r.subject}>
                     {r.queue ? (
                       <span class="queue-mark" title={`goes together with ${r.queue.members.filter((m) => m !== r.sha).map((m) => m.slice(0, 12)).join(', ')}: ${r.queue.edges.map((e) => e.line).join('; ')}`}>
-                        ⛓{r.queue.members.indexOf(r.sha) + 1}/{r.queue.members.length}{' '}
+                        Q{r.queue.members.indexOf(r.sha) + 1}/{r.queue.members.length}{' '}
                       </span>
                     ) : null}
                     {r.subject}
