@@ -158,7 +158,8 @@ export function createApp(opts: AppOptions): Hono {
     if (list.length > MAX_BULK) throw new StablepickError('BAD_ARGUMENT', `more than ${MAX_BULK} decisions at once`, 'send them in parts');
     const reqs = list.map(parseReview);
     for (const r of reqs) knownBranch(r.branch);
-    return c.json({ rows: reqs.map((r) => source.review(r)) });
+    const rows = reqs.map((r) => source.review(r));
+    return c.json({ rows, version: source.version() });
   });
 
   app.get('/api/matrix', (c) => c.json(source.matrix()));

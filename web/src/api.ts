@@ -56,6 +56,7 @@ export async function apiPost<T>(path: string, body: unknown): Promise<T> {
   return handle<T>(r);
 }
 
-export async function postBulk(decisions: ReviewRequest[]): Promise<CandidateRow[]> {
-  return (await apiPost<{ rows: CandidateRow[] }>('/api/review/bulk', { decisions })).rows;
+/** Records decisions in order; `version` is the server's version after them (the page's own change). */
+export async function postBulk(decisions: ReviewRequest[]): Promise<{ rows: CandidateRow[]; version: number }> {
+  return apiPost<{ rows: CandidateRow[]; version: number }>('/api/review/bulk', { decisions });
 }

@@ -197,7 +197,7 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
   const send = async (decisions: ReviewRequest[]): Promise<void> => {
     if (!detail) return;
     try {
-      const rs = await postBulk(decisions);
+      const { rows: rs } = await postBulk(decisions);
       setSaved(rs.map((r) => `${r.status} ${short(r.sha)} for ${r.branch}`).join(', '));
       load();
       setCase(null);

@@ -216,6 +216,15 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
     setSel(0);
     if (scroller.current) scroller.current.scrollTop = 0;
   }, [branch, paramsKey]);
+  // A reload (decisions from elsewhere, trial picks done) keeps the cursor on the commit it was on.
+  const selSha = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const i = selSha.current ? order.indexOf(selSha.current) : -1;
+    if (i >= 0 && i !== selRef.current) {
+      selRef.current = i;
+      setSel(i);
+    }
+  }, [order]);
 
   useLayoutEffect(() => {
     if (!view) return;
@@ -257,6 +266,10 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
   colRef.current = Math.min(col, Math.max(0, shown.length - 1));
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+  // After the effect above (it reads the commit of the previous render).
+  useLayoutEffect(() => {
+    selSha.current = rows[sel]?.sha ?? null;
+  }, [rows, sel]);
   const moveTo = (i: number): void => {
     const n = Math.max(0, Math.min(rowsRef.current.length - 1, i));
     selRef.current = n;
@@ -271,13 +284,16 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
   const cellOf = (r: MatrixRow, b: string): MatrixCell | null => r.cells[branches.indexOf(b)] ?? null;
 
   /** Applies rows the server sent back to the matrix. */
-  const applyRows = (changed: CandidateRow[]): void => {
+  const applyRows = (changed: CandidateRow[], version: number): void => {
     setView((v) => {
       if (!v) return v;
+      // The page's own decisions move the server's version: no reload for them.
+      versionRef.current = version;
       const by = new Map<string, CandidateRow[]>();
       for (const c of changed) by.set(c.sha, [...(by.get(c.sha) ?? []), c]);
       return {
         ...v,
+        version,
         rows: v.rows.map((r) => {
           const cs = by.get(r.sha);
           if (!cs) return r;
@@ -305,8 +321,8 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
     }
     setBusy(true);
     try {
-      const changed = await postBulk(decisions);
-      applyRows(changed);
+      const res = await postBulk(decisions);
+      applyRows(res.rows, res.version);
       setError(null);
       setNote(`${opts.undo ? 'undone' : decisions[0]!.status}: ${decisions.length} decision${decisions.length > 1 ? 's' : ''}`);
       if (opts.advance) {
