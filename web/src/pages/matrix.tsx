@@ -214,6 +214,8 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
   useEffect(() => {
     selRef.current = 0;
     setSel(0);
+    setNote(null);
+    setPicked(new Set());
     if (scroller.current) scroller.current.scrollTop = 0;
   }, [branch, paramsKey]);
   // A reload (decisions from elsewhere, trial picks done) keeps the cursor on the commit it was on.
