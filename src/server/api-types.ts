@@ -267,3 +267,19 @@ export interface AuditStatus {
   status: Record<string, ReviewState>;
   apply: Record<string, { apply: ApplyState; reason: string }>;
 }
+
+/** A branch's matrix cell from its candidate row (shared by the server and the page, which updates cells after a decision). */
+export function cellOfRow(r: CandidateRow, apply: { state: ApplyState; reason: string } | undefined): MatrixCell {
+  return {
+    verdict: r.verdict,
+    modelVerdict: r.modelVerdict,
+    probability: r.probability,
+    confidence: r.confidence,
+    status: r.status,
+    who: r.who,
+    why: r.why,
+    apply: r.already ? 'already' : (apply?.state ?? 'pending'),
+    applyReason: r.already ? `the branch has it as ${r.already.slice(0, 12)}` : (apply?.reason ?? ''),
+    reason: r.reason,
+  };
+}

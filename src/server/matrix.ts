@@ -5,7 +5,7 @@
  */
 import type { FixGraph } from '../analysis/fixes/graph.js';
 import type { Details } from '../select/history.js';
-import type { ApplyState, CandidateRow, Mark, MatrixCell, MatrixRow, QueueInfo } from './api-types.js';
+import { cellOfRow, type ApplyState, type CandidateRow, type Mark, type MatrixRow, type QueueInfo } from './api-types.js';
 
 /** Words that make a maintainer look twice (matched as words, case-insensitive, in subject and message). */
 export const SECURITY_WORDS = /\b(security|vulnerab\w*|exploit\w*|overflow\w*|underflow\w*|use[- ]after[- ]free|UAF|out[- ]of[- ]bounds|OOB|double[- ]free|info(?:rmation)? leak|privilege\w*|KASAN|syzbot|syzkaller)\b/i;
@@ -64,21 +64,6 @@ export function rangeQueues(shas: readonly string[], fg: FixGraph): Map<string, 
   return out;
 }
 
-export function matrixCell(r: CandidateRow, apply: { state: ApplyState; reason: string } | undefined): MatrixCell {
-  return {
-    verdict: r.verdict,
-    modelVerdict: r.modelVerdict,
-    probability: r.probability,
-    confidence: r.confidence,
-    status: r.status,
-    who: r.who,
-    why: r.why,
-    apply: r.already ? 'already' : (apply?.state ?? 'pending'),
-    applyReason: r.already ? `the branch has it as ${r.already.slice(0, 12)}` : (apply?.reason ?? ''),
-    reason: r.reason,
-  };
-}
-
 /** The matrix rows from the rows of each branch (all in the same range order). */
 export function matrixRows(
   rowsBy: readonly (readonly CandidateRow[])[],
@@ -97,7 +82,7 @@ export function matrixRows(
     marks: marks.get(r0.sha) ?? [],
     cells: rowsBy.map((rs, bi) => {
       const r = rs[i];
-      return r && r.sha === r0.sha ? matrixCell(r, apply(bi, r.sha)) : null;
+      return r && r.sha === r0.sha ? cellOfRow(r, apply(bi, r.sha)) : null;
     }),
     queue: queues.get(r0.sha) ?? null,
   }));

@@ -1,6 +1,7 @@
 /** Small pieces every page uses: badges, dates, the reason dialog, the shared triage order. */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { CandidateRow, ReviewState, RowVerdict, WritableStatus } from '../../src/server/api-types.js';
+import type { ApplyState, CandidateRow, Overview, ReviewState, RowVerdict, WritableStatus } from '../../src/server/api-types.js';
+import { go } from './route.js';
 
 export const short = (sha: string): string => sha.slice(0, 12);
 
@@ -85,4 +86,19 @@ export function ErrorLine({ error }: { error: string | null }) {
 
 export function replaceRow(rows: readonly CandidateRow[], row: CandidateRow): CandidateRow[] {
   return rows.map((r) => (r.sha === row.sha && r.branch === row.branch ? row : r));
+}
+
+export const APPLY_TEXT: Record<ApplyState, string> = { clean: 'applies', offset: 'applies with offset', conflict: 'conflict', already: 'already held', empty: 'empty pick', pending: 'trial pick running…', failed: 'trial pick failed' };
+
+/** The branch of a per-branch page, as a select that goes to the same page of another branch. */
+export function BranchSelect({ overview, branch, href }: { overview: Overview; branch: string; href: (b: string) => string }) {
+  return (
+    <select value={branch} onChange={(e) => go(href((e.target as HTMLSelectElement).value))}>
+      {overview.branches.map((b) => (
+        <option key={b.branch} value={b.branch}>
+          {b.branch}
+        </option>
+      ))}
+    </select>
+  );
 }

@@ -82,6 +82,9 @@ export const serveCommand: CommandModule = {
         process.stdout.write(`stablepick dashboard for ${opts.range} (${counts})\n${d.url}\n`);
         if (!LOCAL.has(host)) process.stderr.write(`stablepick serve: listening on ${host}, not only this machine — anyone with the address and token can record decisions\n`);
         if (!source.reviewer) process.stderr.write('stablepick serve: no reviewer known, decisions cannot be recorded — give --who "Name <email>"\n');
+        process.stdout.write('Trial picks of every commit onto every branch run in the background; the apply column fills in as they finish.\n');
+        const t0 = Date.now();
+        void source.applyDone.then(() => process.stdout.write(`trial picks done (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`));
         process.stdout.write('Press Ctrl-C to stop.\n');
         await new Promise<void>((resolve) => {
           const stop = (): void => {

@@ -3,12 +3,11 @@
  * whether it applies to the branch tip, its decision, and accept / reject from the row.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ApplyState, AuditStatus, AuditView, Overview, ReviewState, WritableStatus } from '../../../src/server/api-types.js';
+import type { AuditStatus, AuditView, Overview, ReviewState, WritableStatus } from '../../../src/server/api-types.js';
 import { apiGet, apiPost, errorText } from '../api.js';
-import { ErrorLine, fmtDate, ReasonDialog, short, StatusBadge, type PendingDecision } from '../common.js';
-import { auditHref, commitHref, go } from '../route.js';
+import { APPLY_TEXT, BranchSelect, ErrorLine, fmtDate, ReasonDialog, short, StatusBadge, type PendingDecision } from '../common.js';
+import { auditHref, commitHref } from '../route.js';
 
-const APPLY_TEXT: Record<ApplyState, string> = { clean: 'applies', offset: 'applies (offset)', conflict: 'conflict', already: 'already held', empty: 'empty', pending: '…', failed: 'failed' };
 
 export function AuditPage({ overview, branch }: { overview: Overview; branch: string }) {
   const [audit, setAudit] = useState<AuditView | null>(null);
@@ -34,14 +33,7 @@ export function AuditPage({ overview, branch }: { overview: Overview; branch: st
   return (
     <div class="page" id="audit-page">
       <h1>
-        Audit of{' '}
-        <select value={branch} onChange={(e) => go(auditHref((e.target as HTMLSelectElement).value))}>
-          {overview.branches.map((b) => (
-            <option key={b.branch} value={b.branch}>
-              {b.branch}
-            </option>
-          ))}
-        </select>
+        Audit of <BranchSelect overview={overview} branch={branch} href={auditHref} />
       </h1>
       <ErrorLine error={error} />
       {!audit && !error ? <div class="muted">auditing…</div> : null}

@@ -5,9 +5,9 @@
  * case, the queue, and the conflicts (the branch's text beside the patch's, per hunk).
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ApplyState, CaseView, CommitDetail, ConflictView, ReviewRequest, WritableStatus } from '../../../src/server/api-types.js';
+import type { CaseView, CommitDetail, ConflictView, ReviewRequest, WritableStatus } from '../../../src/server/api-types.js';
 import { apiGet, errorText, postBulk } from '../api.js';
-import { ErrorLine, fmtDate, ReasonDialog, short, StatusBadge, triage, VerdictBadge, type PendingDecision } from '../common.js';
+import { APPLY_TEXT, ErrorLine, fmtDate, ReasonDialog, short, StatusBadge, triage, VerdictBadge, type PendingDecision } from '../common.js';
 import { languageOf, parseSideBySide, type SideCell, type SideFile } from '../diff.js';
 import { highlightLine } from '../highlight.js';
 import { useKeys } from '../keys.js';
@@ -17,7 +17,6 @@ import { commitHref, go, parseHash } from '../route.js';
 
 const TABS = ['message', 'diff', 'case', 'queue', 'conflicts'] as const;
 type Tab = (typeof TABS)[number];
-const APPLY_TEXT: Record<ApplyState, string> = { clean: 'applies', offset: 'applies with offset', conflict: 'conflict', already: 'already held', empty: 'empty pick', pending: 'trial pick running…', failed: 'trial pick failed' };
 
 function Cell({ c, lang }: { c: SideCell | null; lang: string }) {
   if (!c) return <td class="d-n empty" colSpan={2} />;

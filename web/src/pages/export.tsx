@@ -6,8 +6,8 @@
 import { useState } from 'preact/hooks';
 import type { ExportFormatName, ExportView, MailView, Overview } from '../../../src/server/api-types.js';
 import { apiPost, errorText } from '../api.js';
-import { ErrorLine, short } from '../common.js';
-import { exportHref, go } from '../route.js';
+import { BranchSelect, ErrorLine, short } from '../common.js';
+import { exportHref } from '../route.js';
 
 function download(name: string, text: string): void {
   const a = document.createElement('a');
@@ -53,14 +53,7 @@ export function ExportPage({ overview, branch }: { overview: Overview; branch: s
   return (
     <div class="page" id="export-page">
       <h1>
-        Output for{' '}
-        <select value={branch} onChange={(e) => go(exportHref((e.target as HTMLSelectElement).value))}>
-          {overview.branches.map((b) => (
-            <option key={b.branch} value={b.branch}>
-              {b.branch}
-            </option>
-          ))}
-        </select>
+        Output for <BranchSelect overview={overview} branch={branch} href={exportHref} />
       </h1>
       <ErrorLine error={error} />
       <section class="card">

@@ -7,9 +7,9 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ApplyState, CandidateRow, Mark, MatrixCell, MatrixRow, MatrixView, Overview, ReviewRequest, ReviewState, WritableStatus } from '../../../src/server/api-types.js';
-import { MARKS, REVIEW_STATES, ROW_VERDICTS } from '../../../src/server/api-types.js';
+import { cellOfRow, MARKS, REVIEW_STATES, ROW_VERDICTS } from '../../../src/server/api-types.js';
 import { apiGet, errorText, postBulk } from '../api.js';
-import { ErrorLine, fmtDate, ReasonDialog, short, triage, type PendingDecision } from '../common.js';
+import { APPLY_TEXT, ErrorLine, fmtDate, ReasonDialog, short, triage, type PendingDecision } from '../common.js';
 import { useKeys } from '../keys.js';
 import { commitHref, go, listHref } from '../route.js';
 
@@ -26,7 +26,6 @@ declare global {
 let listVersion = 0;
 
 const APPLY_ICON: Record<ApplyState, string> = { clean: '✓', offset: '≈', conflict: '✗', already: '=', empty: '∅', pending: '…', failed: '?' };
-const APPLY_TEXT: Record<ApplyState, string> = { clean: 'applies', offset: 'applies with offset', conflict: 'conflict', already: 'already held', empty: 'empty pick', pending: 'trial pick running', failed: 'trial pick failed' };
 const VERDICT_SHORT: Record<string, string> = { YES: 'YES', NO: 'NO', 'NEEDS-REVIEW': 'REV', 'IN-BRANCH': 'IN' };
 const STATUS_SHORT: Record<ReviewState, string> = { accepted: 'acc', rejected: 'rej', deferred: 'def', 'needs-review': 'rev?', unreviewed: '' };
 const MARK_TEXT: Record<Mark, string> = { fixes: 'Fx', stable: 'St', cve: 'CVE', security: 'Sec', reported: 'Rep' };
@@ -87,21 +86,6 @@ export function sortRows(rows: MatrixRow[], sort: SortName, dir: 'asc' | 'desc',
               ? (a, b) => a.subsystem.localeCompare(b.subsystem)
               : (a, b) => a.order - b.order;
   return rows.sort((a, b) => sign * key(a, b) || a.order - b.order);
-}
-
-function cellFrom(r: CandidateRow, old: MatrixCell | null): MatrixCell {
-  return {
-    verdict: r.verdict,
-    modelVerdict: r.modelVerdict,
-    probability: r.probability,
-    confidence: r.confidence,
-    status: r.status,
-    who: r.who,
-    why: r.why,
-    apply: old?.apply ?? 'pending',
-    applyReason: old?.applyReason ?? '',
-    reason: r.reason,
-  };
 }
 
 interface Decision {
@@ -302,7 +286,7 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
           const cells = [...r.cells];
           for (const c of cs) {
             const bi = v.branches.indexOf(c.branch);
-            if (bi >= 0) cells[bi] = cellFrom(c, cells[bi] ?? null);
+            if (bi >= 0) cells[bi] = cellOfRow(c, cells[bi] ? { state: cells[bi]!.apply, reason: cells[bi]!.applyReason } : undefined);
           }
           return { ...r, cells };
         }),
