@@ -120,7 +120,9 @@ export function createApp(opts: AppOptions): Hono {
     return c.json(page);
   });
 
-  app.get('/api/commit/:sha', async (c) => c.json(await source.commit(c.req.param('sha'))));
+  // diff=0: everything but the diff (the page paints the message first and asks for the diff beside it).
+  app.get('/api/commit/:sha', async (c) => c.json(await source.commit(c.req.param('sha'), { withDiff: c.req.query('diff') !== '0' })));
+  app.get('/api/commit/:sha/diff', async (c) => c.json({ diff: (await source.commit(c.req.param('sha'))).diff }));
   app.get('/api/commit/:sha/case', async (c) => c.json(await source.writtenCase(c.req.param('sha'))));
 
   app.get('/api/audit', async (c) => {

@@ -201,11 +201,11 @@ export class RepoSource implements CandidateSource {
     return resolveIndexed(this.input.db, rev);
   }
 
-  async commit(rev: string): Promise<CommitDetail> {
+  async commit(rev: string, opts: { withDiff?: boolean } = {}): Promise<CommitDetail> {
     const sha = this.resolve(rev);
     this.refresh();
     const cv = commitView(this.input.db, sha);
-    const diff = diffOfPatch(await formatPatch(this.input.repo, sha, { fullIndex: false }));
+    const diff = opts.withDiff === false ? '' : diffOfPatch(await formatPatch(this.input.repo, sha, { fullIndex: false }));
     const rows: CandidateRow[] = [];
     const history: Record<string, ReviewEntry[]> = {};
     for (const b of this.branches) {

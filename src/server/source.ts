@@ -31,8 +31,8 @@ export interface CandidateSource {
   matrix(): MatrixView;
   /** Changes when the review state or the trial picks change (cheap: the page polls it). */
   version(): number;
-  /** The commit page: message, files, diff and one row per branch. */
-  commit(sha: string): Promise<CommitDetail>;
+  /** The commit page: message, files, diff and one row per branch (`withDiff: false`: diff left empty, for a fast first paint). */
+  commit(sha: string, opts?: { withDiff?: boolean }): Promise<CommitDetail>;
   /** The written case of a commit for the session's branches. */
   writtenCase(sha: string): Promise<CaseView>;
   audit(branch: string): Promise<AuditView>;

@@ -164,11 +164,15 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
   const tabsRef = useRef<HTMLDivElement>(null);
   const branch = wantBranch && branches.includes(wantBranch) ? wantBranch : (detail?.rows[0]?.branch ?? branches[0] ?? '');
 
-  const load = (): void => {
-    apiGet<CommitDetail>(`/api/commit/${encodeURIComponent(sha)}`)
+  const [diff, setDiff] = useState<{ sha: string; text: string } | null>(null);
+  // The message and the decision strip first (the index only); the diff (git) and the written case
+  // (the heaviest) are asked for once the page shows.
+  const load = (after?: () => void): void => {
+    apiGet<CommitDetail>(`/api/commit/${encodeURIComponent(sha)}?diff=0`)
       .then((d) => {
         setDetail(d);
         setError(null);
+        after?.();
       })
       .catch((e: unknown) => setError(errorText(e)));
   };
@@ -183,15 +187,20 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
     setCaseError(null);
     setConflicts(null);
     setSaved(null);
-    load();
-    loadCase();
+    load(() => {
+      apiGet<{ diff: string }>(`/api/commit/${encodeURIComponent(sha)}/diff`)
+        .then((x) => setDiff({ sha, text: x.diff }))
+        .catch((e: unknown) => setError(errorText(e)));
+      loadCase();
+    });
     apiGet<ConflictView>(`/api/commit/${encodeURIComponent(sha)}/conflicts`)
       .then(setConflicts)
       .catch(() => setConflicts({ sha, branches: [] }));
     window.scrollTo(0, 0);
   }, [sha]);
 
-  const files = useMemo(() => (detail ? parseSideBySide(detail.diff) : []), [detail?.diff]);
+  const diffText = diff && diff.sha === sha ? diff.text : null;
+  const files = useMemo(() => (diffText !== null ? parseSideBySide(diffText) : []), [diffText]);
 
   const send = async (decisions: ReviewRequest[]): Promise<void> => {
     if (!detail) return;
@@ -328,7 +337,7 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
         {TABS.map((t, i) => (
           <button key={t} class={`tab${tab === t ? ' on' : ''}`} data-tab={t} onClick={() => show(t)}>
             <kbd>{i + 1}</kbd> {t}
-            {t === 'diff' ? ` (${files.length})` : t === 'conflicts' && nConflicts ? ` (${nConflicts})` : ''}
+            {t === 'diff' ? ` (${diffText === null ? '…' : files.length})` : t === 'conflicts' && nConflicts ? ` (${nConflicts})` : ''}
           </button>
         ))}
       </div>
@@ -357,6 +366,7 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
         </section>
       ) : tab === 'diff' ? (
         <section class="panel" id="diff">
+          {diffText === null ? <div class="muted">reading the diff…</div> : null}
           {files.map((f) => (
             <FileDiff key={f.path} f={f} />
           ))}
