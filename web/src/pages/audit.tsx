@@ -67,7 +67,7 @@ export function AuditPage({ overview, branch }: { overview: Overview; branch: st
                       <a href={commitHref(m.sha, branch)}>{short(m.sha)}</a>
                     </td>
                     <td>{fmtDate(m.commitTime)}</td>
-                    <td class="c-release">{m.firstRelease ?? <span class="muted" title="no release tag contains it yet">not yet released</span>}</td>
+                    <td class="c-release">{m.firstRelease ?? <span class="muted" title="no release tag known to the index contains it">no release tag yet</span>}</td>
                     <td>{m.depth}</td>
                     <td>
                       {m.kind}{' '}

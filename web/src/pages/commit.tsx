@@ -108,7 +108,7 @@ function ConflictPanel({ view }: { view: ConflictView | null }) {
       {conflicting.map((b) => (
         <section key={b.branch} class="conflict-branch" data-branch={b.branch}>
           <h3>
-            {b.branch}: conflict — {b.reason}
+            {b.branch}: {b.reason}
           </h3>
           {b.files.map((f) => (
             <div key={f.path} class="d-file">
