@@ -31,8 +31,16 @@ export interface PendingDecision {
   why: string;
 }
 
-/** Asks for a reason (required for a rejection). Enter submits, Shift+Enter a new line, Escape cancels. */
-export function ReasonDialog({ pending, onSubmit, onCancel }: { pending: PendingDecision; onSubmit: (why: string) => void; onCancel: () => void }) {
+/**
+ * Asks for a reason (required for a rejection). Enter submits, Shift+Enter a new line, Escape cancels.
+ * Either way `close` is called first; `onSubmit` gets the decision asked about and the reason.
+ */
+export function ReasonDialog<P extends PendingDecision>({ pending, onSubmit: done, close }: { pending: P; onSubmit: (p: P, why: string) => void; close: () => void }) {
+  const onCancel = close;
+  const onSubmit = (why: string): void => {
+    close();
+    done(pending, why);
+  };
   const [why, setWhy] = useState(pending.why);
   const ref = useRef<HTMLTextAreaElement>(null);
   // Focus before the browser paints, so a key pressed right after the dialog appears lands in it.

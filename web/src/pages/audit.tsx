@@ -105,12 +105,8 @@ export function AuditPage({ overview, branch }: { overview: Overview; branch: st
       {pending ? (
         <ReasonDialog
           pending={pending}
-          onCancel={() => setPending(null)}
-          onSubmit={(why) => {
-            const p = pending;
-            setPending(null);
-            decide(p.sha, p.status, why);
-          }}
+          close={() => setPending(null)}
+          onSubmit={(p, why) => decide(p.sha, p.status, why)}
         />
       ) : null}
     </div>

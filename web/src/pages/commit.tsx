@@ -425,12 +425,8 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
       {pending ? (
         <ReasonDialog
           pending={pending}
-          onCancel={() => setPending(null)}
-          onSubmit={(reason) => {
-            const p = pending;
-            setPending(null);
-            void send([{ sha: p.sha, branch: p.branch, status: p.status, why: reason }]);
-          }}
+          close={() => setPending(null)}
+          onSubmit={(p, why) => void send([{ sha: p.sha, branch: p.branch, status: p.status, why }])}
         />
       ) : null}
       {guard ? (

@@ -662,10 +662,8 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
       {pending ? (
         <ReasonDialog
           pending={pending}
-          onCancel={() => setPending(null)}
-          onSubmit={(why) => {
-            const p = pending;
-            setPending(null);
+          close={() => setPending(null)}
+          onSubmit={(p, why) => {
             setPicked(new Set());
             void send(p.targets.map((t) => ({ ...t, status: p.status, why })), { advance: true });
           }}
