@@ -319,6 +319,9 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
               <button class="btn" data-act="defer" onClick={() => decide(r.branch, 'deferred')}>
                 Defer
               </button>
+              <button class="btn" data-act="needs-review" title="mark it as waiting for a person" onClick={() => decide(r.branch, 'needs-review')}>
+                Needs review
+              </button>
               <span class="reason" title={r.reasons.join('\n')}>
                 {r.status !== 'unreviewed' && lastWhy ? `${r.status} by ${r.who ?? ''}: ${lastWhy} · ` : ''}
                 {r.reason}
