@@ -141,7 +141,6 @@ async function main(): Promise<void> {
         }
       });
       await page.waitForFunction(() => (document.getElementById('list-count')?.textContent ?? '').includes('50 selected'));
-      const b = src.branches[0]!;
       const t = await keyToFrame(page, 'a', `document.querySelector('#queue-guard') !== null || /accepted: 50 decisions/.test(document.getElementById('note')?.textContent ?? '')`);
       if (await page.locator('#queue-guard').count()) {
         const t2 = Date.now();
@@ -150,7 +149,6 @@ async function main(): Promise<void> {
         bulks.push(t + (Date.now() - t2));
         process.stderr.write(`bulk ${i}: the queue guard asked (answered "only these"; its click is in the time)\n`);
       } else bulks.push(t);
-      void b;
     }
     stats.push(stat('bulk accept of 50 selected rows (a, to the frame that shows all 50 accepted)', bulks));
 
