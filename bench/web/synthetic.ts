@@ -3,7 +3,8 @@
  * with kernel-like subjects, paths, subsystems and a realistic spread of verdicts and confidences.
  * Deterministic (seeded). Served through the same CandidateSource seam as a real repository.
  */
-import type { AuditView, CandidateRow, CaseView, CommitDetail, ReviewRequest, RowVerdict } from '../../src/server/api-types.js';
+import type { AuditView, CandidateRow, CaseView, CommitDetail, MatrixView, ReviewRequest, RowVerdict } from '../../src/server/api-types.js';
+import { matrixRows } from '../../src/server/matrix.js';
 import type { CandidateSource } from '../../src/server/source.js';
 import { subsystemOf } from '../../src/server/subsystem.js';
 import { prng } from '../../src/select/logreg.js';
@@ -81,13 +82,34 @@ export class SyntheticSource implements CandidateSource {
   readonly branches: readonly string[];
   private readonly byBranch = new Map<string, CandidateRow[]>();
 
+  private changes = 0;
+
+  /** The same commits for every branch; verdicts and confidences drawn per branch. */
   constructor(n: number, branches: readonly string[] = ['linux-6.12.y']) {
     this.branches = branches;
-    branches.forEach((b, i) => this.byBranch.set(b, syntheticRows(n, b, i + 1)));
+    const base = syntheticRows(n, branches[0] ?? 'b', 1);
+    branches.forEach((b, i) => {
+      const own = i === 0 ? base : syntheticRows(n, b, i + 1);
+      this.byBranch.set(b, base.map((r, k) => ({ ...own[k]!, sha: r.sha, subject: r.subject, order: r.order, time: r.time, author: r.author, subsystem: r.subsystem, paths: r.paths, files: r.files, branch: b })));
+    });
   }
 
   rows(branch: string): readonly CandidateRow[] {
     return this.byBranch.get(branch) ?? [];
+  }
+
+  version(): number {
+    return this.changes;
+  }
+
+  matrix(): MatrixView {
+    const rowsBy = this.branches.map((b) => this.rows(b));
+    const rows = matrixRows(rowsBy, new Map(), new Map(), (bi, sha) => {
+      const c = sha.charCodeAt(0) + sha.charCodeAt(1) + bi;
+      return c % 9 === 0 ? { state: 'conflict', reason: 'CONFLICT (content) in synthetic.c' } : c % 5 === 0 ? { state: 'offset', reason: '1 hunk moved' } : { state: 'clean', reason: '' };
+    });
+    for (const r of rows) if (r.sha.charCodeAt(2) % 7 === 0) r.marks = ['fixes'];
+    return { range: this.range, branches: [...this.branches], rows, applyPending: 0, version: this.changes };
   }
 
   commit(sha: string): Promise<CommitDetail> {
@@ -118,6 +140,7 @@ export class SyntheticSource implements CandidateSource {
   review(req: ReviewRequest): CandidateRow {
     const rows = this.byBranch.get(req.branch)!;
     const i = rows.findIndex((r) => r.sha === req.sha);
+    this.changes++;
     const row = { ...rows[i]!, status: req.status, who: this.reviewer, why: req.why ?? '', at: Math.floor(Date.now() / 1000) };
     if (req.status === 'rejected') row.verdict = 'NO';
     rows[i] = row;

@@ -163,6 +163,14 @@ export class ReviewStore {
     return write.immediate(rec);
   }
 
+  /**
+   * Takes back the current decision of (sha, branch) (the dashboard's undo of a first decision): the
+   * commit is unreviewed again. The log keeps the decision that was taken back.
+   */
+  withdraw(sha: string, branch: string): void {
+    this.db.prepare('DELETE FROM review WHERE sha = ? AND branch = ?').run(sha, branch);
+  }
+
   /** Whether a decision carrying this Message-ID was recorded (for any commit and branch). */
   hasMessage(messageId: string): boolean {
     const id = normaliseMessageId(messageId);

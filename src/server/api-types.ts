@@ -99,6 +99,10 @@ export interface CommitDetail {
   rows: CandidateRow[];
   /** Every review decision per branch, oldest first. */
   history: Record<string, ReviewEntry[]>;
+  /** Trial pick per branch (absent while it runs or when not tried). */
+  apply?: Record<string, { apply: ApplyState; reason: string }>;
+  /** The range's queue this commit belongs to, with each member's state per branch. */
+  queue?: (QueueInfo & { state: Record<string, { sha: string; subject: string; status: ReviewState; verdict: RowVerdict; apply: ApplyState }[]> }) | null;
 }
 
 export interface ReviewEntry {
@@ -154,10 +158,128 @@ export interface AuditView {
 export interface ReviewRequest {
   sha: string;
   branch: string;
-  status: WritableStatus;
+  /** 'unreviewed' takes the current decision back (undo of a first decision). */
+  status: WritableStatus | 'unreviewed';
   why?: string;
 }
 
 export interface ApiError {
   error: { code: string; message: string; hint: string };
+}
+
+/** Whether the commit applies to the branch's tip (a trial cherry-pick); 'pending' until it has been tried. */
+export type ApplyState = 'clean' | 'offset' | 'conflict' | 'already' | 'empty' | 'pending' | 'failed';
+
+/** A mark from the upstream message: a Fixes: trailer, a stable tag, a CVE id or security words, Reported-by. */
+export type Mark = 'fixes' | 'stable' | 'cve' | 'security' | 'reported';
+export const MARKS: readonly Mark[] = ['fixes', 'stable', 'cve', 'security', 'reported'];
+
+/** One branch's cell of the matrix: the verdict, P(pick), whether it applies, the decision. */
+export interface MatrixCell {
+  verdict: RowVerdict;
+  modelVerdict: RowVerdict;
+  probability: number;
+  confidence: number;
+  status: ReviewState;
+  who: string | null;
+  why: string | null;
+  apply: ApplyState;
+  /** The trial pick's one-line reason (conflict file, offset, the branch's copy). */
+  applyReason: string;
+  reason: string;
+}
+
+/** Commits that must go together (connected by Fixes:-like edges inside the range), oldest first. */
+export interface QueueInfo {
+  /** The queue's members, in range order (this commit among them). */
+  members: string[];
+  /** Each edge, as the message line says it: `<from> fixes <to>: Fixes: abc ("...")`. */
+  edges: { from: string; to: string; line: string }[];
+}
+
+export interface MatrixRow {
+  sha: string;
+  subject: string;
+  order: number;
+  time: number;
+  author: string;
+  subsystem: string;
+  marks: Mark[];
+  /** One per branch of MatrixView.branches; null when the commit is not judged for that branch. */
+  cells: (MatrixCell | null)[];
+  queue: QueueInfo | null;
+}
+
+export interface MatrixView {
+  range: string;
+  branches: string[];
+  rows: MatrixRow[];
+  /** Trial picks still running in the background: the apply column fills in as they finish. */
+  applyPending: number;
+  /** Changes whenever the review state or the apply results change (the page polls it). */
+  version: number;
+}
+
+export interface BulkReviewRequest {
+  decisions: ReviewRequest[];
+}
+
+/** Each branch's conflict of a commit: per file, the hunks with the branch's text and the patch's. */
+export interface ConflictView {
+  sha: string;
+  branches: {
+    branch: string;
+    apply: ApplyState;
+    reason: string;
+    files: {
+      path: string;
+      kinds: string[];
+      hunks: { branchStart: number | null; branchText: string; baseText: string; patchText: string; raw: string }[];
+    }[];
+  }[];
+}
+
+export type ExportFormatName = 'mbox' | 'cherry-pick' | 'quilt';
+
+export interface ExportView {
+  branch: string;
+  format: ExportFormatName;
+  /** Where the server wrote it (a fresh folder under the system's temp folder). */
+  out: string;
+  members: { sha: string; subject: string; state: string; reason: string; file?: string }[];
+  conflict: { sha: string; subject: string; reason: string } | null;
+  /** The written files (text), for the preview and the download. */
+  files: { name: string; text: string }[];
+}
+
+export interface MailView {
+  branch: string;
+  /** The mbox of the AUTOSEL mails of the accepted commits. */
+  mbox: string;
+  mails: { sha: string; subject: string; messageId: string; to: string[]; cc: string[] }[];
+  skipped: { sha: string; subject: string; reason: string }[];
+  /** Set once written: the mbox file and the Message-IDs recorded for `review import`. */
+  out: string | null;
+}
+
+export interface AuditStatus {
+  /** sha → review state for the branch, and apply state. */
+  status: Record<string, ReviewState>;
+  apply: Record<string, { apply: ApplyState; reason: string }>;
+}
+
+/** A branch's matrix cell from its candidate row (shared by the server and the page, which updates cells after a decision). */
+export function cellOfRow(r: CandidateRow, apply: { state: ApplyState; reason: string } | undefined): MatrixCell {
+  return {
+    verdict: r.verdict,
+    modelVerdict: r.modelVerdict,
+    probability: r.probability,
+    confidence: r.confidence,
+    status: r.status,
+    who: r.who,
+    why: r.why,
+    apply: r.already ? 'already' : (apply?.state ?? 'pending'),
+    applyReason: r.already ? `the branch has it as ${r.already.slice(0, 12)}` : (apply?.reason ?? ''),
+    reason: r.reason,
+  };
 }

@@ -9,12 +9,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import { isStablepickError, StablepickError } from '../errors.js';
-import type { Overview, ReviewRequest, WritableStatus } from './api-types.js';
+import type { ExportFormatName, Overview, ReviewRequest, WritableStatus } from './api-types.js';
 import { branchOverview, parseCandidateQuery, queryCandidates } from './candidates.js';
 import type { CandidateSource } from './source.js';
 
 export const TOKEN_HEADER = 'x-stablepick-token';
-const WRITABLE: readonly WritableStatus[] = ['accepted', 'rejected', 'deferred', 'needs-review'];
+const WRITABLE: readonly (WritableStatus | 'unreviewed')[] = ['accepted', 'rejected', 'deferred', 'needs-review', 'unreviewed'];
+const FORMATS: readonly ExportFormatName[] = ['mbox', 'cherry-pick', 'quilt'];
+/** A bulk decision is at most this many commits × branches. */
+const MAX_BULK = 5_000;
 
 export interface AppOptions {
   source: CandidateSource;
@@ -117,7 +120,9 @@ export function createApp(opts: AppOptions): Hono {
     return c.json(page);
   });
 
-  app.get('/api/commit/:sha', async (c) => c.json(await source.commit(c.req.param('sha'))));
+  // diff=0: everything but the diff (the page paints the message first and asks for the diff beside it).
+  app.get('/api/commit/:sha', async (c) => c.json(await source.commit(c.req.param('sha'), { withDiff: c.req.query('diff') !== '0' })));
+  app.get('/api/commit/:sha/diff', async (c) => c.json({ diff: (await source.commit(c.req.param('sha'))).diff }));
   app.get('/api/commit/:sha/case', async (c) => c.json(await source.writtenCase(c.req.param('sha'))));
 
   app.get('/api/audit', async (c) => {
@@ -126,18 +131,77 @@ export function createApp(opts: AppOptions): Hono {
     return c.json(await source.audit(branch));
   });
 
-  app.post('/api/review', async (c) => {
+  const jsonBody = async (c: Context, max: number, shape: string): Promise<unknown> => {
     const len = Number(c.req.header('content-length') ?? '0');
-    if (len > 64 * 1024) return fail(c, 413, 'BAD_ARGUMENT', 'the body is too large', 'a review is a few fields');
-    let body: unknown;
+    if (len > max) throw new StablepickError('BAD_ARGUMENT', 'the body is too large', `send at most ${max} bytes`);
     try {
-      body = await c.req.json();
+      return await c.req.json();
     } catch {
-      return fail(c, 400, 'BAD_ARGUMENT', 'the body is not valid JSON', 'send {"sha", "branch", "status", "why"}');
+      throw new StablepickError('BAD_ARGUMENT', 'the body is not valid JSON', `send ${shape}`);
     }
-    const req = parseReview(body);
-    if (!source.branches.includes(req.branch)) throw new StablepickError('NOT_FOUND', `branch '${req.branch}' is not judged in this session`, `use one of ${source.branches.join(', ')}`);
+  };
+  const knownBranch = (branch: unknown): string => {
+    if (typeof branch !== 'string' || !source.branches.includes(branch)) throw new StablepickError('NOT_FOUND', `branch '${String(branch ?? '')}' is not judged in this session`, `use one of ${source.branches.join(', ')}`);
+    return branch;
+  };
+
+  app.post('/api/review', async (c) => {
+    const req = parseReview(await jsonBody(c, 64 * 1024, '{"sha", "branch", "status", "why"}'));
+    knownBranch(req.branch);
     return c.json({ row: source.review(req) });
+  });
+
+  // Several decisions at once (a selection, a row's branches, a queue in order): each is validated
+  // before any is recorded, then they are recorded in the order given.
+  app.post('/api/review/bulk', async (c) => {
+    const body = await jsonBody(c, 4 * 1024 * 1024, '{"decisions": [{"sha", "branch", "status", "why"}]}');
+    const list = (body as { decisions?: unknown } | null)?.decisions;
+    if (!Array.isArray(list) || !list.length) throw new StablepickError('BAD_ARGUMENT', '"decisions" must be a non-empty array', 'send {"decisions": [{"sha", "branch", "status", "why"}]}');
+    if (list.length > MAX_BULK) throw new StablepickError('BAD_ARGUMENT', `more than ${MAX_BULK} decisions at once`, 'send them in parts');
+    const reqs = list.map(parseReview);
+    for (const r of reqs) knownBranch(r.branch);
+    const rows = reqs.map((r) => source.review(r));
+    return c.json({ rows, version: source.version() });
+  });
+
+  app.get('/api/matrix', (c) => c.json(source.matrix()));
+  app.get('/api/version', (c) => c.json({ version: source.version() }));
+
+  app.get('/api/commit/:sha/conflicts', async (c) => {
+    if (!source.conflicts) throw new StablepickError('NOT_FOUND', 'no trial picks in this session', '');
+    return c.json(await source.conflicts(c.req.param('sha')));
+  });
+
+  app.post('/api/export', async (c) => {
+    const b = (await jsonBody(c, 4096, '{"branch", "format"}')) as { branch?: unknown; format?: unknown } | null;
+    const branch = knownBranch(b?.branch);
+    const format = b?.format;
+    if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) throw new StablepickError('BAD_ARGUMENT', `unknown export format '${String(format)}'`, `use one of ${FORMATS.join(', ')}`);
+    if (!source.exportQueue) throw new StablepickError('NOT_FOUND', 'no export in this session', '');
+    return c.json(await source.exportQueue(branch, format as ExportFormatName));
+  });
+
+  app.post('/api/mail', async (c) => {
+    const b = (await jsonBody(c, 64 * 1024, '{"branch", "from", "to", "write"}')) as { branch?: unknown; from?: unknown; to?: unknown; write?: unknown } | null;
+    const branch = knownBranch(b?.branch);
+    const from = typeof b?.from === 'string' ? b.from : undefined;
+    const to = Array.isArray(b?.to) ? b.to.filter((x): x is string => typeof x === 'string') : typeof b?.to === 'string' ? b.to.split(',') : undefined;
+    for (const a of [from ?? '', ...(to ?? [])]) if (/[\r\n\0]/.test(a)) throw new StablepickError('BAD_ARGUMENT', 'an address holds a line break', 'give each address on its own, without line breaks');
+    if (!source.mail) throw new StablepickError('NOT_FOUND', 'no mail in this session', '');
+    return c.json(await source.mail(branch, { write: b?.write === true, ...(from ? { from } : {}), ...(to ? { to } : {}) }));
+  });
+
+  app.get('/api/audit/status', async (c) => {
+    const branch = knownBranch(c.req.query('branch') || source.branches[0]);
+    if (!source.auditStatus) return c.json({ status: {}, apply: {} });
+    return c.json(await source.auditStatus(branch));
+  });
+
+  app.post('/api/audit/review', async (c) => {
+    const req = parseReview(await jsonBody(c, 64 * 1024, '{"sha", "branch", "status", "why"}'));
+    knownBranch(req.branch);
+    if (!source.reviewAny) throw new StablepickError('NOT_FOUND', 'no audit decisions in this session', '');
+    return c.json({ status: source.reviewAny(req) });
   });
 
   app.all('/api/*', (c) => fail(c, 404, 'NOT_FOUND', `no API at ${c.req.path}`, 'see docs/dashboard.md'));
@@ -199,5 +263,5 @@ export function parseReview(body: unknown): ReviewRequest {
   if (typeof why !== 'string') throw new StablepickError('BAD_ARGUMENT', '"why" must be a string', 'give the reason as text');
   if (why.length > 10_000) throw new StablepickError('BAD_ARGUMENT', 'the reason is longer than 10,000 characters', 'shorten it');
   if (status === 'rejected' && !why.trim()) throw new StablepickError('BAD_ARGUMENT', 'a rejection needs a reason', 'say why the commit should not go to this branch');
-  return { sha, branch: str('branch'), status: status as WritableStatus, why: why.trim() };
+  return { sha, branch: str('branch'), status: status as WritableStatus | 'unreviewed', why: why.trim() };
 }

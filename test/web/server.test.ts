@@ -4,7 +4,7 @@
  * writes that land in the index and survive a restart. The repository is never written to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CandidatePage, CaseView, CommitDetail, Overview, AuditView } from '../../src/server/api-types.js';
+import type { CandidatePage, CaseView, CommitDetail, ConflictView, MatrixView, Overview, AuditView } from '../../src/server/api-types.js';
 import { openDb } from '../../src/history/db.js';
 import { ReviewStore } from '../../src/review/store.js';
 import type { DemoResult } from '../../src/demo/run-demo.js';
@@ -233,6 +233,69 @@ describe('dashboard server: review writes', () => {
     const b17 = o.branches.find((b) => b.branch === 'linux-6.17.y')!;
     expect(b12.counts.NO.rejected).toBe(1);
     expect(b17.counts.YES.accepted).toBe(1);
+  });
+
+  it('reads decisions taken by another process (the CLI, review import) at the next request', async () => {
+    const sha = demo.demo.shas.docTypo;
+    const v0 = (await getJson<{ version: number }>('/api/version')).version;
+    expect((await getJson<CandidatePage>('/api/candidates?branch=linux-6.17.y&status=rejected')).rows.map((x) => x.sha)).not.toContain(sha);
+    // Another connection to the index, as `stablepick review reject` or a mail NAK imported by `review import` opens it.
+    const db = openDb(demo.dbPath, { mustExist: true });
+    try {
+      new ReviewStore(db).set({ sha, branch: 'linux-6.17.y', status: 'rejected', who: 'Greg <greg@example.org>', why: 'NAK: documentation only', source: 'mail', messageId: '<nak@example.org>' });
+    } finally {
+      db.close();
+    }
+    expect((await getJson<{ version: number }>('/api/version')).version).not.toBe(v0);
+    const listed = await getJson<CandidatePage>('/api/candidates?branch=linux-6.17.y&status=rejected');
+    expect(listed.rows.find((x) => x.sha === sha)).toMatchObject({ status: 'rejected', verdict: 'NO', why: 'NAK: documentation only' });
+    const m = await getJson<MatrixView>('/api/matrix');
+    const bi = m.branches.indexOf('linux-6.17.y');
+    expect(m.rows.find((r) => r.sha === sha)!.cells[bi]).toMatchObject({ status: 'rejected', verdict: 'NO' });
+    const o = await getJson<Overview>('/api/overview');
+    expect(o.branches.find((b) => b.branch === 'linux-6.17.y')!.counts.NO.rejected).toBeGreaterThanOrEqual(1);
+    const c = await getJson<CommitDetail>(`/api/commit/${sha}`);
+    expect(c.rows.find((r) => r.branch === 'linux-6.17.y')!.status).toBe('rejected');
+  });
+
+  it('records decisions in bulk, in order, and takes a first decision back with status unreviewed', async () => {
+    const { seriesHelper, seriesUse } = demo.demo.shas;
+    const r = await fetch(url('/api/review/bulk'), {
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ decisions: [seriesHelper, seriesUse].map((sha) => ({ sha, branch: 'linux-6.12.y', status: 'accepted' })) }),
+    });
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect(((await r.json()) as { rows: { status: string }[] }).rows.map((x) => x.status)).toEqual(['accepted', 'accepted']);
+    // One bad decision refuses the whole request before anything is recorded.
+    const bad = await fetch(url('/api/review/bulk'), {
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ decisions: [{ sha: seriesHelper, branch: 'linux-6.17.y', status: 'accepted' }, { sha: seriesUse, branch: 'linux-6.17.y', status: 'rejected' }] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(new ReviewStore(d.ctx.db).get(seriesHelper, 'linux-6.17.y')).toBeNull();
+    const undo = await post({ sha: seriesUse, branch: 'linux-6.12.y', status: 'unreviewed' });
+    expect(undo.status).toBe(200);
+    expect(new ReviewStore(d.ctx.db).get(seriesUse, 'linux-6.12.y')).toBeNull();
+    expect(new ReviewStore(d.ctx.db).get(seriesHelper, 'linux-6.12.y')?.status).toBe('accepted');
+  });
+
+  it('gives the matrix with apply states and queues, and the conflicting hunks of a commit', async () => {
+    await d.source.applyDone;
+    const m = await getJson<MatrixView>('/api/matrix');
+    expect(m.branches).toEqual(['linux-6.12.y', 'linux-6.17.y']);
+    expect(m.applyPending).toBe(0);
+    const follow = m.rows.find((r) => r.sha === demo.demo.shas.lazyFollowUp)!;
+    expect(follow.queue?.members).toEqual([demo.demo.shas.lazyAlloc, demo.demo.shas.lazyFollowUp]);
+    expect(follow.queue?.edges[0]?.line).toMatch(/^Fixes: /);
+    expect(follow.marks).toContain('fixes');
+    expect(follow.cells.map((c) => c?.apply)).toEqual(['conflict', 'conflict']);
+    const cv = await getJson<ConflictView>(`/api/commit/${demo.demo.shas.lazyFollowUp}/conflicts`);
+    const b = cv.branches.find((x) => x.branch === 'linux-6.12.y')!;
+    expect(b.apply).toBe('conflict');
+    expect(b.files[0]!.path).toBe('kernel/sched/ext.c');
+    expect(b.files[0]!.hunks[0]!.patchText).toContain('alloc_kick_pseqs');
   });
 
   it('never writes to the repository', () => {

@@ -133,7 +133,9 @@ describe('review request bodies', () => {
   it('refuses bad ones with the reason', () => {
     expect(() => parseReview([])).toThrow(/JSON object/);
     expect(() => parseReview({ sha, branch: 'b', status: 'rejected' })).toThrow(/needs a reason/);
-    expect(() => parseReview({ sha, branch: 'b', status: 'unreviewed' })).toThrow(/unknown review status/);
+    expect(() => parseReview({ sha, branch: 'b', status: 'unknown' })).toThrow(/unknown review status/);
+    // 'unreviewed' takes a decision back (the page's undo).
+    expect(parseReview({ sha, branch: 'b', status: 'unreviewed' }).status).toBe('unreviewed');
     expect(() => parseReview({ sha, branch: 'b', status: 'accepted', why: 3 })).toThrow(/"why" must be a string/);
     expect(() => parseReview({ sha: 'abc', branch: 'b', status: 'accepted' })).toThrow(/not a full commit id/);
   });
@@ -161,5 +163,26 @@ describe('the written case as HTML', () => {
     expect(html).toContain('bad');
     expect(html).toContain('<table>');
     expect(html).toContain('<code>x&lt;y</code>');
+  });
+});
+
+describe('matrix parts', () => {
+  it('marks Fixes:, stable tags, CVE ids, security words and Reported-by from the message and trailers', async () => {
+    const { marksOf } = await import('../../src/server/matrix.js');
+    const t = (kind: string, key: string) => ({ kind, key, value: '', refSha: null, refStatus: null, noautosel: false });
+    expect(marksOf('net: fix use-after-free in foo', { message: 'x\n\nCVE-2024-12345\n', trailers: [t('fixes', 'Fixes'), t('stable', 'Cc'), t('other', 'Reported-by')] })).toEqual(['fixes', 'stable', 'cve', 'security', 'reported']);
+    expect(marksOf('doc: typo', { message: 'doc: typo\n', trailers: [] })).toEqual([]);
+  });
+
+  it('joins commits of the range by their Fixes: edges into queues, in range order', async () => {
+    const { rangeQueues } = await import('../../src/server/matrix.js');
+    const edge = (from: string, to: string) => ({ kind: 'fixes' as const, from, to, evidence: { line: `Fixes: ${to}`, lineNo: null, prefix: to, subject: null, resolution: 'index' as const } });
+    const names = new Map([['c', [edge('c', 'a')]], ['d', [edge('d', 'zz')]]]);
+    const fg = { names: (s: string) => names.get(s) ?? [], namedBy: () => [], edges: [], unresolved: 0 };
+    const q = rangeQueues(['a', 'b', 'c', 'd'], fg);
+    expect(q.get('a')?.members).toEqual(['a', 'c']);
+    expect(q.get('c')?.edges).toEqual([{ from: 'c', to: 'a', line: 'Fixes: a' }]);
+    expect(q.has('b')).toBe(false);
+    expect(q.has('d')).toBe(false);
   });
 });

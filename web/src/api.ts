@@ -46,3 +46,17 @@ export function errorText(e: unknown): string {
   if (e instanceof ApiError) return e.hint ? `${e.message} — ${e.hint}` : e.message;
   return e instanceof Error ? e.message : String(e);
 }
+
+export async function apiPost<T>(path: string, body: unknown): Promise<T> {
+  const r = await fetch(path, {
+    method: 'POST',
+    headers: { 'X-Stablepick-Token': token, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return handle<T>(r);
+}
+
+/** Records decisions in order; `version` is the server's version after them (the page's own change). */
+export async function postBulk(decisions: ReviewRequest[]): Promise<{ rows: CandidateRow[]; version: number }> {
+  return apiPost<{ rows: CandidateRow[]; version: number }>('/api/review/bulk', { decisions });
+}

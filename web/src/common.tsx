@@ -1,6 +1,7 @@
 /** Small pieces every page uses: badges, dates, the reason dialog, the shared triage order. */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { CandidateRow, ReviewState, RowVerdict, WritableStatus } from '../../src/server/api-types.js';
+import type { ApplyState, CandidateRow, Overview, ReviewState, RowVerdict, WritableStatus } from '../../src/server/api-types.js';
+import { go } from './route.js';
 
 export const short = (sha: string): string => sha.slice(0, 12);
 
@@ -30,8 +31,16 @@ export interface PendingDecision {
   why: string;
 }
 
-/** Asks for a reason (required for a rejection). Enter submits, Shift+Enter a new line, Escape cancels. */
-export function ReasonDialog({ pending, onSubmit, onCancel }: { pending: PendingDecision; onSubmit: (why: string) => void; onCancel: () => void }) {
+/**
+ * Asks for a reason (required for a rejection). Enter submits, Shift+Enter a new line, Escape cancels.
+ * Either way `close` is called first; `onSubmit` gets the decision asked about and the reason.
+ */
+export function ReasonDialog<P extends PendingDecision>({ pending, onSubmit: done, close }: { pending: P; onSubmit: (p: P, why: string) => void; close: () => void }) {
+  const onCancel = close;
+  const onSubmit = (why: string): void => {
+    close();
+    done(pending, why);
+  };
   const [why, setWhy] = useState(pending.why);
   const ref = useRef<HTMLTextAreaElement>(null);
   // Focus before the browser paints, so a key pressed right after the dialog appears lands in it.
@@ -85,4 +94,19 @@ export function ErrorLine({ error }: { error: string | null }) {
 
 export function replaceRow(rows: readonly CandidateRow[], row: CandidateRow): CandidateRow[] {
   return rows.map((r) => (r.sha === row.sha && r.branch === row.branch ? row : r));
+}
+
+export const APPLY_TEXT: Record<ApplyState, string> = { clean: 'applies', offset: 'applies with offset', conflict: 'conflict', already: 'already held', empty: 'empty pick', pending: 'trial pick running…', failed: 'trial pick failed' };
+
+/** The branch of a per-branch page, as a select that goes to the same page of another branch. */
+export function BranchSelect({ overview, branch, href }: { overview: Overview; branch: string; href: (b: string) => string }) {
+  return (
+    <select value={branch} onChange={(e) => go(href((e.target as HTMLSelectElement).value))}>
+      {overview.branches.map((b) => (
+        <option key={b.branch} value={b.branch}>
+          {b.branch}
+        </option>
+      ))}
+    </select>
+  );
 }

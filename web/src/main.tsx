@@ -6,9 +6,10 @@ import { apiGet, errorText } from './api.js';
 import { ErrorLine } from './common.js';
 import { AuditPage } from './pages/audit.js';
 import { CommitPage } from './pages/commit.js';
-import { ListPage } from './pages/list.js';
+import { ExportPage } from './pages/export.js';
+import { MatrixPage } from './pages/matrix.js';
 import { OverviewPage } from './pages/overview.js';
-import { listHref, useRoute } from './route.js';
+import { auditHref, exportHref, listHref, useRoute } from './route.js';
 import './style.css';
 
 function App() {
@@ -22,6 +23,7 @@ function App() {
   }, [route.page === 'overview' ? location.hash : '']);
   const first = overview?.branches[0]?.branch ?? '';
   const branch = ('branch' in route && route.branch) || first;
+  const listBranch = route.page === 'list' ? route.branch : null;
   return (
     <>
       <header class="top">
@@ -32,13 +34,19 @@ function App() {
           <a href="#/" class={route.page === 'overview' ? 'on' : ''}>
             Overview
           </a>
+          <a href={listHref(null)} class={route.page === 'list' && !listBranch ? 'on' : ''}>
+            Matrix
+          </a>
           {overview?.branches.map((b) => (
-            <a key={b.branch} href={listHref(b.branch)} class={route.page === 'list' && branch === b.branch ? 'on' : ''}>
+            <a key={b.branch} href={listHref(b.branch)} class={route.page === 'list' && listBranch === b.branch ? 'on' : ''}>
               {b.branch}
             </a>
           ))}
-          <a href={`#/audit/${encodeURIComponent(branch)}`} class={route.page === 'audit' ? 'on' : ''}>
+          <a href={auditHref(branch)} class={route.page === 'audit' ? 'on' : ''}>
             Audit
+          </a>
+          <a href={exportHref(branch)} class={route.page === 'export' ? 'on' : ''}>
+            Export
           </a>
         </nav>
         <span class="muted range">{overview ? `${overview.range}${overview.reviewer ? ` · you are ${overview.reviewer}` : ' · no reviewer set'}` : ''}</span>
@@ -48,9 +56,11 @@ function App() {
         {!overview ? null : route.page === 'overview' ? (
           <OverviewPage overview={overview} />
         ) : route.page === 'list' ? (
-          <ListPage key={branch} overview={overview} branch={branch} params={route.params} />
+          <MatrixPage overview={overview} branch={listBranch} params={route.params} />
         ) : route.page === 'commit' ? (
-          <CommitPage sha={route.sha} branch={route.branch} branches={overview.branches.map((b) => b.branch)} />
+          <CommitPage sha={route.sha} branch={route.branch} tab={route.tab} branches={overview.branches.map((b) => b.branch)} />
+        ) : route.page === 'export' ? (
+          <ExportPage overview={overview} branch={branch} />
         ) : (
           <AuditPage overview={overview} branch={branch} />
         )}

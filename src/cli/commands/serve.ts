@@ -86,7 +86,11 @@ export const serveCommand: CommandModule = {
         else process.stdout.write(`stablepick dashboard for ${opts.range} (${counts})\n${d.url}\n`);
         if (!LOCAL.has(host)) process.stderr.write(`stablepick serve: listening on ${host}, not only this machine — anyone with the address and token can record decisions\n`);
         if (!source.reviewer) process.stderr.write('stablepick serve: no reviewer known, decisions cannot be recorded — give --who "Name <email>"\n');
-        (ctx.json ? process.stderr : process.stdout).write('Press Ctrl-C to stop.\n');
+        const say = ctx.json ? process.stderr : process.stdout;
+        say.write('Trial picks of every commit onto every branch run in the background; the apply column fills in as they finish.\n');
+        const t0 = Date.now();
+        void source.applyDone.then(() => say.write(`trial picks done (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`));
+        say.write('Press Ctrl-C to stop.\n');
         await new Promise<void>((resolve) => {
           const stop = (): void => {
             process.off('SIGINT', stop);

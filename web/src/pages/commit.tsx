@@ -1,18 +1,22 @@
 /**
- * One commit: the decision per branch (accept / reject / defer with a reason, and every earlier
- * decision), the queue of prerequisites and follow-ups as links, the trial pick per branch, the
- * written case, and the diff side by side with syntax highlighting.
+ * One commit, in the order a maintainer reads it: the subject, the upstream message with its trailers,
+ * the decision strip (one line per branch: verdict, P(pick), trial pick, decision, accept / reject /
+ * defer), then five sections on keys 1-5: the files, the diff (full width, side by side), the written
+ * case, the queue, and the conflicts (the branch's text beside the patch's, per hunk).
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { CandidateRow, CaseView, CommitDetail, WritableStatus } from '../../../src/server/api-types.js';
-import { apiGet, errorText, postReview } from '../api.js';
-import { ErrorLine, fmtDate, ReasonDialog, short, StatusBadge, triage, VerdictBadge, type PendingDecision } from '../common.js';
+import type { CaseView, CommitDetail, ConflictView, ReviewRequest, WritableStatus } from '../../../src/server/api-types.js';
+import { apiGet, errorText, postBulk } from '../api.js';
+import { APPLY_TEXT, ErrorLine, fmtDate, ReasonDialog, short, StatusBadge, triage, VerdictBadge, type PendingDecision } from '../common.js';
 import { languageOf, parseSideBySide, type SideCell, type SideFile } from '../diff.js';
 import { highlightLine } from '../highlight.js';
 import { useKeys } from '../keys.js';
 import { linkShas } from '../link-shas.js';
 import { renderMarkdown } from '../markdown.js';
 import { commitHref, go, parseHash } from '../route.js';
+
+const TABS = ['message', 'diff', 'case', 'queue', 'conflicts'] as const;
+type Tab = (typeof TABS)[number];
 
 function Cell({ c, lang }: { c: SideCell | null; lang: string }) {
   if (!c) return <td class="d-n empty" colSpan={2} />;
@@ -70,53 +74,142 @@ function CaseText({ view, known }: { view: CaseView; known: (s: string) => strin
   return <div class="case-text" id="case-text" ref={ref} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
-export function CommitPage({ sha, branch: wantBranch, branches }: { sha: string; branch: string | null; branches: readonly string[] }) {
+
+/** The message with its trailers set apart (the lines of the last paragraph that look like `Key: value`). */
+function Message({ text }: { text: string }) {
+  const lines = text.replace(/\n+$/, '').split('\n');
+  const body = lines.slice(1).join('\n').replace(/^\n+/, '');
+  return (
+    <pre class="message" id="message">
+      {body.split('\n').map((l, i) => (
+        <div key={i} class={/^[A-Za-z][A-Za-z0-9-]*: \S/.test(l) ? 'trailer' : ''}>
+          {l || ' '}
+        </div>
+      ))}
+    </pre>
+  );
+}
+
+function ConflictPanel({ view }: { view: ConflictView | null }) {
+  if (!view) return <div class="muted">reading the trial picks…</div>;
+  const bs = view.branches;
+  const conflicting = bs.filter((b) => b.apply === 'conflict');
+  return (
+    <div id="conflicts">
+      {bs
+        .filter((b) => b.apply !== 'conflict')
+        .map((b) => (
+          <div key={b.branch} class="muted">
+            {b.branch}: {APPLY_TEXT[b.apply]}
+            {b.reason ? ` — ${b.reason}` : ''}
+          </div>
+        ))}
+      {!conflicting.length ? <div class="muted">No branch conflicts.</div> : null}
+      {conflicting.map((b) => (
+        <section key={b.branch} class="conflict-branch" data-branch={b.branch}>
+          <h3>
+            {b.branch}: {b.reason}
+          </h3>
+          {b.files.map((f) => (
+            <div key={f.path} class="d-file">
+              <div class="d-file-head mono">
+                {f.path} <span class="muted">({f.kinds.join(', ')})</span>
+              </div>
+              {f.hunks.map((h, i) => (
+                <table key={i} class="d-table mono conflict-hunk">
+                  <thead>
+                    <tr>
+                      <th>{b.branch} has{h.branchStart ? ` (line ${h.branchStart})` : ''}</th>
+                      <th>the patch wants</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <tr>
+                      <td class="d-t del cf-branch">{h.branchText || '(nothing)'}</td>
+                      <td class="d-t add cf-patch">{h.patchText || '(nothing)'}</td>
+                    </tr>
+                    {h.baseText ? (
+                      <tr>
+                        <td colSpan={2} class="d-t cf-base">
+                          <span class="muted">upstream before the patch:</span>
+                          {'\n'}
+                          {h.baseText}
+                        </td>
+                      </tr>
+                    ) : null}
+                  </tbody>
+                </table>
+              ))}
+              {!f.hunks.length ? <div class="muted">no text hunks ({f.kinds.join(', ')})</div> : null}
+            </div>
+          ))}
+        </section>
+      ))}
+    </div>
+  );
+}
+
+export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: { sha: string; branch: string | null; branches: readonly string[]; tab?: string | null }) {
   const [loaded, setDetail] = useState<CommitDetail | null>(null);
   // Until the effect below has run for a new address, the old commit's detail must not be used.
   const detail = loaded && loaded.sha.startsWith(sha.toLowerCase()) ? loaded : null;
   const [caseView, setCase] = useState<CaseView | null>(null);
   const [caseError, setCaseError] = useState<string | null>(null);
+  const [conflicts, setConflicts] = useState<ConflictView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [why, setWhy] = useState('');
   const [pending, setPending] = useState<PendingDecision | null>(null);
+  const [guard, setGuard] = useState<{ branch: string; missing: { sha: string; subject: string; status: string }[] } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>(TABS.includes(wantTab as Tab) ? (wantTab as Tab) : 'message');
+  const tabsRef = useRef<HTMLDivElement>(null);
   const branch = wantBranch && branches.includes(wantBranch) ? wantBranch : (detail?.rows[0]?.branch ?? branches[0] ?? '');
 
-  const load = (): void => {
-    apiGet<CommitDetail>(`/api/commit/${encodeURIComponent(sha)}`)
+  const [diff, setDiff] = useState<{ sha: string; text: string } | null>(null);
+  // The message and the decision strip first (the index only); the diff (git) and the written case
+  // (the heaviest) are asked for once the page shows.
+  const load = (after?: () => void): void => {
+    apiGet<CommitDetail>(`/api/commit/${encodeURIComponent(sha)}?diff=0`)
       .then((d) => {
         setDetail(d);
         setError(null);
+        after?.();
       })
       .catch((e: unknown) => setError(errorText(e)));
+  };
+  const loadCase = (): void => {
+    apiGet<CaseView>(`/api/commit/${encodeURIComponent(sha)}/case`)
+      .then(setCase)
+      .catch((e: unknown) => setCaseError(errorText(e)));
   };
   useEffect(() => {
     setDetail(null);
     setCase(null);
     setCaseError(null);
+    setConflicts(null);
     setSaved(null);
-    setWhy('');
-    load();
-    apiGet<CaseView>(`/api/commit/${encodeURIComponent(sha)}/case`)
-      .then(setCase)
-      .catch((e: unknown) => setCaseError(errorText(e)));
+    load(() => {
+      apiGet<{ diff: string }>(`/api/commit/${encodeURIComponent(sha)}/diff`)
+        .then((x) => setDiff({ sha, text: x.diff }))
+        .catch((e: unknown) => setError(errorText(e)));
+      loadCase();
+    });
+    apiGet<ConflictView>(`/api/commit/${encodeURIComponent(sha)}/conflicts`)
+      .then(setConflicts)
+      .catch(() => setConflicts({ sha, branches: [] }));
     window.scrollTo(0, 0);
   }, [sha]);
 
-  const files = useMemo(() => (detail ? parseSideBySide(detail.diff) : []), [detail?.diff]);
-  const row: CandidateRow | undefined = detail?.rows.find((r) => r.branch === branch);
+  const diffText = diff && diff.sha === sha ? diff.text : null;
+  const files = useMemo(() => (diffText !== null ? parseSideBySide(diffText) : []), [diffText]);
 
-  const decide = async (status: WritableStatus, reason: string): Promise<void> => {
+  const send = async (decisions: ReviewRequest[]): Promise<void> => {
     if (!detail) return;
     try {
-      const r = await postReview({ sha: detail.sha, branch, status, why: reason });
-      setSaved(`${r.status} for ${branch}`);
-      setWhy('');
+      const { rows: rs } = await postBulk(decisions);
+      setSaved(rs.map((r) => `${r.status} ${short(r.sha)} for ${r.branch}`).join(', '));
       load();
       setCase(null);
-      apiGet<CaseView>(`/api/commit/${encodeURIComponent(sha)}/case`)
-        .then(setCase)
-        .catch((e: unknown) => setCaseError(errorText(e)));
+      loadCase();
     } catch (e) {
       setError(errorText(e));
     }
@@ -131,11 +224,16 @@ export function CommitPage({ sha, branch: wantBranch, branches }: { sha: string;
   /** The commit on screen, or null while the page is still moving to another one. */
   const shown = (): CommitDetail | null => (detail && detail.sha.startsWith(hashSha()) ? detail : null);
 
-  const ask = (status: WritableStatus): void => {
+  const decide = (b: string, status: WritableStatus): void => {
     const cur = shown();
-    if (!cur) return;
-    if (status === 'rejected' && !why.trim()) setPending({ sha: cur.sha, branch, status, subject: cur.subject, why });
-    else void decide(status, why);
+    if (!cur || !cur.rows.some((r) => r.branch === b)) return;
+    if (status === 'rejected' || status === 'deferred') {
+      setPending({ sha: cur.sha, branch: b, status, subject: cur.subject, why: '' });
+      return;
+    }
+    const missing = (cur.queue?.state[b] ?? []).filter((m) => m.sha !== cur.sha && m.status !== 'accepted' && m.status !== 'deferred' && m.apply !== 'already' && m.verdict !== 'IN-BRANCH');
+    if (status === 'accepted' && missing.length) setGuard({ branch: b, missing });
+    else void send([{ sha: cur.sha, branch: b, status, why: '' }]);
   };
 
   const step = (d: number): void => {
@@ -144,20 +242,29 @@ export function CommitPage({ sha, branch: wantBranch, branches }: { sha: string;
     const next = i < 0 ? undefined : triage.shas[i + d];
     if (next) go(commitHref(next, triage.branch ?? branch));
   };
+  const show = (t: Tab): void => {
+    setTab(t);
+    requestAnimationFrame(() => tabsRef.current?.scrollIntoView({ block: 'start' }));
+  };
 
   useKeys(
     {
       j: () => step(1),
       k: () => step(-1),
-      a: () => ask('accepted'),
-      r: () => {
-        const cur = shown();
-        if (cur) setPending({ sha: cur.sha, branch, status: 'rejected', subject: cur.subject, why });
-      },
-      d: () => ask('deferred'),
+      a: () => decide(branch, 'accepted'),
+      r: () => decide(branch, 'rejected'),
+      d: () => decide(branch, 'deferred'),
       u: () => history.back(),
+      '1': () => {
+        setTab('message');
+        window.scrollTo(0, 0);
+      },
+      '2': () => show('diff'),
+      '3': () => show('case'),
+      '4': () => show('queue'),
+      '5': () => show('conflicts'),
     },
-    pending === null,
+    pending === null && guard === null,
   );
 
   const knownShas = useMemo(() => {
@@ -177,160 +284,197 @@ export function CommitPage({ sha, branch: wantBranch, branches }: { sha: string;
   if (error && !detail) return <ErrorLine error={error} />;
   if (!detail) return <div class="page muted">loading {short(sha)}…</div>;
   const caseBranch = caseView?.branches.find((b) => b.branch === branch);
+  const nConflicts = conflicts?.branches.filter((b) => b.apply === 'conflict').length ?? 0;
 
   return (
     <div class="page commit-page" id="commit-page">
-      <h1>
-        <span class="mono">{short(detail.sha)}</span> {detail.subject}
-      </h1>
+      <h1 id="commit-subject">{detail.subject}</h1>
       <div class="muted">
-        {detail.author.name} &lt;{detail.author.email}&gt; · {fmtDate(detail.author.time)} · <span class="mono">{detail.sha}</span>
+        <span class="mono">{detail.sha}</span> · {detail.author.name} &lt;{detail.author.email}&gt; · {fmtDate(detail.author.time)}
       </div>
       <ErrorLine error={error} />
-      <section class="card">
-        <h2>Decision</h2>
-        <table class="rows">
-          <thead>
-            <tr>
-              <th>branch</th>
-              <th>verdict</th>
-              <th>conf</th>
-              <th>review</th>
-              <th>apply</th>
-              <th>why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {detail.rows.map((r) => {
-              const cb = caseView?.branches.find((b) => b.branch === r.branch);
-              return (
-                <tr key={r.branch} class={r.branch === branch ? 'active' : ''} data-branch={r.branch}>
-                  <td>
-                    <a href={commitHref(detail.sha, r.branch)}>{r.branch}</a>
-                  </td>
-                  <td>
-                    <VerdictBadge v={r.verdict} />
-                    {r.modelVerdict !== r.verdict ? <span class="muted"> (model: {r.modelVerdict})</span> : null}
-                  </td>
-                  <td class="mono">{r.confidence.toFixed(2)}</td>
-                  <td>
-                    <StatusBadge s={r.status} />
-                  </td>
-                  <td>{cb ? (cb.already ? 'in branch' : cb.applies ? <span class="ok">applies</span> : <span class="bad">does not apply</span>) : caseError ? '?' : '…'}</td>
-                  <td class="reason">{r.reason}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        {detail.rows.length === 0 ? <div class="muted">Not in the judged range: nothing to decide here.</div> : null}
-        {row ? (
-          <div class="decide">
-            <textarea id="decision-reason" rows={2} placeholder={`Reason for ${branch} (required to reject)`} value={why} onInput={(e) => setWhy((e.target as HTMLTextAreaElement).value)} />
-            <div class="decide-buttons">
-              <button class="btn btn-yes" id="btn-accept" onClick={() => ask('accepted')}>
-                Accept (a)
+      <Message text={detail.message} />
+      <section class="strip" id="decision-strip">
+        {detail.rows.map((r) => {
+          const ap = detail.apply?.[r.branch];
+          const hist = detail.history[r.branch] ?? [];
+          const lastWhy = hist.length ? hist[hist.length - 1]!.why : '';
+          return (
+            <div key={r.branch} class={`strip-row${r.branch === branch ? ' active' : ''}`} data-branch={r.branch}>
+              <a class="strip-branch" href={commitHref(detail.sha, r.branch, tab)}>
+                {r.branch}
+              </a>
+              <VerdictBadge v={r.verdict} />
+              <span class="mono">P {r.probability.toFixed(2)}</span>
+              <span class={`ap ap-${ap?.apply ?? 'pending'}`} title={ap?.reason ?? ''}>
+                {APPLY_TEXT[ap?.apply ?? 'pending']}
+              </span>
+              <StatusBadge s={r.status} long />
+              <button class="btn btn-yes" data-act="accept" onClick={() => decide(r.branch, 'accepted')}>
+                Accept
               </button>
-              <button class="btn btn-no" id="btn-reject" onClick={() => ask('rejected')}>
-                Reject (r)
+              <button class="btn btn-no" data-act="reject" onClick={() => decide(r.branch, 'rejected')}>
+                Reject
               </button>
-              <button class="btn" id="btn-defer" onClick={() => ask('deferred')}>
-                Defer (d)
+              <button class="btn" data-act="defer" onClick={() => decide(r.branch, 'deferred')}>
+                Defer
               </button>
-              <button class="btn" id="btn-needs-review" onClick={() => ask('needs-review')}>
+              <button class="btn" data-act="needs-review" title="mark it as waiting for a person" onClick={() => decide(r.branch, 'needs-review')}>
                 Needs review
               </button>
-              <span class="muted">for {branch}</span>
-              {saved ? (
-                <span class="ok" id="saved">
-                  saved: {saved}
-                </span>
-              ) : null}
+              <span class="reason" title={r.reasons.join('\n')}>
+                {r.status !== 'unreviewed' && lastWhy ? `${r.status} by ${r.who ?? ''}: ${lastWhy} · ` : ''}
+                {r.reason}
+              </span>
             </div>
+          );
+        })}
+        {detail.rows.length === 0 ? <div class="muted">Not in the judged range: nothing to decide here.</div> : null}
+        {saved ? (
+          <div class="ok" id="saved">
+            saved: {saved}
           </div>
         ) : null}
-        {(detail.history[branch] ?? []).length ? (
-          <ul class="history" id="review-history">
-            {detail.history[branch]!.map((h, i) => (
-              <li key={i}>
-                {fmtDate(h.at)} <StatusBadge s={h.status} /> by {h.who} via {h.source}
-                {h.why ? `: ${h.why}` : ''}
-              </li>
-            ))}
-          </ul>
-        ) : null}
       </section>
-      <section class="card">
-        <h2>Queue and trial pick for {branch}</h2>
-        {caseError ? <ErrorLine error={`written case: ${caseError}`} /> : null}
-        {!caseView && !caseError ? <div class="muted">building the written case…</div> : null}
-        {caseBranch ? (
-          <table class="rows" id="queue">
-            <thead>
-              <tr>
-                <th>role</th>
-                <th>commit</th>
-                <th>subject</th>
-                <th>trial pick</th>
-              </tr>
-            </thead>
+      <div class="tabs" ref={tabsRef} id="tabs">
+        {TABS.map((t, i) => (
+          <button key={t} class={`tab${tab === t ? ' on' : ''}`} data-tab={t} onClick={() => show(t)}>
+            <kbd>{i + 1}</kbd> {t}
+            {t === 'diff' ? ` (${diffText === null ? '…' : files.length})` : t === 'conflicts' && nConflicts ? ` (${nConflicts})` : ''}
+          </button>
+        ))}
+      </div>
+      {tab === 'message' ? (
+        <section class="panel" id="panel-message">
+          <table class="rows">
             <tbody>
-              {caseBranch.queue.map((q) => {
-                const a = caseBranch.apply.find((x) => x.sha === q.sha);
-                return (
-                  <tr key={q.sha} class={`role-${q.role}`}>
-                    <td>{q.role}</td>
-                    <td class="mono">{q.sha === detail.sha ? short(q.sha) : <a href={commitHref(q.sha, branch)}>{short(q.sha)}</a>}</td>
-                    <td title={q.why.join('; ')}>{q.subject}</td>
-                    <td>{a ? `${a.result}${a.reason ? ` — ${a.reason}` : ''}` : ''}</td>
-                  </tr>
-                );
-              })}
+              {detail.files.map((f) => (
+                <tr key={f.path}>
+                  <td class="mono">{f.status}</td>
+                  <td class="mono">{f.path}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
-        ) : null}
-        {caseView && (caseView.followUps.length || caseView.prerequisites.length) ? (
-          <div class="links">
-            {caseView.prerequisites.map((p) => (
-              <div key={p.sha}>
-                prerequisite ({p.strength}): <a href={commitHref(p.sha, branch)}>{short(p.sha)}</a> {p.subject}
-              </div>
-            ))}
-            {caseView.followUps.map((f) => (
-              <div key={f.sha}>
-                follow-up ({f.kind}): <a href={commitHref(f.sha, branch)}>{short(f.sha)}</a> {f.subject}
-              </div>
-            ))}
-          </div>
-        ) : null}
-      </section>
-      {caseView ? (
-        <section class="card">
-          <h2>Written case</h2>
-          <CaseText view={caseView} known={knownShas} />
+          {(detail.history[branch] ?? []).length ? (
+            <ul class="history" id="review-history">
+              {detail.history[branch]!.map((h, i) => (
+                <li key={i}>
+                  {fmtDate(h.at)} <StatusBadge s={h.status} /> for {branch} by {h.who} via {h.source}
+                  {h.why ? `: ${h.why}` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </section>
-      ) : null}
-      <section class="card">
-        <h2>
-          Diff <span class="muted">{files.length} file(s)</span>
-        </h2>
-        <div id="diff">
+      ) : tab === 'diff' ? (
+        <section class="panel" id="diff">
+          {diffText === null ? <div class="muted">reading the diff…</div> : null}
           {files.map((f) => (
             <FileDiff key={f.path} f={f} />
           ))}
-        </div>
-      </section>
-      <div class="help">j/k next/previous in the list · a accept · r reject (asks why) · d defer · u back</div>
+        </section>
+      ) : tab === 'case' ? (
+        <section class="panel">
+          {caseError ? <ErrorLine error={`written case: ${caseError}`} /> : null}
+          {caseView ? <CaseText view={caseView} known={knownShas} /> : !caseError ? <div class="muted">building the written case…</div> : null}
+        </section>
+      ) : tab === 'queue' ? (
+        <section class="panel" id="queue-panel">
+          {detail.queue ? (
+            <div class="range-queue">
+              <h3>Goes together with (in this range)</h3>
+              {detail.queue.edges.map((e, i) => (
+                <div key={i} class="muted">
+                  <span class="mono">{short(e.from)}</span> → <span class="mono">{short(e.to)}</span>: {e.line}
+                </div>
+              ))}
+            </div>
+          ) : null}
+          {caseError ? <ErrorLine error={`written case: ${caseError}`} /> : null}
+          {!caseView && !caseError ? <div class="muted">building the written case…</div> : null}
+          {caseBranch ? (
+            <table class="rows" id="queue">
+              <thead>
+                <tr>
+                  <th>role</th>
+                  <th>commit</th>
+                  <th>subject</th>
+                  <th>trial pick onto {branch}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {caseBranch.queue.map((q) => {
+                  const a = caseBranch.apply.find((x) => x.sha === q.sha);
+                  return (
+                    <tr key={q.sha} class={`role-${q.role}`}>
+                      <td>{q.role}</td>
+                      <td class="mono">{q.sha === detail.sha ? short(q.sha) : <a href={commitHref(q.sha, branch)}>{short(q.sha)}</a>}</td>
+                      <td title={q.why.join('; ')}>{q.subject}</td>
+                      <td>{a ? `${a.result}${a.reason ? ` — ${a.reason}` : ''}` : ''}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+      ) : (
+        <section class="panel">
+          <ConflictPanel view={conflicts} />
+        </section>
+      )}
+      <div class="help">1 message · 2 diff · 3 case · 4 queue · 5 conflicts · j/k next/previous · a accept · r reject · d defer (for {branch}) · u back</div>
       {pending ? (
         <ReasonDialog
           pending={pending}
-          onCancel={() => setPending(null)}
-          onSubmit={(reason) => {
-            const p = pending;
-            setPending(null);
-            void decide(p.status, reason);
-          }}
+          close={() => setPending(null)}
+          onSubmit={(p, why) => void send([{ sha: p.sha, branch: p.branch, status: p.status, why }])}
         />
+      ) : null}
+      {guard ? (
+        <div class="modal" role="dialog" aria-label="queue" id="queue-guard">
+          <div class="modal-box">
+            <div class="modal-title">
+              {short(detail.sha)} goes together with commits not accepted for {guard.branch}
+            </div>
+            <ul>
+              {guard.missing.map((m) => (
+                <li key={m.sha} data-sha={m.sha}>
+                  <span class="mono">{short(m.sha)}</span> {m.subject}: <b>{m.status === 'unreviewed' ? 'undecided' : m.status}</b>
+                </li>
+              ))}
+            </ul>
+            <div class="modal-actions">
+              <button
+                id="guard-all"
+                class="btn btn-yes"
+                onClick={() => {
+                  const g = guard;
+                  setGuard(null);
+                  const members = (detail.queue?.state[g.branch] ?? []).filter((m) => m.sha === detail.sha || g.missing.some((x) => x.sha === m.sha));
+                  void send(members.map((m) => ({ sha: m.sha, branch: g.branch, status: 'accepted', why: '' })));
+                }}
+              >
+                Accept the queue in order
+              </button>
+              <button
+                id="guard-only"
+                class="btn"
+                onClick={() => {
+                  const g = guard;
+                  setGuard(null);
+                  void send([{ sha: detail.sha, branch: g.branch, status: 'accepted', why: '' }]);
+                }}
+              >
+                Only this one
+              </button>
+              <button class="btn" onClick={() => setGuard(null)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        </div>
       ) : null}
     </div>
   );
