@@ -12,7 +12,7 @@ import { amCheck } from '../../src/git/am-check.js';
 import { patchIdsOfCommits } from '../../src/git/patch-id.js';
 import { openRepository, type Repository } from '../../src/git/repo.js';
 import { openDb, type DB } from '../../src/history/db.js';
-import { buildCase, caseMarkdown, caseText, findProblems, verifyCase, type WrittenCase } from '../../src/report/case/index.js';
+import { buildCase, caseMarkdown, caseText, findProblems, verifyCase, type Citation, type WrittenCase } from '../../src/report/case/index.js';
 import { analysisOfMail } from '../../src/report/mail/check.js';
 import { runDemo, type DemoResult } from '../../src/report/demo/run-demo.js';
 import { summaryOf } from '../../src/report/case/judgement.js';
@@ -245,10 +245,10 @@ describe('every cited fact is checked', () => {
   });
 
   it('refuses a quote the message does not make, and a first release that is not the one recorded', async () => {
-    const q = c.citations.find((x) => x.kind === 'quote' && x.text.startsWith('On systems with'))!;
+    const q = c.citations.find((x) => x.kind === 'quote' && x.text.startsWith('On systems with')) as Extract<Citation, { kind: 'quote' }>;
     const changed = c.citations.map((x) => (x === q ? { ...q, text: q.text.replace('>4096', '>2048') } : x));
     expect(await refused({ ...c, citations: changed })).toMatch(/the message says no such thing/);
-    const rel = c.citations.find((x) => x.kind === 'release')!;
+    const rel = c.citations.find((x) => x.kind === 'release') as Extract<Citation, { kind: 'release' }>;
     expect(await refused({ ...c, citations: c.citations.map((x) => (x === rel ? { ...rel, tag: 'v6.11' } : x)) })).toMatch(/its first release is v6\.12/);
   });
 

@@ -17,6 +17,8 @@ export interface WrittenMail {
   text: string;
   to: string[];
   cc: string[];
+  /** Where the maintainers came from (the file and revision), or why none ("no MAINTAINERS file"). */
+  maintainersNote: string;
 }
 
 export interface WriteOptions {
@@ -27,6 +29,8 @@ export interface WriteOptions {
   now?: number;
   /** The kernel's forms (`Linux 6.17.7` as the stable base). */
   kernel: boolean;
+  /** Maintainers files to read, in order (the project's convention; default MAINTAINERS). */
+  maintainerFiles?: readonly string[];
 }
 
 const short = (s: string): string => s.slice(0, 12);
@@ -52,7 +56,11 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
       message = `${message.trimEnd()}\n${deps.join('\n')}\n`;
     }
     const author = { name: row.author_name, email: row.author_email };
-    const rcpt = await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha });
+    const files = opts.maintainerFiles ?? ['MAINTAINERS'];
+    const rcpt = files.length
+      ? await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha, maintainersFile: files[0]! })
+      : await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], maintainers: null });
+    if (!files.length) rcpt.maintainersNote = 'no maintainers file is known for this project';
     const messageId = makeMessageId({ sha: m.sha, n: i + 1, time: now, host });
     const newest = m.trees[0]!;
     const mail = formatAutoselMail({
@@ -73,7 +81,7 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
       date: new Date((now + i) * 1000),
     });
     root ??= messageId;
-    out.push({ sha: m.sha, subject: mail.subject, kind: m.kind, branches: m.trees.map((t) => t.branch), messageId, text: mail.text, to: rcpt.to, cc: rcpt.cc });
+    out.push({ sha: m.sha, subject: mail.subject, kind: m.kind, branches: m.trees.map((t) => t.branch), messageId, text: mail.text, to: rcpt.to, cc: rcpt.cc, maintainersNote: rcpt.maintainersNote });
   }
   return out;
 }
