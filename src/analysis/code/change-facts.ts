@@ -264,10 +264,15 @@ export async function changeFacts(diff: CommitDiff, t: TouchedResult, reader?: B
       const kinds = patternsOf(d.text).filter((p) => p.kind === 'alloc' || p.kind === 'free' || p.kind === 'lock' || p.kind === 'unlock' || p.kind === 'rcu' || p.kind === 'refcount');
       for (const callee of callsIn(d.text)) {
         const kind = kinds.find((k) => k.what === callee)?.kind;
+        // The call really left `from` (net of lines git only moved), and is not a log line.
+        if (!from.callsRemoved.includes(callee) || from.callsAdded.includes(callee)) continue;
+        if (!kind && /log|print|warn|err|dbg|debug|trace|assert|^BUG|^WARN/i.test(callee)) continue;
+        if (moved.length >= 6) break;
         for (const to of functions) {
           if (to === from) continue;
-          const same = to.added.find((x) => !isComment(x.text) && callsIn(x.text).includes(callee));
-          const alike = !same && kind ? to.patterns.find((p) => p.side === 'added' && p.kind === kind) : undefined;
+          const same = to.callsAdded.includes(callee) && !to.callsRemoved.includes(callee) ? to.added.find((x) => !isComment(x.text) && callsIn(x.text).includes(callee)) : undefined;
+          // Another call of the same kind (an allocation for an allocation) only in a function the commit adds.
+          const alike = !same && kind && to.change === 'added' ? to.patterns.find((p) => p.side === 'added' && p.kind === kind) : undefined;
           const hit = same ?? alike;
           if (!hit) continue;
           if (moved.some((m) => m.from === from.name && m.kind === (kind ?? 'call') && (m.what === callee || (kind && m.kind === kind)))) continue;

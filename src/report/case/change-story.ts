@@ -9,7 +9,7 @@ import type { ChangeFacts, DiffLine, FunctionChange, PatternHit, PatternKind } f
 import type { CaseChange, CaseExcerpt, CaseLine, Citation } from './types.js';
 
 const PATTERN_WORDS: Record<PatternKind, string> = {
-  'null-check': 'a NULL check',
+  'null-check': 'a NULL or zero check',
   'bounds-check': 'a bounds check',
   'state-check': 'a state check',
   'error-path': 'an error path',
