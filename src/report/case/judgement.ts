@@ -59,7 +59,8 @@ export function riskOf(c: CaseCore, priority: WrittenCase['priority'] = null): W
   const fresh = c.code.functions.length - existing.length;
   const dirs = [...new Set(c.changes.files.map((f) => f.path.split('/').slice(0, -1).join('/') || '.'))];
   const spread = existing.length > 5 || c.changes.files.length > 3 || dirs.length > 2;
-  add(spread ? 1 : 0, `spread: ${c.changes.files.length} file(s) in ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'} (${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', ...' : ''}); ${existing.length} existing function(s) changed${fresh ? `, ${fresh} new` : ''}`);
+  const why = existing.length > 5 ? `${existing.length} existing functions changed` : c.changes.files.length > 3 ? `${c.changes.files.length} files` : dirs.length > 2 ? `${dirs.length} directories` : 'contained';
+  add(spread ? 1 : 0, `spread (${why}): ${c.changes.files.length} file(s) in ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'} (${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', ...' : ''}); ${existing.length} existing function(s) changed${fresh ? `, ${fresh} new` : ''}`);
   const kinds = new Set(c.code.entryPoints.map((e) => e.kind));
   if (c.code.entryPoints.length) {
     const user = kinds.has('syscall') || kinds.has('exported') || kinds.has('bpf-helper') || kinds.has('main');
@@ -70,7 +71,11 @@ export function riskOf(c: CaseCore, priority: WrittenCase['priority'] = null): W
   const own = c.branches.flatMap((b) => b.apply.filter((a) => a.sha === c.sha).map((a) => ({ b: b.branch, r: a.result })));
   const conflicts = own.filter((o) => o.r === 'conflict').map((o) => o.b);
   const offsets = own.filter((o) => o.r === 'clean-with-offset').map((o) => o.b);
+  const strong = c.prerequisites.filter((p) => p.strength === 'strong');
+  if (strong.length) add(strong.length >= 3 ? 2 : 1, `needs ${strong.length} earlier commit(s) first: ${strong.slice(0, 4).map((p) => short(p.sha)).join(', ')}${strong.length > 4 ? ', ...' : ''}`);
+  const queueConflicts = c.branches.flatMap((b) => b.apply.filter((a) => a.result === 'conflict' && a.sha !== c.sha).map((a) => `${short(a.sha)} on ${b.branch}`));
   if (conflicts.length) add(1, `the candidate does not apply as is to ${conflicts.join(', ')}: a backport has to adapt it`);
+  else if (queueConflicts.length) add(1, `the queue does not apply as is (${queueConflicts.join(', ')}): a backport has to adapt it`);
   else if (own.some((o) => o.r !== 'not-tried')) add(0, `the candidate applies ${offsets.length ? `with moved hunks to ${offsets.join(', ')}, cleanly elsewhere` : 'cleanly to every branch tried'}`);
   const fu = c.followUps.filter((f) => f.kind === 'fixes');
   if (fu.length) {

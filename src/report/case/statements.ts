@@ -16,7 +16,7 @@ export interface Statement {
 }
 
 const EFFECT =
-  /\b(?:fail(?:s|ed|ure|ing)?|crash(?:es|ed|ing)?|panic(?:s|ked)?|hang(?:s|ing)?|stuck|dead-?lock(?:s|ed)?|leak(?:s|ed|ing)?|corrupt(?:s|ed|ion|ing)?|oops|BUG(?:_ON)?|NULL pointer|use[- ]after[- ]free|double[- ]free|overflow(?:s|ed)?|underflow(?:s)?|out[- ]of[- ]bounds|exceed(?:s|ed|ing)?|lockup|stall(?:s|ed)?|wrong|incorrect(?:ly)?|broken|lost|lose[sd]?|drop(?:s|ped)|rac(?:e|es|ing)|denial of service|privilege|infinite loop|segfault|abort(?:s|ed)?|truncat(?:es|ed|ion)|error)\b/i;
+  /\b(?:fail(?:s|ed|ure|ing)?|crash(?:es|ed|ing)?|panic(?:s|ked)?|hang(?:s|ing)?|stuck|dead-?lock(?:s|ed)?|leak(?:s|ed|ing)?|corrupt(?:s|ed|ion|ing)?|oops|BUG(?:_ON)?|NULL pointer|use[- ]after[- ]free|double[- ]free|overflow(?:s|ed)?|underflow(?:s)?|out[- ]of[- ]bounds|exceed(?:s|ed|ing)?|lockup|stall(?:s|ed)?|wrong|incorrect(?:ly)?|broken|lost|lose[sd]?|drop(?:s|ped)|rac(?:e|es|ing)|denial of service|privilege|infinite loop|segfault|abort(?:s|ed)?|truncat(?:es|ed|ion)|error|dangling|stale|uninitiali[sz]ed|mismatch(?:es|ed)?|misaligned|unaligned|time(?:s|d)? ?out|garbage|not freed|never freed)\b/i;
 const CONDITION = /\b(?:when|whenever|if|on (?:systems?|machines?|hosts?|platforms?) with|while|after|during|under|once|because|with more than|in case)\b|[<>]=?\s*\d/i;
 
 const TRAILER = /^(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|Fixes|Link|Cc|Closes|Bug|BugLink|Backport|Ticket|Issue|Coverity-id|Reference|References):\s/i;
@@ -93,5 +93,6 @@ export function priorityOf(statements: readonly Statement[], bugClass: { name: s
     const m = re.exec(text) ?? re.exec(all);
     if (m) return { level, effect, word: m[0] };
   }
-  return bugClass ? { level: 'MEDIUM', effect: bugClass.name, word: bugClass.word } : null;
+  // A class that only says "fix" names no effect: no priority rather than a guessed one.
+  return bugClass && !/unclassified/.test(bugClass.name) ? { level: 'MEDIUM', effect: bugClass.name, word: bugClass.word } : null;
 }

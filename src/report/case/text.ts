@@ -171,7 +171,7 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   rec(`Risk ${c.risk.level.toUpperCase()}, from these factors (score change in brackets): ${c.risk.factors.join('; ')}.`);
   if (c.priority) rec(`Priority ${c.priority.level}: the effect is a ${c.priority.effect} (the message says "${c.priority.word}").`);
   const notMet = c.rules.rows.filter((x) => x.status !== 'met');
-  rec(`Stable rules (${c.rules.name}): ${c.rules.rows.length - notMet.length} of ${c.rules.rows.length} met${notMet.length ? `; ${notMet.map((x) => `${x.status}: "${x.rule}" (${x.evidence})`).join('; ')}` : ''}.`);
+  rec(`${/^stable rules$/i.test(c.rules.name) ? 'Stable rules' : `Stable rules (${c.rules.name})`}: ${c.rules.rows.length - notMet.length} of ${c.rules.rows.length} met${notMet.length ? `; ${notMet.map((x) => `${x.status}: "${x.rule}" (${x.evidence})`).join('; ')}` : ''}.`);
   if (c.risk.reconcile) rec(c.risk.reconcile);
   for (const g of r.gaps) rec(`Gap: ${g}.`);
   if (r.required.length) rec(`Required commits, in this order: ${r.required.map((s, i) => `${i + 1}. ${short(s)}`).join(' ')}; target trees: ${r.targets.length ? r.targets.join(', ') : 'none'}.`);
