@@ -276,7 +276,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     rules,
   };
   const suit = suitability(partial, bug.featureWords);
-  const priority = priorityOf(statements, bug.bug.bugClass, view.message);
+  const priority = priorityOf(statements, view.message);
   if (priority && view.message.replace(/\s+/g, ' ').includes(priority.word)) citations.push({ kind: 'quote', sha, text: priority.word });
   const risk = riskOf(partial, priority);
   const recommendation = recommend(partial);

@@ -125,13 +125,16 @@ export function reachabilityOf(functions: readonly CaseFunction[], callers: read
   }
   const by = (k: string): CaseEntry[] => entries.filter((e) => e.kind === k);
   const parts: string[] = [];
-  const user = [...by('syscall'), ...by('bpf-helper'), ...by('main')];
+  const user = [...by('syscall'), ...by('bpf-helper')];
   if (user.length) parts.push(`from user space through ${user.map((e) => `${e.function}() (${e.kind}, ${e.path}:${e.line})`).join(', ')}`);
+  const mains = by('main');
+  if (mains.length) parts.push(`from program entry points: ${mains.map((e) => `main() at ${e.path}:${e.line}`).join(', ')}`);
   const ops = by('ops');
-  if (ops.length) parts.push(`through ops-table registrations: ${ops.map((e) => `${e.function}() is registered as ${e.how.replace(/^\./, '.').replace(/^(\.\w+) of /, '$1 of ')} (${e.path}:${e.line})`).join('; ')}`);
+  if (ops.length) parts.push(`through ops-table registrations: ${ops.map((e) => `${e.function}() is registered ${e.how.startsWith('.') ? 'as ' : ''}${e.how} (${e.path}:${e.line})`).join('; ')}`);
   const cbs = entries.filter((e) => CALLBACK_WORDS[e.kind]);
-  if (cbs.length) parts.push(`as callbacks the code registers: ${cbs.map((e) => `${e.function}() as ${CALLBACK_WORDS[e.kind]} (${e.how}, ${e.path}:${e.line})`).join('; ')}`);
-  const init = by('init');
+  if (cbs.length) parts.push(`as callbacks the code registers: ${cbs.map((e) => `${e.function}() as ${CALLBACK_WORDS[e.kind]} (${e.how.replace(/^passed to /, 'through ')}, ${e.path}:${e.line})`).join('; ')}`);
+  // The same function marked __init in several trees (one per architecture) is named once.
+  const init = [...new Map(by('init').map((e) => [`${e.function}\0${e.how}`, e])).values()];
   if (init.length) parts.push(`at initialisation: ${init.map((e) => `${e.function}() (${e.how})`).join(', ')}`);
   const exported = by('exported');
   if (exported.length) parts.push(`by other modules: ${exported.map((e) => `${e.function}() (${e.how})`).join(', ')}`);

@@ -63,9 +63,10 @@ export function riskOf(c: CaseCore, priority: WrittenCase['priority'] = null): W
   add(spread ? 1 : 0, `spread (${why}): ${c.changes.files.length} file(s) in ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'} (${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', ...' : ''}); ${existing.length} existing function(s) changed${fresh ? `, ${fresh} new` : ''}`);
   const kinds = new Set(c.code.entryPoints.map((e) => e.kind));
   if (c.code.entryPoints.length) {
-    const user = kinds.has('syscall') || kinds.has('exported') || kinds.has('bpf-helper') || kinds.has('main');
+    // A main() is a program of its own (a tool, a test): it does not expose the changed code to users.
+    const user = kinds.has('syscall') || kinds.has('exported') || kinds.has('bpf-helper');
     const ops = c.code.entryPoints.filter((e) => e.kind === 'ops').map((e) => `${e.function}()`);
-    if (user) add(0, `exposure: reached from ${[...kinds].filter((k) => ['syscall', 'exported', 'bpf-helper', 'main'].includes(k)).join(', ')} entry points`);
+    if (user) add(0, `exposure: reached from ${[...kinds].filter((k) => ['syscall', 'exported', 'bpf-helper'].includes(k)).join(', ')} entry points`);
     else add(-1, `exposure: no system call or exported entry within ${c.code.reachability?.depth ?? 2} caller levels${ops.length ? `; reached from outside only through ${[...new Set(ops)].join(', ')} (registration)` : ''}`);
   }
   const own = c.branches.flatMap((b) => b.apply.filter((a) => a.sha === c.sha).map((a) => ({ b: b.branch, r: a.result })));

@@ -17,7 +17,7 @@ export function caseMarkdown(c: WrittenCase): string {
   for (const b of c.branches) {
     const verdict = b.already ? `in branch (${b.already === 'ancestor' ? 'predates it' : short(b.already)})` : b.verdict;
     const applies = b.already ? '-' : b.apply.every((a) => a.result === 'not-tried') ? 'not tried' : b.applies ? 'yes' : 'no';
-    out.push(`| ${b.branch} | ${b.release ?? '-'} | ${verdict} | ${b.confidence.toFixed(2)} | ${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is picked` : b.vulnerableSince ? ` since ${short(b.vulnerableSince)}` : ''} | ${applies} | ${cell(b.reasons[0] ?? '')} |`);
+    out.push(`| ${b.branch} | ${b.release ?? '-'} | ${verdict} | ${b.confidence.toFixed(2)} | ${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is picked` : b.vulnerableSince && b.bug === 'affected' ? ` since ${short(b.vulnerableSince)}` : ''} | ${applies} | ${cell(b.reasons[0] ?? '')} |`);
   }
   out.push('');
 

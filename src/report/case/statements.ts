@@ -16,7 +16,7 @@ export interface Statement {
 }
 
 const EFFECT =
-  /\b(?:fail(?:s|ed|ure|ing)?|crash(?:es|ed|ing)?|panic(?:s|ked)?|hang(?:s|ing)?|stuck|dead-?lock(?:s|ed)?|leak(?:s|ed|ing)?|corrupt(?:s|ed|ion|ing)?|oops|BUG(?:_ON)?|NULL pointer|use[- ]after[- ]free|double[- ]free|overflow(?:s|ed)?|underflow(?:s)?|out[- ]of[- ]bounds|exceed(?:s|ed|ing)?|lockup|stall(?:s|ed)?|wrong|incorrect(?:ly)?|broken|lost|lose[sd]?|drop(?:s|ped)|rac(?:e|es|ing)|denial of service|privilege|infinite loop|segfault|abort(?:s|ed)?|truncat(?:es|ed|ion)|error|dangling|stale|uninitiali[sz]ed|mismatch(?:es|ed)?|misaligned|unaligned|time(?:s|d)? ?out|garbage|not freed|never freed)\b/i;
+  /\b(?:fail(?:s|ed|ure|ing)?|crash(?:es|ed|ing)?|panic(?:s|ked)?|hang(?:s|ing)?|stuck|dead-?lock(?:s|ed)?|leak(?:s|ed|ing)?|corrupt(?:s|ed|ion|ing)?|oops|NULL pointer|code execution|use[- ]after[- ]free|double[- ]free|overflow(?:s|ed)?|underflow(?:s)?|out[- ]of[- ]bounds|exceed(?:s|ed|ing)?|lockup|stall(?:s|ed)?|wrong|incorrect(?:ly)?|broken|lost|lose[sd]?|drop(?:s|ped)|rac(?:e|es|ing)|denial of service|privilege|infinite loop|segfault|abort(?:s|ed)?|truncat(?:es|ed|ion)|error|assert(?:ion)?s?|dangling|stale|uninitiali[sz]ed|mismatch(?:es|ed)?|misaligned|unaligned|time(?:s|d)? ?out|garbage|not freed|never freed)\b/i;
 const CONDITION = /\b(?:when|whenever|if|on (?:systems?|machines?|hosts?|platforms?) with|while|after|during|under|once|because|with more than|in case)\b|[<>]=?\s*\d/i;
 
 const TRAILER = /^(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|Fixes|Link|Cc|Closes|Bug|BugLink|Backport|Ticket|Issue|Coverity-id|Reference|References):\s/i;
@@ -40,11 +40,16 @@ export function sentencesOf(message: string): string[] {
   return out;
 }
 
+const FIX_SENTENCE = /^(?:To (?:fix|avoid|prevent|address|solve|handle)|Fix(?:es)? (?:this|it|that|the|by)|This (?:patch|commit|change|series) |The (?:patch|fix) |Therefore|Thus|So,? |Instead|Hence|Make |Use |Move |Add |Remove |Avoid |Allocate |Check |Ensure |Let |Switch |Introduce |Return |Drop |Set |Call |Change )/i;
+
 /** The sentences that state the bug: an effect word, with or without a condition (at most `max`). */
 export function bugStatements(message: string, max = 3): Statement[] {
   const out: Statement[] = [];
   for (const s of sentencesOf(message)) {
-    const e = EFFECT.exec(s);
+    // A sentence that says what the patch does is not the bug.
+    if (FIX_SENTENCE.test(s)) continue;
+    // BUG and BUG_ON only in capitals: "a bug in older GCC" is no effect.
+    const e = EFFECT.exec(s) ?? /\bBUG(?:_ON)?\b/.exec(s);
     if (!e) continue;
     out.push({ text: s, trigger: CONDITION.test(s), effect: e[0] });
   }
@@ -74,25 +79,29 @@ export function numbersOf(message: string): string[] {
 export type Priority = 'HIGH' | 'MEDIUM' | 'LOW';
 
 /** The priority an effect implies, with the effect named; null when the message names none. */
-export function priorityOf(statements: readonly Statement[], bugClass: { name: string; word: string } | null, message: string): { level: Priority; effect: string; word: string } | null {
+export function priorityOf(statements: readonly Statement[], message: string): { level: Priority; effect: string; word: string } | null {
   const text = `${statements.map((s) => s.text).join(' ')}`;
   const all = `${text} ${proseOfBody(message, 4000)}`;
   const rules: [RegExp, Priority, string][] = [
     [/\b(?:boot|booting)\b[^.]*\b(?:fail|panic|hang|BUG|crash|stops?)|\b(?:fail|panic|hang|BUG|crash)\w*\b[^.]*\b(?:during|at) boot/i, 'HIGH', 'boot failure'],
-    [/\bCVE-\d{4}-\d+|\bXSA-\d+|\bprivilege escalation|\bsecurity (?:issue|bug|hole)|\bvulnerab\w*/i, 'HIGH', 'security issue'],
+    [/\bCVE-\d{4}-\d+|\bXSA-\d+|\bprivilege escalation|\bsecurity team\b|\bcode execution\b|\bsecurity (?:issue|bug|hole)|\bvulnerab\w*/i, 'HIGH', 'security issue'],
     [/\bdata (?:loss|corruption)|\bcorrupt(?:s|ed|ion|ing)?\b|\bfilesystem corruption/i, 'HIGH', 'data corruption'],
-    [/\bpanic\w*|\bcrash\w*|\boops\b|\bBUG_ON\b|\bBUG\(\)|\bNULL pointer dereference|\buse[- ]after[- ]free|\bdouble[- ]free|\bsegfault|\bsegmentation fault/i, 'HIGH', 'crash'],
+    [/\bpanic\w*|\bcrash\w*|\boops\b|\bBUG_ON\b|\bBUG\(\)|\bNULL (?:pointer )?deref\w*|\bpage ?fault|\bfatal\b|\buse[- ]after[- ]free|\bdouble[- ]free|\bsegfault|\bsegmentation fault/i, 'HIGH', 'crash'],
     [/\bdead-?lock\w*|\bhang\w*|\blockup|\bstuck\b|\binfinite loop|\bstall\w*/i, 'HIGH', 'hang'],
     [/\bout[- ]of[- ]bounds|\boverflow\w*|\bunderflow/i, 'MEDIUM', 'memory out of bounds'],
+    [/\bassert(?:ion)?s?\b|\bASSERT\b/i, 'MEDIUM', 'assertion failure'],
     [/\bleak\w*/i, 'MEDIUM', 'resource leak'],
     [/\brac(?:e|es|ing)\b/i, 'MEDIUM', 'race'],
     [/\bfail\w*|\bwrong\b|\bincorrect\w*|\bbroken\b|\blost\b|\bdrop(?:s|ped)\b|\berror\b/i, 'MEDIUM', 'wrong result or failure'],
     [/\bwarn\w*|\btypo|\bcosmetic|\bspelling|\bcomment/i, 'LOW', 'warning or cosmetic'],
   ];
-  for (const [re, level, effect] of rules) {
-    const m = re.exec(text) ?? re.exec(all);
-    if (m) return { level, effect, word: m[0] };
+  // The bug sentences decide first; the rest of the prose only when they name no effect.
+  for (const src of [text, all]) {
+    for (const [re, level, effect] of rules) {
+      const m = re.exec(src);
+      if (m) return { level, effect, word: m[0] };
+    }
   }
-  // A class that only says "fix" names no effect: no priority rather than a guessed one.
-  return bugClass && !/unclassified/.test(bugClass.name) ? { level: 'MEDIUM', effect: bugClass.name, word: bugClass.word } : null;
+  // No effect word: no priority rather than one guessed from the bug class ("fix", "bug").
+  return null;
 }

@@ -135,7 +135,7 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
         b.branch,
         b.release ?? '-',
         b.already ? `held (${b.already === 'ancestor' ? 'predates' : short(b.already)})` : `${b.verdict} ${b.confidence.toFixed(2)}`,
-        `${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is in` : b.vulnerableSince ? ` since ${short(b.vulnerableSince)}` : ''}`,
+        `${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is in` : b.vulnerableSince && b.bug === 'affected' ? ` since ${short(b.vulnerableSince)}` : ''}`,
         b.already ? '-' : b.apply.every((a) => a.result === 'not-tried') ? 'not tried' : b.applies ? 'yes' : 'no',
       ]),
       W,
@@ -194,7 +194,7 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
     out.push('Callers and registrations:');
     for (const k of c.code.callers) {
       const who = k.caller ? `${k.caller}()` : 'file-scope code';
-      const t = k.how === 'call' ? `${k.callee}() is called by ${who} at ${k.path}:${k.line}` : `${k.callee}() is registered by ${who} through ${k.how.replace(/ in \w+\(\)$/, '')} at ${k.path}:${k.line}`;
+      const t = k.how === 'call' ? `${k.callee}() is called by ${who} at ${k.path}:${k.line}` : `${k.callee}() is registered by ${who} through ${k.how.replace(/ in \w+\(\)$/, '').replace(/^passed to /, '')} at ${k.path}:${k.line}`;
       para(t, '  - ', '    ');
     }
     blank();
