@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { entryFromRef } from '../../src/analysis/code/entry.js';
+import { changeStory } from '../../src/report/case/change-story.js';
 import { reachabilityOf } from '../../src/report/case/code-facts.js';
 import { bugStatements, numbersOf, priorityOf } from '../../src/report/case/statements.js';
 import { alignedTable, codeLines, wrap } from '../../src/report/case/text.js';
@@ -54,6 +55,25 @@ describe('registrations and reachability', () => {
     expect(text).not.toMatch(/user space through/);
     expect(text).toContain('from program entry points: main() at tools/tests/t.c:5');
     expect(text.match(/setup_mm\(\)/g)!.length).toBe(1);
+  });
+});
+
+describe('what the change does, in words', () => {
+  const d = (line: number, text: string, rev = 'b'.repeat(40)) => ({ path: 'x.c', line, rev, text });
+  const story = changeStory({
+    functions: [{ name: 'prep', path: 'x.c', change: 'modified', removed: [], added: [d(5, '\tif (ver == REV_B0 ||')], callsAdded: [], callsRemoved: [], patterns: [{ ...d(5, '\tif (ver == REV_B0 ||'), kind: 'state-check', side: 'added', what: 'ver == REV_B0 ||' }] }],
+    others: [],
+    moved: [],
+    reordered: [{ function: 'prep', callee: 'memset', removed: d(7, '\tmemset(p, 0, n);', 'a'.repeat(40)), added: d(8, '\t\tmemset(p, 0, n);'), after: null }],
+    storage: [],
+  });
+
+  it('quotes a guard as its line, not a condition rebuilt from part of it', () => {
+    expect(story.changes.map((c) => c.text)).toEqual(['prep() (modified, +1 -0) adds a state check `if (ver == REV_B0 ||` (x.c:5)']);
+  });
+
+  it('does not call a call that only moved into a new block a reordering', () => {
+    expect(story.changes.some((c) => c.title === 'order')).toBe(false);
   });
 });
 

@@ -145,7 +145,7 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
     expect(change(/data structure/, /scx_kick_cpus_pnt_seqs, a static pointer to one percpu allocation, is replaced by scx_kick_pseqs, a per-CPU pointer \(DEFINE_PER_CPU\)/)).toBeDefined();
     expect(change(/allocation moved/, /__alloc_percpu\(\) leaves init_sched_ext_class\(\).*scx_enable\(\) now does it through the new alloc_kick_pseqs\(\)/)).toBeDefined();
     expect(change(/allocation/, /^scx_disable_workfn\(\) now calls the new free_kick_pseqs\(\), which frees with kvfree\(\) in free_kick_pseqs_rcu\(\)/)).toBeDefined();
-    expect(change(/guard/, /^kick_cpus_irq_workfn\(\) .*adds a NULL or zero check `if \(unlikely\(!pseqs_pcpu\)`.*RCU `rcu_dereference_bh\(\)`/)).toBeDefined();
+    expect(change(/guard/, /^kick_cpus_irq_workfn\(\) .*adds a NULL or zero check `if \(unlikely\(!pseqs_pcpu\)\) {`.*RCU `rcu_dereference_bh\(\)`/)).toBeDefined();
   });
 
   it('shows every changed function and counts the lines it does not show', async () => {

@@ -49,7 +49,8 @@ export interface ChangeStory {
 /** One pattern of a function, in words: "adds a NULL check `!x` (path:line)". */
 function patternPhrase(hits: readonly PatternHit[]): string {
   const h = hits[0]!;
-  const what = h.kind === 'null-check' || h.kind === 'bounds-check' || h.kind === 'state-check' ? `if (${h.what})` : h.kind === 'error-path' ? h.what : `${h.what}()`;
+  // A guard is quoted as its line (a condition over several lines is not rebuilt).
+  const what = h.kind === 'null-check' || h.kind === 'bounds-check' || h.kind === 'state-check' ? h.text.trim() : h.kind === 'error-path' ? h.what : `${h.what}()`;
   return `${PATTERN_WORDS[h.kind]} ${code(what)} (${at(h)})${hits.length > 1 ? ` and ${hits.length - 1} more` : ''}`;
 }
 
@@ -103,7 +104,9 @@ export function changeStory(cf: ChangeFacts, opts: { maxExcerpt?: number } = {})
       cite(call);
     }
   }
-  for (const r of cf.reordered) {
+  // A call that only changed indentation or moved into a new block is no reordering: only one that
+  // now follows an unchanged line it came before is reported.
+  for (const r of cf.reordered.filter((x) => x.after)) {
     const after = r.after ? `; it now comes after ${code(r.after.text)} (${at(r.after)}), which it came before` : '';
     changes.push({ title: 'order', text: `${r.function}() moves its call to ${r.callee}() from line ${r.removed.line} of the parent to ${at(r.added)}${after}`, lines: [line(r.removed, '-'), line(r.added, '+'), ...(r.after ? [line(r.after, ' ')] : [])] });
     cite(r.removed, r.added, ...(r.after ? [r.after] : []));
