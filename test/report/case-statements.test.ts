@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { entryFromRef } from '../../src/analysis/code/entry.js';
+import { bugFacts } from '../../src/report/case/bug-facts.js';
 import { changeStory } from '../../src/report/case/change-story.js';
 import { reachabilityOf } from '../../src/report/case/code-facts.js';
 import { bugStatements, numbersOf, priorityOf } from '../../src/report/case/statements.js';
@@ -42,6 +43,14 @@ describe('bug statements, numbers and priority from a message', () => {
   });
 });
 
+describe('feature words of the subject', () => {
+  const facts = (subject: string) => bugFacts({ sha: 'c'.repeat(40), subject, message: `${subject}\n`, trailers: [] } as unknown as Parameters<typeof bugFacts>[0], { sha: 'c'.repeat(40), parent: null, files: [] });
+  it('does not take removing a support for adding a feature', () => {
+    expect(facts('baseband/acc: remove interrupt support on VRB1').featureWords).toEqual([]);
+    expect(facts('net/foo: add Tx timestamp support').featureWords.map((w) => w.word)).toContain('add');
+  });
+});
+
 describe('registrations and reachability', () => {
   it('takes an X-macro table for no registration', () => {
     const ref = { name: 'dm_op', line: 63, column: 1, context: 'macro-arg' as const, target: 'X', enclosing: 'hypercall_name_table', enclosingKind: 'global' as const };
@@ -70,6 +79,12 @@ describe('what the change does, in words', () => {
 
   it('quotes a guard as its line, not a condition rebuilt from part of it', () => {
     expect(story.changes.map((c) => c.text)).toEqual(['prep() (modified, +1 -0) adds a state check `if (ver == REV_B0 ||` (x.c:5)']);
+  });
+
+  it('does not take a struct member access for a bound', async () => {
+    const { guardKind } = await import('../../src/analysis/code/change-facts.js');
+    expect(guardKind('d->device_variant == VRB1_VARIANT')).toBe('state-check');
+    expect(guardKind('idx >= RTE_DIM(tbl)')).toBe('bounds-check');
   });
 
   it('does not call a call that only moved into a new block a reordering', () => {

@@ -127,7 +127,7 @@ function isComment(text: string): boolean {
 /** What a condition of an `if` checks: a NULL / error pointer, a bound, or a state; null when none. */
 export function guardKind(cond: string): PatternKind | null {
   if (/!\s*\w[\w.>-]*\s*(?:\)|$)|==\s*NULL|!=\s*NULL|\bNULL\s*[!=]=|IS_ERR(?:_OR_NULL)?\s*\(|!\s*\(?\s*\w+\s*=/.test(cond)) return 'null-check';
-  if (/(?:>=?|<=?)\s*[\w(]|\b(?:ARRAY_SIZE|RTE_DIM)\s*\(/.test(cond) && /\b(?:len|size|count|num|nr_\w*|n\w*_max|max\w*|limit|idx|index|ARRAY_SIZE|RTE_DIM|cnt|off\w*|pos)\b|\b[A-Z][A-Z0-9_]{2,}\b/.test(cond)) return 'bounds-check';
+  if (/(?:(?<!-)>(?!>)=?|(?<!<)<(?!<)=?)\s*[\w(]|\b(?:ARRAY_SIZE|RTE_DIM)\s*\(/.test(cond) && /\b(?:len|size|count|num|nr_\w*|n\w*_max|max\w*|limit|idx|index|ARRAY_SIZE|RTE_DIM|cnt|off\w*|pos)\b|\b[A-Z][A-Z0-9_]{2,}\b/.test(cond)) return 'bounds-check';
   if (/(?:==|!=)\s*[A-Z][A-Z0-9_]{2,}\b|\bstate\b|_state\s*\(|\benabled?\b|\bflags?\b|test_bit\s*\(/.test(cond)) return 'state-check';
   return null;
 }
