@@ -141,7 +141,7 @@ export function reachabilityOf(functions: readonly CaseFunction[], callers: read
   const missing: string[] = [];
   if (!user.length) missing.push('no system call or other user-space entry');
   if (!exported.length) missing.push('no exported function');
-  const only = !user.length && !exported.length && ops.length ? ` From outside this code it is reached only through the ops registration${ops.length > 1 ? 's' : ''} ${ops.map((e) => `${e.function}()`).join(', ')}.` : '';
+  const only = !user.length && !exported.length && !mains.length && ops.length ? ` From outside this code it is reached only through the ops registration${ops.length > 1 ? 's' : ''} ${ops.map((e) => `${e.function}()`).join(', ')}.` : '';
   return `The changed code is reached ${parts.join('; ')}.${missing.length ? ` Within ${depth} level(s) of callers: ${missing.join(', ')}.` : ''}${only}`;
 }
 

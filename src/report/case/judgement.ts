@@ -93,7 +93,7 @@ export function riskOf(c: CaseCore, priority: WrittenCase['priority'] = null): W
   if (yes && (level === 'high' || notMet.length)) {
     const despite = [...(level === 'high' ? [`the risk is HIGH (score ${score})`] : []), ...notMet.map((r) => `the rule "${r.rule}" is not met (${r.evidence})`)];
     const because: string[] = [];
-    if (priority) because.push(`the bug is a ${priority.effect} (priority ${priority.level}: the message says "${priority.word}")`);
+    if (priority) because.push(`the bug is ${/^[aeiou]/i.test(priority.effect) ? 'an' : 'a'} ${priority.effect} (priority ${priority.level}: the message says "${priority.word}")`);
     const reported = c.bug.tags.filter((t) => /^(reported-by|closes)$/i.test(t.key)).length;
     if (reported) because.push(`it was reported (${reported} Reported-by/Closes)`);
     if (c.bug.fixes.length) because.push(`it fixes ${c.bug.fixes.map((f) => short(f.sha)).join(', ')}`);

@@ -156,7 +156,8 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   if (c.bug.reporters?.length) rec(`Reported by ${c.bug.reporters.join(', ')}${c.bug.reportLinks?.length ? `; report: ${c.bug.reportLinks.join(' ')}` : ''}.`);
   else if (c.bug.reportLinks?.length) rec(`Link(s) in the message: ${c.bug.reportLinks.join(' ')}.`);
   for (const s of c.bug.crashSites ?? []) rec(`Assertion removed, the crash site: ${s.path}:${s.line} \`${s.text.trim()}\`.`);
-  if (!c.bug.statements?.length && c.bug.bugClass) rec(`Bug class from the words of the message: ${c.bug.bugClass.name} ("${c.bug.bugClass.word}").`);
+  // A class from a weak word ("fix", "bug", "error") says nothing a reader can use: left out.
+  if (!c.bug.statements?.length && c.bug.bugClass && !/unclassified|wrong behaviour/.test(c.bug.bugClass.name)) rec(`Bug class from the words of the message: ${c.bug.bugClass.name} ("${c.bug.bugClass.word}").`);
   for (const i of c.bug.introduced ?? []) rec(`Introduced by ${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ', in no release yet'} (${i.how}).`);
   for (const ch of c.code.changes ?? []) rec(`Change (${ch.title}): ${ch.text}.`);
   if (!c.code.changes?.length && c.code.functions.length) rec(`Functions changed: ${c.code.functions.map((f) => `${f.name}() (${f.change}, +${f.added} -${f.removed})`).join(', ')}.`);
@@ -169,7 +170,7 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   for (const p of c.prerequisites) rec(`Prerequisite ${short(p.sha)} ("${p.subject}"), ${p.strength}, missing from ${p.branches.join(', ')}: ${p.why.join('; ')}.`);
   if (c.code.reachability) rec(`Reachability: ${c.code.reachability.conclusion}`);
   rec(`Risk ${c.risk.level.toUpperCase()}, from these factors (score change in brackets): ${c.risk.factors.join('; ')}.`);
-  if (c.priority) rec(`Priority ${c.priority.level}: the effect is a ${c.priority.effect} (the message says "${c.priority.word}").`);
+  if (c.priority) rec(`Priority ${c.priority.level}: the effect is ${/^[aeiou]/i.test(c.priority.effect) ? 'an' : 'a'} ${c.priority.effect} (the message says "${c.priority.word}").`);
   const notMet = c.rules.rows.filter((x) => x.status !== 'met');
   rec(`${/^stable rules$/i.test(c.rules.name) ? 'Stable rules' : `Stable rules (${c.rules.name})`}: ${c.rules.rows.length - notMet.length} of ${c.rules.rows.length} met${notMet.length ? `; ${notMet.map((x) => `${x.status}: "${x.rule}" (${x.evidence})`).join('; ')}` : ''}.`);
   if (c.risk.reconcile) rec(c.risk.reconcile);
