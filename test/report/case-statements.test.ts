@@ -60,10 +60,12 @@ describe('registrations and reachability', () => {
   it('does not call a program main() user space, and names an __init function once', () => {
     const fn = { name: 'x86_emulate', kind: 'function', change: 'modified' as const, path: 'x.c', line: 1, rev: 'a'.repeat(40), added: 1, removed: 1 };
     const e = (function_: string, kind: string, how: string, path: string) => ({ function: function_, kind, how, path, line: 5, rev: 'a'.repeat(40) });
-    const text = reachabilityOf([fn], [], [e('main', 'main', 'program entry main()', 'tools/tests/t.c'), e('setup_mm', 'init', 'marked __init', 'xen/arch/arm/mm.c'), e('setup_mm', 'init', 'marked __init', 'xen/arch/x86/mm.c')], 2);
+    const text = reachabilityOf([fn], [], [e('main', 'main', 'program entry main()', 'tools/tests/t.c'), e('setup_mm', 'init', 'marked __init', 'xen/arch/arm/mm.c'), e('setup_mm', 'init', 'marked __init', 'xen/arch/x86/mm.c'), e('sh_page_fault', 'ops', '.page_fault of struct paging_mode sh_paging_mode', 'xen/arch/x86/mm/shadow/multi.c')], 2);
     expect(text).not.toMatch(/user space through/);
     expect(text).toContain('from program entry points: main() at tools/tests/t.c:5');
     expect(text.match(/setup_mm\(\)/g)!.length).toBe(1);
+    expect(text).toContain('sh_page_fault() is registered as .page_fault of struct paging_mode sh_paging_mode');
+    expect(text).not.toContain('reached only through');
   });
 });
 
