@@ -31,15 +31,19 @@ export interface CodeFactOptions {
   depth?: number;
 }
 
-export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOptions = {}): Promise<CodeFacts> {
+/** The items a commit touches and its change facts (one cat-file process for the file texts). */
+async function touchedWithFacts(repo: GitTarget, sha: string): Promise<{ t: TouchedResult; cf: ChangeFacts }> {
   const t = await touched(repo, sha);
   const reader = new BlobReader(repo);
-  let cf: ChangeFacts;
   try {
-    cf = await changeFacts(await commitDiff(repo, sha), t, reader);
+    return { t, cf: await changeFacts(await commitDiff(repo, sha), t, reader) };
   } finally {
     reader.close();
   }
+}
+
+export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOptions = {}): Promise<CodeFacts> {
+  const { t, cf } = await touchedWithFacts(repo, sha);
   const story = changeStory(cf);
   const citations: Citation[] = [...story.citations];
   const functions: CaseFunction[] = [];
@@ -150,14 +154,7 @@ export function reachabilityOf(functions: readonly CaseFunction[], callers: read
  * sentence quoted), and what its diff does about it (which function, which order), from its change facts.
  */
 export async function followUpStory(repo: GitTarget, sha: string, message: string): Promise<{ text: string; citations: Citation[] }> {
-  const t = await touched(repo, sha);
-  const reader = new BlobReader(repo);
-  let cf: ChangeFacts;
-  try {
-    cf = await changeFacts(await commitDiff(repo, sha), t, reader);
-  } finally {
-    reader.close();
-  }
+  const { cf } = await touchedWithFacts(repo, sha);
   const story = changeStory(cf, { maxExcerpt: 0 });
   const citations: Citation[] = [...story.citations];
   const said = bugStatements(message, 2);
