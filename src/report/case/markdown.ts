@@ -54,7 +54,7 @@ export function caseMarkdown(c: WrittenCase): string {
   if (c.bug.numbers?.length) out.push(`Numbers in the message: ${c.bug.numbers.join('; ')}`, '');
   if (c.bug.reporters?.length || c.bug.reportLinks?.length) out.push(`Reported by: ${c.bug.reporters?.join(', ') || '-'}; report: ${c.bug.reportLinks?.join(' ') || '-'}`, '');
   for (const s of c.bug.crashSites ?? []) out.push(`Assertion removed (crash site): ${s.path}:${s.line} \`${s.text.trim()}\``, '');
-  for (const i of c.bug.introduced ?? []) out.push(`Introduced by ${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''} (${i.how})`, '');
+  for (const i of c.bug.introduced ?? []) out.push(`${i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1 ? 'Introduced by' : 'Lines it removes were written by'} ${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''} (${i.how})`, '');
   if (c.priority) out.push(`**Priority: ${c.priority.level}** — ${c.priority.effect} (the message says "${c.priority.word}")`, '');
   out.push(c.bug.bugClass ? `Bug class: ${c.bug.bugClass.name} (the message says "${c.bug.bugClass.word}").` : 'Bug class: none named by the message.', '');
   if (c.bug.removed.length) {

@@ -158,7 +158,12 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   for (const s of c.bug.crashSites ?? []) rec(`Assertion removed, the crash site: ${s.path}:${s.line} \`${s.text.trim()}\`.`);
   // A class from a weak word ("fix", "bug", "error") says nothing a reader can use: left out.
   if (!c.bug.statements?.length && c.bug.bugClass && !/unclassified|wrong behaviour/.test(c.bug.bugClass.name)) rec(`Bug class from the words of the message: ${c.bug.bugClass.name} ("${c.bug.bugClass.word}").`);
-  for (const i of c.bug.introduced ?? []) rec(`Introduced by ${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ', in no release yet'} (${i.how}).`);
+  // A Fixes: tag names the commit that brought the bug; blame says who wrote the lines removed, which
+  // names the bug's origin only when one commit wrote them all.
+  for (const i of c.bug.introduced ?? []) {
+    const rel = i.release ? `, first released in ${i.release}` : ', in no release yet';
+    rec(i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1 ? `Introduced by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).` : `Lines it removes were written by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).`);
+  }
   for (const ch of c.code.changes ?? []) rec(`Change (${ch.title}): ${ch.text}.`);
   if (!c.code.changes?.length && c.code.functions.length) rec(`Functions changed: ${c.code.functions.map((f) => `${f.name}() (${f.change}, +${f.added} -${f.removed})`).join(', ')}.`);
   for (const note of c.code.notes) rec(`Note: ${note}.`);
