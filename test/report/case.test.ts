@@ -193,6 +193,9 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
     expect(analysis).not.toMatch(/^\|.*\|$|^#+ |\*\*Verdict/m);
     expect(analysis).toMatch(/Trigger and effect \(the message\): "On systems with >4096 CPUs,/);
     expect(analysis).toMatch(/Priority HIGH: the effect is a boot failure/);
+    expect(analysis).toMatch(/Introduced by [0-9a-f]{12} \("sched_ext: Implement the extensible\s+scheduler class"\), first released in v6\.12/);
+    expect(analysis).toMatch(/Follow-up [0-9a-f]{12} \("sched_ext: Fix scx_kick_pseqs corruption/);
+    expect(analysis).toMatch(/Risk LOW, from these factors|Risk MEDIUM, from these factors/);
   });
 });
 
