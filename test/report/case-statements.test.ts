@@ -35,6 +35,7 @@ describe('bug statements, numbers and priority from a message', () => {
   it('does not quote the sentence that says what the patch does as the bug', () => {
     const m = msg("If there is a Device Tree error, cpu_possible_map can end up sparse. To fix this, modify dt_smp_init_cpus() so that if the arch_cpu_init() call fails, we don't consume the slot.");
     expect(bugStatements(m).map((s) => s.text)).toEqual(['If there is a Device Tree error, cpu_possible_map can end up sparse.']);
+    expect(bugStatements(msg('In CN9K, clear other data len fields to avoid using stale data.'))).toEqual([]);
   });
 
   it('calls a NULL dereference a crash, HIGH, before the race that causes it', () => {

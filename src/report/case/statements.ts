@@ -51,6 +51,8 @@ export function bugStatements(message: string, max = 3): Statement[] {
     // BUG and BUG_ON only in capitals: "a bug in older GCC" is no effect.
     const e = EFFECT.exec(s) ?? /\bBUG(?:_ON)?\b/.exec(s);
     if (!e) continue;
+    // "clear the fields to avoid using stale data": the effect is what the fix avoids, said by the fix.
+    if (/\b(?:to avoid|to prevent|avoiding|preventing|so as not to)\b/i.test(s.slice(0, e.index))) continue;
     out.push({ text: s, trigger: CONDITION.test(s), effect: e[0] });
   }
   // Sentences with a condition first: they say when it happens.
