@@ -183,6 +183,13 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
     expect(text).toMatch(/kick_cpus_irq_workfn\(\) is registered by init_sched_ext_class\(\)\s+through init_irq_work\(\)/);
   });
 
+  it('sums up many blamed commits in one record instead of calling each the one that introduced the bug', () => {
+    const blamed = Array.from({ length: 5 }, (_, i) => ({ sha: `${i}`.repeat(40).slice(0, 40).replace(/\d/g, 'a'), subject: `old ${i}`, release: null, how: 'blame of the removed lines' }));
+    const t = caseText({ ...c, bug: { ...c.bug, introduced: blamed } });
+    expect(t).toMatch(/Lines it removes were written by 5 commits \(blame of the\s+removed lines\)/);
+    expect(t).not.toMatch(/Introduced by/);
+  });
+
   it('mails the case as plain text: wrapped, Record and Verification lists, the count of checked facts first', () => {
     const mail = r.mails.find((m) => m.sha === r.demo.shas.lazyAlloc)!;
     const { analysis } = analysisOfMail(mail.text);

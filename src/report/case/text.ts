@@ -160,7 +160,13 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   if (!c.bug.statements?.length && c.bug.bugClass && !/unclassified|wrong behaviour/.test(c.bug.bugClass.name)) rec(`Bug class from the words of the message: ${c.bug.bugClass.name} ("${c.bug.bugClass.word}").`);
   // A Fixes: tag names the commit that brought the bug; blame says who wrote the lines removed, which
   // names the bug's origin only when one commit wrote them all.
-  for (const i of c.bug.introduced ?? []) {
+  const intro = c.bug.introduced ?? [];
+  const blamed = intro.filter((i) => !i.how.startsWith('named'));
+  // Many blamed commits (an API change touching old code) are one record, not one per commit.
+  if (blamed.length > 3) {
+    rec(`Lines it removes were written by ${blamed.length} commits (blame of the removed lines): ${blamed.slice(0, 3).map((i) => `${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''}`).join('; ')}; and ${blamed.length - 3} more.`);
+  }
+  for (const i of intro.filter((x) => x.how.startsWith('named') || blamed.length <= 3)) {
     const rel = i.release ? `, first released in ${i.release}` : ', in no release yet';
     rec(i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1 ? `Introduced by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).` : `Lines it removes were written by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).`);
   }
