@@ -186,7 +186,7 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
   it('sums up many blamed commits in one record instead of calling each the one that introduced the bug', () => {
     const blamed = Array.from({ length: 5 }, (_, i) => ({ sha: `${i}`.repeat(40).slice(0, 40).replace(/\d/g, 'a'), subject: `old ${i}`, release: null, how: 'blame of the removed lines' }));
     const t = caseText({ ...c, bug: { ...c.bug, introduced: blamed } });
-    expect(t).toMatch(/Lines it removes were written by 5 commits \(blame of the\s+removed lines\)/);
+    expect(t.replace(/\s+/g, ' ')).toContain('Lines it removes were written by 5 commits (blame of the removed lines)');
     expect(t).not.toMatch(/Introduced by/);
   });
 
