@@ -91,7 +91,7 @@ log(`scan ${scan.seconds.toFixed(1)}s ${JSON.stringify(scanCounts)}`);
 const mbox = path.join(outDir, 'series.mbox');
 rmSync(mbox, { force: true });
 log('mail');
-const mail = cli(['mail', range, '--branch', branches.join(','), '--out', mbox, '--from', 'Stablepick Bench <bench@stablepick.invalid>', '--to', 'stable@example.org', '--json', ...common]);
+const mail = cli(['mail', range, '--branch', branches.join(','), '--out', mbox, '--from', 'Stablepick Bench <bench@stablepick.invalid>', '--to', 'stable@example.org', '--format', 'autosel', '--json', ...common]);
 writeFileSync(path.join(outDir, 'mail.stderr'), mail.stderr);
 // Since c4cbf59 a case that fails the fact check is listed in `failed`, the rest is written and the command
 // exits 1 with the JSON on stdout: go on with what was written, and record the failures.

@@ -94,7 +94,7 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
     step('writing the cases and the AUTOSEL mails');
     const ctx = { repo, db, conventions: DEFAULT_CONVENTIONS, configDir };
     const plan = await planSeries(ctx, { branches, range: demo.window });
-    const mails = await writeSeries(repo, db, plan, { from: DEMO_SENDER, to: [DEMO_LIST], kernel: true, now: Date.UTC(2025, 10, 3) / 1000 });
+    const mails = await writeSeries(repo, db, plan, { from: DEMO_SENDER, to: ['patches@lists.linux.dev', DEMO_LIST], kernel: true, now: Date.UTC(2025, 10, 3) / 1000 });
     const casesDir = path.join(dir, 'cases');
     mkdirSync(casesDir, { recursive: true });
     const cases = plan.members.flatMap((m) => (m.case ? [m.case] : []));

@@ -199,9 +199,8 @@ ${sob(P.jakub)}
     { 'kernel/sched/ext.c': extC(ext) },
     `sched_ext: Allocate scx_kick_pseqs lazily using kvzalloc()
 
-On systems with many CPUs the per-CPU sequence array allocated at boot in
-init_sched_ext_class() exceeds the percpu allocator's limit, the allocation
-fails and BUG_ON() stops the boot.
+On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during
+boot because it exceeds the 32,768 byte percpu allocator limit.
 
 Use DEFINE_PER_CPU() for per-CPU pointers, each pointing to its own
 kvzalloc'd array, allocated in scx_enable() and freed in

@@ -12,7 +12,8 @@ import { amCheck } from '../../src/git/am-check.js';
 import { patchIdsOfCommits } from '../../src/git/patch-id.js';
 import { openRepository, type Repository } from '../../src/git/repo.js';
 import { openDb, type DB } from '../../src/history/db.js';
-import { buildCase, caseMarkdown, findProblems, verifyCase, type WrittenCase } from '../../src/report/case/index.js';
+import { buildCase, caseMarkdown, caseText, findProblems, verifyCase, type Citation, type WrittenCase } from '../../src/report/case/index.js';
+import { analysisOfMail } from '../../src/report/mail/check.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { summaryOf } from '../../src/report/case/judgement.js';
 import { writeMbox } from '../../src/report/mail/index.js';
@@ -122,6 +123,89 @@ describe('the written case of the lazy-allocation fix', () => {
   });
 });
 
+describe('what the case says about the lazy-allocation fix (the seed mail, computed)', () => {
+  let c: WrittenCase;
+  let text: string;
+  beforeAll(() => {
+    c = r.cases.find((x) => x.sha === r.demo.shas.lazyAlloc)!;
+    text = caseText(c);
+  });
+  const change = (title: RegExp, re: RegExp) => c.code.changes!.find((x) => title.test(x.title) && re.test(x.text));
+
+  it('quotes the trigger and effect with the numbers of the message', () => {
+    expect(c.bug.statements![0]).toMatchObject({ trigger: true, text: 'On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during boot because it exceeds the 32,768 byte percpu allocator limit.' });
+    expect(c.bug.numbers).toEqual(['>4096 CPUs', '32,768 byte']);
+    expect(c.bug.reporters).toEqual(['Phil Demo <phil@demo-kernel.org>']);
+    expect(c.bug.reportLinks).toEqual(['https://lore.demo-kernel.org/r/20251007133523.GA93086@phil']);
+    expect(c.bug.crashSites).toEqual([expect.objectContaining({ path: 'kernel/sched/ext.c', text: '\tBUG_ON(!scx_kick_cpus_pnt_seqs);' })]);
+    expect(c.bug.introduced).toEqual([expect.objectContaining({ sha: r.demo.shas.extIntro, release: 'v6.12' })]);
+  });
+
+  it('names the three changes by function: the data structure, the allocation moved to enable/disable, the RCU guard', () => {
+    expect(change(/data structure/, /scx_kick_cpus_pnt_seqs, a static pointer to one percpu allocation, is replaced by scx_kick_pseqs, a per-CPU pointer \(DEFINE_PER_CPU\)/)).toBeDefined();
+    expect(change(/allocation moved/, /__alloc_percpu\(\) leaves init_sched_ext_class\(\).*scx_enable\(\) now does it through the new alloc_kick_pseqs\(\)/)).toBeDefined();
+    expect(change(/allocation/, /^scx_disable_workfn\(\) now calls the new free_kick_pseqs\(\), which frees with kvfree\(\) in free_kick_pseqs_rcu\(\)/)).toBeDefined();
+    expect(change(/guard/, /^kick_cpus_irq_workfn\(\) .*adds a NULL or zero check `if \(unlikely\(!pseqs_pcpu\)\) {`.*RCU `rcu_dereference_bh\(\)`/)).toBeDefined();
+  });
+
+  it('shows every changed function and counts the lines it does not show', async () => {
+    const { changeFacts } = await import('../../src/analysis/code/change-facts.js');
+    expect(typeof changeFacts).toBe('function');
+    for (const e of c.code.excerpts!) {
+      const f = c.code.functions.find((x) => x.name === e.function)!;
+      expect(e.lines.length + e.more).toBeLessThanOrEqual(f.added + f.removed);
+      expect(e.lines.length).toBeGreaterThan(0);
+    }
+    const alloc = c.code.excerpts!.find((e) => e.function === 'alloc_kick_pseqs')!;
+    expect(alloc.more).toBeGreaterThan(0);
+    expect(text).toContain(`... ${alloc.more} more changed line(s) of alloc_kick_pseqs() are in the patch`);
+  });
+
+  it('says what the follow-up fixes: which function, which order', () => {
+    const story = c.followUps[0]!.story!;
+    expect(story).toContain('"A second load then allocates again, leaks the first arrays and frees the arrays of the running scheduler on its -EBUSY error path."');
+    expect(story).toMatch(/scx_enable\(\) moves its call to alloc_kick_pseqs\(\) from line \d+ of the parent to kernel\/sched\/ext\.c:\d+; it now comes after `if \(scx_enable_state\(\) != SCX_DISABLED\) \{`/);
+  });
+
+  it('judges the risk from cited factors, gives the priority, and says why a rule not met leaves it YES', () => {
+    expect(['low', 'medium']).toContain(c.risk.level);
+    expect(c.risk.factors.join('\n')).toMatch(/^size: 90 changed lines/m);
+    expect(c.risk.factors.join('\n')).toMatch(/reached from outside only through bpf_scx_reg\(\) \(registration\)/);
+    // The follow-up's offset is the follow-up's, not the candidate's.
+    expect(c.risk.factors.join('\n')).toContain('the candidate applies cleanly to every branch tried');
+    expect(c.priority).toEqual({ level: 'HIGH', effect: 'boot failure', word: 'fails during boot' });
+    expect(c.risk.reconcile).toMatch(/^Still YES although the rule "It cannot be bigger than 100 lines, with context" is not met .*the bug is a boot failure/);
+  });
+
+  it('concludes how the code is reached, registrations written as registrations', () => {
+    expect(c.code.reachability!.conclusion).toMatch(/bpf_scx_reg\(\) is registered as \.reg of struct bpf_struct_ops bpf_sched_ext_ops/);
+    expect(c.code.reachability!.conclusion).toContain('From outside this code it is reached only through the ops registration bpf_scx_reg().');
+    expect(text).toMatch(/kick_cpus_irq_workfn\(\) is registered by init_sched_ext_class\(\)\s+through init_irq_work\(\)/);
+  });
+
+  it('sums up many blamed commits in one record instead of calling each the one that introduced the bug', () => {
+    const blamed = Array.from({ length: 5 }, (_, i) => ({ sha: `${i}`.repeat(40).slice(0, 40).replace(/\d/g, 'a'), subject: `old ${i}`, release: null, how: 'blame of the removed lines' }));
+    const t = caseText({ ...c, bug: { ...c.bug, introduced: blamed } });
+    expect(t.replace(/\s+/g, ' ')).toContain('Lines it removes were written by 5 commits (blame of the removed lines)');
+    expect(t).not.toMatch(/Introduced by/);
+  });
+
+  it('mails the case as plain text: wrapped, Record and Verification lists, the count of checked facts first', () => {
+    const mail = r.mails.find((m) => m.sha === r.demo.shas.lazyAlloc)!;
+    const { analysis } = analysisOfMail(mail.text);
+    expect(analysis.trimStart().startsWith('This analysis was computed by stablepick')).toBe(true);
+    expect(analysis).toMatch(new RegExp(`Its ${c.citations.length} cited facts`));
+    for (const l of analysis.split('\n')) expect(l.length, l).toBeLessThanOrEqual(75);
+    for (const h of ['Record:', 'Verification:', 'Unverified:']) expect(analysis).toContain(`\n${h}\n`);
+    expect(analysis).not.toMatch(/^\|.*\|$|^#+ |\*\*Verdict/m);
+    expect(analysis).toMatch(/Trigger and effect \(the message\): "On systems with >4096 CPUs,/);
+    expect(analysis).toMatch(/Priority HIGH: the effect is a boot failure/);
+    expect(analysis).toMatch(/Introduced by [0-9a-f]{12} \("sched_ext: Implement the extensible\s+scheduler class"\), first released in v6\.12/);
+    expect(analysis).toMatch(/Follow-up [0-9a-f]{12} \("sched_ext: Fix scx_kick_pseqs corruption/);
+    expect(analysis).toMatch(/Risk LOW, from these factors|Risk MEDIUM, from these factors/);
+  });
+});
+
 describe('a fix that needs earlier patches of its series', () => {
   it('queues the series first and states the gap where the queue does not apply', async () => {
     const c = await buildCase(ctx(), r.demo.shas.seriesFix, [NEW, OLD]);
@@ -140,7 +224,7 @@ describe('every cited fact is checked', () => {
   });
 
   it('finds no problem in a computed case', async () => {
-    expect(await findProblems(repo, db, c, [caseMarkdown(c)])).toEqual([]);
+    expect(await findProblems(repo, db, c, [caseMarkdown(c), caseText(c)])).toEqual([]);
     expect(c.citations.length).toBeGreaterThan(20);
   });
 
@@ -168,6 +252,21 @@ describe('every cited fact is checked', () => {
 
   it('refuses a tag the message does not carry', async () => {
     expect(await refused({ ...c, citations: [...c.citations, { kind: 'tag', sha: c.sha, line: 'Tested-by: Nobody <nobody@demo-kernel.org>' }] })).toMatch(/the message has no such line/);
+  });
+
+  it('refuses a quote the message does not make, and a first release that is not the one recorded', async () => {
+    const q = c.citations.find((x) => x.kind === 'quote' && x.text.startsWith('On systems with')) as Extract<Citation, { kind: 'quote' }>;
+    const changed = c.citations.map((x) => (x === q ? { ...q, text: q.text.replace('>4096', '>2048') } : x));
+    expect(await refused({ ...c, citations: changed })).toMatch(/the message says no such thing/);
+    const rel = c.citations.find((x) => x.kind === 'release') as Extract<Citation, { kind: 'release' }>;
+    expect(await refused({ ...c, citations: c.citations.map((x) => (x === rel ? { ...rel, tag: 'v6.11' } : x)) })).toMatch(/its first release is v6\.12/);
+  });
+
+  it('refuses a change fact whose line is not what the diff says', async () => {
+    const line = c.code.changes!.find((x) => x.title === 'allocation moved')!.lines[0]!;
+    const cit = c.citations.find((x) => x.kind === 'file-line' && x.rev === line.rev && x.line === line.line && x.text === line.text)!;
+    const changed = c.citations.map((x) => (x === cit ? { ...cit, text: '\t\tkmalloc(sizeof(long) * nr_cpu_ids, GFP_KERNEL),' } : x));
+    expect(await refused({ ...c, citations: changed })).toMatch(/the line reads/);
   });
 
   it('refuses text that names a sha or a place no citation backs', async () => {

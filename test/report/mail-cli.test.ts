@@ -99,10 +99,12 @@ describe('stablepick mail', () => {
     expect(again.stderr).toMatch(/already exists — give another --out, or --force to overwrite it\n$/);
   });
 
-  it('needs a To address', () => {
-    const res = runCli(['mail', 'v6.17..master', '--branch', BRANCHES, '--from', FROM, ...common()]);
-    expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/^stablepick: no To address for the mails — give --to/);
+  it('mails a kernel tree to both kernel lists when no To is given', () => {
+    const out = path.join(root, 'default-to.mbox');
+    const res = runCli(['mail', 'v6.17..master', '--branch', BRANCHES, '--out', out, '--from', FROM, '--json', ...common()]);
+    expect(res.code, res.stderr).toBe(0);
+    const j = JSON.parse(res.stdout) as { mails: { to: string[] }[] };
+    for (const m of j.mails) expect(m.to.slice(0, 2)).toEqual(['patches@lists.linux.dev', 'stable@vger.kernel.org']);
   });
 
   it('does not mail a commit a reviewer rejected for a branch', () => {

@@ -22,6 +22,8 @@ const BARE = [
   '__net_initdata', '__kfunc', '__ksym', '__weak_ref', '__mustcheck', '__inline_maybe_unused', '__always_used',
   '__noscs', '__noendbr', '__no_stack_protector', '__init_memblock', '__initdata_memblock', '__head', '__ref_init',
   '__no_profile', '__must_hold_unused',
+  // Xen
+  '__initdata_cf_clobber', '__initconst_cf_clobber', '__ro_after_init_cf_clobber', '__constructor',
   // DPDK
   '__rte_experimental', '__rte_internal', '__rte_always_inline', '__rte_noinline', '__rte_unused', '__rte_cold',
   '__rte_hot', '__rte_packed', '__rte_packed_begin', '__rte_packed_end', '__rte_cache_aligned',

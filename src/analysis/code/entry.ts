@@ -76,6 +76,8 @@ export function entryFromRef(ref: CRef, path: string): EntryTag | null {
     const t = ref.target ?? '';
     const k = BY_NAME.get(t);
     if (k) return { kind: k, how: `${t}()${where}`, ...at };
+    // X(name) tables (X-macros) list names; they register nothing.
+    if (/^[A-Z]$/.test(t)) return null;
     if (ref.context === 'macro-arg' || /^[A-Z]/.test(t)) return { kind: 'callback', how: `passed to ${t}()${where}`, ...at };
     return { kind: 'callback', how: `passed to ${t}()${where}`, ...at };
   }

@@ -9,7 +9,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
+import { projectMail, type MailFormat } from '../../conventions/project-mail.js';
 import { writeMbox } from '../../report/mail/index.js';
+import { cherryPickScript, quiltSeries } from '../../report/mail/formats.js';
 import { sendMbox } from '../../report/mail/send.js';
 import { refuseRepositorySmtp, smtpSettings } from '../../report/mail/smtp-config.js';
 import { loadConfig, userConfigPath } from '../../conventions/config.js';
@@ -40,6 +42,7 @@ interface MailOptions extends CommonOptions {
   force?: boolean;
   llm?: boolean;
   maxMailSize?: string;
+  format?: string;
 }
 
 /** `--max-mail-size`: bytes, or with a K or M suffix (KiB, MiB). */
@@ -67,6 +70,7 @@ export const mailCommand: CommandModule = {
         .option('--from <address>', 'the sender, "Name <address>" (default: mail.from of the config, else git user.name/user.email)')
         .option('--to <address>', 'the stable list (repeatable; default: mail.to of the config)', collect)
         .option('--cc <address>', 'also copy (repeatable)', collect)
+        .option('--format <kind>', "autosel (an mbox of patch mails), cherry-pick (a script with the review list) or quilt (a series per branch in --out-dir); default: the project's convention")
         .option('--first-parent', 'for a range: only the commits on the first-parent chain')
         .option('--max-mail-size <size>', 'the largest mail written (bytes, or 512K, 10M; default 10M): a larger one is not mailed, with a warning')
         .option('--send', 'send the mails by SMTP: --smtp-host, else STABLEPICK_SMTP_HOST, else mail.smtp of ~/.config/stablepick/config.json (never a repository\'s config); the password comes from STABLEPICK_SMTP_PASS')
@@ -97,8 +101,14 @@ export const mailCommand: CommandModule = {
           for (const a of opts.cc ?? []) addressOption(a, '--cc');
           const from = opts.from ?? mc.from ?? (await gitIdentity(ctx.repo));
           if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give --from "Name <address>", or set mail.from in stablepick.config.json');
-          const to = opts.to?.length ? opts.to : mc.to;
-          if (!to.length) throw new StablepickError('BAD_ARGUMENT', 'no To address for the mails', 'give --to stable@vger.kernel.org, or set mail.to in stablepick.config.json');
+          const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
+          const mainTip = ctx.db.prepare("SELECT tip FROM branches WHERE role = 'mainline'").pluck().get() as string | undefined;
+          const project = await projectMail(ctx.repo, mainTip ?? 'HEAD', kernel);
+          if (opts.format !== undefined && !['autosel', 'cherry-pick', 'quilt'].includes(opts.format)) throw new StablepickError('BAD_ARGUMENT', `unknown --format ${opts.format}`, 'use autosel, cherry-pick or quilt');
+          const format = (opts.format ?? project.format) as MailFormat;
+          if (format === 'quilt' && !opts.outDir) throw new StablepickError('BAD_ARGUMENT', '--format quilt needs --out-dir', 'give --out-dir DIR: one folder per branch with its series file');
+          const to = opts.to?.length ? opts.to : mc.to.length ? mc.to : [...project.to];
+          if (!to.length && format === 'autosel') throw new StablepickError('BAD_ARGUMENT', `no To address for the mails (${project.project === 'other' ? 'no list is known for this project' : `no stable list is known for ${project.project}`})`, `${project.toHint}, or set mail.to in stablepick.config.json`);
           const policy = reviewConfig(configDir, opts.config);
           const store = new ReviewStore(ctx.db);
           const bar = progress(!ctx.json);
@@ -113,11 +123,33 @@ export const mailCommand: CommandModule = {
             },
           );
           if (opts.llm) await (await import('../llm.js')).llmForPlan(ctx, plan);
-          const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
+          if (format !== 'autosel') {
+            bar.done();
+            if (format === 'cherry-pick') {
+              const script = cherryPickScript(plan);
+              if (opts.out) writeOutputFile(opts.out, script);
+              else process.stdout.write(script);
+              if (ctx.json) printJson({ format, judged: plan.judged, picks: plan.members.map((m) => ({ sha: m.sha, kind: m.kind, branches: m.trees.map((t) => t.branch) })), skipped: plan.skipped, failed: plan.failed, out: opts.out ?? null });
+              else if (opts.out) process.stdout.write(`cherry-pick script for ${plan.members.length} commit(s) written to ${opts.out}\n`);
+            } else {
+              const files = quiltSeries(plan, patchSlug);
+              for (const f of files) {
+                mkdirSync(path.dirname(path.join(opts.outDir!, f.path)), { recursive: true });
+                writeOutputFile(path.join(opts.outDir!, f.path), f.text);
+              }
+              if (ctx.json) printJson({ format, judged: plan.judged, files: files.map((f) => f.path), skipped: plan.skipped, failed: plan.failed, outDir: opts.outDir });
+              else process.stdout.write(`quilt series in ${opts.outDir}: ${files.filter((f) => f.path.endsWith('/series')).map((f) => path.dirname(f.path)).join(', ')}\n`);
+            }
+            const f = plan.failed[0];
+            if (f) throw new StablepickError('UNVERIFIED_FACT', `${plan.failed.length} case(s) failed the fact check and were left out (first: ${f.reason})`, 'this is a bug in stablepick — report it with the commit');
+            return;
+          }
           const refused: string[] = [];
-          const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel, ...(maxMailBytes ? { maxMailBytes } : {}), onRefused: (l) => refused.push(l) });
+          const mails = await writeSeries(ctx.repo, ctx.db, plan, { from, to, cc: [...mc.cc, ...(opts.cc ?? [])], kernel, maintainerFiles: project.maintainerFiles, ...(maxMailBytes ? { maxMailBytes } : {}), onRefused: (l) => refused.push(l) });
           bar.done();
           for (const l of refused) process.stderr.write(`stablepick: warning: ${l}\n`);
+          const noSource = [...new Set(mails.map((m) => m.maintainersNote).filter((n) => n.startsWith('no ')))];
+          if (noSource.length && !ctx.json) process.stderr.write(`warning: ${noSource.join('; ')}: the Cc lists only the commit's own people and --cc/mail.cc; no list or maintainer was added from a maintainers file\n`);
           const mbox = writeMbox(mails);
           if (opts.out) writeOutputFile(opts.out, mbox);
           if (opts.outDir) {

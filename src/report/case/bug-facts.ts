@@ -71,6 +71,8 @@ export function bugFacts(view: CommitView, diff: CommitDiff, maxLines = 12): Bug
   }
   const featureWords = FEATURE_WORDS.flatMap((w) => {
     const m = w.re.exec(view.subject);
+    // "remove interrupt support", "disable the new path": taking something away adds no feature.
+    if (m && /\b(?:remove|drop|disable|revert|deprecate|forbid|reject)\b/i.test(view.subject.slice(0, m.index))) return [];
     return m ? [{ name: w.name, word: m[0] }] : [];
   });
   const removed: WrittenCase['bug']['removed'] = [];

@@ -18,7 +18,8 @@ import { commitGraph, mainlineState } from '../../analysis/fixes/branch-state.js
 import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
 import { bugFacts } from './bug-facts.js';
-import { codeFacts } from './code-facts.js';
+import { codeFacts, followUpStory } from './code-facts.js';
+import { bugStatements, numbersOf, priorityOf } from './statements.js';
 import { recommend, riskOf, suitability, summaryOf } from './judgement.js';
 import { stableRules, trivialOnly } from './stable-rules.js';
 import { CASE_VERSION, type BranchCase, type Citation, type WrittenCase } from './types.js';
@@ -98,6 +99,15 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   citations.push(...code.citations);
   const bug = bugFacts(view, diff);
   citations.push(...bug.citations);
+  // What the message states about the bug, quoted; the crash sites the diff removes.
+  const statements = bugStatements(view.message);
+  const numbers = numbersOf(view.message);
+  for (const s of statements) citations.push({ kind: 'quote', sha, text: s.text });
+  for (const n of numbers) citations.push({ kind: 'quote', sha, text: n });
+  const crashSites = code.changeFacts.functions.flatMap((f) => f.patterns.filter((p) => p.side === 'removed' && p.kind === 'assert').map((p) => ({ path: p.path, line: p.line, text: p.text })));
+  if (diff.parent) for (const s of crashSites) citations.push({ kind: 'file-line', rev: diff.parent, path: s.path, line: s.line, text: s.text });
+  const reporters = bug.bug.tags.filter((t) => t.key.toLowerCase() === 'reported-by').map((t) => t.value);
+  const reportLinks = bug.bug.tags.filter((t) => /^(?:link|closes|bugzilla|bug)$/i.test(t.key)).map((t) => t.value);
   const files = code.touched.files.map((f) => ({ path: f.path, added: f.linesAdded, removed: f.linesRemoved }));
   const changes = {
     files,
@@ -110,6 +120,12 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   const affected = await affectedBranches(ctx, sha);
   for (const i of affected.introducers) citations.push({ kind: 'sha', sha: i.sha });
   for (const k of affected.blameSkipped) citations.push({ kind: 'sha', sha: k.sha });
+  const introduced: NonNullable<WrittenCase['bug']['introduced']> = affected.introducers.map((i) => {
+    const row = ctx.db.prepare('SELECT subject, first_release FROM commits WHERE sha = ?').get(i.sha) as { subject: string; first_release: string | null } | undefined;
+    const release = row?.first_release ?? null;
+    if (release) citations.push({ kind: 'release', sha: i.sha, tag: release });
+    return { sha: i.sha, subject: row?.subject ?? '', release, how: affected.evidence === 'fixes' ? 'named by Fixes:' : 'blame of the removed lines' };
+  });
   const queues = new Map<string, PickQueue>();
   for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b));
   // Weak prerequisites (only context lines, or only adjacency) are reported, not queued: stable teams
@@ -201,7 +217,16 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   for (const q of queues.values()) {
     for (const f of q.followUps.followUps) {
       if (followUps.some((x) => x.sha === f.sha)) continue;
-      followUps.push({ sha: f.sha, subject: f.subject, kind: f.kind, depth: f.depth, line: f.edge.evidence.line, revertedUpstream: f.revertedUpstream });
+      let story: string | undefined;
+      if (f.kind === 'fixes') {
+        const msg = ctx.db.prepare('SELECT message FROM commits WHERE sha = ?').pluck().get(f.sha) as string | undefined;
+        const s = await followUpStory(ctx.repo, f.sha, msg ?? '');
+        if (s.text) {
+          story = s.text;
+          citations.push(...s.citations);
+        }
+      }
+      followUps.push({ sha: f.sha, subject: f.subject, kind: f.kind, depth: f.depth, line: f.edge.evidence.line, revertedUpstream: f.revertedUpstream, ...(story ? { story } : {}) });
       citations.push({ kind: 'sha', sha: f.sha });
     }
   }
@@ -244,15 +269,17 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     sha,
     subject: view.subject,
     branches: branchCases,
-    code: { functions: code.functions, callers: code.callers, entryPoints: code.entryPoints, notes: code.notes },
-    bug: affected.blameSkipped.length ? { ...bug.bug, blameSkipped: affected.blameSkipped } : bug.bug,
+    code: { functions: code.functions, callers: code.callers, entryPoints: code.entryPoints, notes: code.notes, changes: code.changes, excerpts: code.excerpts, reachability: code.reachability },
+    bug: { ...bug.bug, statements, numbers, reporters, reportLinks, crashSites, introduced, ...(affected.blameSkipped.length ? { blameSkipped: affected.blameSkipped } : {}) },
     changes,
     followUps,
     prerequisites,
     rules,
   };
   const suit = suitability(partial, bug.featureWords);
-  const risk = riskOf(partial);
+  const priority = priorityOf(statements, view.message);
+  if (priority && view.message.replace(/\s+/g, ' ').includes(priority.word)) citations.push({ kind: 'quote', sha, text: priority.word });
+  const risk = riskOf(partial, priority);
   const recommendation = recommend(partial);
   const overall = branchCases.some((b) => b.verdict === 'YES' && !b.already) ? 'YES' : branchCases.some((b) => b.verdict === 'NEEDS-REVIEW' && !b.already) ? 'NEEDS-REVIEW' : 'NO';
   const c: WrittenCase = {
@@ -265,6 +292,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     ...partial,
     suitability: suit,
     risk,
+    priority,
     recommendation,
     citations: dedupe(citations),
   };

@@ -39,34 +39,69 @@ export function suitability(c: CaseCore, featureWords: readonly { name: string; 
   return { for: pro, against: con };
 }
 
-export function riskOf(c: CaseCore): WrittenCase['risk'] {
+/**
+ * Risk from stated factors, each with its evidence; every factor moves the score by -1, 0, +1 or +2:
+ * size, spread (existing functions changed, files, directories), exposure (how the code is reached),
+ * the candidate's own trial pick, follow-up fixes upstream, review and test tags. LOW at 0 or less,
+ * MEDIUM at 1-2, HIGH at 3 or more. When the verdict is YES and the risk is HIGH or a stable rule is
+ * not met, `reconcile` says why the verdict stands, from the same facts.
+ */
+export function riskOf(c: CaseCore, priority: WrittenCase['priority'] = null): WrittenCase['risk'] {
   const factors: string[] = [];
   let score = 0;
+  const add = (n: number, text: string): void => {
+    score += n;
+    factors.push(`${text} [${n > 0 ? `+${n}` : n}]`);
+  };
   const total = c.changes.added + c.changes.removed;
-  if (total > 100) {
-    score += 2;
-    factors.push(`${total} changed lines`);
-  } else if (total > 30) {
-    score += 1;
-    factors.push(`${total} changed lines`);
-  } else factors.push(`${total} changed lines`);
-  if (c.changes.files.length > 3) {
-    score += 1;
-    factors.push(`${c.changes.files.length} files`);
+  add(total > 100 ? 2 : total > 30 ? 1 : 0, `size: ${total} changed lines (+${c.changes.added} -${c.changes.removed})`);
+  const existing = c.code.functions.filter((f) => f.change !== 'added');
+  const fresh = c.code.functions.length - existing.length;
+  const dirs = [...new Set(c.changes.files.map((f) => f.path.split('/').slice(0, -1).join('/') || '.'))];
+  const spread = existing.length > 5 || c.changes.files.length > 3 || dirs.length > 2;
+  const why = existing.length > 5 ? `${existing.length} existing functions changed` : c.changes.files.length > 3 ? `${c.changes.files.length} files` : dirs.length > 2 ? `${dirs.length} directories` : 'contained';
+  add(spread ? 1 : 0, `spread (${why}): ${c.changes.files.length} file(s) in ${dirs.length} director${dirs.length === 1 ? 'y' : 'ies'} (${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', ...' : ''}); ${existing.length} existing function(s) changed${fresh ? `, ${fresh} new` : ''}`);
+  const kinds = new Set(c.code.entryPoints.map((e) => e.kind));
+  if (c.code.entryPoints.length) {
+    // A main() is a program of its own (a tool, a test): it does not expose the changed code to users.
+    const user = kinds.has('syscall') || kinds.has('exported') || kinds.has('bpf-helper');
+    const ops = c.code.entryPoints.filter((e) => e.kind === 'ops').map((e) => `${e.function}()`);
+    if (user) add(0, `exposure: reached from ${[...kinds].filter((k) => ['syscall', 'exported', 'bpf-helper'].includes(k)).join(', ')} entry points`);
+    else add(-1, `exposure: no system call or exported entry within ${c.code.reachability?.depth ?? 2} caller levels${ops.length ? `; reached from outside only through ${[...new Set(ops)].join(', ')} (registration)` : ''}`);
   }
-  const fns = c.code.functions.length;
-  if (fns) factors.push(`${fns} function(s) changed${fns > 5 ? ' (many)' : ''}`);
-  if (fns > 5) score += 1;
+  const own = c.branches.flatMap((b) => b.apply.filter((a) => a.sha === c.sha).map((a) => ({ b: b.branch, r: a.result })));
+  const conflicts = own.filter((o) => o.r === 'conflict').map((o) => o.b);
+  const offsets = own.filter((o) => o.r === 'clean-with-offset').map((o) => o.b);
+  const strong = c.prerequisites.filter((p) => p.strength === 'strong');
+  if (strong.length) add(strong.length >= 3 ? 2 : 1, `needs ${strong.length} earlier commit(s) first: ${strong.slice(0, 4).map((p) => short(p.sha)).join(', ')}${strong.length > 4 ? ', ...' : ''}`);
+  const queueConflicts = c.branches.flatMap((b) => b.apply.filter((a) => a.result === 'conflict' && a.sha !== c.sha).map((a) => `${short(a.sha)} on ${b.branch}`));
+  if (conflicts.length) add(1, `the candidate does not apply as is to ${conflicts.join(', ')}: a backport has to adapt it`);
+  else if (queueConflicts.length) add(1, `the queue does not apply as is (${queueConflicts.join(', ')}): a backport has to adapt it`);
+  else if (own.some((o) => o.r !== 'not-tried')) add(0, `the candidate applies ${offsets.length ? `with moved hunks to ${offsets.join(', ')}, cleanly elsewhere` : 'cleanly to every branch tried'}`);
   const fu = c.followUps.filter((f) => f.kind === 'fixes');
   if (fu.length) {
-    score += 1;
-    factors.push(`upstream needed ${fu.length} follow-up fix(es): ${fu.map((f) => short(f.sha)).join(', ')}`);
+    const queued = fu.filter((f) => c.branches.some((b) => b.queue.some((q) => q.sha === f.sha)));
+    add(Math.min(2, fu.length), `upstream needed ${fu.length} follow-up fix(es): ${fu.map((f) => short(f.sha)).join(', ')}${queued.length ? ` (${queued.length === fu.length ? 'all' : queued.length} queued with it)` : ''}`);
   }
-  const entries = [...new Set(c.code.entryPoints.map((e) => `${e.kind} ${e.function}()`))];
-  if (entries.length) factors.push(`reachable from ${entries.slice(0, 4).join(', ')}`);
-  const offsets = c.branches.flatMap((b) => b.apply.filter((a) => a.result === 'clean-with-offset').map(() => b.branch));
-  if (offsets.length) factors.push(`applies with moved hunks on ${[...new Set(offsets)].join(', ')}`);
-  return { level: score >= 3 ? 'high' : score >= 1 ? 'medium' : 'low', factors };
+  const reviews = c.bug.tags.filter((t) => /^(reviewed|acked)-by$/i.test(t.key)).length;
+  const tested = c.bug.tags.filter((t) => /^tested-by$/i.test(t.key)).length;
+  add(reviews >= 2 || tested ? -1 : 0, `review: ${reviews} Reviewed-by/Acked-by, ${tested} Tested-by`);
+  const level: WrittenCase['risk']['level'] = score >= 3 ? 'high' : score >= 1 ? 'medium' : 'low';
+  const notMet = c.rules.rows.filter((r) => r.status === 'not met');
+  const yes = c.branches.some((b) => b.verdict === 'YES' && !b.already);
+  let reconcile: string | undefined;
+  if (yes && (level === 'high' || notMet.length)) {
+    const despite = [...(level === 'high' ? [`the risk is HIGH (score ${score})`] : []), ...notMet.map((r) => `the rule "${r.rule}" is not met (${r.evidence})`)];
+    const because: string[] = [];
+    if (priority) because.push(`the bug is ${/^[aeiou]/i.test(priority.effect) ? 'an' : 'a'} ${priority.effect} (priority ${priority.level}: the message says "${priority.word}")`);
+    const reported = c.bug.tags.filter((t) => /^(reported-by|closes)$/i.test(t.key)).length;
+    if (reported) because.push(`it was reported (${reported} Reported-by/Closes)`);
+    if (c.bug.fixes.length) because.push(`it fixes ${c.bug.fixes.map((f) => short(f.sha)).join(', ')}`);
+    if (fu.length) because.push('its follow-up fix(es) go with it');
+    if (level !== 'high') because.push(`the risk factors add up to ${level.toUpperCase()} (score ${score})`);
+    reconcile = `Still YES although ${despite.join(' and ')}: ${because.length ? because.join('; ') : 'the selection scored it YES on the reasons listed'}. A maintainer may weigh this differently.`;
+  }
+  return { level, factors, ...(reconcile ? { reconcile } : {}) };
 }
 
 export function recommend(c: CaseCore): WrittenCase['recommendation'] {

@@ -17,7 +17,7 @@ export function caseMarkdown(c: WrittenCase): string {
   for (const b of c.branches) {
     const verdict = b.already ? `in branch (${b.already === 'ancestor' ? 'predates it' : short(b.already)})` : b.verdict;
     const applies = b.already ? '-' : b.apply.every((a) => a.result === 'not-tried') ? 'not tried' : b.applies ? 'yes' : 'no';
-    out.push(`| ${b.branch} | ${b.release ?? '-'} | ${verdict} | ${b.confidence.toFixed(2)} | ${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is picked` : b.vulnerableSince ? ` since ${short(b.vulnerableSince)}` : ''} | ${applies} | ${cell(b.reasons[0] ?? '')} |`);
+    out.push(`| ${b.branch} | ${b.release ?? '-'} | ${verdict} | ${b.confidence.toFixed(2)} | ${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is picked` : b.vulnerableSince && b.bug === 'affected' ? ` since ${short(b.vulnerableSince)}` : ''} | ${applies} | ${cell(b.reasons[0] ?? '')} |`);
   }
   out.push('');
 
@@ -29,7 +29,10 @@ export function caseMarkdown(c: WrittenCase): string {
   }
   if (c.code.callers.length) {
     out.push('Callers:');
-    for (const k of c.code.callers) out.push(`- \`${k.callee}()\` is called by ${k.caller ? `\`${k.caller}()\`` : 'file-scope code'} at ${k.path}:${k.line} (${k.how})`);
+    for (const k of c.code.callers) {
+      const who = k.caller ? `\`${k.caller}()\`` : 'file-scope code';
+      out.push(k.how === 'call' ? `- \`${k.callee}()\` is called by ${who} at ${k.path}:${k.line}` : `- \`${k.callee}()\` is registered by ${who} through ${k.how} at ${k.path}:${k.line}`);
+    }
     out.push('');
   }
   if (c.code.entryPoints.length) {
@@ -37,6 +40,7 @@ export function caseMarkdown(c: WrittenCase): string {
     for (const e of c.code.entryPoints) out.push(`- \`${e.function}()\` — ${e.kind}: ${e.how} (${e.path}:${e.line})`);
     out.push('');
   }
+  if (c.code.reachability) out.push(`Reachability: ${c.code.reachability.conclusion}`, '');
   for (const n of c.code.notes) out.push(`Note: ${n}`, '');
   if (!c.code.functions.length && !c.code.notes.length) out.push('No function-level facts (no C functions changed).', '');
 
@@ -46,6 +50,12 @@ export function caseMarkdown(c: WrittenCase): string {
     for (const t of c.bug.tags) out.push(`    ${t.line}`);
     out.push('');
   }
+  for (const st of c.bug.statements ?? []) out.push(`${st.trigger ? 'Trigger and effect' : 'Effect'} (the message): "${st.text}"`, '');
+  if (c.bug.numbers?.length) out.push(`Numbers in the message: ${c.bug.numbers.join('; ')}`, '');
+  if (c.bug.reporters?.length || c.bug.reportLinks?.length) out.push(`Reported by: ${c.bug.reporters?.join(', ') || '-'}; report: ${c.bug.reportLinks?.join(' ') || '-'}`, '');
+  for (const s of c.bug.crashSites ?? []) out.push(`Assertion removed (crash site): ${s.path}:${s.line} \`${s.text.trim()}\``, '');
+  for (const i of c.bug.introduced ?? []) out.push(`${i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1 ? 'Introduced by' : 'Lines it removes were written by'} ${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''} (${i.how})`, '');
+  if (c.priority) out.push(`**Priority: ${c.priority.level}** — ${c.priority.effect} (the message says "${c.priority.word}")`, '');
   out.push(c.bug.bugClass ? `Bug class: ${c.bug.bugClass.name} (the message says "${c.bug.bugClass.word}").` : 'Bug class: none named by the message.', '');
   if (c.bug.removed.length) {
     out.push('Lines it removes (at the parent):', '');
@@ -65,6 +75,18 @@ export function caseMarkdown(c: WrittenCase): string {
   out.push(`${c.changes.files.length} file(s), +${c.changes.added} -${c.changes.removed} lines, ${c.changes.hunks} hunk(s):`);
   for (const f of c.changes.files) out.push(`- ${f.path} (+${f.added} -${f.removed})`);
   out.push('');
+  if (c.code.changes?.length) {
+    out.push('What it does:', '');
+    c.code.changes.forEach((ch, i) => out.push(`${i + 1}. **${ch.title}**: ${ch.text}`));
+    out.push('');
+  }
+  for (const e of c.code.excerpts ?? []) {
+    if (!e.lines.length && !e.more) continue;
+    out.push(`\`${e.function}()\` (${e.path}, ${e.change}):`, '');
+    for (const l of e.lines) out.push(`    ${l.sign}${String(l.line).padStart(5)}  ${l.text}`);
+    if (e.more) out.push(`    ... ${e.more} more changed line(s), in the patch`);
+    out.push('');
+  }
 
   out.push('## Follow-up fixes and reverts required', '');
   if (!c.followUps.length) out.push('None: no later commit names this one in a Fixes: tag or reverts it.');
@@ -78,6 +100,7 @@ export function caseMarkdown(c: WrittenCase): string {
     });
     out.push(`${i + 1}. ${short(f.sha)} ("${f.subject}") ${f.kind === 'fixes' ? 'fixes it' : f.kind === 'reverts' ? 'reverts it' : 're-applies it'}${f.depth > 1 ? ` (depth ${f.depth})` : ''}${f.revertedUpstream ? ', itself reverted upstream' : ''}`);
     out.push(`    ${f.line}`);
+    if (f.story) out.push(`   ${f.story}`);
     out.push(`   ${where.join('; ')}`);
   });
   out.push('');
@@ -107,6 +130,7 @@ export function caseMarkdown(c: WrittenCase): string {
   out.push(`## Risk: ${c.risk.level}`, '');
   for (const f of c.risk.factors) out.push(`- ${f}`);
   out.push('');
+  if (c.risk.reconcile) out.push(c.risk.reconcile, '');
 
   out.push('## Recommendation', '');
   const r = c.recommendation;

@@ -14,7 +14,11 @@ export type Citation =
   | { kind: 'file-line'; rev: string; path: string; line: number; /** the line's text, when quoted */ text?: string }
   | { kind: 'function'; rev: string; path: string; name: string; line: number }
   | { kind: 'tag'; sha: string; /** the message line that carries it, verbatim */ line: string }
-  | { kind: 'ref'; name: string; sha: string };
+  | { kind: 'ref'; name: string; sha: string }
+  /** A sentence or phrase quoted from the commit message (white space folded). */
+  | { kind: 'quote'; sha: string; text: string }
+  /** The first release that contains the commit, per the index (`commits.first_release`). */
+  | { kind: 'release'; sha: string; tag: string };
 
 /** A sentence and what backs it. */
 export interface Fact {
@@ -41,6 +45,32 @@ export interface CaseCaller {
   line: number;
   rev: string;
   how: string;
+}
+
+/** A changed line shown in an excerpt or named by a change (cited with its text). */
+export interface CaseLine {
+  path: string;
+  line: number;
+  rev: string;
+  text: string;
+  sign: '-' | '+' | ' ';
+}
+
+/** One thing the commit does, in words, with the lines that show it. */
+export interface CaseChange {
+  /** 'data structure', 'allocation moved', 'guard', 'RCU', 'locking', 'refcount', 'error path', ... */
+  title: string;
+  text: string;
+  lines: CaseLine[];
+}
+
+/** The changed lines of one function, in order; `more` counts the ones not shown (never cut silently). */
+export interface CaseExcerpt {
+  function: string;
+  path: string;
+  change: string;
+  lines: CaseLine[];
+  more: number;
 }
 
 export interface CaseEntry {
@@ -109,6 +139,11 @@ export interface WrittenCase {
     entryPoints: CaseEntry[];
     /** Non-C files, or C files that did not parse: what is known without code facts. */
     notes: string[];
+    /** What the change does, per function and across functions (src/analysis/code/change-facts.ts). */
+    changes?: CaseChange[];
+    excerpts?: CaseExcerpt[];
+    /** The conclusion drawn from the callers and entry points, in one sentence, and how deep it looked. */
+    reachability?: { conclusion: string; depth: number };
   };
   bug: {
     /** What the message and its tags say: Fixes:, Reported-by:, Cc: stable, Link:, Closes:. */
@@ -120,13 +155,31 @@ export interface WrittenCase {
     added: { path: string; line: number; text: string }[];
     /** Commits of `.git-blame-ignore-revs` the blame of the removed lines passed over (absent: none). */
     blameSkipped?: { sha: string; subject: string; lines: string[] }[];
+    /** Sentences of the message that state the bug (quoted; `trigger` when they give the condition). */
+    statements?: { text: string; trigger: boolean; effect: string }[];
+    /** Numbers the message states, as written (">4096 CPUs"). */
+    numbers?: string[];
+    /** Reported-by values and the report links (Link:, Closes:, Bugzilla). */
+    reporters?: string[];
+    reportLinks?: string[];
+    /** Assertions and crash sites the commit removes (BUG_ON, assert, panic), at the parent. */
+    crashSites?: { path: string; line: number; text: string }[];
+    /** The commits that introduced the bug (Fixes: or blame) with their first release. */
+    introduced?: { sha: string; subject: string; release: string | null; how: string }[];
   };
   changes: { files: { path: string; added: number; removed: number }[]; added: number; removed: number; hunks: number };
-  followUps: { sha: string; subject: string; kind: string; depth: number; line: string; revertedUpstream: boolean }[];
+  followUps: { sha: string; subject: string; kind: string; depth: number; line: string; revertedUpstream: boolean; /** What it fixes in this commit, from its message and diff. */ story?: string }[];
   prerequisites: { sha: string; subject: string; strength: 'strong' | 'weak'; why: string[]; branches: string[] }[];
   suitability: { for: Fact[]; against: Fact[] };
   rules: { name: string; rows: RuleRow[] };
-  risk: { level: 'low' | 'medium' | 'high'; factors: string[] };
+  risk: {
+    level: 'low' | 'medium' | 'high';
+    factors: string[];
+    /** Why the verdict stands despite a high risk or a rule not met (absent when nothing needs it). */
+    reconcile?: string;
+  };
+  /** How urgent the fix is, from the bug's effect as the message states it. */
+  priority?: { level: 'HIGH' | 'MEDIUM' | 'LOW'; effect: string; word: string } | null;
   recommendation: {
     /** Branches to pick into (YES, holds the bug or unknown, queue applies). */
     targets: string[];

@@ -27,14 +27,23 @@ function describe(c: Citation): string {
       return `${c.path}:${c.line} at ${c.rev.slice(0, 12)}`;
     case 'function':
       return `${c.name}() at ${c.path}:${c.line} (${c.rev.slice(0, 12)})`;
+    case 'quote':
+      return `quote "${c.text.length > 60 ? `${c.text.slice(0, 57)}...` : c.text}" of ${c.sha.slice(0, 12)}`;
+    case 'release':
+      return `first release ${c.tag} of ${c.sha.slice(0, 12)}`;
   }
 }
+
+/** White space folded, for quotes that span lines of a message. */
+const fold = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** Every problem found (empty when the case stands). */
 export async function findProblems(repo: GitTarget, db: DB, c: WrittenCase, texts: readonly string[] = []): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
   const commitExists = db.prepare('SELECT message FROM commits WHERE sha = ?').pluck();
   const branchTip = db.prepare('SELECT tip FROM branches WHERE name = ?').pluck();
+  const firstRelease = db.prepare('SELECT first_release FROM commits WHERE sha = ?').pluck();
+  const tagExists = db.prepare('SELECT 1 FROM tags WHERE name = ?').pluck();
   const blobs = new BlobReader(repo);
   const fileCache = new Map<string, string[] | null>();
   const lines = async (rev: string, path: string): Promise<string[] | null> => {
@@ -61,6 +70,19 @@ export async function findProblems(repo: GitTarget, db: DB, c: WrittenCase, text
           const msg = commitExists.get(cit.sha) as string | undefined;
           if (msg === undefined) fail('no such commit');
           else if (!msg.split('\n').some((l) => l.trim() === cit.line.trim())) fail('the message has no such line');
+          break;
+        }
+        case 'quote': {
+          const msg = commitExists.get(cit.sha) as string | undefined;
+          if (msg === undefined) fail('no such commit');
+          else if (!fold(msg).includes(fold(cit.text))) fail('the message says no such thing');
+          break;
+        }
+        case 'release': {
+          const rel = firstRelease.get(cit.sha) as string | null | undefined;
+          if (rel === undefined) fail('no such commit in the index');
+          else if (rel !== cit.tag) fail(rel ? `its first release is ${rel}` : 'no release contains it');
+          else if (tagExists.get(cit.tag) === undefined) fail('no such tag in the index');
           break;
         }
         case 'file-line': {
@@ -99,6 +121,10 @@ export function textProblems(c: WrittenCase, texts: readonly string[]): VerifyPr
       shas.add(cit.sha);
       quoted.push(cit.line);
     }
+    if (cit.kind === 'quote' || cit.kind === 'release') {
+      shas.add(cit.sha);
+      if (cit.kind === 'quote') quoted.push(cit.text);
+    }
     if (cit.kind === 'file-line' || cit.kind === 'function') {
       shas.add(cit.rev);
       places.add(`${cit.path}:${cit.line}`);
@@ -109,8 +135,9 @@ export function textProblems(c: WrittenCase, texts: readonly string[]): VerifyPr
   const problems: VerifyProblem[] = [];
   for (const raw of texts) {
     // Quoted message lines and code lines are checked as a whole by their citation; scan the rest.
-    let t = raw;
-    for (const q of quoted) if (q.trim().length > 3) t = t.split(q).join(' ');
+    // White space folded on both sides: a quote wrapped over lines of a plain-text mail still matches.
+    let t = fold(raw);
+    for (const q of quoted) if (q.trim().length > 3) t = t.split(fold(q)).join(' ');
     for (const m of t.matchAll(/(?<![\w/.-])[0-9a-f]{7,40}(?![\w/-])/g)) {
       const tok = m[0];
       if (!/[a-f]/.test(tok) || !/[0-9]/.test(tok)) continue;

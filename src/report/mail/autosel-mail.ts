@@ -227,7 +227,7 @@ export function formatAutoselMail(input: AutoselMailInput): AutoselMail {
   assertMessageId('Message-ID', input.messageId);
   if (input.inReplyTo !== undefined) assertMessageId('In-Reply-To', input.inReplyTo);
   for (const r of input.references ?? []) assertMessageId('References', r);
-  if (!input.to.length) throw new StablepickError('BAD_ARGUMENT', 'the mail has no To address', "give the stable list(s), e.g. 'stable@vger.kernel.org'");
+  if (!input.to.length) throw new StablepickError('BAD_ARGUMENT', 'the mail has no To address', "give the project's stable list(s)");
   if (!Number.isFinite(input.authorTime)) throw new StablepickError('BAD_ARGUMENT', 'the author time is not a number', 'give unix seconds');
   assertHeaderSafe('X-stable-base', input.stableBase);
   if (!input.stableBase.trim()) throw new StablepickError('BAD_ARGUMENT', 'X-stable-base is empty', "give the branch's latest release, e.g. 'Linux 6.17.7'");

@@ -13,7 +13,7 @@ import { withApplyChecker } from '../../analysis/apply/apply-check.js';
 import { judgeRange, type JudgeRangeInput } from '../../select/judge-range.js';
 import type { Verdict } from '../../select/judge.js';
 import { StablepickError } from '../../errors.js';
-import { buildCase, branchRelease, caseMarkdown, textProblems, verifyCase, type CaseContext, type WrittenCase } from '../case/index.js';
+import { buildCase, branchRelease, caseMarkdown, caseText, textProblems, verifyCase, type CaseContext, type WrittenCase } from '../case/index.js';
 
 /** What a series needs: the same as a case. */
 export type SeriesContext = CaseContext;
@@ -129,9 +129,10 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
   for (const [i, c] of yes.entries()) {
     step(`written case ${i + 1}/${yes.length}: ${short(c.sha)}`);
     const wc = await buildCase(ctx, c.sha, branches, { verdicts: verdictOf.get(c.sha)!, selected });
-    const analysis = caseMarkdown(wc);
+    // The mail carries the plain-text form; both forms are checked.
+    const analysis = caseText(wc);
     try {
-      await verifyCase(ctx.repo, ctx.db, wc, [analysis]);
+      await verifyCase(ctx.repo, ctx.db, wc, [analysis, caseMarkdown(wc)]);
     } catch (e) {
       // One case that fails the fact check is not mailed; the others still are (the command reports it).
       if (!(e instanceof StablepickError) || e.code !== 'UNVERIFIED_FACT') throw e;

@@ -18,6 +18,8 @@ export interface WrittenMail {
   text: string;
   to: string[];
   cc: string[];
+  /** Where the maintainers came from (the file and revision), or why none ("no MAINTAINERS file"). */
+  maintainersNote: string;
 }
 
 export interface WriteOptions {
@@ -32,6 +34,8 @@ export interface WriteOptions {
   maxMailBytes?: number;
   /** Told once per mail that is not written (one line naming the commit), e.g. to print a warning. */
   onRefused?: (line: string) => void;
+  /** Maintainers files to read, in order (the project's convention; default MAINTAINERS). */
+  maintainerFiles?: readonly string[];
 }
 
 /**
@@ -71,12 +75,16 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
       message = `${message.trimEnd()}\n${deps.join('\n')}\n`;
     }
     const author = { name: row.author_name, email: row.author_email };
+    const files = opts.maintainerFiles ?? ['MAINTAINERS'];
     const messageId = makeMessageId({ sha: m.sha, n: i + 1, time: now, host });
     const newest = m.trees[0]!;
     let rcpt: Awaited<ReturnType<typeof mailRecipients>>;
     let mail: ReturnType<typeof formatAutoselMail>;
     try {
-      rcpt = await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha });
+      rcpt = files.length
+        ? await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha, maintainersFile: files[0]! })
+        : await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], maintainers: null });
+      if (!files.length) rcpt.maintainersNote = 'no maintainers file is known for this project';
       mail = formatAutoselMail({
         sha: m.sha,
         author,
@@ -105,7 +113,7 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
       continue;
     }
     root ??= messageId;
-    out.push({ sha: m.sha, subject: mail.subject, kind: m.kind, branches: m.trees.map((t) => t.branch), messageId, text: mail.text, to: rcpt.to, cc: rcpt.cc });
+    out.push({ sha: m.sha, subject: mail.subject, kind: m.kind, branches: m.trees.map((t) => t.branch), messageId, text: mail.text, to: rcpt.to, cc: rcpt.cc, maintainersNote: rcpt.maintainersNote });
   }
   return out;
 }
