@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StablepickError } from '../errors.js';
-import { CONFIG_FILE_NAME, loadConfig, parseConfig, registerConfigSection, resolveConventions } from './config.js';
-import { parseTrailers } from './trailers.js';
-import { DEFAULT_CONVENTIONS } from './types.js';
+import { StablepickError } from '../../src/errors.js';
+import { CONFIG_FILE_NAME, loadConfig, parseConfig, registerConfigSection, resolveConventions } from '../../src/conventions/config.js';
+import { parseTrailers } from '../../src/conventions/trailers.js';
+import { DEFAULT_CONVENTIONS } from '../../src/conventions/types.js';
 
 let dir: string;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrailers, parsePerson, subjectOf, bodyOf, isStableAddressFor, type Trailer } from './trailers.js';
-import { DEFAULT_CONVENTIONS, type Conventions } from './types.js';
+import { parseTrailers, parsePerson, subjectOf, bodyOf, isStableAddressFor, type Trailer } from '../../src/conventions/trailers.js';
+import { DEFAULT_CONVENTIONS, type Conventions } from '../../src/conventions/types.js';
 
 /** The upstream message of the commit in the AUTOSEL seed mail (../shared/seed). */
 const SEED = `sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily using kvzalloc()

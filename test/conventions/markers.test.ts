@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMarkers, parseRevert, revertedSubject, upstreamMarker, type Marker } from './markers.js';
+import { parseMarkers, parseRevert, revertedSubject, upstreamMarker, type Marker } from '../../src/conventions/markers.js';
 
 const SHA = '14c1da3895a116f4e32c20487046655f26d3999b';
 const SHA2 = '05e63305c85c8a1f0e2b3c4d5e6f708192a3b4c5';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, configNamesBranch, parseReleaseTag, parseStableBranchName, versionInSeries, workHeadReason } from './branch-names.js';
-import { DEFAULT_CONVENTIONS, type Conventions } from './types.js';
+import { compareVersions, configNamesBranch, parseReleaseTag, parseStableBranchName, versionInSeries, workHeadReason } from '../../src/conventions/branch-names.js';
+import { DEFAULT_CONVENTIONS, type Conventions } from '../../src/conventions/types.js';
 
 describe('parseStableBranchName', () => {
   it.each([
