@@ -4,7 +4,7 @@
  * runs, so without this a documented section of another stage (`mail` for `index`, `select` for `deps`)
  * would be an "unknown key". A new section is added here and to docs/config.md.
  */
-export const CONFIG_SECTION_MODULES: readonly (() => Promise<unknown>)[] = [
+const CONFIG_SECTION_MODULES: readonly (() => Promise<unknown>)[] = [
   () => import('../select/config.js'), // "select"
   () => import('../report/series/config.js'), // "mail"
   () => import('../review/policy.js'), // "review"

@@ -2,7 +2,7 @@
  * Exit statuses, the same for every command (docs/cli.md), plus what a command adds. Printed at the end
  * of each command's --help.
  */
-export const COMMON_EXIT_STATUSES: readonly (readonly [number, string])[] = [
+const COMMON_EXIT_STATUSES: readonly (readonly [number, string])[] = [
   [0, 'done (the answer is on standard output)'],
   [1, 'an error: bad input, a repository, index or config problem (one line on standard error)'],
   [2, 'a usage error: unknown option, missing argument'],
@@ -10,7 +10,7 @@ export const COMMON_EXIT_STATUSES: readonly (readonly [number, string])[] = [
 ];
 
 /** What a command's statuses mean beyond the common ones, by command name ("review import" for a subcommand). */
-export const COMMAND_EXIT_STATUSES: Readonly<Record<string, readonly (readonly [number, string])[]>> = {
+const COMMAND_EXIT_STATUSES: Readonly<Record<string, readonly (readonly [number, string])[]>> = {
   'apply-check': [
     [0, 'every commit applies to every branch (clean, with offsets, already applied, or empty)'],
     [1, 'also: a commit conflicts on a branch, or with --queue the queue stops before its end (as `git apply --check`)'],

@@ -14,10 +14,10 @@ import { registerConfigSections } from './config-sections.js';
 import { exitStatusHelp } from './exit-codes.js';
 import { takeExitStatus } from './output.js';
 
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_BUG = 70;
+const EXIT_OK = 0;
+const EXIT_ERROR = 1;
+const EXIT_USAGE = 2;
+const EXIT_BUG = 70;
 
 export function buildProgram(modules: readonly CommandModule[]): Command {
   const program = new Command();

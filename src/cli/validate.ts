@@ -50,7 +50,7 @@ export function identityOption(value: string, option = '--who'): string {
 }
 
 /** The real path of `p`, through its nearest existing ancestor when it does not exist yet. */
-export function realPathOf(p: string): string {
+function realPathOf(p: string): string {
   let head = path.resolve(p);
   const tail: string[] = [];
   for (;;) {

@@ -25,7 +25,7 @@ export function canonicalKey(key: string): string {
 }
 
 /** A '/regex/flags' string as a RegExp, or null when the string is a plain pattern. Throws on a bad regex. */
-export function slashRegex(pattern: string, where: string): RegExp | null {
+function slashRegex(pattern: string, where: string): RegExp | null {
   if (pattern.length < 2 || !pattern.startsWith('/')) return null;
   const end = pattern.lastIndexOf('/');
   if (end <= 0) return null;
@@ -36,7 +36,7 @@ export function slashRegex(pattern: string, where: string): RegExp | null {
   return compileRegex(pattern.slice(1, end), f, where);
 }
 
-export function compileRegex(source: string, flags: string, where: string): RegExp {
+function compileRegex(source: string, flags: string, where: string): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (e) {

@@ -18,7 +18,7 @@ export interface StablepickConfig {
 }
 
 /** In an array of the config, this element stands for the value it overrides (detected or default). */
-export const INHERIT = '...';
+const INHERIT = '...';
 
 type SectionValidator = (value: unknown, where: string) => void;
 const sections = new Map<string, SectionValidator>();
@@ -84,7 +84,7 @@ function regexProblem(source: string, flags = ''): string | null {
 }
 
 /** Check a conventions object; returns it with keys canonicalised. Throws BAD_CONFIG naming `where`. */
-export function validateConventions(value: unknown, where: string): Partial<Conventions> {
+function validateConventions(value: unknown, where: string): Partial<Conventions> {
   if (!isPlainObject(value)) throw configError(where, '"conventions" must be an object', 'write "conventions": { ... }');
   const out: Partial<Conventions> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -204,11 +204,6 @@ export function loadUserConfig(): { config: StablepickConfig; path: string | nul
   const file = userConfigPath();
   if (!isFile(file)) return { config: { conventions: {} }, path: null };
   return { config: readConfigFile(file), path: file };
-}
-
-/** The sections the file format knows now (conventions and every registered stage). */
-export function knownConfigSections(): string[] {
-  return ['conventions', ...sections.keys()];
 }
 
 function isFile(p: string): boolean {

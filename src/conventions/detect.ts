@@ -34,8 +34,8 @@ export interface DetectedConventions {
 }
 
 /** A key must appear this often, and name a real commit this often, to count as fixes-like. */
-export const MIN_KEY_USES = 10;
-export const MIN_RESOLVED_SHARE = 0.8;
+const MIN_KEY_USES = 10;
+const MIN_RESOLVED_SHARE = 0.8;
 /** Keys that name another commit but mean something else than "this fixes it". */
 // Keys that name the commit a stable commit carries (Xen's `master commit:`, `master changeset:`), not a bug.
 const NOT_FIXES = /upstream|cherry|picked|backport|dep-of|revert|merge|based|depends|prereq|see-also|references?$|related|supersede|obsolete|replaces|master|changeset|commit-id/;

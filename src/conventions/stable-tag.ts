@@ -181,7 +181,7 @@ function parseAnnotation(annotation: string, tag: StableTag): void {
 }
 
 /** Every dotted version in free text: 'Backport-to: 6.12, 6.6' → ['6.12', '6.6']. */
-export function scanVersions(text: string): string[] {
+function scanVersions(text: string): string[] {
   const out: string[] = [];
   VERSION_SCAN.lastIndex = 0;
   for (let m = VERSION_SCAN.exec(text); m; m = VERSION_SCAN.exec(text)) {

@@ -40,12 +40,12 @@ export interface Conventions {
  * 'xen-RELEASE-', 'OpenSSL_'; not 'v239-' as in RHEL's v239-10), an optional 'v', a version whose parts are separated by '.' or '_', and
  * an optional pre-release suffix and/or '-release' (rpm). Tags with '/' (debian/1.0-1) never match.
  */
-export const DEFAULT_RELEASE_TAG_PATTERN =
+const DEFAULT_RELEASE_TAG_PATTERN =
   '^(?<prefix>(?:(?!v\\d)[a-z][a-z0-9+]*[-_]){0,2})v?(?<version>\\d+(?:\\.\\d+)*|\\d+(?:_\\d+)+)' +
   '(?<suffix>(?:[-_.~]?(?:rc|beta|alpha|pre|a|b)[-_.]?\\d*)?(?:[-_]release)?)$';
 
 /** The default pre-release form: -rc3, rc1, _beta1, -alpha, pre1, 5.0.0a1, and glibc's 2.40.9000. */
-export const DEFAULT_PRERELEASE_PATTERN =
+const DEFAULT_PRERELEASE_PATTERN =
   '(?:^|[-_.~\\d])(?:rc|beta|alpha|pre|a|b)[-_.]?\\d*(?:[-_]release)?$|\\.9\\d{3}(?:\\.\\d+)?$';
 
 function freezeConventions(c: Conventions): Conventions {

@@ -28,8 +28,8 @@ import { buildDemoRepo, type DemoRepo } from './story.js';
 import { writeOutputFile } from '../report/output-file.js';
 
 /** The demo's stable team: the sender of its AUTOSEL mails and their list. */
-export const DEMO_SENDER = 'Sasha Demo <sasha@demo-kernel.org>';
-export const DEMO_LIST = 'stable@vger.kernel.org';
+const DEMO_SENDER = 'Sasha Demo <sasha@demo-kernel.org>';
+const DEMO_LIST = 'stable@vger.kernel.org';
 
 export interface DemoResult {
   dir: string;

@@ -35,7 +35,7 @@ export interface LineRange {
 }
 
 /** The file a project lists its ignored commits in, by convention (GitHub, GitLab and git's docs use it). */
-export const IGNORE_REVS_FILE = '.git-blame-ignore-revs';
+const IGNORE_REVS_FILE = '.git-blame-ignore-revs';
 
 /** Full object ids of an ignore-revs file's text: one per line, `#` comments and blank lines skipped. */
 export function parseIgnoreRevs(text: string): string[] {
@@ -102,7 +102,7 @@ function ignoreRevsAt(target: GitTarget, rev: string): Promise<string[]> {
 }
 
 /** Every commit blame passes over when blaming at `rev`. */
-export async function ignoredRevs(target: GitTarget, rev: string): Promise<Set<string>> {
+async function ignoredRevs(target: GitTarget, rev: string): Promise<Set<string>> {
   const [a, b] = await Promise.all([ignoreRevsAt(target, rev), userIgnoreRevs(target)]);
   return new Set([...a, ...b]);
 }

@@ -6,7 +6,7 @@ import { unquoteGitPath } from './quoted-path.js';
 import { gitText, runGit, type GitTarget } from './run.js';
 
 /** The empty tree's object name (diffs of a root commit). */
-export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export interface Hunk {
   oldStart: number;

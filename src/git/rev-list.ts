@@ -16,13 +16,6 @@ export async function revList(target: GitTarget, revs: readonly string[], extra:
   return out;
 }
 
-/** The best common ancestor of two commits, or null when they share none. */
-export async function mergeBase(target: GitTarget, a: string, b: string): Promise<string | null> {
-  const r = await runGit(target, ['merge-base', a, b], { okCodes: [1] });
-  const s = r.stdout.toString('utf8').trim();
-  return r.code === 0 && s ? s : null;
-}
-
 /** Whether `ancestor` is reachable from `descendant` (a commit is its own ancestor). */
 export async function isAncestor(target: GitTarget, ancestor: string, descendant: string): Promise<boolean> {
   const r = await runGit(target, ['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1] });

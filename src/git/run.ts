@@ -37,7 +37,7 @@ export interface RunResult {
  * write files. Documented in docs/reliability.md ("Git settings stablepick pins"); a test runs the
  * commands under a hostile global configuration (test/git/pinned-config.test.ts).
  */
-export const PINNED_CONFIG: readonly (readonly [string, string])[] = [
+const PINNED_CONFIG: readonly (readonly [string, string])[] = [
   // Paths and messages as bytes, never quoted or translated differently.
   ['core.quotePath', 'false'],
   ['i18n.logOutputEncoding', 'UTF-8'],
@@ -99,13 +99,13 @@ function quoteParameter(s: string): string {
 }
 
 /** PINNED_CONFIG as git reads it from GIT_CONFIG_PARAMETERS (the form `git -c` itself uses). */
-export const PINNED_CONFIG_PARAMETERS = PINNED_CONFIG.map(([k, v]) => `${quoteParameter(k.toLowerCase())}=${quoteParameter(v)}`).join(' ');
+const PINNED_CONFIG_PARAMETERS = PINNED_CONFIG.map(([k, v]) => `${quoteParameter(k.toLowerCase())}=${quoteParameter(v)}`).join(' ');
 
 /** Inherited variables that locate the user's configuration rather than redirect the repository. */
 const USER_CONFIG_VARS = new Set(['GIT_EXEC_PATH', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM']);
 
 /** The environment every git process gets. */
-export function gitEnv(target: GitTarget | null, extra?: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+function gitEnv(target: GitTarget | null, extra?: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(processEnvironment())) {
     // Inherited GIT_* variables (GIT_DIR, GIT_INDEX_FILE, ...) would silently redirect us.
@@ -127,7 +127,7 @@ export function gitEnv(target: GitTarget | null, extra?: Readonly<Record<string,
   return env;
 }
 
-export function gitArgs(target: GitTarget | null, args: readonly string[]): string[] {
+function gitArgs(target: GitTarget | null, args: readonly string[]): string[] {
   if (!target) return [...args];
   const pre = [`--git-dir=${target.gitDir}`];
   if (target.workTree) pre.push(`--work-tree=${target.workTree}`);

@@ -33,16 +33,6 @@ export class BlobReader {
   }
 }
 
-/** One file at one revision (spawns git once; use BlobReader for many). */
-export async function showFile(target: GitTarget, rev: string, path: string): Promise<string | null> {
-  const r = new BlobReader(target);
-  try {
-    return await r.readText(rev, path);
-  } finally {
-    r.close();
-  }
-}
-
 /** Paths of the files of `rev` (git ls-tree -r), optionally only those `keep` accepts. */
 export async function listFiles(target: GitTarget, rev: string, keep?: (path: string) => boolean): Promise<string[]> {
   const out = await gitText(target, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', rev]);

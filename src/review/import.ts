@@ -149,7 +149,7 @@ function mailbox(a: Address | undefined): string {
 }
 
 /** Message-IDs in a References / In-Reply-To value, in order. */
-export function messageIds(value: string | undefined): string[] {
+function messageIds(value: string | undefined): string[] {
   if (!value) return [];
   const ids = value.match(/<[^<>\s]+>/g);
   if (ids) return ids.map(normaliseMessageId);

@@ -37,7 +37,7 @@ export function splitMbox(data: Buffer): Buffer[] {
 }
 
 /** One message as an mbox entry: a From_ line, the message with body `From ` lines quoted, an empty line. */
-export function mboxEntry(message: string, from = 'stablepick', date = new Date(0)): string {
+function mboxEntry(message: string, from = 'stablepick', date = new Date(0)): string {
   const body = message.replace(/\r\n/g, '\n').replace(/\n*$/, '\n');
   const quoted = body.replace(/^(>*From )/gm, '>$1');
   return `From ${from} ${asctime(date)}\n${quoted}\n`;

@@ -46,7 +46,7 @@ export interface MailRecord {
 }
 
 export const REVIEW_STATUSES: readonly ReviewStatus[] = ['accepted', 'rejected', 'needs-review', 'deferred'];
-export const REVIEW_SOURCES: readonly ReviewSource[] = ['cli', 'mail', 'web'];
+const REVIEW_SOURCES: readonly ReviewSource[] = ['cli', 'mail', 'web'];
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 

@@ -13,7 +13,7 @@ import type { ExportFormatName, Overview, ReviewRequest, WritableStatus } from '
 import { branchOverview, parseCandidateQuery, queryCandidates } from './candidates.js';
 import type { CandidateSource } from './source.js';
 
-export const TOKEN_HEADER = 'x-stablepick-token';
+const TOKEN_HEADER = 'x-stablepick-token';
 const WRITABLE: readonly (WritableStatus | 'unreviewed')[] = ['accepted', 'rejected', 'deferred', 'needs-review', 'unreviewed'];
 const FORMATS: readonly ExportFormatName[] = ['mbox', 'cherry-pick', 'quilt'];
 /** A bulk decision is at most this many commits × branches. */

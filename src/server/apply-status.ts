@@ -17,7 +17,7 @@ export interface ApplyCell {
 
 const BATCH = 50;
 
-export function applyState(r: ApplyResult): ApplyState {
+function applyState(r: ApplyResult): ApplyState {
   switch (r.result) {
     case 'clean':
       return 'clean';

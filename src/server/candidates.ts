@@ -15,9 +15,9 @@ import {
   type SortKey,
 } from './api-types.js';
 
-export const SORT_KEYS: readonly SortKey[] = ['order', 'sha', 'subject', 'verdict', 'confidence', 'status', 'subsystem', 'time'];
-export const DEFAULT_LIMIT = 200;
-export const MAX_LIMIT = 20_000;
+const SORT_KEYS: readonly SortKey[] = ['order', 'sha', 'subject', 'verdict', 'confidence', 'status', 'subsystem', 'time'];
+const DEFAULT_LIMIT = 200;
+const MAX_LIMIT = 20_000;
 
 const VERDICT_RANK: Record<RowVerdict, number> = { YES: 0, 'NEEDS-REVIEW': 1, NO: 2, 'IN-BRANCH': 3 };
 const STATUS_RANK: Record<ReviewState, number> = { unreviewed: 0, 'needs-review': 1, deferred: 2, accepted: 3, rejected: 4 };
@@ -67,7 +67,7 @@ export function parseCandidateQuery(params: Record<string, string | undefined>, 
 }
 
 /** Whether a row passes the query's filters. */
-export function rowMatches(r: CandidateRow, q: CandidateQuery): boolean {
+function rowMatches(r: CandidateRow, q: CandidateQuery): boolean {
   if (q.verdict && !q.verdict.includes(r.verdict)) return false;
   if (q.status && !q.status.includes(r.status)) return false;
   if (q.minConf !== undefined && r.confidence < q.minConf) return false;

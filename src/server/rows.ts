@@ -4,15 +4,15 @@ import type { ReviewRecord } from '../review/store.js';
 import type { CandidateRow, RowVerdict } from './api-types.js';
 import { subsystemOf } from './subsystem.js';
 
-export const ROW_PATHS = 50;
+const ROW_PATHS = 50;
 
 /** The line a person reads: the deciding rule, else the first rule, else the strongest feature. */
-export function mainReason(reasons: readonly Reason[]): string {
+function mainReason(reasons: readonly Reason[]): string {
   const r = reasons.find((x) => x.kind === 'rule' && x.decided) ?? reasons.find((x) => x.kind === 'rule') ?? reasons[0];
   return r ? r.text : '';
 }
 
-export function rowVerdict(v: Verdict): RowVerdict {
+function rowVerdict(v: Verdict): RowVerdict {
   return v.already ? 'IN-BRANCH' : v.verdict;
 }
 

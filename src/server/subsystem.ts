@@ -1,7 +1,7 @@
 /** A commit's subsystem for the dashboard: the folder (first two path components) most of its files are in. */
 
 /** `drivers/net/ethernet/x.c` → `drivers/net`; `kernel/fork.c` → `kernel`; `Makefile` → `Makefile`. */
-export function pathArea(p: string): string {
+function pathArea(p: string): string {
   const parts = p.split('/');
   if (parts.length <= 1) return p;
   if (parts.length === 2) return parts[0]!;

@@ -489,7 +489,7 @@ async function mapPool<T, R>(items: readonly T[], jobs: number, fn: (item: T, in
 }
 
 /** The first paragraph of a message on one line, as git's %s. */
-export function subjectOf(message: string): string {
+function subjectOf(message: string): string {
   const para = message.replace(/^\n+/, '').split(/\n\s*\n/)[0] ?? '';
   return para.split('\n').map((l) => l.trim()).join(' ').trim();
 }

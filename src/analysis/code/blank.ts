@@ -133,7 +133,7 @@ export function lineStartsOf(text: string): number[] {
 }
 
 /** 1-based line of a character offset. */
-export function lineOf(starts: readonly number[], offset: number): number {
+function lineOf(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

@@ -102,7 +102,3 @@ export function entryFromRef(ref: CRef, path: string): EntryTag | null {
 export function entryFromExport(macro: string, path: string, line: number): EntryTag {
   return { kind: 'exported', how: macro, path, line };
 }
-
-export function registrarKind(name: string): EntryKind | undefined {
-  return BY_NAME.get(name);
-}

@@ -14,8 +14,6 @@ import { blankAttributes, lineStartsOf, type BlankedAttribute } from './blank.js
 import { regionEndsOfText, regionsFromEnds, type Region } from './regions.js';
 import type { CCall, CExportMark, CFileFacts, CItem, CRef, ItemKind, RefContext } from './types.js';
 
-export const GRAMMAR = { runtime: 'web-tree-sitter@0.27.1', grammar: 'tree-sitter-c@0.24.1' } as const;
-
 export interface ParseOptions {
   /**
    * 1-based lines of interest. When given, only the regions (see regions.ts) holding these lines are

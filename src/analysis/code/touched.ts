@@ -70,7 +70,7 @@ export interface TouchedOptions {
   parser?: CParser;
 }
 
-export function isCPath(p: string): boolean {
+function isCPath(p: string): boolean {
   return /\.(c|h)$/i.test(p);
 }
 

@@ -139,7 +139,7 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
   return result;
 }
 
-export function isStrong(r: PrereqReason): boolean {
+function isStrong(r: PrereqReason): boolean {
   if (r.kind === 'blame') return r.lines.some((l) => l.use === 'removed');
   if (r.kind === 'series') return r.series.rule !== 'adjacent';
   return true;

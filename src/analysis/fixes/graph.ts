@@ -7,7 +7,7 @@
  */
 import type { DB } from '../../history/db.js';
 import type { CommitGraph } from '../../history/graph.js';
-import { normaliseSubject, PrefixResolver } from '../../history/resolve.js';
+import { PrefixResolver } from '../../history/resolve.js';
 import { commitGraph } from './branch-state.js';
 import type { EdgeKind, FixEdge, Resolution } from './types.js';
 
@@ -24,7 +24,7 @@ export interface FixGraph {
 const cache = new WeakMap<DB, FixGraph>();
 
 /** Whether `anc` is an ancestor of `desc`, walking back no further than `anc`'s commit time minus 30 days (commit times are not monotonic: rebases and clock skew put a parent after its child by days). */
-export function isAncestorBounded(graph: CommitGraph, anc: string, desc: string): boolean {
+function isAncestorBounded(graph: CommitGraph, anc: string, desc: string): boolean {
   const a = graph.get(anc);
   if (!a) return false;
   const floor = a.time - 86400 * 30;
@@ -194,9 +194,4 @@ export function loadFixGraph(db: DB): FixGraph {
   };
   cache.set(db, fg);
   return fg;
-}
-
-/** Subjects compare after normalising case and spacing. */
-export function sameSubject(a: string, b: string): boolean {
-  return normaliseSubject(a) === normaliseSubject(b);
 }

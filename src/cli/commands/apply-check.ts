@@ -62,13 +62,13 @@ export const applyCheckCommand: CommandModule = {
 };
 
 /** 1 when a pick conflicts, or a queue stops before its end; 0 when everything applies. */
-export function applyCheckStatus(run: ApplyCheckRun): number {
+function applyCheckStatus(run: ApplyCheckRun): number {
   if (run.queues.some((q) => q.firstFailure !== null)) return 1;
   return run.results.some((r) => r.result === 'conflict') ? 1 : 0;
 }
 
 /** The command's work, printing through `out`. */
-export async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCliOptions, out: (text: string) => void): Promise<ApplyCheckRun> {
+async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCliOptions, out: (text: string) => void): Promise<ApplyCheckRun> {
   if (!shas.length) throw new StablepickError('BAD_ARGUMENT', 'no commit given', 'give one or more commit ids');
   const branches = opts.branch?.length ? opts.branch : [];
   if (!branches.length) throw new StablepickError('BAD_ARGUMENT', 'no --branch given', 'give --branch <name or commit>');

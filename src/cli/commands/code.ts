@@ -38,7 +38,7 @@ function identifier(v: string): string {
 }
 
 /** Aligned text table. */
-export function table(rows: readonly string[][]): string {
+function table(rows: readonly string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
@@ -46,7 +46,7 @@ export function table(rows: readonly string[][]): string {
 
 const short = (sha: string): string => sha.slice(0, 12);
 
-export function printSymbol(r: SymbolResult): string {
+function printSymbol(r: SymbolResult): string {
   const rows = [['KIND', 'WHERE', 'DETAIL']];
   for (const d of [...r.definitions, ...r.declarations]) {
     const detail = [d.definedBy ? `via ${d.definedBy}()` : '', d.attributes?.length ? `[${d.attributes.join(' ')}]` : '', d.signature ?? [d.isStatic ? 'static' : '', d.isInline ? 'inline' : ''].filter(Boolean).join(' ')].filter(Boolean).join(' ');
@@ -56,7 +56,7 @@ export function printSymbol(r: SymbolResult): string {
   return rows.length > 1 ? `${head}\n${table(rows)}` : `${head}\n(not defined at this revision)`;
 }
 
-export function printCallers(r: CallersResult, mode: 'callers' | 'callchain'): string {
+function printCallers(r: CallersResult, mode: 'callers' | 'callchain'): string {
   const lines: string[] = [];
   const byId = new Map(r.nodes.map((n) => [n.id, n]));
   for (const id of r.root) {
@@ -96,7 +96,7 @@ export function printCallers(r: CallersResult, mode: 'callers' | 'callchain'): s
   return lines.join('\n');
 }
 
-export function printTouched(r: TouchedResult): string {
+function printTouched(r: TouchedResult): string {
   const rows = [['CHANGE', 'KIND', 'NAME', 'WHERE', '+', '-']];
   for (const it of r.items) {
     const where = it.after ? `${it.path}:${it.after.startLine}-${it.after.endLine}` : it.before ? `${it.oldPath ?? it.path}:${it.before.startLine}-${it.before.endLine} (parent)` : it.path;
@@ -107,7 +107,7 @@ export function printTouched(r: TouchedResult): string {
   return `${short(r.sha)} against ${r.parent ? short(r.parent) : '(root)'}: ${r.files.length} file(s): ${files}\n${table(rows)}`;
 }
 
-export function printMaintainers(r: MaintainersResult): string {
+function printMaintainers(r: MaintainersResult): string {
   const lines = [`${r.source.path} at ${short(r.source.rev)} for ${r.files.length} file(s)`];
   const rows = [['SECTION', 'STATUS', 'FILES (PATTERN)']];
   for (const s of r.sections) rows.push([s.section, s.status ?? '', s.files.map((f) => `${f.path} (${f.pattern})`).join(', ') + (s.keyword ? ` K: ${s.keyword}` : '')]);

@@ -17,7 +17,7 @@ interface ScanOptions extends CommonOptions {
 }
 
 /** The line a person reads: the deciding rule, else the strongest feature. */
-export function mainReason(v: Verdict): string {
+function mainReason(v: Verdict): string {
   const r = v.reasons.find((x) => x.kind === 'rule' && x.decided) ?? v.reasons.find((x) => x.kind === 'rule') ?? v.reasons[0];
   return r ? r.text : '';
 }

@@ -30,7 +30,7 @@ interface ServeOptions extends CommonOptions {
 const LOCAL = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** Who browser decisions are recorded as: --who, else git's user.name <user.email>, else the config's only reviewer. */
-export async function dashboardReviewer(who: string | undefined, reviewers: readonly string[], repo: GitTarget): Promise<string | null> {
+async function dashboardReviewer(who: string | undefined, reviewers: readonly string[], repo: GitTarget): Promise<string | null> {
   if (who?.trim()) return who.trim();
   const [name, email] = await Promise.all([gitConfigValue(repo, 'user.name'), gitConfigValue(repo, 'user.email')]);
   if (name && email) return `${name} <${email}>`;

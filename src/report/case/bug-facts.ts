@@ -37,12 +37,6 @@ export interface BugFacts {
   citations: Citation[];
 }
 
-/** Lines a message quotes: the 1-based message line of `text`, or null. */
-export function messageLine(message: string, text: string): number | null {
-  const i = message.split('\n').findIndex((l) => l.trim() === text.trim());
-  return i < 0 ? null : i + 1;
-}
-
 export function bugFacts(view: CommitView, diff: CommitDiff, maxLines = 12): BugFacts {
   const citations: Citation[] = [];
   const lines = view.message.split('\n');

@@ -111,11 +111,6 @@ const CALLBACK_WORDS: Record<string, string> = {
   exit: 'exit hook',
 };
 
-/** Whether a caller edge is a registration (the function is passed, not called). */
-export function isRegistration(how: string): boolean {
-  return how !== 'call' && how !== 'direct' && how !== 'macro-body';
-}
-
 /**
  * The conclusion of the call graph in one sentence: how the changed functions are reached (at init, as
  * callbacks the code registers, through an ops table, from system calls, by other modules), and what was

@@ -22,7 +22,7 @@ const CONDITION = /\b(?:when|whenever|if|on (?:systems?|machines?|hosts?|platfor
 const TRAILER = /^(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|Fixes|Link|Cc|Closes|Bug|BugLink|Backport|Ticket|Issue|Coverity-id|Reference|References):\s/i;
 
 /** The sentences of the message prose (subject excluded, trailers excluded), folded to one line each. */
-export function sentencesOf(message: string): string[] {
+function sentencesOf(message: string): string[] {
   const nl = message.indexOf('\n');
   // Trailers and pick markers are not prose; a wrapped line that happens to hold a colon is.
   const prose = (nl < 0 ? '' : message.slice(nl + 1))

@@ -7,7 +7,7 @@
  */
 import type { Citation, WrittenCase } from './types.js';
 
-export const TEXT_WIDTH = 72;
+const TEXT_WIDTH = 72;
 const short = (s: string): string => s.slice(0, 12);
 
 /** Greedy word wrap; `first` and `rest` are the prefixes of the first and following lines. A word longer than the line (a URL) stays whole. */
@@ -68,7 +68,7 @@ export function alignedTable(headers: readonly string[], rows: readonly (readonl
 }
 
 /** The Verification list: each kind of cited fact, how many, and the step that checked it. */
-export function verificationItems(c: WrittenCase): string[] {
+function verificationItems(c: WrittenCase): string[] {
   const by = <K extends Citation['kind']>(k: K): Extract<Citation, { kind: K }>[] => c.citations.filter((x): x is Extract<Citation, { kind: K }> => x.kind === k);
   const items: string[] = [];
   const shas = by('sha');
@@ -95,7 +95,7 @@ export function verificationItems(c: WrittenCase): string[] {
 }
 
 /** What the case states without a check behind it. */
-export function unverifiedItems(c: WrittenCase): string[] {
+function unverifiedItems(c: WrittenCase): string[] {
   const out: string[] = [];
   if (c.bug.statements?.length) out.push("the trigger and effect are the message's own words; no test reproduced them");
   if (c.priority) out.push(`the priority comes from the words of the message ("${c.priority.word}"), not from a reproduction`);

@@ -28,7 +28,7 @@ import { assertHeaderSafe, addressHeader, formatMailbox, rfc2822Date, unstructur
 import { checkAnalysisText, escapePatchLines } from './check.js';
 import { mboxFromLine, quoteFromLines } from './mbox.js';
 
-export { writeMbox, mboxEntryToMessage, splitMbox } from './mbox.js';
+export { writeMbox, splitMbox } from './mbox.js';
 export { assertMailable, checkMailText } from './check.js';
 
 export interface AutoselMailInput {
@@ -135,7 +135,7 @@ const GIT_TRAILER = /^(?:Signed-off-by: |\(cherry picked from commit )/i;
  * trailers with a Signed-off-by, as git decides), or as a new paragraph. Not appended when the block's
  * last trailer is the same sign-off (what `git commit -s` and `git am -s` do).
  */
-export function appendSignoff(body: string, sob: string, email: string): string {
+function appendSignoff(body: string, sob: string, email: string): string {
   const b = body.trimEnd();
   if (!b) return sob;
   const paras = b.split(/\n[ \t]*\n/);
@@ -153,7 +153,7 @@ export function appendSignoff(body: string, sob: string, email: string): string 
 }
 
 /** The diffstat and diff of a `git format-patch` mail: everything after its own `---` line. */
-export function diffPartOfPatch(patch: string): string {
+function diffPartOfPatch(patch: string): string {
   const lines = patch.replace(/\r\n/g, '\n').split('\n');
   const d = lines.findIndex((l) => l.startsWith('diff --git '));
   if (d < 0) throw new StablepickError('BAD_ARGUMENT', 'the adapted patch holds no diff', 'mail only picks that apply (ApplyResult.patch of a clean pick)');

@@ -12,7 +12,7 @@ const short = (s: string): string => s.slice(0, 12);
 const sh = (s: string): string => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
 
 /** The review list: per pick, its branches, verdict, risk, priority and summary, as `# ` comment lines. */
-export function reviewList(plan: SeriesPlan): string[] {
+function reviewList(plan: SeriesPlan): string[] {
   const out: string[] = [];
   for (const m of plan.members) {
     out.push(`${short(m.sha)} ${m.subject}`);

@@ -65,7 +65,7 @@ export function encodeWords(s: string, firstRoom = MAX_WORD, sep = '\n '): strin
 }
 
 /** True when `s` can stand in a header as it is (printable ASCII, nothing a decoder would take as an encoded word). */
-export function isPlainHeaderText(s: string): boolean {
+function isPlainHeaderText(s: string): boolean {
   return PRINTABLE_ASCII.test(s) && !s.includes('=?');
 }
 
@@ -99,7 +99,7 @@ function foldAtSpaces(line: string): string {
 }
 
 /** A display name as a header phrase: as is, quoted (specials) or encoded (non-ASCII). */
-export function encodePhrase(name: string): string {
+function encodePhrase(name: string): string {
   if (!isPlainHeaderText(name)) return encodeWords(name, MAX_WORD, ' ');
   if (SPECIALS.test(name)) return `"${name.replace(/(["\\])/g, '\\$1')}"`;
   return name;

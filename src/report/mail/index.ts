@@ -3,5 +3,5 @@ export * from './autosel-mail.js';
 export * from './addresses.js';
 export * from './check.js';
 export * from './headers.js';
-export { mboxEntryToMessage, mboxFromLine, quoteFromLines, splitMbox, unquoteFromLines, writeMbox } from './mbox.js';
+export { writeMbox } from './mbox.js';
 export * from './send.js';

@@ -7,7 +7,7 @@
 import { StablepickError } from '../../errors.js';
 
 /** format-patch's fixed date on the mbox separator line. */
-export const MBOX_MAGIC_DATE = 'Mon Sep 17 00:00:00 2001';
+const MBOX_MAGIC_DATE = 'Mon Sep 17 00:00:00 2001';
 const FROM_LINE = /^From (\S+) Mon Sep 17 00:00:00 2001$/;
 
 /** The mbox separator line for a mail about `sha`. */

@@ -68,7 +68,7 @@ function versionKey(v: string): number[] {
 }
 
 /** Newest first, by the version numbers in the name. */
-export function newestFirst<T extends { version: string }>(xs: readonly T[]): T[] {
+function newestFirst<T extends { version: string }>(xs: readonly T[]): T[] {
   return [...xs].sort((a, b) => {
     const x = versionKey(a.version);
     const y = versionKey(b.version);

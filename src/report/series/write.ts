@@ -42,7 +42,7 @@ export interface WriteOptions {
  * The default size limit of one mail: 10 MiB, a common limit of SMTP servers and list software (a
  * chosen default, not a measured limit of any one list). A binary pick of 50 MB made a 72 MB mail.
  */
-export const DEFAULT_MAX_MAIL_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_MAIL_BYTES = 10 * 1024 * 1024;
 
 const short = (s: string): string => s.slice(0, 12);
 const size = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
