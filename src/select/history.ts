@@ -95,6 +95,7 @@ export class History {
   private mainSet: Set<string> | null = null;
   private firstStableBase: Map<string, number> | null = null;
   private groups: Map<string, MergeGroup> | null = null;
+  private pickBranchCache: BranchRec[] | null = null;
 
   private constructor(readonly db: DB) {
     const it = db
@@ -176,9 +177,13 @@ export class History {
 
   /** Branches that received at least one pick: the pick sources (stable and staging alike). */
   get pickBranches(): BranchRec[] {
-    const withPicks = new Set<string>();
-    for (const l of this.picks.values()) for (const p of l) withPicks.add(p.branch);
-    return this.branches.filter((b) => withPicks.has(b.name));
+    // Cached: asked once per training example (the newest fork before it), and the kernel has 100k picks.
+    if (!this.pickBranchCache) {
+      const withPicks = new Set<string>();
+      for (const l of this.picks.values()) for (const p of l) withPicks.add(p.branch);
+      this.pickBranchCache = this.branches.filter((b) => withPicks.has(b.name));
+    }
+    return this.pickBranchCache;
   }
 
   /** The branch and its staging (or stable) twin: branches of the same version. */
@@ -301,6 +306,11 @@ export class History {
         this.details.get(id)!.reverts.push(sha);
       }
     }
+  }
+
+  /** Drops cached details (training streams through history in chunks to bound memory). */
+  forgetDetails(ids: readonly number[]): void {
+    for (const id of ids) this.details.delete(id);
   }
 
   detailsOf(id: number): Details {
