@@ -13,6 +13,7 @@ import { History, type CommitRec } from './history.js';
 import { judgeCommits, type Verdict } from './judge.js';
 import { modelFromJson, type SelectionModel } from './model.js';
 import { cachedNumstats, loadModelJson } from './store.js';
+import { baseRateOf, branchPolicy, type BranchPolicy } from './policy.js';
 import { branchView } from './view.js';
 
 export interface JudgeRangeInput {
@@ -37,6 +38,8 @@ export interface JudgedRange {
   verdicts: Verdict[][];
   model: SelectionModel;
   history: History;
+  /** Each branch's policy now (same order as `verdicts`). */
+  policies: BranchPolicy[];
 }
 
 export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
@@ -58,12 +61,16 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
   }
   const actx = { repo: input.repo, db: input.db, conventions: DEFAULT_CONVENTIONS }; // the fix graph reads only the index
   const verdicts: Verdict[][] = [];
-  for (const view of views) {
+  let now = 0;
+  for (const c of h.commits.values()) if (c.time > now) now = c.time;
+  const policies = input.branches.map((b) => branchPolicy(h, b, now + 1, baseRateOf(model)));
+  for (const [bi, view] of views.entries()) {
     verdicts.push(
       judgeCommits(h, model, commits, view, {
         optOut: optOutMatchers(cfg),
         numstats: ns,
         revertedUpstream,
+        policy: policies[bi]!,
         onProgress: (d, t) => input.onProgress?.(`${view.label}: ${'#'.repeat(Math.round((d / t) * 30)).padEnd(30, '.')} ${d}/${t}`),
       }),
     );
@@ -87,5 +94,5 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
       }
     }
   });
-  return { commits, verdicts, model, history: h };
+  return { commits, verdicts, model, history: h, policies };
 }

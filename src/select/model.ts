@@ -141,7 +141,7 @@ function ruleStats(examples: readonly Example[]): Partial<Record<RuleId, RuleSta
       picked += e.y;
       hitBy.push(e);
     }
-    if (!n) verdict = id === 'in-branch' ? 'SKIP' : ['opt-out', 'code-missing', 'noautosel', 'revert-unheld', 'fixes-not-in-branch'].includes(id) ? 'NO' : 'YES';
+    if (!n) verdict = id === 'in-branch' ? 'SKIP' : ['queued', 'opt-out', 'code-missing', 'noautosel', 'revert-unheld', 'fixes-not-in-branch'].includes(id) ? 'NO' : 'YES';
     let st = ruleStat(id, verdict, n, picked, commits);
     // A fix of a commit this scan selects is measured rarely on history: it follows fixes-in-branch.
     if (id === 'fixes-selected' && n < RULE_MIN_SUPPORT && rules['fixes-in-branch']) st = { ...st, decides: rules['fixes-in-branch'].decides };
@@ -159,7 +159,8 @@ export function decidingRule(hits: readonly RuleHit[], rules: Partial<Record<Rul
   for (const id of RULE_ORDER) {
     const h = hits.find((x) => x.rule === id);
     // A rule history never saw (no stat) decides when it is certain by construction.
-    if (h && (rules[id]?.decides ?? (h.verdict === 'SKIP' || CERTAIN_RULES.has(id)))) return h;
+    // A queued commit always follows the commit of the range it goes with (models trained before the rule included).
+    if (h && (id === 'queued' || (rules[id]?.decides ?? (h.verdict === 'SKIP' || CERTAIN_RULES.has(id))))) return h;
   }
   return null;
 }

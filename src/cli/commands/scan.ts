@@ -93,6 +93,8 @@ export const scanCommand: CommandModule = {
               else counts[v.verdict]++;
             }
             out.push(`${vs[0]?.branch ?? branches[all.indexOf(vs)]}: ${vs.length} commits — ${counts.YES} YES, ${counts['NEEDS-REVIEW']} NEEDS-REVIEW, ${counts.NO} NO, ${counts.already} already in the branch`);
+            const bp = judged.policies[all.indexOf(vs)];
+            if (bp) out.push(`policy of ${bp.branch} now: ${bp.text}`);
             const shown = rows(vs).filter((v) => keep || opts.all || (v.verdict !== 'NO' && !v.already));
             if (shown.length) {
               out.push(
