@@ -8,6 +8,7 @@
 import type { DB } from '../history/db.js';
 import { getMeta } from '../history/db.js';
 import { CommitGraph } from '../history/graph.js';
+import { commitGraph } from '../analysis/fixes/branch-state.js';
 import { StablepickError } from '../errors.js';
 
 export interface CommitRec {
@@ -167,7 +168,13 @@ export class History {
   }
 
   get graph(): CommitGraph {
-    return (this.graphCache ??= CommitGraph.load(this.db));
+    // The graph analysis keeps for this index file (one load of 1M commits, not one per stage), unless
+    // the index grew since it was loaded.
+    if (!this.graphCache) {
+      const shared = commitGraph(this.db);
+      this.graphCache = shared.size === this.commits.size ? shared : CommitGraph.load(this.db);
+    }
+    return this.graphCache;
   }
 
   /** Every commit mainline reaches. */

@@ -7,7 +7,10 @@
  * against the model's base rate, so a branch in security-only maintenance and a young branch that takes
  * almost everything get different verdicts for the same commit.
  */
-import type { CommitRec, History } from './history.js';
+import type { DB } from '../history/db.js';
+import { History, type CommitRec } from './history.js';
+import { modelFromJson } from './model.js';
+import { loadModelJson } from './store.js';
 import { BUG_WORDS, wordClasses } from './text.js';
 
 const DAY = 86400;
@@ -58,7 +61,9 @@ export function branchPolicy(h: History, name: string, at: number, baseRate: num
   }
   const mainSet = h.mainlineSet;
   let mainline = 0;
-  for (const c of h.commits.values()) if (c.parentCount <= 1 && c.time >= from && c.time < to && mainSet.has(c.sha)) mainline++;
+  // Measured from the fork: the fork point itself is the branch's, not a candidate.
+  const fromFork = b?.baseTime !== null && b?.baseTime !== undefined && from === b.baseTime;
+  for (const c of h.commits.values()) if (c.parentCount <= 1 && (fromFork ? c.time > from : c.time >= from) && c.time < to && mainSet.has(c.sha)) mainline++;
   const kinds = { security: 0, fixes: 0, tagged: 0, ciTestDoc: 0, other: 0 };
   const recs = picked.map((s) => h.commits.get(s)).filter((c): c is CommitRec => c !== undefined);
   h.loadDetails(recs.map((c) => c.id));
@@ -92,4 +97,18 @@ export function branchPolicy(h: History, name: string, at: number, baseRate: num
 /** The model's base pick rate on history (examples it learned from). */
 export function baseRateOf(model: { examples: number; picked: number }): number {
   return model.examples > 0 ? Math.min(0.95, Math.max(0.01, model.picked / model.examples)) : 0.1;
+}
+
+/** Every named branch's policy as of the newest indexed commit, against the stored model's base rate (0.2 without one). */
+export function policiesNow(db: DB, names: readonly string[]): Map<string, BranchPolicy> {
+  const h = History.load(db);
+  let base = 0.2;
+  try {
+    base = baseRateOf(modelFromJson(loadModelJson(db, 'default')));
+  } catch {
+    base = 0.2;
+  }
+  let now = 0;
+  for (const c of h.commits.values()) if (c.time > now) now = c.time;
+  return new Map(names.map((n) => [n, branchPolicy(h, n, now + 1, base)]));
 }
