@@ -101,11 +101,11 @@ export function judgeCommits(h: History, model: SelectionModel, commits: readonl
       const st = model.rules[rule.rule];
       const prec = st && st.n >= 5 ? st.precision : 0.99;
       if (rule.rule === 'queued') {
-        // Judged with the commit of the range it depends on: never more likely than that one.
+        // Judged with the commit of the range it depends on: never more likely than that one, and up for
+        // review only when that one is and its own score reaches the review band (a model NO, not a certain one).
         const dep = String(rule.evidence.with);
         probability = Math.min(p, queueP.get(dep) ?? p);
-        verdict = queue.get(dep) === 'YES' ? (probability >= model.threshold ? 'YES' : 'NEEDS-REVIEW') : (queue.get(dep) ?? 'NO');
-        if (verdict === 'NEEDS-REVIEW' && probability < model.reviewThreshold) probability = model.reviewThreshold;
+        verdict = queue.get(dep) !== 'NO' && probability >= model.reviewThreshold ? 'NEEDS-REVIEW' : 'NO';
         confidence = verdict === 'NO' ? 1 - probability : Math.max(probability, 1 - probability);
       } else if (rule.verdict === 'SKIP') {
         verdict = 'YES';

@@ -62,7 +62,8 @@ describe('rules', () => {
     // In the scan of v1.1..v1.2 the feature comes first; the fix follows its verdict.
     const v = verdicts.get(fx.c.fixNew!)!;
     expect(v.reasons.find((r) => r.decided)?.rule).toBe('queued');
-    expect(v.verdict).toBe(verdicts.get(fx.c.featNew!)!.verdict);
+    const dep = verdicts.get(fx.c.featNew!)!;
+    expect(v.verdict).toBe(dep.verdict !== 'NO' && v.probability >= model.reviewThreshold ? 'NEEDS-REVIEW' : 'NO');
     expect(v.probability).toBeLessThanOrEqual(verdicts.get(fx.c.featNew!)!.probability);
   });
 
