@@ -118,10 +118,10 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
       const missing = view.missingPaths(modified);
       const creators = [...(missing ?? [])].map((p) => ctx.addedInRange?.get(p)).filter((x): x is string => !!x && x !== c.sha && !!ctx.queue?.has(x));
       if (missing && missing.size === modified.length && creators.length) {
-        // Added by a commit of this range: if that one is taken the code is there (the model decides);
-        // otherwise this one waits with it.
-        const by = creators.find((x) => ctx.queue!.get(x) !== 'YES');
-        if (by) out.push({ rule: 'queued', verdict: 'NO', text: `the code it changes is added by ${quote(h, by)}, another commit of this range (judged ${ctx.queue!.get(by)}): they go together`, evidence: { with: by, verdict: ctx.queue!.get(by)! } });
+        // Added by another commit of this range: it can only go with that one, so it is never a certain NO
+        // and never a YES on its own (at most NEEDS-REVIEW, see judge.ts).
+        const by = creators.find((x) => ctx.queue!.get(x) !== 'NO') ?? creators[0]!;
+        out.push({ rule: 'queued', verdict: 'NO', text: `the code it changes is added by ${quote(h, by)}, another commit of this range (judged ${ctx.queue!.get(by)}): they go together`, evidence: { with: by, verdict: ctx.queue!.get(by)! } });
       } else if (missing && missing.size === modified.length) {
         const list = [...missing].slice(0, 3).join(', ');
         out.push({ rule: 'code-missing', verdict: 'NO', text: `the code it changes does not exist in ${view.label}: ${list}${missing.size > 3 ? ` and ${missing.size - 3} more` : ''} never reached the branch`, evidence: { paths: [...missing].slice(0, 20) } });
