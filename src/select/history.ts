@@ -97,6 +97,7 @@ export class History {
   private firstStableBase: Map<string, number> | null = null;
   private groups: Map<string, MergeGroup> | null = null;
   private pickBranchCache: BranchRec[] | null = null;
+  private revertIndex: Map<string, string[]> | null = null;
 
   private constructor(readonly db: DB) {
     const it = db
@@ -279,6 +280,53 @@ export class History {
       this.groups = m;
     }
     return this.groups.get(sha) ?? null;
+  }
+
+  /**
+   * Of `shas`, those reverted on mainline and not re-applied (the revert itself not reverted) → the
+   * reverting commit, from the index's revert markers.
+   */
+  revertedOnMainline(shas: readonly string[]): Map<string, string> {
+    if (!this.revertIndex) {
+      const m = new Map<string, string[]>();
+      for (const [target, by] of this.db
+        .prepare("SELECT m.sha, c.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts' AND m.sha IS NOT NULL")
+        .raw()
+        .iterate() as IterableIterator<[string, string]>) {
+        if (!this.mainlineSet.has(by)) continue;
+        let l = m.get(target);
+        if (!l) m.set(target, (l = []));
+        l.push(by);
+      }
+      this.revertIndex = m;
+    }
+    const idx = this.revertIndex;
+    const live = (sha: string, depth: number): string | null => {
+      for (const by of idx.get(sha) ?? []) if (depth > 8 || !live(by, depth + 1)) return by;
+      return null;
+    };
+    const out = new Map<string, string>();
+    for (const s of shas) {
+      const by = live(s, 0);
+      if (by) out.set(s, by);
+    }
+    return out;
+  }
+
+  /** Later mainline commits that name `sha` in a Fixes: trailer and are not reverted, with that line. */
+  followUpsOf(sha: string): { sha: string; subject: string; line: string }[] {
+    const out: { sha: string; subject: string; line: string }[] = [];
+    const by = (this.fixedBy.get(sha) ?? []).filter((f) => f.sha !== sha && this.mainlineSet.has(f.sha));
+    if (!by.length) return out;
+    const reverted = this.revertedOnMainline(by.map((f) => f.sha));
+    for (const f of by) {
+      if (reverted.has(f.sha)) continue;
+      const c = this.commits.get(f.sha);
+      if (!c) continue;
+      const t = this.detailsOf(c.id).trailers.find((x) => x.kind === 'fixes' && x.refSha === sha);
+      out.push({ sha: f.sha, subject: c.subject, line: t ? `${t.key}: ${t.value}` : 'Fixes:' });
+    }
+    return out;
   }
 
   /** Loads messages, files, trailers and reverts of these commits (cached). */
