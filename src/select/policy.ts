@@ -48,16 +48,21 @@ const logit = (p: number): number => {
   return Math.log(q / (1 - q));
 };
 
-/** The policy of `name` as of `at`; `baseRate` is the model's pick rate on history. */
+/** The policy of `name` as of `at`; `baseRate` (the model's pick rate on history) only smooths a short horizon. */
 export function branchPolicy(h: History, name: string, at: number, baseRate: number, horizonDays = 90): BranchPolicy {
   const family = h.family(name);
   const b = h.branches.find((x) => x.name === name);
   const to = at;
   const from = Math.max(to - horizonDays * DAY, b?.baseTime ?? -Infinity);
   const picked: string[] = [];
+  // The model learns "picked by any stable branch": the branch's rate is compared with that rate over the
+  // same horizon, not with the history's average.
+  let pickedByAny = 0;
   for (const [up, list] of h.picks) {
     const first = list.find((p) => family.has(p.branch));
     if (first && first.time >= from && first.time < to) picked.push(up);
+    const any = list[0];
+    if (any && any.time >= from && any.time < to) pickedByAny++;
   }
   const mainSet = h.mainlineSet;
   let mainline = 0;
@@ -78,8 +83,9 @@ export function branchPolicy(h: History, name: string, at: number, baseRate: num
   }
   const days = Math.max(0, Math.round((to - from) / DAY));
   const informative = days >= 14 && mainline >= 20;
-  const rate = (picked.length + SMOOTH * baseRate) / (mainline + SMOOTH);
-  const shift = informative ? Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, logit(rate) - logit(baseRate))) : 0;
+  const anyRate = (pickedByAny + SMOOTH * baseRate) / (mainline + SMOOTH);
+  const rate = (picked.length + SMOOTH * anyRate) / (mainline + SMOOTH);
+  const shift = informative ? Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, logit(rate) - logit(anyRate))) : 0;
   const parts: string[] = [];
   if (kinds.security) parts.push(`${kinds.security} security fix${kinds.security > 1 ? 'es' : ''}`);
   if (kinds.fixes) parts.push(`${kinds.fixes} other fix${kinds.fixes > 1 ? 'es' : ''}`);
@@ -89,7 +95,7 @@ export function branchPolicy(h: History, name: string, at: number, baseRate: num
   const pct = mainline ? `${((100 * picked.length) / mainline).toFixed(picked.length / mainline < 0.1 ? 1 : 0)} %` : '–';
   const since = from > to - horizonDays * DAY ? `since its fork ${days} days ago` : `last ${horizonDays} days`;
   const text = `${since}: ${picked.length} pick${picked.length === 1 ? '' : 's'} of ${mainline} mainline commits (${pct})${parts.length ? `, ${parts.join(', ')}` : ''}${
-    informative ? `; verdicts shifted by ${shift >= 0 ? '+' : '−'}${Math.abs(shift).toFixed(2)} log-odds against the history's ${(100 * baseRate).toFixed(0)} %` : '; too short to shift the verdicts'
+    informative ? `; verdicts shifted by ${shift >= 0 ? '+' : '−'}${Math.abs(shift).toFixed(2)} log-odds against the ${(100 * anyRate).toFixed(1)} % that any stable branch picked` : '; too short to shift the verdicts'
   }`;
   return { branch: name, horizonDays, from, to, picks: picked.length, mainline, rate, kinds, shift, text, examples: picked.slice(-5) };
 }
