@@ -43,10 +43,12 @@ export const RULE_ORDER: readonly RuleId[] = [
   'noautosel',
   'reverted-upstream',
   'revert-unheld',
+  // Where code-missing would have decided (a file only another candidate adds); its Fixes: form never
+  // meets fixes-in-branch (it fires only when no target is held).
+  'queued',
   'revert-held',
   'fixes-in-branch',
   'fixes-selected',
-  'queued',
   'fixes-not-in-branch',
   'stable-tag',
   'reported-bug',
