@@ -50,6 +50,7 @@ for (const w of windows) {
     labels: readLabels(path.join(DATA, 'labels', `${w.name}.txt`)),
     lag,
     numstats: (shas) => cachedNumstats(db, repo, shas),
+    ...(process.env.SEL_POLICY === '0' ? { policy: false } : {}),
     train: {
       ...(process.env.SEL_LABEL ? { label: process.env.SEL_LABEL as 'newest' | 'any' } : {}),
       ...(process.env.SEL_HALFLIFE ? { halfLifeDays: Number(process.env.SEL_HALFLIFE) } : {}),

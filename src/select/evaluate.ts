@@ -12,6 +12,7 @@ import type { NumStat } from '../git/diff-batch.js';
 import { prf, type PRF } from './calibrate.js';
 import type { History } from './history.js';
 import { judgeCommits, type Verdict } from './judge.js';
+import { baseRateOf, branchPolicy } from './policy.js';
 import { trainModel, type LagMode, type SelectionModel, type TrainInput } from './model.js';
 import { branchView } from './view.js';
 
@@ -27,6 +28,8 @@ export interface EvalInput {
   onProgress?: (text: string) => void;
   /** Further training options (experiments). */
   train?: Partial<TrainInput>;
+  /** Shift the verdicts by the branch's recent policy (default true; false for the ablation). */
+  policy?: boolean;
 }
 
 export interface EvalRow {
@@ -88,7 +91,8 @@ export async function evaluateWindow(h: History, input: EvalInput): Promise<Eval
   const t1 = performance.now();
   const view = branchView(h, input.branch, cut);
   const ns = input.numstats ? await input.numstats(range.commits.map((c) => c.sha)) : undefined;
-  const verdicts = judgeCommits(h, model, range.commits, view, { visibleUntil: end.time + 1, optOut: input.optOut ?? [], numstats: ns });
+  const policy = input.policy === false ? undefined : branchPolicy(h, input.branch, cut, baseRateOf(model));
+  const verdicts = judgeCommits(h, model, range.commits, view, { visibleUntil: end.time + 1, optOut: input.optOut ?? [], numstats: ns, ...(policy ? { policy } : {}) });
   const t2 = performance.now();
   const family = h.family(input.branch);
   const labelOf = (sha: string): number => (input.labels ? (input.labels.get(sha) ?? -1) : h.pickedBefore(sha, Infinity, family) ? 1 : 0);

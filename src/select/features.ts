@@ -109,7 +109,18 @@ export interface Feature {
   label: string;
   /** The commits the label names, for the fact check of a written case (full shas). */
   evidence?: Record<string, string>;
+  /**
+   * Not shown as a reason: a stop word, or a fact every commit of a scanned range shares (how long after
+   * the fork or the last release, the length of the message) — true of the YES and the NO rows alike.
+   */
+  quiet?: boolean;
 }
+
+/** Words too common to be a reason a maintainer can check ("it", "the", "when"). */
+const STOP_WORDS = new Set(
+  'a an and are as at be been being but by can could did do does for from had has have he her his how i if in into is it its may might more most no not of on one or our out over she so some such than that the their them then there these they this those to too up us was we were what when where which while who why will with would you your also only just all any each both other same very after before again about because between through during under above below off own further once here'.split(' '),
+);
+const QUIET_KEYS = /^(?:bias-ish|n:since-fork|fork:(?:0-30|30-90|90-180|180-365|365\+)$|n:since-release|m:body-len|n:files|n:added|n:deleted)/;
 
 export interface FeatureInput {
   commit: CommitRec;
@@ -155,8 +166,14 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
   const { commit: c, details: d, stats } = inp;
   const out: Feature[] = [];
   const add = (key: string, value: number, label: string, evidence?: Record<string, string>): void => {
-    if (value !== 0 && Number.isFinite(value)) out.push(evidence ? { key, value, label, evidence } : { key, value, label });
+    if (value === 0 || !Number.isFinite(value)) return;
+    const f: Feature = evidence ? { key, value, label, evidence } : { key, value, label };
+    const word = /^(?:s|b):(.*)$/.exec(key)?.[1] ?? /^s2:(\S+) (\S+)$/.exec(key)?.slice(1).find((x) => !STOP_WORDS.has(x)) ?? null;
+    if (QUIET_KEYS.test(key) || (word !== null && STOP_WORDS.has(word)) || (/^s2:/.test(key) && word === null)) f.quiet = true;
+    out.push(f);
   };
+  // The exact text a word class matched, quoted in the reason (never the class's name for another word).
+  const said = (w: { label: string; re: RegExp }, text: string): string => w.re.exec(text)?.[0] ?? w.label;
   add('bias-ish', 1, 'every commit');
   // Words.
   const subj = c.subject;
@@ -178,10 +195,10 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
   const body = proseOfBody(inp.details.message);
   const bt = new Set(tokens(body).slice(0, 300));
   for (const t of bt) add(`b:${t}`, 0.5, `message says "${t}"`);
-  for (const w of wordClasses(subj, BUG_WORDS)) add(`bug:${w.name}`, 1, `subject says "${w.label}"`);
-  for (const w of wordClasses(body, BUG_WORDS)) add(`bugb:${w.name}`, 1, `message mentions "${w.label}"`);
-  for (const w of wordClasses(subj, FEATURE_WORDS)) add(`feat:${w.name}`, 1, `subject says "${w.label}"`);
-  for (const w of wordClasses(body, FEATURE_WORDS)) add(`featb:${w.name}`, 1, `message mentions "${w.label}"`);
+  for (const w of wordClasses(subj, BUG_WORDS)) add(`bug:${w.name}`, 1, `subject says "${said(w, subj)}"`);
+  for (const w of wordClasses(body, BUG_WORDS)) add(`bugb:${w.name}`, 1, `message says "${said(w, body)}"`);
+  for (const w of wordClasses(subj, FEATURE_WORDS)) add(`feat:${w.name}`, 1, `subject says "${said(w, subj)}"`);
+  for (const w of wordClasses(body, FEATURE_WORDS)) add(`featb:${w.name}`, 1, `message says "${said(w, body)}"`);
   add('m:body-len', Math.log1p(body.length) / 4, 'length of the explanation');
   // Trailers.
   const kinds = new Set(d.trailers.map((t) => t.kind));

@@ -8,6 +8,7 @@
 import type { DB } from '../history/db.js';
 import { getMeta } from '../history/db.js';
 import { CommitGraph } from '../history/graph.js';
+import { commitGraph } from '../analysis/fixes/branch-state.js';
 import { StablepickError } from '../errors.js';
 
 export interface CommitRec {
@@ -95,6 +96,8 @@ export class History {
   private mainSet: Set<string> | null = null;
   private firstStableBase: Map<string, number> | null = null;
   private groups: Map<string, MergeGroup> | null = null;
+  private pickBranchCache: BranchRec[] | null = null;
+  private revertIndex: Map<string, string[]> | null = null;
 
   private constructor(readonly db: DB) {
     const it = db
@@ -166,7 +169,13 @@ export class History {
   }
 
   get graph(): CommitGraph {
-    return (this.graphCache ??= CommitGraph.load(this.db));
+    // The graph analysis keeps for this index file (one load of 1M commits, not one per stage), unless
+    // the index grew since it was loaded.
+    if (!this.graphCache) {
+      const shared = commitGraph(this.db);
+      this.graphCache = shared.size === this.commits.size ? shared : CommitGraph.load(this.db);
+    }
+    return this.graphCache;
   }
 
   /** Every commit mainline reaches. */
@@ -176,9 +185,13 @@ export class History {
 
   /** Branches that received at least one pick: the pick sources (stable and staging alike). */
   get pickBranches(): BranchRec[] {
-    const withPicks = new Set<string>();
-    for (const l of this.picks.values()) for (const p of l) withPicks.add(p.branch);
-    return this.branches.filter((b) => withPicks.has(b.name));
+    // Cached: asked once per training example (the newest fork before it), and the kernel has 100k picks.
+    if (!this.pickBranchCache) {
+      const withPicks = new Set<string>();
+      for (const l of this.picks.values()) for (const p of l) withPicks.add(p.branch);
+      this.pickBranchCache = this.branches.filter((b) => withPicks.has(b.name));
+    }
+    return this.pickBranchCache;
   }
 
   /** The branch and its staging (or stable) twin: branches of the same version. */
@@ -269,6 +282,53 @@ export class History {
     return this.groups.get(sha) ?? null;
   }
 
+  /**
+   * Of `shas`, those reverted on mainline and not re-applied (the revert itself not reverted) → the
+   * reverting commit, from the index's revert markers.
+   */
+  revertedOnMainline(shas: readonly string[]): Map<string, string> {
+    if (!this.revertIndex) {
+      const m = new Map<string, string[]>();
+      for (const [target, by] of this.db
+        .prepare("SELECT m.sha, c.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts' AND m.sha IS NOT NULL")
+        .raw()
+        .iterate() as IterableIterator<[string, string]>) {
+        if (!this.mainlineSet.has(by)) continue;
+        let l = m.get(target);
+        if (!l) m.set(target, (l = []));
+        l.push(by);
+      }
+      this.revertIndex = m;
+    }
+    const idx = this.revertIndex;
+    const live = (sha: string, depth: number): string | null => {
+      for (const by of idx.get(sha) ?? []) if (depth > 8 || !live(by, depth + 1)) return by;
+      return null;
+    };
+    const out = new Map<string, string>();
+    for (const s of shas) {
+      const by = live(s, 0);
+      if (by) out.set(s, by);
+    }
+    return out;
+  }
+
+  /** Later mainline commits that name `sha` in a Fixes: trailer and are not reverted, with that line. */
+  followUpsOf(sha: string): { sha: string; subject: string; line: string }[] {
+    const out: { sha: string; subject: string; line: string }[] = [];
+    const by = (this.fixedBy.get(sha) ?? []).filter((f) => f.sha !== sha && this.mainlineSet.has(f.sha));
+    if (!by.length) return out;
+    const reverted = this.revertedOnMainline(by.map((f) => f.sha));
+    for (const f of by) {
+      if (reverted.has(f.sha)) continue;
+      const c = this.commits.get(f.sha);
+      if (!c) continue;
+      const t = this.detailsOf(c.id).trailers.find((x) => x.kind === 'fixes' && x.refSha === sha);
+      out.push({ sha: f.sha, subject: c.subject, line: t ? `${t.key}: ${t.value}` : 'Fixes:' });
+    }
+    return out;
+  }
+
   /** Loads messages, files, trailers and reverts of these commits (cached). */
   loadDetails(ids: readonly number[]): void {
     const need = ids.filter((id) => !this.details.has(id));
@@ -301,6 +361,11 @@ export class History {
         this.details.get(id)!.reverts.push(sha);
       }
     }
+  }
+
+  /** Drops cached details (training streams through history in chunks to bound memory). */
+  forgetDetails(ids: readonly number[]): void {
+    for (const id of ids) this.details.delete(id);
   }
 
   detailsOf(id: number): Details {

@@ -3,16 +3,13 @@
  * opt-outs, cached line counts. Shared by scan, mail, explain and the dashboard.
  */
 import type { DB } from '../history/db.js';
-import { commitGraph, mainlineState } from '../analysis/fixes/branch-state.js';
-import { followUps, upstreamState } from '../analysis/fixes/follow-ups.js';
-import { loadFixGraph } from '../analysis/fixes/graph.js';
-import { DEFAULT_CONVENTIONS } from '../conventions/types.js';
 import type { Repository } from '../git/repo.js';
 import { optOutMatchers, selectConfig } from './config.js';
 import { History, type CommitRec } from './history.js';
 import { judgeCommits, type Verdict } from './judge.js';
 import { modelFromJson, type SelectionModel } from './model.js';
 import { cachedNumstats, loadModelJson } from './store.js';
+import { baseRateOf, branchPolicy, type BranchPolicy } from './policy.js';
 import { branchView } from './view.js';
 
 export interface JudgeRangeInput {
@@ -39,6 +36,8 @@ export interface JudgedRange {
   verdicts: Verdict[][];
   model: SelectionModel;
   history: History;
+  /** Each branch's policy now (same order as `verdicts`). */
+  policies: BranchPolicy[];
 }
 
 export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
@@ -49,23 +48,20 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
   const views = input.branches.map((b) => branchView(h, b, Infinity));
   input.onProgress?.(`line counts of ${commits.length} commits…`);
   const ns = await cachedNumstats(input.db, input.repo, commits.map((c) => c.sha));
-  // Reverted upstream (and not re-applied): a certain NO. From the fix graph (src/analysis/fixes).
-  const fg = loadFixGraph(input.db);
-  const graph = commitGraph(input.db);
-  const mainline = mainlineState({ db: input.db });
-  const revertedUpstream = new Map<string, string>();
-  for (const c of commits) {
-    const st = upstreamState(fg, mainline, graph, c.sha);
-    if (st.state === 'reverted') revertedUpstream.set(c.sha, st.by);
-  }
-  const actx = { repo: input.repo, db: input.db, conventions: DEFAULT_CONVENTIONS }; // the fix graph reads only the index
+  // Reverted upstream (and not re-applied): a certain NO. From the index's revert markers (the fix graph
+  // of src/analysis/fixes resolves every Fixes: of the history first: minutes at kernel scale).
+  const revertedUpstream = h.revertedOnMainline(commits.map((c) => c.sha));
   const verdicts: Verdict[][] = [];
-  for (const view of views) {
+  let now = 0;
+  for (const c of h.commits.values()) if (c.time > now) now = c.time;
+  const policies = input.branches.map((b) => branchPolicy(h, b, now + 1, baseRateOf(model)));
+  for (const [bi, view] of views.entries()) {
     verdicts.push(
       judgeCommits(h, model, commits, view, {
         optOut: optOutMatchers(cfg),
         numstats: ns,
         revertedUpstream,
+        policy: policies[bi]!,
         onProgress: (d, t) => input.onProgress?.(`${view.label}: ${'#'.repeat(Math.round((d / t) * 30)).padEnd(30, '.')} ${d}/${t}`),
       }),
     );
@@ -78,16 +74,17 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
     };
     for (const vs of verdicts) vs.forEach((v, i) => (vs[i] = adjust(v, files(v.sha))));
   }
-  // A YES whose own follow-up fixes the branch lacks: say that they must go together.
+  // A YES whose own follow-up fixes (mainline commits naming it in a Fixes: trailer, not reverted) the
+  // branch lacks: say that they must go together.
   input.branches.forEach((b, bi) => {
+    const view = views[bi]!;
     for (const v of verdicts[bi]!) {
-      if (v.verdict !== 'YES' || v.already || !fg.namedBy(v.sha).length) continue;
-      const fu = followUps(actx, v.sha, b);
-      const missing = fu.followUps.filter((f) => !f.inBranch && !f.revertedUpstream);
-      if (missing.length) {
-        v.reasons.push({ kind: 'rule', decided: false, text: `must go together with ${missing.map((f) => `${f.sha.slice(0, 12)} ("${f.subject}", ${f.edge.evidence.line})`).join(', ')}, which ${b} lacks`, evidence: { followUps: missing.map((f) => f.sha) } });
+      if (v.verdict !== 'YES' || v.already) continue;
+      const fu = h.followUpsOf(v.sha).filter((f) => !view.holds(f.sha));
+      if (fu.length) {
+        v.reasons.push({ kind: 'rule', decided: false, text: `must go together with ${fu.map((f) => `${f.sha.slice(0, 12)} ("${f.subject}", ${f.line})`).join(', ')}, which ${b} lacks`, evidence: { followUps: fu.map((f) => f.sha) } });
       }
     }
   });
-  return { commits, verdicts, model, history: h };
+  return { commits, verdicts, model, history: h, policies };
 }

@@ -10,7 +10,8 @@
 import type { NumStat } from '../git/diff-batch.js';
 import { applyIsotonic, bestThreshold, fitIsotonic, prf, yesThreshold, type Isotonic } from './calibrate.js';
 import { addToStats, DIM, extractFeatures, newStats, RateTable, vectorize, type Stats, type Vector } from './features.js';
-import type { CommitRec, Details, History } from './history.js';
+import type { CommitRec, History } from './history.js';
+import { hash32 } from './text.js';
 import { LogisticModel, type SparseExample } from './logreg.js';
 import { CERTAIN_RULES, evaluateRules, RULE_MIN_SUPPORT, RULE_ORDER, ruleStat, type RuleHit, type RuleId, type RuleStat } from './rules.js';
 import { historyView } from './view.js';
@@ -44,6 +45,8 @@ export interface TrainInput {
   epochs?: number;
   l2?: number;
   learningRate?: number;
+  /** At most this many examples: above it, unpicked commits are sampled (and weigh more). Default 100k. */
+  maxExamples?: number;
   /** Validation periods (whole periods of history, latest last). */
   folds?: number;
   foldDays?: number;
@@ -77,7 +80,6 @@ export interface SelectionModel {
 
 interface Example {
   c: CommitRec;
-  d: Details;
   vec: Vector;
   y: number;
   w: number;
@@ -139,7 +141,7 @@ function ruleStats(examples: readonly Example[]): Partial<Record<RuleId, RuleSta
       picked += e.y;
       hitBy.push(e);
     }
-    if (!n) verdict = id === 'in-branch' ? 'SKIP' : ['opt-out', 'code-missing', 'noautosel', 'revert-unheld', 'fixes-not-in-branch'].includes(id) ? 'NO' : 'YES';
+    if (!n) verdict = id === 'in-branch' ? 'SKIP' : ['queued', 'opt-out', 'code-missing', 'noautosel', 'revert-unheld', 'fixes-not-in-branch'].includes(id) ? 'NO' : 'YES';
     let st = ruleStat(id, verdict, n, picked, commits);
     // A fix of a commit this scan selects is measured rarely on history: it follows fixes-in-branch.
     if (id === 'fixes-selected' && n < RULE_MIN_SUPPORT && rules['fixes-in-branch']) st = { ...st, decides: rules['fixes-in-branch'].decides };
@@ -157,7 +159,8 @@ export function decidingRule(hits: readonly RuleHit[], rules: Partial<Record<Rul
   for (const id of RULE_ORDER) {
     const h = hits.find((x) => x.rule === id);
     // A rule history never saw (no stat) decides when it is certain by construction.
-    if (h && (rules[id]?.decides ?? (h.verdict === 'SKIP' || CERTAIN_RULES.has(id)))) return h;
+    // A queued commit always follows the commit of the range it goes with (models trained before the rule included).
+    if (h && (id === 'queued' || (rules[id]?.decides ?? (h.verdict === 'SKIP' || CERTAIN_RULES.has(id))))) return h;
   }
   return null;
 }
@@ -213,34 +216,49 @@ export async function trainModel(h: History, input: TrainInput): Promise<Selecti
   const q75 = quantile(lags, 0.75);
   const q80 = quantile(lags, 0.8);
 
-  say(`loading ${chosen.length} commits`);
-  h.loadDetails(chosen.map((c) => c.id));
-  const ns = input.numstats ? await input.numstats(chosen.map((c) => c.sha)) : new Map<string, NumStat | null>();
-
-  say('features');
-  const stats = newStats();
-  const examples: Example[] = [];
+  // At kernel scale (300k+ candidate commits) unpicked commits are sampled, each kept one weighing
+  // 1/rate, so the examples stay under maxExamples; every picked commit is kept.
+  const cap = input.maxExamples ?? 100_000;
   const labelMode = input.label ?? 'any';
-  const halfLife = (input.halfLifeDays ?? 0) * DAY;
   const visible = h.pickBranches.filter((b) => b.baseTime !== null && b.baseTime < cut && [...h.family(b.name)].some((n) => lastPick.get(n) !== undefined));
   const familyAt = (t: number): Set<string> | undefined => {
     let best: (typeof visible)[number] | null = null;
     for (const b of visible) if (b.baseTime! <= t && (!best || b.baseTime! > best.baseTime!)) best = b;
     return best ? h.family(best.name) : undefined;
   };
-  for (const c of chosen) {
-    const picked = (labelMode === 'newest' ? h.pickedBefore(c.sha, cut, familyAt(c.time)) : h.pickedBefore(c.sha, cut)) ? 1 : 0;
-    const age = cut - c.time;
-    let w = 1;
-    if (!picked && lagMode === 'weight') w = Math.max(0.02, cdf(age));
-    if (!picked && lagMode === 'drop' && age < q80) w = 0;
-    const d = h.detailsOf(c.id);
-    const view = historyView(h, c.time, cut);
-    const hits = evaluateRules(h, c, d, { view, checkHeld: false });
-    const fs = extractFeatures({ commit: c, details: d, hits, stats, numstat: ns.get(c.sha) ?? null, visibleUntil: cut, history: h, forkTime: view.forkTime(c.time) });
-    const decay = halfLife > 0 ? Math.pow(0.5, age / halfLife) : 1;
-    if (w > 0) examples.push({ c, d, vec: vectorize(fs), y: picked, w: w * decay, hits });
-    addToStats(stats, c, d, picked, w === 0 ? cdf(age) : w);
+  const isPicked = (c: CommitRec): boolean => !!(labelMode === 'newest' ? h.pickedBefore(c.sha, cut, familyAt(c.time)) : h.pickedBefore(c.sha, cut));
+  let nPicked = 0;
+  for (const c of chosen) if (isPicked(c)) nPicked++;
+  const keepRate = chosen.length > cap ? Math.max(0.01, (cap - Math.min(nPicked, cap / 2)) / Math.max(1, chosen.length - nPicked)) : 1;
+  const sampled = keepRate < 1 ? chosen.filter((c) => isPicked(c) || (hash32(c.sha) >>> 0) / 2 ** 32 < keepRate) : chosen;
+
+  say(`features of ${sampled.length} commits${keepRate < 1 ? ` (unpicked ones sampled at ${(keepRate * 100).toFixed(1)} %)` : ''}`);
+  const ns = input.numstats ? await input.numstats(sampled.map((c) => c.sha)) : new Map<string, NumStat | null>();
+  const stats = newStats();
+  const examples: Example[] = [];
+  const halfLife = (input.halfLifeDays ?? 0) * DAY;
+  const STREAM = 5000;
+  for (let i0 = 0; i0 < sampled.length; i0 += STREAM) {
+    const part = sampled.slice(i0, i0 + STREAM);
+    const ids = part.map((c) => c.id);
+    h.loadDetails(ids);
+    for (const c of part) {
+      const picked = isPicked(c) ? 1 : 0;
+      const age = cut - c.time;
+      let w = 1;
+      if (!picked && lagMode === 'weight') w = Math.max(0.02, cdf(age));
+      if (!picked && lagMode === 'drop' && age < q80) w = 0;
+      if (!picked) w /= keepRate;
+      const d = h.detailsOf(c.id);
+      const view = historyView(h, c.time, cut);
+      const hits = evaluateRules(h, c, d, { view, checkHeld: false });
+      const fs = extractFeatures({ commit: c, details: d, hits, stats, numstat: ns.get(c.sha) ?? null, visibleUntil: cut, history: h, forkTime: view.forkTime(c.time) });
+      const decay = halfLife > 0 ? Math.pow(0.5, age / halfLife) : 1;
+      if (w > 0) examples.push({ c, vec: vectorize(fs), y: picked, w: w * decay, hits });
+      addToStats(stats, c, d, picked, w === 0 ? cdf(age) / keepRate : w);
+    }
+    // Details of examples already vectorised are not needed again (a commit judged later reloads them).
+    if (sampled.length > STREAM) h.forgetDetails(ids);
   }
   const rules = ruleStats(examples);
   const toSparse = (e: Example): SparseExample => ({ idx: e.vec.idx, val: e.vec.val, y: e.y, w: e.w });

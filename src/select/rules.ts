@@ -21,6 +21,7 @@ export type RuleId =
   | 'fixes-in-branch'
   | 'fixes-selected'
   | 'fixes-not-in-branch'
+  | 'queued'
   | 'stable-tag'
   | 'reported-bug';
 
@@ -42,6 +43,9 @@ export const RULE_ORDER: readonly RuleId[] = [
   'noautosel',
   'reverted-upstream',
   'revert-unheld',
+  // Where code-missing would have decided (a file only another candidate adds); its Fixes: form never
+  // meets fixes-in-branch (it fires only when no target is held).
+  'queued',
   'revert-held',
   'fixes-in-branch',
   'fixes-selected',
@@ -79,6 +83,14 @@ export interface RuleContext {
   checkHeld?: boolean;
   /** Commits reverted upstream (and not re-applied) → the reverting commit (scan, explain, mail). */
   revertedUpstream?: ReadonlyMap<string, string>;
+  /**
+   * Earlier commits of the range being judged → their verdict (the queue). A commit whose Fixes: target,
+   * or whose missing files, come from another candidate of the range is judged with that candidate,
+   * never a certain NO.
+   */
+  queue?: ReadonlyMap<string, 'YES' | 'NO' | 'NEEDS-REVIEW'>;
+  /** Files added by commits of the range being judged → the (oldest) commit that adds each. */
+  addedInRange?: ReadonlyMap<string, string>;
 }
 
 const short = (s: string): string => s.slice(0, 12);
@@ -106,7 +118,13 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
     const modified = d.files.filter((f) => f.status !== 'A').map((f) => f.path);
     if (modified.length > 0) {
       const missing = view.missingPaths(modified);
-      if (missing && missing.size === modified.length) {
+      const creators = [...(missing ?? [])].map((p) => ctx.addedInRange?.get(p)).filter((x): x is string => !!x && x !== c.sha && !!ctx.queue?.has(x));
+      if (missing && missing.size === modified.length && creators.length) {
+        // Added by another commit of this range: it can only go with that one, so it is never a certain NO
+        // and never a YES on its own (at most NEEDS-REVIEW, see judge.ts).
+        const by = creators.find((x) => ctx.queue!.get(x) !== 'NO') ?? creators[0]!;
+        out.push({ rule: 'queued', verdict: 'NO', text: `the code it changes is added by ${quote(h, by)}, another commit of this range (judged ${ctx.queue!.get(by)}): they go together`, evidence: { with: by, verdict: ctx.queue!.get(by)! } });
+      } else if (missing && missing.size === modified.length) {
         const list = [...missing].slice(0, 3).join(', ');
         out.push({ rule: 'code-missing', verdict: 'NO', text: `the code it changes does not exist in ${view.label}: ${list}${missing.size > 3 ? ` and ${missing.size - 3} more` : ''} never reached the branch`, evidence: { paths: [...missing].slice(0, 20) } });
       }
@@ -144,6 +162,9 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
       });
     } else if (sel.length) {
       out.push({ rule: 'fixes-selected', verdict: 'YES', text: `fixes ${quote(h, sel[0]!)}, which this scan selects for ${view.label}: they go together`, evidence: { fixes: sel[0]! } });
+    } else if (resolved.some((s) => ctx.queue?.has(s))) {
+      const s = resolved.find((x) => ctx.queue?.has(x))!;
+      out.push({ rule: 'queued', verdict: 'NO', text: `fixes ${quote(h, s)}, another commit of this range (judged ${ctx.queue!.get(s)}): they go together`, evidence: { with: s, verdict: ctx.queue!.get(s)! } });
     } else if (resolved.length === fixes.length) {
       out.push({
         rule: 'fixes-not-in-branch',

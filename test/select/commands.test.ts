@@ -70,6 +70,20 @@ describe('commands', () => {
     expect(out).toContain(fx.c.tagged!.slice(0, 12));
   });
 
+  it('scan --sort p lists the likeliest picks first, --verdict keeps only the kinds asked for', async () => {
+    const all = (await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--json', '--sort', 'p'])).trim().split('\n').map((l) => JSON.parse(l) as { probability: number; verdict: string; already?: string });
+    const ps = all.map((v) => v.probability);
+    expect(ps).toEqual([...ps].sort((a, b) => b - a));
+    const yes = (await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--json', '--verdict', 'yes'])).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { verdict: string; already?: string });
+    expect(yes.length).toBe(all.filter((v) => v.verdict === 'YES' && !v.already).length);
+    expect(yes.every((v) => v.verdict === 'YES' && !v.already)).toBe(true);
+    const table = await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--verdict', 'NO']);
+    expect(table).toContain('P(pick)');
+    expect(table).not.toMatch(/ YES {2,}\d\.\d\d /);
+    await expect(run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--verdict', 'MAYBE'])).rejects.toThrow(/--verdict MAYBE/);
+    await expect(run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--sort', 'age'])).rejects.toThrow(/--sort age/);
+  });
+
   it('scan refuses an unknown branch and a bad range', async () => {
     await expect(run(['scan', 'v1.1..v1.2', '--branch', 'nope'])).rejects.toThrow(/no branch 'nope' in the repository/);
     await expect(run(['scan', 'v1.1', '--branch', 'stable-1.1'])).rejects.toThrow(/not a range/);

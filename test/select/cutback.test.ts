@@ -81,4 +81,15 @@ describe('cut-back', () => {
     expect(r.baselines.allYes.recall).toBe(1);
     expect(r.stablepick.tp).toBeGreaterThanOrEqual(1);
   }, 60_000);
+
+  it('at scale, unpicked examples are sampled (and weigh more); every pick is kept', async () => {
+    const h = History.load(db);
+    let last = 0;
+    for (const c of h.commits.values()) last = Math.max(last, c.time);
+    const full = await trainModel(h, { cut: last + 1, lag: 'none' });
+    const capped = await trainModel(h, { cut: last + 1, lag: 'none', maxExamples: Math.ceil(full.examples * 0.8) });
+    expect(capped.picked).toBe(full.picked);
+    expect(capped.examples).toBeLessThan(full.examples);
+    expect(capped.examples).toBeGreaterThan(full.picked);
+  }, 60_000);
 });

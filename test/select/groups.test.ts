@@ -117,7 +117,7 @@ describe('merge groups', () => {
     weights[hash32('s:add') & (DIM - 1)] = -0.3;
     const reasons = explain({ lr: new LogisticModel(weights, 0) }, fs, 5);
     const merged = reasons.find((r) => r.text.startsWith('came in with merge'))!;
-    expect(merged.text).toBe(`came in with merge ${c.m1!.slice(0, 12)} (lowers the score)`);
+    expect(merged.text).toBe(`came in with merge ${c.m1!.slice(0, 12)}: log-odds −0.80 (lowers the score)`);
     expect(merged.evidence).toEqual({ merge: c.m1 });
     expect(reasons.find((r) => r.text.startsWith('subject says "add"'))?.evidence).toBeUndefined();
   });

@@ -48,7 +48,23 @@ describe('rules', () => {
     const x = hits(fx.c.fixNew!);
     expect(x.map((r) => r.rule)).toContain('fixes-not-in-branch');
     expect(x.find((r) => r.rule === 'fixes-not-in-branch')!.evidence).toEqual({ fixes: [fx.c.featNew] });
-    expect(verdicts.get(fx.c.fixNew!)!.verdict).toBe('NO');
+    expect(verdicts.get(fx.c.fixNew!)!.verdict).not.toBe('YES');
+  });
+
+  it('a fix of another commit of the range is judged with it (the queue), never a certain NO', () => {
+    const c = h.commits.get(fx.c.fixNew!)!;
+    const queue = new Map([[fx.c.featNew!, 'NEEDS-REVIEW' as const]]);
+    const q = evaluateRules(h, c, h.detailsOf(c.id), { view: branchView(h, 'stable-1.1', cut), checkPaths: true, queue, addedInRange: new Map([['feat/sprocket.c', fx.c.featNew!]]) });
+    expect(q.map((r) => r.rule)).toContain('queued');
+    expect(q.map((r) => r.rule)).not.toContain('fixes-not-in-branch');
+    expect(q.map((r) => r.rule)).not.toContain('code-missing');
+    expect(q.find((r) => r.rule === 'queued')!.evidence).toMatchObject({ with: fx.c.featNew, verdict: 'NEEDS-REVIEW' });
+    // In the scan of v1.1..v1.2 the feature comes first; the fix follows its verdict.
+    const v = verdicts.get(fx.c.fixNew!)!;
+    expect(v.reasons.find((r) => r.decided)?.rule).toBe('queued');
+    const dep = verdicts.get(fx.c.featNew!)!;
+    expect(v.verdict).toBe(dep.verdict !== 'NO' && v.probability >= model.reviewThreshold ? 'NEEDS-REVIEW' : 'NO');
+    expect(v.probability).toBeLessThanOrEqual(verdicts.get(fx.c.featNew!)!.probability);
   });
 
   it('a fix of a commit the scan selects goes with it', () => {
@@ -84,6 +100,7 @@ describe('rules', () => {
   });
 
   it('a commit changing code the branch does not have is a NO; a renamed file is not missing', () => {
+    // (without the range's queue: the file's creator is not a candidate here)
     const x = hits(fx.c.fixNew!).find((r) => r.rule === 'code-missing');
     expect(x).toMatchObject({ verdict: 'NO', evidence: { paths: ['feat/sprocket.c'] } });
     expect(ruleIds(fx.c.gizmoFix!)).not.toContain('code-missing');

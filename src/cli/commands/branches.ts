@@ -9,6 +9,7 @@ import { excludedBranches } from '../../history/requested.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { fmtInt, formatTable, printJson } from '../output.js';
 import type { CommandModule } from '../command-module.js';
+import { policiesNow } from '../../select/policy.js';
 
 /** How many names of one group of excluded branches the text output shows. */
 const SHOWN = 8;
@@ -17,13 +18,15 @@ export const branchesCommand: CommandModule = {
   register(program: Command) {
     withCommonOptions(program.command('branches').description('list the stable branches and the mainline commits each holds, and the branches excluded and why'))
       .option('--all', 'include the mainline branch')
-      .action(async (opts: CommonOptions & { all?: boolean }) => {
+      .option('--policy', "each branch's policy now: what it picked in the last 90 days, by kind (src/select/policy.ts)")
+      .action(async (opts: CommonOptions & { all?: boolean; policy?: boolean }) => {
         await withContext(
           opts,
           (ctx) => {
             const rows = listBranches(ctx.db, { includeMainline: opts.all === true });
             const { excluded, others } = excludedBranches(ctx.db);
-            if (ctx.json) return printJson({ branches: rows, excluded, others });
+            const policies = opts.policy ? policiesNow(ctx.db, rows.filter((r) => r.role !== 'mainline').map((r) => r.name)) : null;
+            if (ctx.json) return printJson({ branches: policies ? rows.map((r) => ({ ...r, policy: policies.get(r.name) ?? null })) : rows, excluded, others });
             if (!rows.length) {
               process.stdout.write('no stable branches found (name them in stablepick.config.json: "conventions.stableBranchPatterns", or give one with --branch)\n');
             } else {
@@ -45,6 +48,7 @@ export const branchesCommand: CommandModule = {
               }
             }
             if (others) process.stdout.write(`\n${fmtInt(others)} other branches: no stable version in the name, and too few of their own commits are picks\n`);
+            if (policies) for (const [name, p] of policies) process.stdout.write(`${name}: ${p.text}\n`);
           },
           { mustExist: true },
         );

@@ -4,6 +4,7 @@ import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
 import { applyReview, reviewConfig } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
+import { StablepickError } from '../../errors.js';
 import { indexedRange } from '../revisions.js';
 import { branchList, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { formatTable, printJsonLine, progress } from '../output.js';
@@ -14,7 +15,28 @@ interface ScanOptions extends CommonOptions {
   firstParent?: boolean;
   all?: boolean;
   llmVote?: string | boolean;
+  sort?: string;
+  verdict?: string;
 }
+
+const VERDICTS = ['YES', 'NEEDS-REVIEW', 'NO', 'IN-BRANCH'] as const;
+
+/** `--verdict YES,NEEDS-REVIEW` → the kinds to keep (IN-BRANCH: already held); undefined keeps all. */
+export function verdictFilter(spec: string | undefined): Set<string> | undefined {
+  if (spec === undefined) return undefined;
+  const want = new Set(spec.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean));
+  for (const w of want) if (!(VERDICTS as readonly string[]).includes(w)) throw new StablepickError('BAD_ARGUMENT', `--verdict ${w} is not one of ${VERDICTS.join(', ')}`, 'e.g. --verdict YES,NEEDS-REVIEW');
+  return want;
+}
+
+/** Orders one branch's verdicts: 'order' (upstream order, the default) or 'p' (P(pick), highest first). */
+export function sortVerdicts(vs: readonly Verdict[], sort: string | undefined): Verdict[] {
+  if (sort === undefined || sort === 'order') return [...vs];
+  if (sort !== 'p') throw new StablepickError('BAD_ARGUMENT', `--sort ${sort} is not p or order`, '--sort p lists the likeliest picks first');
+  return vs.map((v, i) => ({ v, i })).sort((a, b) => b.v.probability - a.v.probability || a.i - b.i).map((x) => x.v);
+}
+
+const kindOf = (v: Verdict): string => (v.already ? 'IN-BRANCH' : v.verdict);
 
 /** The line a person reads: the deciding rule, else the strongest feature. */
 function mainReason(v: Verdict): string {
@@ -32,12 +54,16 @@ export const scanCommand: CommandModule = {
         .requiredOption('--branch <names>', 'stable (or staging) branches, comma-separated')
         .option('--first-parent', 'only the commits on the first-parent chain of B')
         .option('--all', 'in the table, also list NO verdicts')
-        .option('--llm-vote [rows]', 'the language models of your config vote on the NEEDS-REVIEW rows ("all": every row); a disagreement makes a row NEEDS-REVIEW (docs/llm.md)'),
+        .option('--llm-vote [rows]', 'the language models of your config vote on the NEEDS-REVIEW rows ("all": every row); a disagreement makes a row NEEDS-REVIEW (docs/llm.md)')
+        .option('--sort <key>', 'order of the rows: order (upstream order) or p (P(pick), highest first)', 'order')
+        .option('--verdict <kinds>', 'only these verdicts, comma-separated: YES, NEEDS-REVIEW, NO, IN-BRANCH'),
     ).action(async (range: string, opts: ScanOptions) => {
       await withContext(
         opts,
         async (ctx) => {
           const branches = branchList(opts.branch);
+          const keep = verdictFilter(opts.verdict);
+          sortVerdicts([], opts.sort);
           const bar = progress(!ctx.json);
           const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
           const policy = reviewConfig(configDir, opts.config);
@@ -56,9 +82,10 @@ export const scanCommand: CommandModule = {
           });
           const all = judged.verdicts;
           if (opts.llmVote) await (await import('../llm.js')).llmVotes({ ...ctx, configDir, ...(opts.config ? { configFile: opts.config } : {}) }, all, opts.llmVote);
+          const rows = (vs: readonly Verdict[]): Verdict[] => sortVerdicts(vs, opts.sort).filter((v) => (keep ? keep.has(kindOf(v)) : true));
           bar.done();
           if (ctx.json) {
-            for (const vs of all) for (const v of vs) printJsonLine(v);
+            for (const vs of all) for (const v of rows(vs)) printJsonLine(v);
             return;
           }
           const out: string[] = [];
@@ -69,12 +96,14 @@ export const scanCommand: CommandModule = {
               else counts[v.verdict]++;
             }
             out.push(`${vs[0]?.branch ?? branches[all.indexOf(vs)]}: ${vs.length} commits — ${counts.YES} YES, ${counts['NEEDS-REVIEW']} NEEDS-REVIEW, ${counts.NO} NO, ${counts.already} already in the branch`);
-            const shown = vs.filter((v) => opts.all || (v.verdict !== 'NO' && !v.already));
+            const bp = judged.policies[all.indexOf(vs)];
+            if (bp) out.push(`policy of ${bp.branch} now: ${bp.text}`);
+            const shown = rows(vs).filter((v) => keep || opts.all || (v.verdict !== 'NO' && !v.already));
             if (shown.length) {
               out.push(
                 formatTable(
-                  ['commit', 'verdict', 'conf', 'subject', 'why'],
-                  shown.map((v) => [v.sha.slice(0, 12), v.already ? 'IN-BRANCH' : v.verdict, v.confidence.toFixed(2), v.subject.length > 60 ? `${v.subject.slice(0, 57)}...` : v.subject, mainReason(v)]),
+                  ['commit', 'verdict', 'P(pick)', 'subject', 'why'],
+                  shown.map((v) => [v.sha.slice(0, 12), kindOf(v), v.probability.toFixed(2), v.subject.length > 60 ? `${v.subject.slice(0, 57)}...` : v.subject, mainReason(v)]),
                 ),
               );
             }
