@@ -15,6 +15,10 @@ import { BranchIndexer, branchRefs, phaseTimer, prefetchPatchIds, chooseMainline
 import { applyStoredDetection, detectAndApply, redetect } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { resolvePendingRefs } from './resolve.js';
+import { staleHoldings } from './holdings.js';
+
+/** Meta key: mainline's tip when the holdings (branch_commits) were last computed. */
+const HOLDINGS_MAIN_TIP = 'holdings_main_tip';
 import { beginProvisionalReleases, releaseTags, updateReleases, type StreamedReleases } from './releases.js';
 import { DERIVED_VERSION, SECONDARY_INDEX_NAMES } from './schema.js';
 
@@ -168,12 +172,13 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph, streamed);
     mark('releases');
     progress({ phase: 'branches', done: 0 });
-    const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }), stale);
+    const { mainline, mainlineTip, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }), stale, written > 0 || removed > 0);
 
     mark('branches');
     db.transaction(() => {
       setMeta(db, 'tips', JSON.stringify(newTips));
       setMeta(db, 'mainline', mainline);
+      setMeta(db, HOLDINGS_MAIN_TIP, mainlineTip);
       setMeta(db, 'shallow', repo.shallow ? '1' : '0');
       setMeta(db, 'partial', repo.partial ? '1' : '0');
       setMeta(db, 'git_dir', repo.commonDir);
@@ -229,10 +234,12 @@ async function updateBranches(
   onProgress: (done: number, total: number) => void,
   /** Recompute every stable branch (the index was derived by an older stablepick). */
   all = false,
-): Promise<{ mainline: string; stable: number; updated: number }> {
+  /** Commits were added or removed in this run. */
+  historyChanged = true,
+): Promise<{ mainline: string; mainlineTip: string; stable: number; updated: number }> {
   const mark = phaseTimer('branches');
   const byName = branchRefs(refs);
-  if (byName.size === 0) return { mainline: '', stable: 0, updated: 0 };
+  if (byName.size === 0) return { mainline: '', mainlineTip: '', stable: 0, updated: 0 };
   const mainline = chooseMainline(byName, refs, head, conv);
   const stable = stableBranchesByName(byName, mainline.name, conv);
   stable.push(...branchesByMarkers(db, byName, mainline.name, new Set(stable.map((s) => s.name))));
@@ -248,6 +255,15 @@ async function updateBranches(
     mainRewound = !(await isAncestor(repo, oldMain.tip, mainline.tip));
   }
   const changed = stable.filter((b) => all || mainRewound || stored.get(b.name)?.tip !== b.tip || stored.get(b.name)?.role !== b.role);
+  // Branches whose tips did not move, but whose holdings a clean index would compute differently now
+  // (commits a marker names arrived later, mainline gained candidates or reached their commits).
+  const oldMainTip = getMeta(db, HOLDINGS_MAIN_TIP);
+  if (historyChanged || oldMainTip !== mainline.tip) {
+    const rest = stable.filter((b) => !changed.includes(b));
+    const g = graph();
+    for (const name of staleHoldings(db, g, g.ancestorsMask([mainline.tip]), oldMainTip, rest.map((b) => b.name))) changed.push(rest.find((b) => b.name === name)!);
+    mark('stale holdings');
+  }
   const keep = new Set([mainline.name, ...stable.map((s) => s.name)]);
   db.transaction(() => {
     for (const name of stored.keys()) {
@@ -263,7 +279,7 @@ async function updateBranches(
   mark('mainline row');
   const indexer = new BranchIndexer(repo, db, knownPatchIds);
   if (changed.length) await indexer.index(changed, mainline, graph(), onProgress);
-  return { mainline: mainline.name, stable: stable.length, updated: changed.length };
+  return { mainline: mainline.name, mainlineTip: mainline.tip, stable: stable.length, updated: changed.length };
 }
 
 /** Branches whose names say nothing but whose recent first-parent commits mostly carry upstream markers. */

@@ -181,6 +181,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * The version of what an index derives from its commits (detected conventions, branch membership). An
  * index written with another version is derived again on its next `index` run, without reading the
  * commits again. 1: before this key existed. 2: a marker key (Xen's `master commit:`) is never a
- * Fixes-like key. 3: adapted picks are matched by subject, author and author date.
+ * Fixes-like key. 3: adapted picks are matched by subject, author and author date. 4: holdings by every
+ * marker, falling through unknown markers to patch-id, author date and normalised subject (holdings.ts).
  */
-export const DERIVED_VERSION = 3;
+export const DERIVED_VERSION = 4;

@@ -1,0 +1,296 @@
+/**
+ * The one model of "stable branch S holds mainline commit X, and how that was found" (docs/index.md,
+ * "Holdings"). The index stores one `branch_commits` row per (branch, own commit, upstream) with the
+ * method in `via`; every stage reads holdings through this module.
+ *
+ * A branch's own commit is matched to the mainline commit it carries by, in order:
+ *  1. marker: every upstream marker of the commit that names an indexed commit (a squashed pick carries
+ *     several and holds them all; a pick of a pick is followed to mainline, `+chain`);
+ *  2. patch-id: the same `git patch-id --stable` as a mainline candidate;
+ *  3. author-date: the same author and author date (git cherry-pick and git am keep both);
+ *  4. subject: the same normalised subject and author, confirmed by containment of the changed lines.
+ * Candidates for 2-4 are mainline commits with the same normalised subject, or the same author and author
+ * date. A marker naming a commit the index does not have (a fix backported from a private repository)
+ * never ends the search: the commit goes on to 2-4.
+ */
+import { commitDiff } from '../git/diff.js';
+import type { GitTarget } from '../git/run.js';
+import type { DB } from './db.js';
+import type { CommitGraph } from './graph.js';
+
+export type HoldingMethod = 'marker' | 'patch-id' | 'author-date' | 'subject';
+
+/** The method a stored `via` names ('cherry-picked+chain' → marker); null for no holding. */
+export function holdingMethod(via: string | null): HoldingMethod | null {
+  if (!via) return null;
+  const base = via.replace(/\+chain$/, '');
+  if (base === 'patch-id' || base === 'author-date' || base === 'subject') return base;
+  return 'marker';
+}
+
+/** How a holding was found, in words, for `show` and the cases ("marker (cherry-picked)", "patch-id"). */
+export function describeVia(via: string | null): string {
+  const m = holdingMethod(via);
+  if (!m || !via) return 'not found';
+  const chain = via.endsWith('+chain') ? ', through a pick of a pick' : '';
+  const base = via.replace(/\+chain$/, '');
+  if (m === 'marker') return `marker (${base})${chain}`;
+  const words = { 'patch-id': 'same patch-id', 'author-date': 'same author and author date', subject: 'same normalised subject and author, changed lines contained' } as const;
+  return `${words[m]}${chain}`;
+}
+
+const VERSION_TAG = /^\s*\[[^\]]*\]\s*/;
+const PREFIX = /^\s*(?:backport(?:ed)?|upstream|fromgit|fromlist|cherry-pick)\s*:\s*/i;
+
+/**
+ * A subject as a pick may have changed it, back to what it names: case and whitespace folded, leading
+ * bracket tags (`[1.3] `, `[PATCH 6.12]`, `[backport]`) and a `Backport:` prefix dropped. A revert stays
+ * a revert of what it reverts (`Revert "[1.3] x"` → `revert:x`), never equal to the reverted subject.
+ */
+export function holdingSubject(subject: string): string {
+  let s = subject.trim();
+  for (let i = 0; i < 8; i++) {
+    const before = s;
+    s = s.replace(VERSION_TAG, '').replace(PREFIX, '');
+    if (s === before) break;
+  }
+  const rev = /^revert\s*:?\s*"(.*)"\s*$/i.exec(s) ?? /^revert\s*:\s*(.*)$/i.exec(s);
+  if (rev) return `revert:${holdingSubject(rev[1]!)}`;
+  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** A candidate pool of mainline commits, by normalised subject and by author + author date. */
+interface Pool {
+  bySubject: Map<string, number[]>;
+  byAuthorTime: Map<string, number[]>;
+  rec: Map<number, { sha: string; email: string; authorTime: number; subjectKey: string; time: number }>;
+}
+
+const authorKey = (email: string, t: number): string => `${email.toLowerCase()}\0${t}`;
+
+export interface HoldingItem {
+  sha: string;
+  upstream: string | null;
+  via: string | null;
+}
+
+/** Matches a branch's own commits that no marker settled to mainline commits (methods 2-4 above). */
+export class HoldingMatcher {
+  private pool: Pool | null = null;
+  private readonly info;
+
+  constructor(
+    private readonly target: GitTarget,
+    private readonly db: DB,
+    private readonly graph: CommitGraph,
+    /** Mainline's ancestry (graph positions). */
+    private readonly mainline: Uint8Array,
+    private readonly patchIds: (shas: readonly string[]) => Promise<Map<string, string | null>>,
+  ) {
+    this.info = db.prepare('SELECT subject, author_email, author_time FROM commits WHERE sha = ?');
+  }
+
+  private loadPool(): Pool {
+    if (this.pool) return this.pool;
+    const pool: Pool = { bySubject: new Map(), byAuthorTime: new Map(), rec: new Map() };
+    const it = this.db.prepare('SELECT sha, subject, author_email, author_time, commit_time FROM commits').raw().iterate() as IterableIterator<[string, string, string, number, number]>;
+    for (const [sha, subject, email, at, ct] of it) {
+      const i = this.graph.indexOf(sha);
+      if (i < 0 || !this.mainline[i]) continue;
+      const key = holdingSubject(subject);
+      pool.rec.set(i, { sha, email: email.toLowerCase(), authorTime: at, subjectKey: key, time: ct });
+      if (key) push(pool.bySubject, key, i);
+      push(pool.byAuthorTime, authorKey(email, at), i);
+    }
+    return (this.pool = pool);
+  }
+
+  /** Mainline candidates of one own commit (graph positions), or [] when it has none. */
+  candidates(sha: string): number[] {
+    const s = this.info.get(sha) as { subject: string; author_email: string; author_time: number } | undefined;
+    if (!s) return [];
+    const pool = this.loadPool();
+    const out = new Set<number>(pool.bySubject.get(holdingSubject(s.subject)) ?? []);
+    for (const i of pool.byAuthorTime.get(authorKey(s.author_email, s.author_time)) ?? []) out.add(i);
+    const self = this.graph.indexOf(sha);
+    out.delete(self);
+    return [...out];
+  }
+
+  /** Sets `upstream` and `via` of the items it can match; leaves the others as they are. */
+  async match(items: HoldingItem[]): Promise<void> {
+    const pairs: { item: HoldingItem; cands: number[] }[] = [];
+    for (const it of items) {
+      const cands = this.candidates(it.sha);
+      if (cands.length) pairs.push({ item: it, cands });
+    }
+    if (!pairs.length) return;
+    const pool = this.loadPool();
+    const need = new Set<string>();
+    for (const p of pairs) {
+      need.add(p.item.sha);
+      for (const c of p.cands) need.add(pool.rec.get(c)!.sha);
+    }
+    const ids = await this.patchIds([...need]);
+    const oldest = (list: number[]): string => list.map((i) => pool.rec.get(i)!).sort((a, b) => a.time - b.time || (a.sha < b.sha ? -1 : 1))[0]!.sha;
+    for (const p of pairs) {
+      const s = this.info.get(p.item.sha) as { subject: string; author_email: string; author_time: number };
+      const mine = ids.get(p.item.sha);
+      // Several identical mainline commits (a revert and reapply): the oldest is the original.
+      const samePatch = mine ? p.cands.filter((c) => ids.get(pool.rec.get(c)!.sha) === mine) : [];
+      if (samePatch.length) {
+        p.item.upstream = oldest(samePatch);
+        p.item.via = 'patch-id';
+        continue;
+      }
+      const email = s.author_email.toLowerCase();
+      const key = holdingSubject(s.subject);
+      const dated = p.cands.filter((c) => pool.rec.get(c)!.email === email && pool.rec.get(c)!.authorTime === s.author_time);
+      if (dated.length) {
+        // One author's commits of the same second: the one with the same subject, if there is one.
+        const bySubj = dated.filter((c) => pool.rec.get(c)!.subjectKey === key);
+        p.item.upstream = oldest(bySubj.length ? bySubj : dated);
+        p.item.via = 'author-date';
+        continue;
+      }
+      const named = p.cands.filter((c) => pool.rec.get(c)!.email === email && pool.rec.get(c)!.subjectKey === key && !!key);
+      for (const c of named.map((i) => pool.rec.get(i)!).sort((a, b) => a.time - b.time)) {
+        if (await this.linesContained(p.item.sha, c.sha)) {
+          p.item.upstream = c.sha;
+          p.item.via = 'subject';
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether the changed lines of the smaller of the two patches are at least half in the other's (lines
+   * compared trimmed; lines shorter than 4 characters, such as a lone brace, are not counted).
+   */
+  private async linesContained(a: string, b: string): Promise<boolean> {
+    const [la, lb] = [await changedLines(this.target, a), await changedLines(this.target, b)];
+    const [small, big] = la.size <= lb.size ? [la, lb] : [lb, la];
+    if (small.size === 0) return false;
+    let hit = 0;
+    for (const l of small) if (big.has(l)) hit++;
+    return hit * 2 >= small.size;
+  }
+}
+
+async function changedLines(target: GitTarget, sha: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  const d = await commitDiff(target, sha);
+  for (const f of d.files)
+    for (const h of f.hunks)
+      for (const [sign, lines] of [['-', h.removed], ['+', h.added]] as const)
+        for (const l of lines) {
+          const t = l.trim();
+          if (t.length >= 4) out.add(`${sign}${t}`);
+        }
+  return out;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** One holding: `branch` carries mainline commit `upstream` as its own commit `sha`. */
+export interface PickRow {
+  branch: string;
+  sha: string;
+  upstream: string;
+  via: string | null;
+  method: HoldingMethod;
+  /** Commit time of the branch's commit: when the pick became visible. */
+  time: number;
+}
+
+/** Every holding of the index (or of one branch) by a pick, read from `branch_commits`. */
+export function readPicks(db: DB, branch?: string): PickRow[] {
+  const sql =
+    'SELECT bc.branch, bc.sha, bc.upstream_sha, bc.via, c.commit_time FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.upstream_sha IS NOT NULL' +
+    (branch === undefined ? '' : ' AND bc.branch = ?');
+  const st = db.prepare(sql).raw();
+  const rows = (branch === undefined ? st.all() : st.all(branch)) as [string, string, string, string | null, number][];
+  return rows.map(([b, sha, upstream, via, time]) => ({ branch: b, sha, upstream, via, method: holdingMethod(via) ?? 'marker', time }));
+}
+
+/** The own commits of every branch (with or without an upstream), for "is this a branch's own commit". */
+export function readOwnCommits(db: DB): { branch: string; sha: string; upstream: string | null; via: string | null; time: number }[] {
+  const rows = db.prepare('SELECT bc.branch, bc.sha, bc.upstream_sha, bc.via, c.commit_time FROM branch_commits bc JOIN commits c ON c.sha = bc.sha').raw().all() as [string, string, string | null, string | null, number][];
+  return rows.map(([branch, sha, upstream, via, time]) => ({ branch, sha, upstream, via, time }));
+}
+
+/**
+ * The branches whose picks count as held by `name`: itself and its staging (or stable) twin, the
+ * branches of the same version (Xen's staging-4.17 carries what stable-4.17 is about to get).
+ */
+export function holdingFamily(branches: readonly { name: string; version: string | null; role?: string }[], name: string): Set<string> {
+  const b = branches.find((x) => x.name === name);
+  const out = new Set([name]);
+  if (b?.version) for (const o of branches) if (o.version === b.version && o.role !== 'mainline') out.add(o.name);
+  return out;
+}
+
+/**
+ * Of the stable branches whose tips did not move, those whose holdings a clean index would compute
+ * differently now (the incremental index must equal a clean one, whatever order refs arrived in):
+ *  - mainline now reaches some of the branch's own commits (its own commits shrank);
+ *  - a marker of one of its own commits names an indexed commit that its rows do not hold (the commit
+ *    arrived after the branch: two remotes fetched in turn);
+ *  - a commit that mainline reaches since `oldMainTip` is a candidate (same normalised subject, or same
+ *    author and author date) of one of its own commits not settled by a marker;
+ *  - one of its rows names an upstream the index no longer has.
+ * `oldMainTip`: mainline's tip when holdings were last computed (null: unknown, every branch is stale).
+ */
+export function staleHoldings(db: DB, graph: CommitGraph, mainAnc: Uint8Array, oldMainTip: string | null, branches: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  if (!branches.length) return out;
+  if (oldMainTip === null || graph.indexOf(oldMainTip) < 0) return new Set(branches);
+  const oldAnc = graph.ancestorsMask([oldMainTip]);
+  // Mainline commits new since the holdings were computed, by candidate key.
+  const keys = new Set<string>();
+  const info = db.prepare('SELECT subject, author_email, author_time FROM commits WHERE sha = ?');
+  for (let i = 0; i < mainAnc.length; i++) {
+    if (!mainAnc[i] || oldAnc[i]) continue;
+    const r = info.get(graph.shaAt(i)) as { subject: string; author_email: string; author_time: number } | undefined;
+    if (!r) continue;
+    keys.add(`s\0${holdingSubject(r.subject)}`);
+    keys.add(`a\0${authorKey(r.author_email, r.author_time)}`);
+  }
+  const rowsOf = db.prepare(
+    'SELECT bc.sha, bc.upstream_sha, bc.via, c.id, c.subject, c.author_email, c.author_time, (bc.upstream_sha IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commits u WHERE u.sha = bc.upstream_sha)) AS gone FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ?',
+  );
+  const markersOf = db.prepare('SELECT kind, sha FROM markers WHERE commit_id = ? AND sha IS NOT NULL');
+  const isStale = (b: string): boolean => {
+    const rows = rowsOf.all(b) as { sha: string; via: string | null; id: number; subject: string; author_email: string; author_time: number; gone: number }[];
+    const markerRows = new Map<string, number>();
+    for (const r of rows) if (holdingMethod(r.via) === 'marker') markerRows.set(r.sha, (markerRows.get(r.sha) ?? 0) + 1);
+    const seen = new Set<string>();
+    for (const r of rows) {
+      if (r.gone) return true;
+      if (seen.has(r.sha)) continue;
+      seen.add(r.sha);
+      const i = graph.indexOf(r.sha);
+      if (i >= 0 && mainAnc[i]) return true;
+      const named = new Set((markersOf.all(r.id) as { kind: string; sha: string }[]).filter((m) => UPSTREAM_KINDS.has(m.kind)).map((m) => m.sha));
+      if (named.size !== (markerRows.get(r.sha) ?? 0)) return true;
+      if (!named.size && keys.size && (keys.has(`s\0${holdingSubject(r.subject)}`) || keys.has(`a\0${authorKey(r.author_email, r.author_time)}`))) return true;
+    }
+    return false;
+  };
+  for (const b of branches) if (isStale(b)) out.add(b);
+  // A pick of a pick was followed through another branch's rows: if any branch is recomputed, so is
+  // every branch with such a row (or with a marker row whose chain ended nowhere).
+  if (out.size) {
+    const chained = db.prepare("SELECT DISTINCT branch FROM branch_commits WHERE via LIKE '%+chain' OR (upstream_sha IS NULL AND via IS NOT NULL)").pluck().all() as string[];
+    for (const b of chained) if (branches.includes(b)) out.add(b);
+  }
+  return out;
+}
+
+/** Marker kinds that name the commit a stable commit was picked from (not reverts, not stable-dep-of). */
+export const UPSTREAM_KINDS: ReadonlySet<string> = new Set(['cherry-picked', 'backported-from', 'upstream-commit', 'commit-upstream', 'xen-master']);
