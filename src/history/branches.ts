@@ -218,7 +218,7 @@ export class BranchIndexer {
 
   /** A pick of a pick: follow upstream links through stable commits until a mainline commit. */
   resolveChains(): void {
-    const all = this.db.prepare('SELECT rowid AS rid, branch, sha, upstream_sha, via FROM branch_commits').all() as {
+    const all = this.db.prepare('SELECT rowid AS rid, branch, sha, upstream_sha, via FROM branch_commits ORDER BY rowid').all() as {
       rid: number;
       branch: string;
       sha: string;
@@ -228,7 +228,11 @@ export class BranchIndexer {
     const upOf = new Map<string, string | null>();
     for (const r of all) if (!upOf.has(r.sha) || r.upstream_sha) upOf.set(r.sha, r.upstream_sha);
     const upd = this.db.prepare('UPDATE branch_commits SET upstream_sha = ?, via = ? WHERE rowid = ?');
+    const drop = this.db.prepare('DELETE FROM branch_commits WHERE rowid = ?');
     const picks = new Map<string, Set<string>>();
+    // A commit whose markers name a mainline commit and a pick of it holds it once: by its last marker
+    // (a chained pick appends the intermediate pick last); rows are in marker order.
+    const lastRow = new Map<string, number>();
     this.db.transaction(() => {
       for (const r of all) {
         let up = r.upstream_sha;
@@ -236,6 +240,12 @@ export class BranchIndexer {
         while (up && upOf.has(up) && hops < 16) {
           up = upOf.get(up) ?? null;
           hops++;
+        }
+        if (up) {
+          const key = `${r.branch}\0${r.sha}\0${up}`;
+          const prev = lastRow.get(key);
+          if (prev !== undefined) drop.run(prev);
+          lastRow.set(key, r.rid);
         }
         if (hops > 0) upd.run(up, up ? `${r.via}+chain` : r.via, r.rid);
         if (up && !upOf.has(up)) {

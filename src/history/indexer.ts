@@ -12,7 +12,7 @@ import type { Conventions } from '../conventions/types.js';
 import { ingestInPlace, ingestWithWorker, type WorkerIngest } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
 import { BranchIndexer, branchRefs, phaseTimer, prefetchPatchIds, chooseMainline, stableBranchesByName, type BranchRow } from './branches.js';
-import { applyStoredDetection, detectAndApply, redetect } from './detect.js';
+import { detectAndApply, redetect, refreshDetection } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { resolvePendingRefs } from './resolve.js';
 import { staleHoldings } from './holdings.js';
@@ -161,8 +161,9 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     // An index derived by an older stablepick is derived again (conventions, then every branch below).
     const stale = !fresh && getMeta(db, 'derived_version') !== String(DERIVED_VERSION);
     if (stale) redetect(db);
-    else if (!detected && (fresh || written > 2000)) detectAndApply(db);
-    else if (!detected && written > 0) applyStoredDetection(db, firstNewId);
+    else if (!detected && fresh) detectAndApply(db);
+    // An update detects from all the commits again, as a clean index would (cheap: three aggregates).
+    else if (!detected && (written > 0 || removed > 0)) refreshDetection(db, firstNewId);
     mark('detect conventions');
 
     // 4. Refs, releases, branches.
