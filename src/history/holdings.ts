@@ -9,8 +9,10 @@
  *  2. patch-id: the same `git patch-id --stable` as a mainline candidate;
  *  3. author-date: the same author and author date (git cherry-pick and git am keep both);
  *  4. subject: the same normalised subject and author, confirmed by containment of the changed lines.
- * Candidates for 2-4 are mainline commits with the same normalised subject, or the same author and author
- * date. A marker naming a commit the index does not have (a fix backported from a private repository)
+ * Candidates for 2-4 are mainline commits of the same author (email, case folded) with the same
+ * normalised subject or the same author date: a patch-id is computed for those only (computing one for
+ * every mainline commit would cost more than the whole index), so a pick whose author AND subject both
+ * changed is not found. A marker naming a commit the index does not have (a fix backported from a private repository)
  * never ends the search: the commit goes on to 2-4.
  */
 import { commitDiff } from '../git/diff.js';
@@ -110,7 +112,8 @@ export class HoldingMatcher {
     const s = this.info.get(sha) as { subject: string; author_email: string; author_time: number } | undefined;
     if (!s) return [];
     const pool = this.loadPool();
-    const out = new Set<number>(pool.bySubject.get(holdingSubject(s.subject)) ?? []);
+    const email = s.author_email.toLowerCase();
+    const out = new Set<number>((pool.bySubject.get(holdingSubject(s.subject)) ?? []).filter((i) => pool.rec.get(i)!.email === email));
     for (const i of pool.byAuthorTime.get(authorKey(s.author_email, s.author_time)) ?? []) out.add(i);
     const self = this.graph.indexOf(sha);
     out.delete(self);
