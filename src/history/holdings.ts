@@ -80,6 +80,7 @@ export interface HoldingItem {
 export class HoldingMatcher {
   private pool: Pool | null = null;
   private readonly info;
+  private readonly lineCache = new Map<string, Set<string>>();
 
   constructor(
     private readonly target: GitTarget,
@@ -172,7 +173,12 @@ export class HoldingMatcher {
    * compared trimmed; lines shorter than 4 characters, such as a lone brace, are not counted).
    */
   private async linesContained(a: string, b: string): Promise<boolean> {
-    const [la, lb] = [await changedLines(this.target, a), await changedLines(this.target, b)];
+    const lines = async (sha: string): Promise<Set<string>> => {
+      let l = this.lineCache.get(sha);
+      if (!l) this.lineCache.set(sha, (l = await changedLines(this.target, sha)));
+      return l;
+    };
+    const [la, lb] = [await lines(a), await lines(b)];
     const [small, big] = la.size <= lb.size ? [la, lb] : [lb, la];
     if (small.size === 0) return false;
     let hit = 0;
@@ -192,6 +198,12 @@ async function changedLines(target: GitTarget, sha: string): Promise<Set<string>
           if (t.length >= 4) out.add(`${sign}${t}`);
         }
   return out;
+}
+
+function push1<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.add(v);
+  else m.set(k, new Set([v]));
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -261,27 +273,57 @@ export function staleHoldings(db: DB, graph: CommitGraph, mainAnc: Uint8Array, o
     if (!mainAnc[i] || oldAnc[i]) continue;
     const r = info.get(graph.shaAt(i)) as { subject: string; author_email: string; author_time: number } | undefined;
     if (!r) continue;
-    keys.add(`s\0${holdingSubject(r.subject)}`);
+    keys.add(`s\0${r.author_email.toLowerCase()}\0${holdingSubject(r.subject)}`);
     keys.add(`a\0${authorKey(r.author_email, r.author_time)}`);
   }
-  const rowsOf = db.prepare(
-    'SELECT bc.sha, bc.upstream_sha, bc.via, c.id, c.subject, c.author_email, c.author_time, (bc.upstream_sha IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commits u WHERE u.sha = bc.upstream_sha)) AS gone FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ?',
-  );
-  const markersOf = db.prepare('SELECT kind, sha FROM markers WHERE commit_id = ? AND sha IS NOT NULL');
+  // Every row with its commit; the indexed commits each own commit's upstream markers name.
+  type Row = { branch: string; sha: string; up: string | null; via: string | null; subject: string; email: string; at: number; gone: number };
+  const rows = (
+    db
+      .prepare(
+        'SELECT bc.branch, bc.sha, bc.upstream_sha, bc.via, c.subject, c.author_email, c.author_time, (bc.upstream_sha IS NOT NULL AND u.sha IS NULL) FROM branch_commits bc JOIN commits c ON c.sha = bc.sha LEFT JOIN commits u ON u.sha = bc.upstream_sha',
+      )
+      .raw()
+      .all() as [string, string, string | null, string | null, string, string, number, number][]
+  ).map(([branch, sha, up, via, subject, email, at, gone]): Row => ({ branch, sha, up, via, subject, email, at, gone }));
+  const kinds = [...UPSTREAM_KINDS].map((k) => `'${k}'`).join(', ');
+  const named = new Map<string, Set<string>>();
+  for (const [sha, up] of db
+    .prepare(`SELECT DISTINCT c.sha, m.sha FROM commits c JOIN markers m ON m.commit_id = c.id WHERE m.sha IS NOT NULL AND m.kind IN (${kinds}) AND c.sha IN (SELECT sha FROM branch_commits)`)
+    .raw()
+    .iterate() as IterableIterator<[string, string]>)
+    push1(named, sha, up);
+  // A pick of a pick: what an own commit's upstream is (as resolveChains reads it).
+  const upOf = new Map<string, string | null>();
+  for (const r of rows) if (!upOf.has(r.sha) || r.up) upOf.set(r.sha, r.up);
+  const chase = (x: string): string | null => {
+    let up: string | null = x;
+    for (let hops = 0; up && upOf.has(up) && hops < 16; hops++) up = upOf.get(up) ?? null;
+    return up;
+  };
+  const byBranch = new Map<string, Row[]>();
+  for (const r of rows) push(byBranch, r.branch, r);
   const isStale = (b: string): boolean => {
-    const rows = rowsOf.all(b) as { sha: string; via: string | null; id: number; subject: string; author_email: string; author_time: number; gone: number }[];
-    const markerRows = new Map<string, number>();
-    for (const r of rows) if (holdingMethod(r.via) === 'marker') markerRows.set(r.sha, (markerRows.get(r.sha) ?? 0) + 1);
-    const seen = new Set<string>();
-    for (const r of rows) {
-      if (r.gone) return true;
-      if (seen.has(r.sha)) continue;
-      seen.add(r.sha);
-      const i = graph.indexOf(r.sha);
+    const own = new Map<string, Row[]>();
+    for (const r of byBranch.get(b) ?? []) push(own, r.sha, r);
+    for (const [sha, rs] of own) {
+      if (rs.some((r) => r.gone)) return true;
+      const i = graph.indexOf(sha);
       if (i >= 0 && mainAnc[i]) return true;
-      const named = new Set((markersOf.all(r.id) as { kind: string; sha: string }[]).filter((m) => UPSTREAM_KINDS.has(m.kind)).map((m) => m.sha));
-      if (named.size !== (markerRows.get(r.sha) ?? 0)) return true;
-      if (!named.size && keys.size && (keys.has(`s\0${holdingSubject(r.subject)}`) || keys.has(`a\0${authorKey(r.author_email, r.author_time)}`))) return true;
+      const n = named.get(sha);
+      const markerRows = rs.filter((r) => holdingMethod(r.via) === 'marker');
+      if (n) {
+        // What a clean index writes for these markers: one row per final upstream, one per chain that ended nowhere.
+        const finals = [...n].map(chase);
+        const want = new Set(finals.filter((f): f is string => f !== null));
+        const have = new Set(markerRows.map((r) => r.up).filter((u): u is string => u !== null));
+        if (want.size !== have.size || [...want].some((w) => !have.has(w))) return true;
+        if (finals.filter((f) => f === null).length !== markerRows.filter((r) => r.up === null).length) return true;
+        continue;
+      }
+      if (markerRows.length) return true;
+      const r = rs[0]!;
+      if (keys.size && (keys.has(`s\0${r.email.toLowerCase()}\0${holdingSubject(r.subject)}`) || keys.has(`a\0${authorKey(r.email, r.at)}`))) return true;
     }
     return false;
   };
