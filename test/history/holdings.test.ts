@@ -8,6 +8,7 @@ import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { indexedContext, type TestContext } from '../analysis/ctx.js';
 import { holdingSubject, readPicks } from '../../src/history/holdings.js';
 import { branchState } from '../../src/analysis/fixes/branch-state.js';
+import { parseJson, runCli } from '../helpers/cli.js';
 
 const ANN = 'Ann Dev <ann@example.org>';
 const UNKNOWN = '0123456789abcdef0123456789abcdef01234567';
@@ -94,5 +95,14 @@ describe('holdings', () => {
     expect(holdingSubject('Revert "[1.3] net: fix f"')).not.toBe(holdingSubject('net: fix f'));
     expect(holdingSubject('[PATCH 6.12] Backport: NET:  fix F')).toBe('net: fix f');
     expect(holdingSubject('[backport] [1.3] net: fix f')).toBe('net: fix f');
+  });
+
+  it('`show` says for each branch how the holding was found', () => {
+    const show = (c: string, ...more: string[]) => runCli(['show', c, '--repo', r.dir, '--db', ctx.dbPath, ...more]);
+    const j = parseJson<{ branches: { branch: string; how: string; sha: string; method?: string | null }[] }>(show(sha.e!, '--json'));
+    expect(j.branches).toContainEqual(expect.objectContaining({ branch: 'stable-1.0', how: 'pick', sha: sha.pickE, method: 'subject' }));
+    const text = show(sha.a!).stdout;
+    expect(text).toContain(`stable-1.0: picked as ${sha.pickA}, found by same patch-id`);
+    expect(show(sha.b!).stdout).toContain(`stable-1.0: picked as ${sha.squash}, found by marker (cherry-picked)`);
   });
 });
