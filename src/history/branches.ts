@@ -203,6 +203,7 @@ export class BranchIndexer {
       else if (this.knownPatchIds?.has(s)) computed.set(s, this.knownPatchIds.get(s)!);
       else missing.push(s);
     }
+    if (process.env.STABLEPICK_TIMING === '1') process.stderr.write(`[timing]   branches: patch ids asked ${shas.length}, cached ${out.size}, computed ahead ${computed.size}, by git now ${missing.length}\n`);
     if (missing.length) for (const [s, p] of await commitPatchIds(this.target, missing)) computed.set(s, p);
     if (computed.size) {
       const put = this.db.prepare('INSERT OR REPLACE INTO patch_ids (commit_id, patch_id) SELECT id, ? FROM commits WHERE sha = ?');

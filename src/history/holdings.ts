@@ -15,7 +15,7 @@
  * changed is not found. A marker naming a commit the index does not have (a fix backported from a private repository)
  * never ends the search: the commit goes on to 2-4.
  */
-import { commitDiff } from '../git/diff.js';
+import { commitChangedLines } from '../git/diff-batch.js';
 import type { GitTarget } from '../git/run.js';
 import type { DB } from './db.js';
 import type { CommitGraph } from './graph.js';
@@ -61,11 +61,11 @@ export function holdingSubject(subject: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-/** A candidate pool of mainline commits, by normalised subject and by author + author date. */
+/** A candidate pool of mainline commits: by author, and by author + author date. */
 interface Pool {
-  bySubject: Map<string, number[]>;
+  byEmail: Map<string, number[]>;
   byAuthorTime: Map<string, number[]>;
-  rec: Map<number, { sha: string; email: string; authorTime: number; subjectKey: string; time: number }>;
+  rec: Map<number, { sha: string; email: string; authorTime: number; subject: string; key: string | null; time: number }>;
 }
 
 const authorKey = (email: string, t: number): string => `${email.toLowerCase()}\0${t}`;
@@ -80,7 +80,6 @@ export interface HoldingItem {
 export class HoldingMatcher {
   private pool: Pool | null = null;
   private readonly info;
-  private readonly lineCache = new Map<string, Set<string>>();
 
   constructor(
     private readonly target: GitTarget,
@@ -95,29 +94,35 @@ export class HoldingMatcher {
 
   private loadPool(): Pool {
     if (this.pool) return this.pool;
-    const pool: Pool = { bySubject: new Map(), byAuthorTime: new Map(), rec: new Map() };
+    const pool: Pool = { byEmail: new Map(), byAuthorTime: new Map(), rec: new Map() };
     const it = this.db.prepare('SELECT sha, subject, author_email, author_time, commit_time FROM commits').raw().iterate() as IterableIterator<[string, string, string, number, number]>;
     for (const [sha, subject, email, at, ct] of it) {
       const i = this.graph.indexOf(sha);
       if (i < 0 || !this.mainline[i]) continue;
-      const key = holdingSubject(subject);
-      pool.rec.set(i, { sha, email: email.toLowerCase(), authorTime: at, subjectKey: key, time: ct });
-      if (key) push(pool.bySubject, key, i);
-      push(pool.byAuthorTime, authorKey(email, at), i);
+      const e = email.toLowerCase();
+      pool.rec.set(i, { sha, email: e, authorTime: at, subject, key: null, time: ct });
+      push(pool.byEmail, e, i);
+      push(pool.byAuthorTime, authorKey(e, at), i);
     }
     return (this.pool = pool);
   }
 
-  /** Mainline candidates of one own commit (graph positions), or [] when it has none. */
+  /** A pool commit's normalised subject (computed when first asked: most commits are never candidates). */
+  private keyOf(i: number): string {
+    const r = this.loadPool().rec.get(i)!;
+    return (r.key ??= holdingSubject(r.subject));
+  }
+
+  /** Mainline candidates of one own commit (graph positions): same author, and same normalised subject or same author date. */
   candidates(sha: string): number[] {
     const s = this.info.get(sha) as { subject: string; author_email: string; author_time: number } | undefined;
     if (!s) return [];
     const pool = this.loadPool();
     const email = s.author_email.toLowerCase();
-    const out = new Set<number>((pool.bySubject.get(holdingSubject(s.subject)) ?? []).filter((i) => pool.rec.get(i)!.email === email));
-    for (const i of pool.byAuthorTime.get(authorKey(s.author_email, s.author_time)) ?? []) out.add(i);
-    const self = this.graph.indexOf(sha);
-    out.delete(self);
+    const key = holdingSubject(s.subject);
+    const out = new Set<number>(key ? (pool.byEmail.get(email) ?? []).filter((i) => this.keyOf(i) === key) : []);
+    for (const i of pool.byAuthorTime.get(authorKey(email, s.author_time)) ?? []) out.add(i);
+    out.delete(this.graph.indexOf(sha));
     return [...out];
   }
 
@@ -137,6 +142,7 @@ export class HoldingMatcher {
     }
     const ids = await this.patchIds([...need]);
     const oldest = (list: number[]): string => list.map((i) => pool.rec.get(i)!).sort((a, b) => a.time - b.time || (a.sha < b.sha ? -1 : 1))[0]!.sha;
+    const toConfirm: { item: HoldingItem; named: string[] }[] = [];
     for (const p of pairs) {
       const s = this.info.get(p.item.sha) as { subject: string; author_email: string; author_time: number };
       const mine = ids.get(p.item.sha);
@@ -149,55 +155,42 @@ export class HoldingMatcher {
       }
       const email = s.author_email.toLowerCase();
       const key = holdingSubject(s.subject);
-      const dated = p.cands.filter((c) => pool.rec.get(c)!.email === email && pool.rec.get(c)!.authorTime === s.author_time);
+      const dated = p.cands.filter((c) => pool.rec.get(c)!.authorTime === s.author_time);
       if (dated.length) {
         // One author's commits of the same second: the one with the same subject, if there is one.
-        const bySubj = dated.filter((c) => pool.rec.get(c)!.subjectKey === key);
+        const bySubj = dated.filter((c) => this.keyOf(c) === key);
         p.item.upstream = oldest(bySubj.length ? bySubj : dated);
         p.item.via = 'author-date';
         continue;
       }
-      const named = p.cands.filter((c) => pool.rec.get(c)!.email === email && pool.rec.get(c)!.subjectKey === key && !!key);
-      for (const c of named.map((i) => pool.rec.get(i)!).sort((a, b) => a.time - b.time)) {
-        if (await this.linesContained(p.item.sha, c.sha)) {
-          p.item.upstream = c.sha;
-          p.item.via = 'subject';
-          break;
-        }
+      const named = p.cands.filter((c) => pool.rec.get(c)!.email === email && !!key && this.keyOf(c) === key);
+      if (named.length) toConfirm.push({ item: p.item, named: named.map((i) => pool.rec.get(i)!).sort((a, b) => a.time - b.time).map((r) => r.sha) });
+    }
+    if (!toConfirm.length) return;
+    // Same normalised subject and author, a patch of its own: confirmed by the changed lines (one git run).
+    const lines = await commitChangedLines(this.target, [...new Set(toConfirm.flatMap((t) => [t.item.sha, ...t.named]))]);
+    for (const t of toConfirm) {
+      const mine = lines.get(t.item.sha);
+      const hit = mine ? t.named.find((c) => contained(mine, lines.get(c) ?? null)) : undefined;
+      if (hit) {
+        t.item.upstream = hit;
+        t.item.via = 'subject';
       }
     }
   }
-
-  /**
-   * Whether the changed lines of the smaller of the two patches are at least half in the other's (lines
-   * compared trimmed; lines shorter than 4 characters, such as a lone brace, are not counted).
-   */
-  private async linesContained(a: string, b: string): Promise<boolean> {
-    const lines = async (sha: string): Promise<Set<string>> => {
-      let l = this.lineCache.get(sha);
-      if (!l) this.lineCache.set(sha, (l = await changedLines(this.target, sha)));
-      return l;
-    };
-    const [la, lb] = [await lines(a), await lines(b)];
-    const [small, big] = la.size <= lb.size ? [la, lb] : [lb, la];
-    if (small.size === 0) return false;
-    let hit = 0;
-    for (const l of small) if (big.has(l)) hit++;
-    return hit * 2 >= small.size;
-  }
 }
 
-async function changedLines(target: GitTarget, sha: string): Promise<Set<string>> {
-  const out = new Set<string>();
-  const d = await commitDiff(target, sha);
-  for (const f of d.files)
-    for (const h of f.hunks)
-      for (const [sign, lines] of [['-', h.removed], ['+', h.added]] as const)
-        for (const l of lines) {
-          const t = l.trim();
-          if (t.length >= 4) out.add(`${sign}${t}`);
-        }
-  return out;
+/**
+ * Whether the changed lines of the smaller of two patches are at least half in the other's (lines
+ * compared trimmed, with their sign; lines shorter than 4 characters, such as a lone brace, not counted).
+ */
+function contained(a: Set<string>, b: Set<string> | null): boolean {
+  if (!b) return false;
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return false;
+  let hit = 0;
+  for (const l of small) if (big.has(l)) hit++;
+  return hit * 2 >= small.size;
 }
 
 function push1<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
