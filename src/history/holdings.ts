@@ -65,7 +65,17 @@ export function holdingSubject(subject: string): string {
 interface Pool {
   byEmail: Map<string, number[]>;
   byAuthorTime: Map<string, number[]>;
-  rec: Map<number, { sha: string; email: string; authorTime: number; subject: string; key: string | null; time: number }>;
+  rec: Map<number, { id: number; sha: string; email: string; authorTime: number; key: string | null; time: number }>;
+}
+
+/** The pool of the last matcher per graph: a first index builds it once for the prefetch and the branch stage. */
+const pools = new WeakMap<CommitGraph, { mainline: number; mask: Uint8Array; pool: Pool }>();
+
+function sameMask(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const authorKey = (email: string, t: number): string => `${email.toLowerCase()}\0${t}`;
@@ -80,6 +90,7 @@ export interface HoldingItem {
 export class HoldingMatcher {
   private pool: Pool | null = null;
   private readonly info;
+  private readonly subjectById;
 
   constructor(
     private readonly target: GitTarget,
@@ -90,27 +101,32 @@ export class HoldingMatcher {
     private readonly patchIds: (shas: readonly string[]) => Promise<Map<string, string | null>>,
   ) {
     this.info = db.prepare('SELECT subject, author_email, author_time FROM commits WHERE sha = ?');
+    this.subjectById = db.prepare('SELECT subject FROM commits WHERE id = ?').pluck();
   }
 
   private loadPool(): Pool {
     if (this.pool) return this.pool;
+    const cached = pools.get(this.graph);
+    if (cached && cached.mainline === this.mainline.length && sameMask(cached.mask, this.mainline)) return (this.pool = cached.pool);
     const pool: Pool = { byEmail: new Map(), byAuthorTime: new Map(), rec: new Map() };
-    const it = this.db.prepare('SELECT sha, subject, author_email, author_time, commit_time FROM commits').raw().iterate() as IterableIterator<[string, string, string, number, number]>;
-    for (const [sha, subject, email, at, ct] of it) {
+    // Subjects are read later, only for the authors of commits left to match.
+    const it = this.db.prepare('SELECT id, sha, author_email, author_time, commit_time FROM commits').raw().iterate() as IterableIterator<[number, string, string, number, number]>;
+    for (const [id, sha, email, at, ct] of it) {
       const i = this.graph.indexOf(sha);
       if (i < 0 || !this.mainline[i]) continue;
       const e = email.toLowerCase();
-      pool.rec.set(i, { sha, email: e, authorTime: at, subject, key: null, time: ct });
+      pool.rec.set(i, { id, sha, email: e, authorTime: at, key: null, time: ct });
       push(pool.byEmail, e, i);
       push(pool.byAuthorTime, authorKey(e, at), i);
     }
+    pools.set(this.graph, { mainline: this.mainline.length, mask: this.mainline, pool });
     return (this.pool = pool);
   }
 
   /** A pool commit's normalised subject (computed when first asked: most commits are never candidates). */
   private keyOf(i: number): string {
     const r = this.loadPool().rec.get(i)!;
-    return (r.key ??= holdingSubject(r.subject));
+    return (r.key ??= holdingSubject((this.subjectById.get(r.id) as string | undefined) ?? ''));
   }
 
   /** Mainline candidates of one own commit (graph positions): same author, and same normalised subject or same author date. */
