@@ -268,19 +268,18 @@ export function holdingFamily(branches: readonly { name: string; version: string
  *  - a commit that mainline reaches since `oldMainTip` is a candidate (same normalised subject, or same
  *    author and author date) of one of its own commits not settled by a marker;
  *  - one of its rows names an upstream the index no longer has.
- * `oldMainTip`: mainline's tip when holdings were last computed (null: unknown, every branch is stale).
+ * `newlyMainline`: the commits mainline reaches now and did not reach when the holdings were last computed
+ * (`git rev-list new ^old`); null when unknown (every branch is stale).
  */
-export function staleHoldings(db: DB, graph: CommitGraph, mainAnc: Uint8Array, oldMainTip: string | null, branches: readonly string[]): Set<string> {
+export function staleHoldings(db: DB, newlyMainline: ReadonlySet<string> | null, branches: readonly string[]): Set<string> {
   const out = new Set<string>();
   if (!branches.length) return out;
-  if (oldMainTip === null || graph.indexOf(oldMainTip) < 0) return new Set(branches);
-  const oldAnc = graph.ancestorsMask([oldMainTip]);
+  if (newlyMainline === null) return new Set(branches);
   // Mainline commits new since the holdings were computed, by candidate key.
   const keys = new Set<string>();
   const info = db.prepare('SELECT subject, author_email, author_time FROM commits WHERE sha = ?');
-  for (let i = 0; i < mainAnc.length; i++) {
-    if (!mainAnc[i] || oldAnc[i]) continue;
-    const r = info.get(graph.shaAt(i)) as { subject: string; author_email: string; author_time: number } | undefined;
+  for (const sha of newlyMainline) {
+    const r = info.get(sha) as { subject: string; author_email: string; author_time: number } | undefined;
     if (!r) continue;
     keys.add(`s\0${r.author_email.toLowerCase()}\0${holdingSubject(r.subject)}`);
     keys.add(`a\0${authorKey(r.author_email, r.author_time)}`);
@@ -317,8 +316,7 @@ export function staleHoldings(db: DB, graph: CommitGraph, mainAnc: Uint8Array, o
     for (const r of byBranch.get(b) ?? []) push(own, r.sha, r);
     for (const [sha, rs] of own) {
       if (rs.some((r) => r.gone)) return true;
-      const i = graph.indexOf(sha);
-      if (i >= 0 && mainAnc[i]) return true;
+      if (newlyMainline.has(sha)) return true;
       const n = named.get(sha);
       const markerRows = rs.filter((r) => holdingMethod(r.via) === 'marker');
       if (n) {

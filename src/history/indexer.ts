@@ -259,10 +259,13 @@ async function updateBranches(
   // Branches whose tips did not move, but whose holdings a clean index would compute differently now
   // (commits a marker names arrived later, mainline gained candidates or reached their commits).
   const oldMainTip = getMeta(db, HOLDINGS_MAIN_TIP);
-  if (historyChanged || oldMainTip !== mainline.tip) {
-    const rest = stable.filter((b) => !changed.includes(b));
-    const g = graph();
-    for (const name of staleHoldings(db, g, g.ancestorsMask([mainline.tip]), oldMainTip, rest.map((b) => b.name))) changed.push(rest.find((b) => b.name === name)!);
+  const rest = stable.filter((b) => !changed.includes(b));
+  if (rest.length && (historyChanged || oldMainTip !== mainline.tip)) {
+    // What mainline reaches since (git, not the in-memory graph: an update of a few commits stays cheap).
+    let newly: Set<string> | null = null;
+    if (oldMainTip === mainline.tip) newly = new Set();
+    else if (oldMainTip && (await isAncestor(repo, oldMainTip, mainline.tip).catch(() => false))) newly = new Set(await revList(repo, [mainline.tip, `^${oldMainTip}`]));
+    for (const name of staleHoldings(db, newly, rest.map((b) => b.name))) changed.push(rest.find((b) => b.name === name)!);
     mark('stale holdings');
   }
   const keep = new Set([mainline.name, ...stable.map((s) => s.name)]);
