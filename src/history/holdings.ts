@@ -277,10 +277,12 @@ export function staleHoldings(db: DB, newlyMainline: ReadonlySet<string> | null,
   if (newlyMainline === null) return new Set(branches);
   // Mainline commits new since the holdings were computed, by candidate key.
   const keys = new Set<string>();
+  const authors = new Set<string>();
   const info = db.prepare('SELECT subject, author_email, author_time FROM commits WHERE sha = ?');
   for (const sha of newlyMainline) {
     const r = info.get(sha) as { subject: string; author_email: string; author_time: number } | undefined;
     if (!r) continue;
+    authors.add(r.author_email.toLowerCase());
     keys.add(`s\0${r.author_email.toLowerCase()}\0${holdingSubject(r.subject)}`);
     keys.add(`a\0${authorKey(r.author_email, r.author_time)}`);
   }
@@ -330,7 +332,8 @@ export function staleHoldings(db: DB, newlyMainline: ReadonlySet<string> | null,
       }
       if (markerRows.length) return true;
       const r = rs[0]!;
-      if (keys.size && (keys.has(`s\0${r.email.toLowerCase()}\0${holdingSubject(r.subject)}`) || keys.has(`a\0${authorKey(r.email, r.at)}`))) return true;
+      const email = r.email.toLowerCase();
+      if (authors.has(email) && (keys.has(`a\0${authorKey(email, r.at)}`) || keys.has(`s\0${email}\0${holdingSubject(r.subject)}`))) return true;
     }
     return false;
   };
