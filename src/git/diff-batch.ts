@@ -5,7 +5,7 @@
  * cannot be diffed are isolated, and those get `null` instead of failing everything.
  */
 import { StablepickError } from '../errors.js';
-import { classifyGitFailure, spawnFailure, spawnGit, type GitTarget } from './run.js';
+import { classifyGitFailure, runGit, spawnFailure, spawnGit, type GitTarget } from './run.js';
 
 export interface NumStat {
   added: number;
@@ -173,4 +173,35 @@ function patchIdBatch(target: GitTarget, shas: readonly string[]): Promise<Map<s
     });
     diff.stdin.end(`${shas.join('\n')}\n`);
   });
+}
+
+/**
+ * The changed lines of each commit against its first parent (`git diff-tree -p -U0`), as '+text' and
+ * '-text', trimmed; lines shorter than 4 characters (a lone brace) left out. null for a commit git cannot
+ * diff. For telling an adapted backport from an unrelated commit of the same subject (holdings).
+ */
+export async function commitChangedLines(target: GitTarget, shas: readonly string[]): Promise<Map<string, Set<string> | null>> {
+  const out = new Map<string, Set<string> | null>();
+  await bisecting(shas, (b) => changedLinesBatch(target, b), out);
+  return out;
+}
+
+async function changedLinesBatch(target: GitTarget, shas: readonly string[]): Promise<Map<string, Set<string>>> {
+  const args = ['diff-tree', '--stdin', '-p', '-U0', '--no-renames', '-r', '--root', '--no-color', '--no-ext-diff', '--no-textconv'];
+  const r = await runGit(target, args, { input: `${shas.join('\n')}\n` });
+  const res = new Map<string, Set<string>>();
+  let cur: Set<string> | null = null;
+  for (const line of r.stdout.toString('utf8').split('\n')) {
+    if (/^[0-9a-f]{40}$/.test(line)) {
+      res.set(line, (cur = new Set()));
+      continue;
+    }
+    if (!cur || line.startsWith('+++ ') || line.startsWith('--- ')) continue;
+    const c = line.charCodeAt(0);
+    if (c !== 43 /* + */ && c !== 45 /* - */) continue;
+    const t = line.slice(1).trim();
+    if (t.length >= 4) cur.add(`${line[0]}${t}`);
+  }
+  for (const s of shas) if (!res.has(s)) res.set(s, new Set());
+  return res;
 }

@@ -12,10 +12,11 @@ import type { RefInfo } from '../git/refs.js';
 import type { GitTarget } from '../git/run.js';
 import { configNamesBranch, parseStableBranchName, workHeadReason } from '../conventions/branch-names.js';
 import { compileConventions } from '../conventions/compiled.js';
-import { upstreamMarker, type Marker, type MarkerKind } from '../conventions/markers.js';
+import { type MarkerKind } from '../conventions/markers.js';
 import type { Conventions } from '../conventions/types.js';
 import { getMeta, setMeta, type DB } from './db.js';
 import type { CommitGraph } from './graph.js';
+import { HoldingMatcher, UPSTREAM_KINDS } from './holdings.js';
 
 export type BranchRole = 'mainline' | 'stable' | 'staging';
 
@@ -216,10 +217,7 @@ export class BranchIndexer {
   private readonly markersOf;
   /** Every marker of the index by commit, loaded once when many commits are looked up. */
   private markerMap: Map<string, MarkerRow[]> | null = null;
-  private readonly subjectOf;
-  private readonly sameSubject;
   private readonly commitTime;
-  private readonly authorTime;
 
   constructor(
     private readonly target: GitTarget,
@@ -230,26 +228,17 @@ export class BranchIndexer {
     this.markersOf = db.prepare(
       'SELECT m.kind, m.prefix, m.line, m.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE c.sha = ? ORDER BY m.seq',
     );
-    this.subjectOf = db.prepare('SELECT subject, author_email FROM commits WHERE sha = ?');
-    this.sameSubject = db.prepare('SELECT sha FROM commits WHERE subject = ? AND author_email = ? AND sha != ?');
     this.commitTime = db.prepare('SELECT commit_time FROM commits WHERE sha = ?').pluck();
-    this.authorTime = db.prepare('SELECT author_time FROM commits WHERE sha = ?').pluck();
   }
 
   /**
-   * The upstreams a stable commit names by marker (resolved sha, or null), with the marker kind. Usually
-   * one; Xen squashes a commit and its follow-up into one pick with a `master commit:` line for each.
+   * The upstreams a stable commit names by marker (resolved sha, or null), with the marker kind: every
+   * upstream marker, not one (a squashed pick holds each commit it names; Xen squashes a commit and its
+   * follow-up into one pick with a `master commit:` line for each).
    */
   upstreamsByMarker(sha: string): { sha: string | null; kind: MarkerKind }[] {
     const rows = this.markerMap ? (this.markerMap.get(sha) ?? []) : (this.markersOf.all(sha) as MarkerRow[]);
-    const ms = rows.filter((r) => r.kind !== 'reverts');
-    if (!ms.length) return [];
-    const markers: Marker[] = ms.map((r) => ({ kind: r.kind as MarkerKind, prefix: r.prefix, line: r.line }));
-    const m = upstreamMarker(markers);
-    if (!m) return [];
-    if (m.kind === 'xen-master') return ms.filter((r) => r.kind === 'xen-master').map((r) => ({ sha: r.sha, kind: 'xen-master' as MarkerKind }));
-    const row = ms[markers.indexOf(m)]!;
-    return [{ sha: row.sha, kind: m.kind }];
+    return rows.filter((r) => UPSTREAM_KINDS.has(r.kind)).map((r) => ({ sha: r.sha, kind: r.kind as MarkerKind }));
   }
 
   /**
@@ -278,6 +267,8 @@ export class BranchIndexer {
     if (total > 500) this.markerMap = loadMarkerMap(this.db, graph);
     mark('marker map');
     // Upstream of every own commit by marker; the rest by patch id with the same subject.
+    // Every marker that names an indexed commit is a holding; a commit with none (no marker, or markers
+    // naming commits the index lacks) goes on to patch-id, author date and subject (holdings.ts).
     type Pending = { branch: string; sha: string; upstream: string | null; via: string | null };
     const pending: Pending[] = [];
     const noMarker: Pending[] = [];
@@ -285,19 +276,19 @@ export class BranchIndexer {
       const branch = b.name;
       const shas = perBranch.get(branch)!;
       for (const sha of shas) {
-        const ups = this.upstreamsByMarker(sha);
+        const ups = [...new Map(this.upstreamsByMarker(sha).filter((u) => u.sha).map((u) => [u.sha!, u.kind])).entries()];
         if (!ups.length) {
           const p: Pending = { branch, sha, upstream: null, via: null };
           pending.push(p);
           noMarker.push(p);
         }
-        for (const u of ups) pending.push({ branch, sha, upstream: u.sha, via: u.kind });
+        for (const [up, kind] of ups) pending.push({ branch, sha, upstream: up, via: kind });
       }
       // Mainline commits a merge of the branch brought in beyond its base: held since that merge.
       for (const m of merged.get(branch)!) pending.push({ branch, sha: m.by, upstream: m.sha, via: 'merge' });
     }
     mark('upstreams by marker');
-    await this.matchByPatchId(noMarker, new Set(pending.map((p) => p.sha)));
+    await new HoldingMatcher(this.target, this.db, graph, mainAnc, (s) => this.patchIds(s)).match(noMarker);
     mark('patch ids');
     const ins = this.db.prepare('INSERT INTO branch_commits (branch, sha, upstream_sha, via) VALUES (?, ?, ?, ?)');
     const del = this.db.prepare('DELETE FROM branch_commits WHERE branch = ?');
@@ -318,53 +309,6 @@ export class BranchIndexer {
     return pending.length;
   }
 
-  /** Stable commits without a marker: the mainline commit with the same subject, author and patch id. */
-  private async matchByPatchId(items: { sha: string; upstream: string | null; via: string | null }[], stableShas: Set<string>): Promise<void> {
-    const pairs: { item: (typeof items)[number]; cands: string[] }[] = [];
-    for (const it of items) {
-      const cands = this.sameSubjectCandidates(it.sha, stableShas);
-      if (cands.length) pairs.push({ item: it, cands });
-    }
-    if (!pairs.length) return;
-    const need = new Set<string>();
-    for (const p of pairs) {
-      need.add(p.item.sha);
-      for (const c of p.cands) need.add(c);
-    }
-    const ids = await this.patchIds([...need]);
-    const oldestFirst = (a: string, b: string): number => ((this.commitTime.get(a) as number) ?? 0) - ((this.commitTime.get(b) as number) ?? 0);
-    for (const p of pairs) {
-      const mine = ids.get(p.item.sha);
-      const hit = mine ? p.cands.filter((c) => ids.get(c) === mine) : [];
-      if (hit.length >= 1) {
-        // Several identical mainline commits (a revert and reapply): the oldest is the original.
-        hit.sort(oldestFirst);
-        p.item.upstream = hit[0]!;
-        p.item.via = 'patch-id';
-        continue;
-      }
-      // An adapted backport without a marker: the patch differs, but git cherry-pick and git am keep the
-      // author and the author date to the second, so the same subject, author and author date name the
-      // original (OVS, whose picks carry no marker, has 1,615 such picks; a release commit redone on a
-      // branch has the same subject and author but a date of its own).
-      const when = this.authorTime.get(p.item.sha) as number | undefined;
-      if (when === undefined) continue;
-      const dated = p.cands.filter((c) => this.authorTime.get(c) === when);
-      if (dated.length >= 1) {
-        dated.sort(oldestFirst);
-        p.item.upstream = dated[0]!;
-        p.item.via = 'author-date';
-      }
-    }
-  }
-
-  /** Mainline commits with the same subject and author as stable commit `sha` (not themselves stable commits). */
-  sameSubjectCandidates(sha: string, stableShas: ReadonlySet<string>): string[] {
-    const s = this.subjectOf.get(sha) as { subject: string; author_email: string } | undefined;
-    if (!s || !s.subject) return [];
-    return (this.sameSubject.all(s.subject, s.author_email, sha) as { sha: string }[]).map((r) => r.sha).filter((c) => !stableShas.has(c));
-  }
-
   /** Patch ids from the cache, computing the missing ones with git. */
   async patchIds(shas: readonly string[]): Promise<Map<string, string | null>> {
     const get = this.db.prepare('SELECT p.patch_id FROM patch_ids p JOIN commits c ON c.id = p.commit_id WHERE c.sha = ?');
@@ -377,6 +321,7 @@ export class BranchIndexer {
       else if (this.knownPatchIds?.has(s)) computed.set(s, this.knownPatchIds.get(s)!);
       else missing.push(s);
     }
+    if (env.timing()) process.stderr.write(`[timing]   branches: patch ids asked ${shas.length}, cached ${out.size}, computed ahead ${computed.size}, by git now ${missing.length}\n`);
     if (missing.length) for (const [s, p] of await commitPatchIds(this.target, missing)) computed.set(s, p);
     if (computed.size) {
       const put = this.db.prepare('INSERT OR REPLACE INTO patch_ids (commit_id, patch_id) SELECT id, ? FROM commits WHERE sha = ?');
@@ -392,7 +337,7 @@ export class BranchIndexer {
 
   /** A pick of a pick: follow upstream links through stable commits until a mainline commit. */
   resolveChains(): void {
-    const all = this.db.prepare('SELECT rowid AS rid, branch, sha, upstream_sha, via FROM branch_commits').all() as {
+    const all = this.db.prepare('SELECT rowid AS rid, branch, sha, upstream_sha, via FROM branch_commits ORDER BY rowid').all() as {
       rid: number;
       branch: string;
       sha: string;
@@ -402,7 +347,11 @@ export class BranchIndexer {
     const upOf = new Map<string, string | null>();
     for (const r of all) if (!upOf.has(r.sha) || r.upstream_sha) upOf.set(r.sha, r.upstream_sha);
     const upd = this.db.prepare('UPDATE branch_commits SET upstream_sha = ?, via = ? WHERE rowid = ?');
+    const drop = this.db.prepare('DELETE FROM branch_commits WHERE rowid = ?');
     const picks = new Map<string, Set<string>>();
+    // A commit whose markers name a mainline commit and a pick of it holds it once: by its last marker
+    // (a chained pick appends the intermediate pick last); rows are in marker order.
+    const lastRow = new Map<string, number>();
     this.db.transaction(() => {
       for (const r of all) {
         let up = r.upstream_sha;
@@ -410,6 +359,12 @@ export class BranchIndexer {
         while (up && upOf.has(up) && hops < 16) {
           up = upOf.get(up) ?? null;
           hops++;
+        }
+        if (up) {
+          const key = `${r.branch}\0${r.sha}\0${up}`;
+          const prev = lastRow.get(key);
+          if (prev !== undefined) drop.run(prev);
+          lastRow.set(key, r.rid);
         }
         if (hops > 0) upd.run(up, up ? `${r.via}+chain` : r.via, r.rid);
         if (up && !upOf.has(up)) {
@@ -469,15 +424,16 @@ export async function prefetchPatchIds(
   const own = new Set<string>();
   for (const b of stable) for (const sha of graph.exclusive(b.tip, mainAnc).own) own.add(sha);
   const markers = loadMarkerMap(db, graph);
-  const indexer = new BranchIndexer(target, db);
+  const matcher = new HoldingMatcher(target, db, graph, mainAnc, () => Promise.resolve(new Map()));
   const need = new Set<string>();
   for (const sha of own) {
-    const ms = (markers.get(sha) ?? []).filter((r) => r.kind !== 'reverts');
-    if (ms.length && upstreamMarker(ms.map((r) => ({ kind: r.kind as MarkerKind, prefix: r.prefix, line: r.line })))) continue;
-    const cands = indexer.sameSubjectCandidates(sha, own);
+    // A commit with an upstream marker is settled by it when the marker resolves (most do); the few
+    // whose markers name unknown commits are computed by the branch stage itself.
+    if ((markers.get(sha) ?? []).some((r) => UPSTREAM_KINDS.has(r.kind))) continue;
+    const cands = matcher.candidates(sha);
     if (!cands.length) continue;
     need.add(sha);
-    for (const c of cands) need.add(c);
+    for (const c of cands) need.add(graph.shaAt(c));
   }
   return need.size ? commitPatchIds(target, [...need]) : new Map();
 }

@@ -13,10 +13,14 @@ import type { Conventions } from '../conventions/types.js';
 import { ingestInPlace, ingestWithWorker, type WorkerIngest } from './ingest.js';
 import { ensureSecondaryIndexes, getMeta, setMeta, type DB } from './db.js';
 import { BranchIndexer, branchRefs, phaseTimer, prefetchPatchIds, chooseMainline, classifyBranches } from './branches.js';
-import { applyStoredDetection, detectAndApply, redetect } from './detect.js';
+import { detectAndApply, redetect, refreshDetection } from './detect.js';
 import { CommitGraph } from './graph.js';
 import { requestedBranches } from './requested.js';
 import { resolvePendingRefs } from './resolve.js';
+import { staleHoldings } from './holdings.js';
+
+/** Meta key: mainline's tip when the holdings (branch_commits) were last computed. */
+const HOLDINGS_MAIN_TIP = 'holdings_main_tip';
 import { beginProvisionalReleases, releaseTags, updateReleases, type StreamedReleases } from './releases.js';
 import { DERIVED_VERSION, SECONDARY_INDEX_NAMES } from './schema.js';
 
@@ -159,8 +163,9 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     // An index derived by an older stablepick is derived again (conventions, then every branch below).
     const stale = !fresh && getMeta(db, 'derived_version') !== String(DERIVED_VERSION);
     if (stale) redetect(db);
-    else if (!detected && (fresh || written > 2000)) detectAndApply(db);
-    else if (!detected && written > 0) applyStoredDetection(db, firstNewId);
+    else if (!detected && fresh) detectAndApply(db);
+    // An update detects from all the commits again, as a clean index would (cheap: three aggregates).
+    else if (!detected && (written > 0 || removed > 0)) refreshDetection(db, firstNewId);
     mark('detect conventions');
 
     // 4. Refs, releases, branches.
@@ -170,12 +175,13 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph, streamed);
     mark('releases');
     progress({ phase: 'branches', done: 0 });
-    const { mainline, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }), stale);
+    const { mainline, mainlineTip, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }), stale, written > 0 || removed > 0);
 
     mark('branches');
     db.transaction(() => {
       setMeta(db, 'tips', JSON.stringify(newTips));
       setMeta(db, 'mainline', mainline);
+      setMeta(db, HOLDINGS_MAIN_TIP, mainlineTip);
       setMeta(db, 'shallow', repo.shallow ? '1' : '0');
       setMeta(db, 'partial', repo.partial ? '1' : '0');
       setMeta(db, 'git_dir', repo.commonDir);
@@ -231,10 +237,12 @@ async function updateBranches(
   onProgress: (done: number, total: number) => void,
   /** Recompute every stable branch (the index was derived by an older stablepick). */
   all = false,
-): Promise<{ mainline: string; stable: number; updated: number }> {
+  /** Commits were added or removed in this run. */
+  historyChanged = true,
+): Promise<{ mainline: string; mainlineTip: string; stable: number; updated: number }> {
   const mark = phaseTimer('branches');
   const byName = branchRefs(refs);
-  if (byName.size === 0) return { mainline: '', stable: 0, updated: 0 };
+  if (byName.size === 0) return { mainline: '', mainlineTip: '', stable: 0, updated: 0 };
   const mainline = chooseMainline(byName, refs, head, conv);
   const classes = classifyBranches(db, byName, mainline, conv, graph, requestedBranches(db));
   const stable = classes.stable;
@@ -250,6 +258,18 @@ async function updateBranches(
     mainRewound = !(await isAncestor(repo, oldMain.tip, mainline.tip));
   }
   const changed = stable.filter((b) => all || mainRewound || stored.get(b.name)?.tip !== b.tip || stored.get(b.name)?.role !== b.role);
+  // Branches whose tips did not move, but whose holdings a clean index would compute differently now
+  // (commits a marker names arrived later, mainline gained candidates or reached their commits).
+  const oldMainTip = getMeta(db, HOLDINGS_MAIN_TIP);
+  const rest = stable.filter((b) => !changed.includes(b));
+  if (rest.length && (historyChanged || oldMainTip !== mainline.tip)) {
+    // What mainline reaches since (git, not the in-memory graph: an update of a few commits stays cheap).
+    let newly: Set<string> | null = null;
+    if (oldMainTip === mainline.tip) newly = new Set();
+    else if (oldMainTip && (await isAncestor(repo, oldMainTip, mainline.tip).catch(() => false))) newly = new Set(await revList(repo, [mainline.tip, `^${oldMainTip}`]));
+    for (const name of staleHoldings(db, newly, rest.map((b) => b.name))) changed.push(rest.find((b) => b.name === name)!);
+    mark('stale holdings');
+  }
   const keep = new Set([mainline.name, ...stable.map((s) => s.name)]);
   db.transaction(() => {
     for (const name of stored.keys()) {
@@ -266,7 +286,7 @@ async function updateBranches(
   mark('mainline row');
   const indexer = new BranchIndexer(repo, db, knownPatchIds);
   if (changed.length) await indexer.index(changed, mainline, graph(), onProgress);
-  return { mainline: mainline.name, stable: stable.length, updated: changed.length };
+  return { mainline: mainline.name, mainlineTip: mainline.tip, stable: stable.length, updated: changed.length };
 }
 
 function deleteCommits(db: DB, shas: readonly string[]): number {

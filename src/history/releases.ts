@@ -71,8 +71,17 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
       known.size === 0 &&
       (db.prepare('SELECT count(*) FROM tags').pluck().get() as number) === 0 &&
       loadGraph().size === (db.prepare('SELECT count(*) FROM commits').pluck().get() as number);
-    if (removedOrMoved.length || (provisional !== null && !checkStreamed)) {
-      // A tag vanished or moved, or provisional values of another run: recompute everything (rare).
+    // A new tag older (by date, then name) than one already processed: in a clean index it would have
+    // claimed its commits first (a tag that arrived late), so every first release is computed again.
+    const order = (date: number, name: string): string => `${String(date).padStart(12, '0')}\0${name}`;
+    let lastDone = '';
+    for (const r of db.prepare('SELECT name, date FROM tags WHERE processed = 1 AND prerelease = 0').all() as { name: string; date: number }[]) {
+      const o = order(r.date, r.name);
+      if (o > lastDone) lastDone = o;
+    }
+    const lateTag = tags.some((t) => !t.prerelease && !known.has(t.name) && order((timeOf.get(t.commit) as number | undefined) ?? t.date, t.name) < lastDone);
+    if (removedOrMoved.length || lateTag || (provisional !== null && !checkStreamed)) {
+      // A tag vanished, moved or came late, or provisional values of another run: recompute everything.
       db.prepare('DELETE FROM tags').run();
       db.prepare('UPDATE commits SET first_release = NULL WHERE first_release IS NOT NULL').run();
       known.clear();

@@ -199,5 +199,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * commits again. 1: before this key existed. 2: a marker key (Xen's `master commit:`) is never a
  * Fixes-like key. 3: adapted picks are matched by subject, author and author date.
  * 4: a branch's base is where it left mainline's first-parent chain; merged side histories are held.
+ * 5: holdings by every marker, falling through unknown markers to patch-id, author date and normalised
+ * subject (holdings.ts).
  */
-export const DERIVED_VERSION = 4;
+export const DERIVED_VERSION = 5;

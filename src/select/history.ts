@@ -9,6 +9,7 @@ import type { DB } from '../history/db.js';
 import { getMeta } from '../history/db.js';
 import { CommitGraph } from '../history/graph.js';
 import { commitGraph } from '../analysis/fixes/branch-state.js';
+import { readOwnCommits } from '../history/holdings.js';
 import { StablepickError } from '../errors.js';
 
 export interface CommitRec {
@@ -121,11 +122,7 @@ export class History {
       throw new StablepickError('INDEX_MISSING', `the index has no mainline branch${name ? ` (${name})` : ''}`, 'run `stablepick index` on a repository with a main or master branch');
     }
     this.mainline = mainline;
-    const pr = db
-      .prepare('SELECT bc.branch, bc.sha, bc.upstream_sha, bc.via, c.commit_time FROM branch_commits bc JOIN commits c ON c.sha = bc.sha')
-      .raw()
-      .iterate() as IterableIterator<[string, string, string | null, string | null, number]>;
-    for (const [branch, sha, up, via, time] of pr) {
+    for (const { branch, sha, upstream: up, via, time } of readOwnCommits(db)) {
       let o = this.own.get(sha);
       if (!o) this.own.set(sha, (o = []));
       o.push({ branch, time });

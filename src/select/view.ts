@@ -1,12 +1,14 @@
 /**
  * "Does the branch hold this commit?" as of a cut time, two ways:
  *  - for a named stable branch (scan, eval): an ancestor of its fork point, or picked into it (or its
- *    staging twin) by a stable commit dated before the cut; paths it can contain come from the commits
- *    it holds;
+ *    staging twin, `holdingFamily`) by a stable commit dated before the cut; paths it can contain come
+ *    from the commits it holds. Picks are the holdings of src/history/holdings.ts (marker, patch-id,
+ *    author date, subject);
  *  - for a training example made at time t: held by any stable branch then (an ancestor of a stable
  *    fork point older than t, or picked before t) — the same question asked of history.
  */
 import { StablepickError } from '../errors.js';
+import { holdingFamily } from '../history/holdings.js';
 import type { History } from './history.js';
 
 export type Holding = { how: 'ancestor' } | { how: 'pick'; pick: string; branch: string };
@@ -29,7 +31,7 @@ export function branchView(h: History, name: string, cut: number): BranchView {
     // Any branch of the repository given with --branch is indexed as a target (src/history/requested.ts).
     throw new StablepickError('NOT_FOUND', `no branch '${name}' in the repository as last indexed`, `${known ? `stable branches: ${known}; ` : ''}run \`stablepick index\` after fetching it`);
   }
-  const family = h.family(name);
+  const family = holdingFamily(h.branches, name);
   const baseAnc = b.base ? h.graph.ancestors([b.base]) : new Set<string>();
   let heldIds: Set<number> | null = null;
   const pathCache = new Map<string, boolean>();

@@ -1,12 +1,13 @@
 /**
- * Which commits a branch holds (docs/index.md): ancestors of its tip, or picked (a `branch_commits` row
- * with that upstream sha). With `asOf`, the tip is the last commit of the branch's first-parent chain
+ * Which commits a branch holds (docs/index.md): ancestors of its tip, or picked (a holding of
+ * src/history/holdings.ts: a `branch_commits` row with that upstream sha and how it was found). With `asOf`, the tip is the last commit of the branch's first-parent chain
  * dated before it, and only picks reachable from that tip count — nothing is written anywhere.
  * Ancestry comes from the in-memory CommitGraph, loaded once per index handle.
  */
 import { StablepickError } from '../../errors.js';
 import type { DB } from '../../history/db.js';
 import { CommitGraph } from '../../history/graph.js';
+import { describeVia, readPicks } from '../../history/holdings.js';
 import type { AnalysisContext, Holding } from './types.js';
 
 const graphs = new WeakMap<DB, CommitGraph>();
@@ -88,13 +89,12 @@ export function branchState(ctx: Pick<AnalysisContext, 'db'>, name: string, asOf
   const tip = tipOverride ?? (asOf === undefined ? row.tip : tipAsOf(graph, row.tip, asOf));
   const ancestors = tip ? graph.ancestors([tip]) : new Set<string>();
   const picks = new Map<string, { stableSha: string; via: string | null; stableTime: number }>();
-  const rows = db
-    .prepare('SELECT bc.sha, bc.upstream_sha AS up, bc.via, c.commit_time AS t FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ? AND bc.upstream_sha IS NOT NULL')
-    .all(name) as { sha: string; up: string; via: string | null; t: number }[];
-  for (const r of rows) {
+  // The holdings of src/history/holdings.ts, of this branch only (what its own history contains; a
+  // staging twin's picks are not in it).
+  for (const r of readPicks(db, name)) {
     if ((asOf !== undefined || tipOverride !== undefined) && !ancestors.has(r.sha)) continue;
-    const prev = picks.get(r.up);
-    if (!prev || r.t < prev.stableTime) picks.set(r.up, { stableSha: r.sha, via: r.via, stableTime: r.t });
+    const prev = picks.get(r.upstream);
+    if (!prev || r.time < prev.stableTime) picks.set(r.upstream, { stableSha: r.sha, via: r.via, stableTime: r.time });
   }
   const state: BranchState = {
     name,
@@ -127,5 +127,5 @@ export function stableBranchNames(db: DB): string[] {
 }
 
 export function describeHolding(h: Holding): string {
-  return h.how === 'ancestor' ? `${h.branch} contains it` : `picked to ${h.branch} as ${h.stableSha.slice(0, 12)}${h.via ? ` (${h.via})` : ''}`;
+  return h.how === 'ancestor' ? `${h.branch} contains it` : `picked to ${h.branch} as ${h.stableSha.slice(0, 12)}${h.via ? ` (${describeVia(h.via)})` : ''}`;
 }

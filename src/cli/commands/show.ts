@@ -1,6 +1,7 @@
 /** `stablepick show <sha>`: parsed trailers, markers, branches holding the commit, first release. */
 import type { Command } from 'commander';
 import { isAncestor } from '../../git/rev-list.js';
+import { describeVia, holdingMethod, type HoldingMethod } from '../../history/holdings.js';
 import { commitView, listBranches } from '../../history/queries.js';
 import { indexedCommit } from '../revisions.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
@@ -17,11 +18,12 @@ export const showCommand: CommandModule = {
             const full = await indexedCommit(ctx, sha);
             const v = commitView(ctx.db, full);
             // Branches that hold the commit: by ancestry (it predates the fork, or is the branch's own) or by a pick.
-            const branches: { branch: string; how: 'ancestor' | 'pick'; sha: string; via?: string | null }[] = [];
+            // For a pick, how the holding was found (src/history/holdings.ts): marker, patch-id, author date or subject.
+            const branches: { branch: string; how: 'ancestor' | 'pick'; sha: string; via?: string | null; method?: HoldingMethod | null }[] = [];
             for (const b of listBranches(ctx.db, { includeMainline: true })) {
               if (await isAncestor(ctx.repo, full, b.tip)) branches.push({ branch: b.name, how: 'ancestor', sha: full });
             }
-            for (const p of v.pickedBy) branches.push({ branch: p.branch, how: 'pick', sha: p.sha, via: p.via });
+            for (const p of v.pickedBy) branches.push({ branch: p.branch, how: 'pick', sha: p.sha, via: p.via, method: holdingMethod(p.via) });
             const out = { ...v, branches };
             if (ctx.json) return printJson(out);
             const lines: string[] = [
@@ -42,10 +44,10 @@ export const showCommand: CommandModule = {
               lines.push('Markers:');
               for (const m of v.markers) lines.push(`  [${m.kind}] ${m.prefix} → ${m.sha ?? `(${m.status})`}`);
             }
-            for (const u of v.upstream) lines.push(`Upstream (on ${u.branch}): ${u.sha ?? '(none found)'}${u.via ? ` via ${u.via}` : ''}`);
+            for (const u of v.upstream) lines.push(`Upstream (on ${u.branch}): ${u.sha ?? '(none found)'}${u.via ? ` by ${describeVia(u.via)}` : ''}`);
             if (branches.length) {
               lines.push('Held by:');
-              for (const b of branches) lines.push(`  ${b.branch}: ${b.how === 'pick' ? `picked as ${b.sha} (${b.via})` : 'contains it'}`);
+              for (const b of branches) lines.push(`  ${b.branch}: ${b.how === 'pick' ? `picked as ${b.sha}, found by ${describeVia(b.via ?? null)}` : 'contains it'}`);
             }
             for (const f of v.fixedBy) lines.push(`Fixed by: ${f.sha.slice(0, 12)} ("${f.subject}") [${f.kind}]`);
             for (const r of v.revertedBy) lines.push(`Reverted by: ${r.sha.slice(0, 12)} ("${r.subject}")`);
