@@ -1,4 +1,5 @@
 /** Replies to stablepick's mails, read from mbox files the test writes, become review decisions. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -243,6 +244,45 @@ describe('review import', () => {
     const missing = review(fx, ['import', path.join(work, 'nope.mbox')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toEqual([`stablepick: ${path.join(work, 'nope.mbox')}: no such file — give the path of an mbox file`]);
+    expectRepoUnchanged(fx.repo.dir, before);
+  }, 60_000);
+
+  it('reads gzip and xz archives and a single saved mail; refuses what is no mailbox instead of reading 0 messages', () => {
+    const file = mbox(threads);
+    const plain = review(fx, ['import', file], ['--json']);
+    expect(plain.code).toBe(0);
+    const outcomes = (r: { stdout: string }): string[] => r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as ImportedReply).outcome);
+    // The real compressors, as a mail archive hands the files out.
+    execFileSync('gzip', ['-k', file]);
+    execFileSync('xz', ['-k', file]);
+    for (const packed of [`${file}.gz`, `${file}.xz`]) {
+      const r = review(fx, ['import', packed], ['--json']);
+      expect(r.stderr).toBe('');
+      expect(outcomes(r)).toEqual(outcomes(plain));
+    }
+    // One mail saved without the mbox separator (an .eml) is one message.
+    const eml = path.join(work, 'one.eml');
+    writeFileSync(eml, entry(threads[0]!).replace(/^From [^\n]*\n/, ''));
+    const one = review(fx, ['import', eml], ['--json']);
+    expect(one.code).toBe(0);
+    expect(outcomes(one)).toHaveLength(1);
+    // Not a mailbox: one line, exit 1, nothing recorded.
+    const bad: [string, Buffer, RegExp][] = [
+      ['random.bin', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)), /is not a mailbox: it holds binary data|neither an mbox nor a mail/],
+      ['notes.txt', Buffer.from('Some notes about the release.\nNothing here is a mail.\n'), /notes\.txt is neither an mbox nor a mail \(it starts "Some notes about the release\."\)/],
+      ['archive.mbox.bz2', Buffer.from([0x42, 0x5a, 0x68, 0x39, 0x31, 0x41]), /archive\.mbox\.bz2 is bzip2-compressed, which review import does not read/],
+      ['cut.mbox.gz', execFileSync('gzip', ['-c', file]).subarray(0, 40), /cut\.mbox\.gz: a damaged compressed file/],
+      ['empty.mbox', Buffer.alloc(0), /empty\.mbox is empty/],
+    ];
+    for (const [name, bytes, message] of bad) {
+      const p = path.join(work, name);
+      writeFileSync(p, bytes);
+      const r = review(fx, ['import', p]);
+      expect(r.code, name).toBe(1);
+      expect(r.stdout, name).toBe('');
+      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(r.stderr, name).toMatch(message);
+    }
     expectRepoUnchanged(fx.repo.dir, before);
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
 import { EXPORT_FORMATS, exportQueue, outputFree, type ExportFormat, type ExportResult } from '../../review/export.js';
 import { importMbox, type ImportSummary } from '../../review/import.js';
+import { mailboxBytes } from '../../review/mail-input.js';
 import { reviewConfig } from '../../review/policy.js';
 import { isReviewStatus, REVIEW_STATUSES, ReviewStore, type ReviewRecord, type ReviewStatus } from '../../review/store.js';
 import { indexedCommit } from '../revisions.js';
@@ -73,9 +74,9 @@ export const reviewCommand: CommandModule = {
         );
       });
 
-    withCommonOptions(review.command('import').description("record the decisions of replies to stablepick's mails").argument('<file>', 'an mbox file'))
+    withCommonOptions(review.command('import').description("record the decisions of replies to stablepick's mails").argument('<file>', 'an mbox or one mail, plain, .gz or .xz; - reads standard input'))
       .action(async (file: string, opts: CommonOptions) => {
-        const data = readInput(file);
+        const data = await mailboxBytes(file === '-' ? readFileSync(0) : readInput(file), file === '-' ? 'standard input' : file);
         await withContext(
           opts,
           async (ctx) => {
