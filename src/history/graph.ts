@@ -101,6 +101,12 @@ export class CommitGraph {
 
   /** The sha of the commit with index row id `id`, or undefined (row ids ascend along the arrays). */
   shaOfDbId(id: number): string | undefined {
+    const i = this.indexOfDbId(id);
+    return i < 0 ? undefined : this.shas[i];
+  }
+
+  /** Position of the commit with index row id `id`, or -1 (row ids ascend along the arrays). */
+  indexOfDbId(id: number): number {
     const d = this.dbIds;
     let lo = 0;
     let hi = this.size;
@@ -109,7 +115,7 @@ export class CommitGraph {
       if (d[mid]! < id) lo = mid + 1;
       else hi = mid;
     }
-    return lo < this.size && d[lo] === id ? this.shas[lo] : undefined;
+    return lo < this.size && d[lo] === id ? lo : -1;
   }
 
   timeAt(i: number): number {
