@@ -131,15 +131,29 @@ export class HoldingMatcher {
     const missing = new Set<string>();
     for (const e of emails) if (!pool.loaded.has(e)) missing.add(e);
     if (!missing.size) return;
-    const rows = this.ofAuthors.raw().iterate(JSON.stringify([...missing])) as IterableIterator<[number, string, number]>;
-    for (const [id, email, at] of rows) {
-      const e = email.toLowerCase();
-      if (!missing.has(e)) continue;
-      const i = this.graph.indexOfDbId(id);
-      if (i < 0 || !this.mainline[i]) continue;
+    const add = (i: number, id: number, e: string, at: number): void => {
       pool.rec.set(i, { id, sha: this.graph.shaAt(i), email: e, authorTime: at, key: null, time: this.graph.timeAt(i) });
       push(pool.byEmail, e, i);
       push(pool.byAuthorTime, authorKey(e, at), i);
+    };
+    const authors = this.graph.authors;
+    if (authors) {
+      // A first index: the writer reported every row's author (positions ascend with row ids).
+      const folded = new Map<string, string>();
+      for (let i = 0; i < this.graph.size; i++) {
+        if (!this.mainline[i]) continue;
+        const raw = authors.emails[i]!;
+        let e = folded.get(raw);
+        if (e === undefined) folded.set(raw, (e = raw.toLowerCase()));
+        if (missing.has(e)) add(i, this.graph.dbIdAt(i), e, authors.times[i]!);
+      }
+    } else {
+      for (const [id, email, at] of this.ofAuthors.raw().iterate(JSON.stringify([...missing])) as IterableIterator<[number, string, number]>) {
+        const e = email.toLowerCase();
+        if (!missing.has(e)) continue;
+        const i = this.graph.indexOfDbId(id);
+        if (i >= 0 && this.mainline[i]) add(i, id, e, at);
+      }
     }
     for (const e of missing) pool.loaded.add(e);
   }
