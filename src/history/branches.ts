@@ -425,11 +425,12 @@ export async function prefetchPatchIds(
   for (const b of stable) for (const sha of graph.exclusive(b.tip, mainAnc).own) own.add(sha);
   const markers = loadMarkerMap(db, graph);
   const matcher = new HoldingMatcher(target, db, graph, mainAnc, () => Promise.resolve(new Map()));
+  // A commit with an upstream marker is settled by it when the marker resolves (most do); the few
+  // whose markers name unknown commits are computed by the branch stage itself.
+  const unmarked = [...own].filter((sha) => !(markers.get(sha) ?? []).some((r) => UPSTREAM_KINDS.has(r.kind)));
+  matcher.prepareFor(unmarked);
   const need = new Set<string>();
-  for (const sha of own) {
-    // A commit with an upstream marker is settled by it when the marker resolves (most do); the few
-    // whose markers name unknown commits are computed by the branch stage itself.
-    if ((markers.get(sha) ?? []).some((r) => UPSTREAM_KINDS.has(r.kind))) continue;
+  for (const sha of unmarked) {
     const cands = matcher.candidates(sha);
     if (!cands.length) continue;
     need.add(sha);

@@ -11,7 +11,16 @@ export interface GraphNode {
   time: number;
 }
 
+/** Author email and author time per graph position, as the commits rows hold them. */
+export interface GraphAuthors {
+  emails: readonly string[];
+  times: readonly number[];
+}
+
 export class CommitGraph {
+  /** Authors per position, when the graph was built by the writer of the rows (a first index); else null. */
+  authors: GraphAuthors | null = null;
+
   private constructor(
     private readonly idxOf: Map<string, number>,
     private readonly shas: string[],
@@ -46,10 +55,12 @@ export class CommitGraph {
    * A graph from what the first index's writer kept while it wrote the commits (the same rows, in row id
    * order, as `load` would read back): no second pass over the commits table.
    */
-  static fromArrays(shas: string[], parents: readonly string[], dbIds: Int32Array, times: Float64Array): CommitGraph {
+  static fromArrays(shas: string[], parents: readonly string[], dbIds: Int32Array, times: Float64Array, authors: GraphAuthors | null = null): CommitGraph {
     const idxOf = new Map<string, number>();
     for (let i = 0; i < shas.length; i++) idxOf.set(shas[i]!, i);
-    return CommitGraph.build(idxOf, shas, dbIds, times, parents);
+    const g = CommitGraph.build(idxOf, shas, dbIds, times, parents);
+    g.authors = authors;
+    return g;
   }
 
   private static build(idxOf: Map<string, number>, shas: string[], dbIds: Int32Array, times: Float64Array, parentLists: Iterable<string>): CommitGraph {
@@ -101,6 +112,12 @@ export class CommitGraph {
 
   /** The sha of the commit with index row id `id`, or undefined (row ids ascend along the arrays). */
   shaOfDbId(id: number): string | undefined {
+    const i = this.indexOfDbId(id);
+    return i < 0 ? undefined : this.shas[i];
+  }
+
+  /** Position of the commit with index row id `id`, or -1 (row ids ascend along the arrays). */
+  indexOfDbId(id: number): number {
     const d = this.dbIds;
     let lo = 0;
     let hi = this.size;
@@ -109,7 +126,7 @@ export class CommitGraph {
       if (d[mid]! < id) lo = mid + 1;
       else hi = mid;
     }
-    return lo < this.size && d[lo] === id ? this.shas[lo] : undefined;
+    return lo < this.size && d[lo] === id ? lo : -1;
   }
 
   timeAt(i: number): number {

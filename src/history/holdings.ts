@@ -61,11 +61,17 @@ export function holdingSubject(subject: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-/** A candidate pool of mainline commits: by author, and by author + author date. */
+/**
+ * A candidate pool of mainline commits: by author, and by author + author date. Filled one author at a
+ * time, only for the authors of commits left to match (a few hundred of a history's thousands): reading
+ * every commit into maps cost more than the matching itself.
+ */
 interface Pool {
   byEmail: Map<string, number[]>;
   byAuthorTime: Map<string, number[]>;
   rec: Map<number, { id: number; sha: string; email: string; authorTime: number; key: string | null; time: number }>;
+  /** Authors (email, case folded) whose mainline commits are all in the maps. */
+  loaded: Set<string>;
 }
 
 /** The pool of the last matcher per graph: a first index builds it once for the prefetch and the branch stage. */
@@ -91,6 +97,7 @@ export class HoldingMatcher {
   private pool: Pool | null = null;
   private readonly info;
   private readonly subjectById;
+  private readonly ofAuthors;
 
   constructor(
     private readonly target: GitTarget,
@@ -102,28 +109,66 @@ export class HoldingMatcher {
   ) {
     this.info = db.prepare('SELECT subject, author_email, author_time FROM commits WHERE sha = ?');
     this.subjectById = db.prepare('SELECT subject FROM commits WHERE id = ?').pluck();
+    // SQLite's lower() folds ASCII only: an email with any other character is returned too and folded
+    // here (a Kelvin sign folds to 'k'), so the pool holds exactly what a fold of every row would.
+    this.ofAuthors = db.prepare(
+      'SELECT id, author_email, author_time FROM commits WHERE lower(author_email) IN (SELECT value FROM json_each(?)) OR length(CAST(author_email AS BLOB)) != length(author_email) ORDER BY id',
+    );
   }
 
   private loadPool(): Pool {
     if (this.pool) return this.pool;
     const cached = pools.get(this.graph);
     if (cached && cached.mainline === this.mainline.length && sameMask(cached.mask, this.mainline)) return (this.pool = cached.pool);
-    const pool: Pool = { byEmail: new Map(), byAuthorTime: new Map(), rec: new Map() };
-    // Subjects are read later, only for the authors of commits left to match.
-    const it = this.db.prepare('SELECT id, sha, author_email, author_time, commit_time FROM commits').raw().iterate() as IterableIterator<[number, string, string, number, number]>;
-    for (const [id, sha, email, at, ct] of it) {
-      const i = this.graph.indexOf(sha);
-      if (i < 0 || !this.mainline[i]) continue;
-      const e = email.toLowerCase();
-      pool.rec.set(i, { id, sha, email: e, authorTime: at, key: null, time: ct });
-      push(pool.byEmail, e, i);
-      push(pool.byAuthorTime, authorKey(e, at), i);
-    }
+    const pool: Pool = { byEmail: new Map(), byAuthorTime: new Map(), rec: new Map(), loaded: new Set() };
     pools.set(this.graph, { mainline: this.mainline.length, mask: this.mainline, pool });
     return (this.pool = pool);
   }
 
-  /** A pool commit's normalised subject (computed when first asked: most commits are never candidates). */
+  /** Puts the mainline commits of these authors (emails, case folded) in the pool, in row id order. */
+  private loadAuthors(emails: Iterable<string>): void {
+    const pool = this.loadPool();
+    const missing = new Set<string>();
+    for (const e of emails) if (!pool.loaded.has(e)) missing.add(e);
+    if (!missing.size) return;
+    const add = (i: number, id: number, e: string, at: number): void => {
+      pool.rec.set(i, { id, sha: this.graph.shaAt(i), email: e, authorTime: at, key: null, time: this.graph.timeAt(i) });
+      push(pool.byEmail, e, i);
+      push(pool.byAuthorTime, authorKey(e, at), i);
+    };
+    const authors = this.graph.authors;
+    if (authors) {
+      // A first index: the writer reported every row's author (positions ascend with row ids).
+      const folded = new Map<string, string>();
+      for (let i = 0; i < this.graph.size; i++) {
+        if (!this.mainline[i]) continue;
+        const raw = authors.emails[i]!;
+        let e = folded.get(raw);
+        if (e === undefined) folded.set(raw, (e = raw.toLowerCase()));
+        if (missing.has(e)) add(i, this.graph.dbIdAt(i), e, authors.times[i]!);
+      }
+    } else {
+      for (const [id, email, at] of this.ofAuthors.raw().iterate(JSON.stringify([...missing])) as IterableIterator<[number, string, number]>) {
+        const e = email.toLowerCase();
+        if (!missing.has(e)) continue;
+        const i = this.graph.indexOfDbId(id);
+        if (i >= 0 && this.mainline[i]) add(i, id, e, at);
+      }
+    }
+    for (const e of missing) pool.loaded.add(e);
+  }
+
+  /** Loads the pool for the authors of these commits in one query (candidates() would ask per author). */
+  prepareFor(shas: Iterable<string>): void {
+    const emails = new Set<string>();
+    for (const sha of shas) {
+      const s = this.info.get(sha) as { author_email: string } | undefined;
+      if (s) emails.add(s.author_email.toLowerCase());
+    }
+    this.loadAuthors(emails);
+  }
+
+/** A pool commit's normalised subject (computed when first asked: most commits are never candidates). */
   private keyOf(i: number): string {
     const r = this.loadPool().rec.get(i)!;
     return (r.key ??= holdingSubject((this.subjectById.get(r.id) as string | undefined) ?? ''));
@@ -133,8 +178,9 @@ export class HoldingMatcher {
   candidates(sha: string): number[] {
     const s = this.info.get(sha) as { subject: string; author_email: string; author_time: number } | undefined;
     if (!s) return [];
-    const pool = this.loadPool();
     const email = s.author_email.toLowerCase();
+    this.loadAuthors([email]);
+    const pool = this.loadPool();
     const key = holdingSubject(s.subject);
     const out = new Set<number>(key ? (pool.byEmail.get(email) ?? []).filter((i) => this.keyOf(i) === key) : []);
     for (const i of pool.byAuthorTime.get(authorKey(email, s.author_time)) ?? []) out.add(i);
@@ -145,6 +191,7 @@ export class HoldingMatcher {
   /** Sets `upstream` and `via` of the items it can match; leaves the others as they are. */
   async match(items: HoldingItem[]): Promise<void> {
     const pairs: { item: HoldingItem; cands: number[] }[] = [];
+    this.prepareFor(items.map((it) => it.sha));
     for (const it of items) {
       const cands = this.candidates(it.sha);
       if (cands.length) pairs.push({ item: it, cands });

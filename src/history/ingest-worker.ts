@@ -32,7 +32,8 @@ export interface WorkerResolved {
 
 export type WorkerReply =
   /** `firstId`: row id of the batch's first commit; `complete`: every commit of the batch was new. */
-  | { type: 'written'; written: number; skipped: number; firstId: number; complete: boolean }
+  /** `authors`: author email and time of each commit of a complete batch, in row order (the candidate pool of holdings.ts). */
+  | { type: 'written'; written: number; skipped: number; firstId: number; complete: boolean; authors: { emails: string[]; times: number[] } | null }
   /** The `commits_subject` index is built (sent after the end of the stream, before `closed`). */
   | { type: 'subjects' }
   | { type: 'closed'; written: number; skipped: number; resolved: WorkerResolved }
@@ -59,22 +60,28 @@ if (port) {
     let start = 0;
     let firstId = -1;
     let n = 0;
+    const emails: string[] = [];
+    const times: number[] = [];
     for (let k = 0; k < ends.length; k++) {
       const end = ends[k]!;
-      const id = writer.write(commitRow(parseCommitRecord(bytes.subarray(start, end)), conventions), releases[k] ?? null);
+      const row = commitRow(parseCommitRecord(bytes.subarray(start, end)), conventions);
+      const id = writer.write(row, releases[k] ?? null);
       start = end;
       if (id === null) continue;
       if (n === 0) firstId = id;
       n++;
+      emails.push(row.people[1]);
+      times.push(row.people[2]);
     }
     writer.flush();
-    return { firstId, complete: n === ends.length };
+    const complete = n === ends.length;
+    return { firstId, complete, authors: complete ? { emails, times } : null };
   });
   port.on('message', (msg: WorkerRequest) => {
     try {
       if (msg.type === 'batch') {
-        const { firstId, complete } = writeBatch.immediate(Buffer.from(msg.bytes), msg.ends, msg.releases);
-        port.postMessage({ type: 'written', written: writer.written, skipped: writer.skipped, firstId, complete } satisfies WorkerReply);
+        const { firstId, complete, authors } = writeBatch.immediate(Buffer.from(msg.bytes), msg.ends, msg.releases);
+        port.postMessage({ type: 'written', written: writer.written, skipped: writer.skipped, firstId, complete, authors } satisfies WorkerReply);
         return;
       }
       const mark = phaseTimer('worker');

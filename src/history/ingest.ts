@@ -122,7 +122,7 @@ export async function ingestWithWorker(
       written = m.written;
       skipped = m.skipped;
       const [from, n] = sent.shift()!;
-      if (m.complete) history.setIds(from, n, m.firstId);
+      if (m.complete) history.setIds(from, n, m.firstId, m.authors);
       else historyOk = false;
     } else if (m.type === 'subjects') subjectsStage.resolve();
     else if (m.type === 'closed') indexedStage.resolve(m.resolved);

@@ -11,7 +11,7 @@
  * batch late, so they are right for all but a parent that came more than a batch before a child. The
  * main thread checks every value against the exact walk (updateReleases) and fixes any that differ.
  */
-import { CommitGraph } from './graph.js';
+import { CommitGraph, type GraphAuthors } from './graph.js';
 
 /** Earliest release first: by date, then by name. */
 type ReleaseKey = [number, string];
@@ -23,6 +23,9 @@ export class StreamedHistory {
   private times = new Float64Array(1 << 16);
   private dbIds = new Int32Array(1 << 16);
   private readonly best: (ReleaseKey | undefined)[] = [];
+  /** Author email and time per position, as the writer wrote them (reported with the row ids). */
+  private readonly authorEmails: string[] = [];
+  private readonly authorTimes: number[] = [];
   /** The value handed to the writer per commit (what the row holds). */
   readonly written: (string | null)[] = [];
   private readonly position = new Map<string, number>();
@@ -106,14 +109,21 @@ export class StreamedHistory {
     return out;
   }
 
-  /** Row ids of commits `from` .. `from + n - 1`, written in one transaction without a skip. */
-  setIds(from: number, n: number, firstId: number): void {
+  /** Row ids of commits `from` .. `from + n - 1`, written in one transaction without a skip (and their authors as written). */
+  setIds(from: number, n: number, firstId: number, authors: { emails: string[]; times: number[] } | null = null): void {
     for (let k = 0; k < n; k++) this.dbIds[from + k] = firstId + k;
+    if (!authors) return;
+    for (let k = 0; k < n; k++) {
+      this.authorEmails[from + k] = authors.emails[k]!;
+      this.authorTimes[from + k] = authors.times[k]!;
+    }
   }
 
   graph(): CommitGraph {
     const n = this.shas.length;
-    return CommitGraph.fromArrays(this.shas, this.parents, this.dbIds.slice(0, n), this.times.slice(0, n));
+    let authors: GraphAuthors | null = { emails: this.authorEmails, times: this.authorTimes };
+    for (let i = 0; i < n && authors; i++) if (this.authorEmails[i] === undefined) authors = null;
+    return CommitGraph.fromArrays(this.shas, this.parents, this.dbIds.slice(0, n), this.times.slice(0, n), authors);
   }
 }
 
