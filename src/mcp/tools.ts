@@ -145,7 +145,14 @@ async function callers(a: Record<string, unknown>, s: Session, mode: 'callers' |
     ),
     totalChains: chains.total,
     truncated: chains.truncated,
+    depthBound: depthBound(r.chains.map((c) => byId.get(c[c.length - 1]!)), num(a, 'depth')),
   };
+}
+
+/** A sentence when chains stop at the depth bound before an entry point (their top was not expanded). */
+function depthBound(tops: readonly ({ expanded: boolean; entry: readonly unknown[] } | undefined)[], depth: number): string | null {
+  const cut = tops.filter((n) => n && !n.expanded && !n.entry.length).length;
+  return cut ? `${cut} of ${tops.length} chains stop at the depth bound (${depth}) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)` : null;
 }
 
 const findCallersTool: ToolDef = {
@@ -158,7 +165,7 @@ const findCallersTool: ToolDef = {
 const findCallchain: ToolDef = {
   name: 'find_callchain',
   description: 'Call chains from a C function up to entry points (syscalls, init, IRQ, work items, ops tables, exports), each link with the call site.',
-  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(10).default(3).describe('most levels to walk up (default 3; each level is one git grep of the whole tree)'), limit: limit(20) },
+  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(10).default(2).describe('most levels to walk up (default 2; each level is one git grep of the whole tree; the result says how many chains stop at this bound)'), limit: limit(20) },
   run: (a, s) => callers(a, s, 'callchain'),
 };
 
