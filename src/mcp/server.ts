@@ -44,7 +44,7 @@ export async function serveStdio(ctx: Context, version: string, configFile?: str
   const transport = new StdioServerTransport();
   // Right after the handshake, load what most tools need (the C parser, the selection's history and its
   // commit graph), so that the client's first calls do not pay for it.
-  server.server.oninitialized = () => setImmediate(() => session.warm());
+  server.server.oninitialized = () => session.warm();
   await server.connect(transport);
   await new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();

@@ -527,12 +527,19 @@ export function openSession(ctx: Context, configFile?: string): Session {
     history: () => (history ??= History.load(ctx.db)),
     warm: () => {
       session.code().catch(() => undefined);
-      try {
-        void session.history().graph;
-        loadFixGraph(ctx.db);
-      } catch {
-        // an index without history: the tools that need it say so when called
-      }
+      // One piece per turn of the event loop, so that a call arriving meanwhile waits for one piece only.
+      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db)];
+      const next = (): void => {
+        const step = steps.shift();
+        if (!step) return;
+        try {
+          step();
+          setImmediate(next);
+        } catch {
+          // an index without history: the tools that need it say so when called
+        }
+      };
+      setImmediate(next);
     },
     ctx,
     configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
