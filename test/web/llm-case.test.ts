@@ -2,7 +2,7 @@
  * `serve --llm`: the written case the commit page reads carries the language models' paragraphs, each
  * with its model, and the sentences removed because they cite what the facts do not hold; without an
  * endpoint nothing changes and no request is made. The models are a stand-in OpenAI-compatible server on
- * 127.0.0.1 answering with fixed completions by model name.
+ * 127.0.0.1 answering with fixed completions by model name. The commit page is read in real Chromium.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -14,6 +14,7 @@ import { loadLlmConfig } from '../../src/llm/config.js';
 import type { CaseView } from '../../src/server/api-types.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState, type RepoStateSnapshot } from '../helpers/repo-state.js';
+import { launchChromium } from './browser.js';
 import { prepareDemo, startDemoDashboard, type DemoDashboard } from './demo-dashboard.js';
 
 const KEPT = 'The per-CPU kick sequence array was allocated for every possible CPU at boot.';
@@ -90,6 +91,26 @@ describe('serve --llm: model paragraphs on the commit page', () => {
     // stablepick's own case text is the same as without the models.
     const plain = await caseOf(open[0]!, demo.demo.shas.lazyAlloc);
     expect(c.markdown).toBe(plain.markdown);
+
+    // The commit page, case tab: each paragraph with its visible mark, the removed sentence under Unverified.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${d.dash.url}#/commit/${demo.demo.shas.lazyAlloc}?branch=linux-6.17.y`);
+      await page.locator('#message').waitFor();
+      await page.keyboard.press('3');
+      await page.locator('#case-llm').waitFor();
+      const marks = await page.locator('#case-llm .llm-mark').allTextContents();
+      expect(marks).toEqual(['written by faithful, checked against the facts · the bug', 'written by faithful, checked against the facts · the change', 'written by inventor, checked against the facts · the bug', 'written by inventor, checked against the facts · the change']);
+      expect(await page.locator('#case-llm .llm-paragraph p').first().textContent()).toBe(KEPT);
+      expect((await page.locator('#case-llm .llm-paragraph').allTextContents()).join('\n')).not.toContain(INVENTED);
+      await expect(page.locator('#llm-unverified h4').textContent()).resolves.toBe('Unverified (removed from the model text, with why)');
+      await expect(page.locator('#llm-unverified li').textContent()).resolves.toContain(INVENTED);
+      // The case text of stablepick stays above the model section.
+      expect((await page.locator('#case-text').boundingBox())!.y).toBeLessThan((await page.locator('#case-llm').boundingBox())!.y);
+    } finally {
+      await browser.close();
+    }
     expectRepoUnchanged(demo.repoDir, before);
-  });
+  }, 120_000);
 });
