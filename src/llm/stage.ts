@@ -180,7 +180,8 @@ function usageLine(a: ModelAnswer): string {
   return `${a.model}: ${tok}, ${(u.ms / 1000).toFixed(1)} s${u.cached ? ' (from the cache: no request made)' : ''}`;
 }
 
-function droppedLines(a: ModelAnswer): string[] {
+/** The sentences removed from a model's text, one line each: model, part, the sentence, why. */
+export function droppedLines(a: ModelAnswer): string[] {
   const parts: [string, Grounded | null][] = [
     ['the bug', a.bug],
     ['the change', a.change],

@@ -42,6 +42,9 @@ function createServer(ctx: Context, version: string, configFile?: string): { ser
 export async function serveStdio(ctx: Context, version: string, configFile?: string): Promise<void> {
   const { server, session } = createServer(ctx, version, configFile);
   const transport = new StdioServerTransport();
+  // Right after the handshake, load what most tools need (the C parser, the selection's history and its
+  // commit graph), so that the client's first calls do not pay for it.
+  server.server.oninitialized = () => session.warm();
   await server.connect(transport);
   await new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();

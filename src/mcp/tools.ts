@@ -17,6 +17,7 @@ import { pickQueue } from '../analysis/deps/queue.js';
 import { parseAsOf } from '../analysis/fixes/as-of.js';
 import { branchRow, branchState, describeHolding } from '../analysis/fixes/branch-state.js';
 import { followUps } from '../analysis/fixes/follow-ups.js';
+import { loadFixGraph } from '../analysis/fixes/graph.js';
 import { StablepickError } from '../errors.js';
 import { grepPattern } from '../git/grep-pattern.js';
 import { resolveCommit } from '../git/show.js';
@@ -48,6 +49,8 @@ export interface Session {
   code(): Promise<CodeContext>;
   /** The index's history, loaded on first use and kept (the selection reads it whole). */
   history(): History;
+  /** Loads the parser, the history, the commit graph and the fix graph now (after the handshake); errors are left to the calls. */
+  warm(): void;
   /** Ends what the session started (the blob reader's git process). */
   close(): Promise<void>;
 }
@@ -142,7 +145,14 @@ async function callers(a: Record<string, unknown>, s: Session, mode: 'callers' |
     ),
     totalChains: chains.total,
     truncated: chains.truncated,
+    depthBound: depthBound(r.chains.map((c) => byId.get(c[c.length - 1]!)), num(a, 'depth')),
   };
+}
+
+/** A sentence when chains stop at the depth bound before an entry point (their top was not expanded). */
+function depthBound(tops: readonly ({ expanded: boolean; entry: readonly unknown[] } | undefined)[], depth: number): string | null {
+  const cut = tops.filter((n) => n && !n.expanded && !n.entry.length).length;
+  return cut ? `${cut} of ${tops.length} chains stop at the depth bound (${depth}) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)` : null;
 }
 
 const findCallersTool: ToolDef = {
@@ -155,7 +165,7 @@ const findCallersTool: ToolDef = {
 const findCallchain: ToolDef = {
   name: 'find_callchain',
   description: 'Call chains from a C function up to entry points (syscalls, init, IRQ, work items, ops tables, exports), each link with the call site.',
-  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(10).default(3).describe('most levels to walk up (default 3; each level is one git grep of the whole tree)'), limit: limit(20) },
+  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(10).default(2).describe('most levels to walk up (default 2; each level is one git grep of the whole tree; the result says how many chains stop at this bound)'), limit: limit(20) },
   run: (a, s) => callers(a, s, 'callchain'),
 };
 
@@ -455,16 +465,21 @@ const explain: ToolDef = {
     branches: z.array(branch).min(1).max(10).describe('stable branches, newest first'),
     apply: z.boolean().default(true).describe('trial-pick the queue onto each branch (false: faster, apply "not-tried")'),
     markdown: z.boolean().default(false),
+    callers_of: z.number().int().min(0).max(20).default(2).describe('look up the callers of this many changed functions, the most changed first (default 2; each is a git grep of the whole tree per level; the CLI explain uses 6)'),
+    caller_depth: z.number().int().min(1).max(3).default(1).describe('levels of callers to walk up towards entry points (default 1; the CLI explain uses 2)'),
   },
   async run(a, s) {
     const branches = a.branches as string[];
     for (const b of branches) branchRow(s.ctx.db, b);
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
     const { verdicts } = await verdictsOf(s, sha, branches);
-    const c = await buildCase({ repo: s.ctx.repo, db: s.ctx.db, conventions: s.ctx.conventions, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}) }, sha, branches, { noApply: a.apply === false, verdicts: new Map(branches.map((b, i) => [b, verdicts[i]!])) });
+    const code = { maxFunctions: num(a, 'callers_of'), depth: num(a, 'caller_depth'), context: await s.code() };
+    const c = await buildCase({ repo: s.ctx.repo, db: s.ctx.db, conventions: s.ctx.conventions, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}) }, sha, branches, { noApply: a.apply === false, verdicts: new Map(branches.map((b, i) => [b, verdicts[i]!])), code });
     const md = caseMarkdown(c);
     await verifyCase(s.ctx.repo, s.ctx.db, c, [md]);
-    return a.markdown === true ? { case: c, markdown: md } : { case: c };
+    const leftOut = c.code.notes.filter((n) => n.startsWith('callers looked up for'));
+    if (code.depth < 2) leftOut.push(`callers walked up ${code.depth} level(s) only (entry points further up are not shown); raise caller_depth (at most 3)`);
+    return { ...(a.markdown === true ? { case: c, markdown: md } : { case: c }), leftOut };
   },
 };
 
@@ -508,8 +523,24 @@ export const TOOLS: readonly ToolDef[] = [
 export function openSession(ctx: Context, configFile?: string): Session {
   let code: Promise<CodeContext> | null = null;
   let history: History | null = null;
-  return {
+  const session: Session = {
     history: () => (history ??= History.load(ctx.db)),
+    warm: () => {
+      session.code().catch(() => undefined);
+      // One piece per turn of the event loop, so that a call arriving meanwhile waits for one piece only.
+      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db)];
+      const next = (): void => {
+        const step = steps.shift();
+        if (!step) return;
+        try {
+          step();
+          setImmediate(next);
+        } catch {
+          // an index without history: the tools that need it say so when called
+        }
+      };
+      setImmediate(next);
+    },
     ctx,
     configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
     ...(configFile ? { configFile } : {}),
@@ -518,4 +549,5 @@ export function openSession(ctx: Context, configFile?: string): Session {
       if (code) (await code).close();
     },
   };
+  return session;
 }

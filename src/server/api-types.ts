@@ -120,9 +120,23 @@ export interface QueueLink {
   why: string[];
 }
 
+/** The language models' paragraphs of a case (`serve --llm`): each sentence was checked against the case's facts. */
+export interface CaseLlmView {
+  paragraphs: { model: string; part: 'bug' | 'change'; text: string }[];
+  votes: { model: string; vote: string; reasons: string }[];
+  /** stablepick's own verdict, beside the votes (the votes never change it). */
+  stablepick: string;
+  disagreement: string | null;
+  /** The sentences removed because they cite what the facts do not hold, with why. */
+  unverified: string[];
+  notes: string[];
+}
+
 export interface CaseView {
   sha: string;
   markdown: string;
+  /** Present only when the dashboard was started with `--llm` and an endpoint is configured. */
+  llm?: CaseLlmView;
   branches: {
     branch: string;
     verdict: string;

@@ -10,7 +10,7 @@ import { StablepickError } from '../errors.js';
 import { formatPatch } from '../git/format-patch.js';
 import type { Repository } from '../git/repo.js';
 import type { DB } from '../history/db.js';
-import { commitView, resolveIndexed } from '../history/queries.js';
+import { commitView, listBranches, resolveIndexed } from '../history/queries.js';
 import { applyReview, reviewConfig, type ReviewPolicy } from '../review/policy.js';
 import { ReviewStore, type ReviewRecord } from '../review/store.js';
 import type { Verdict } from '../select/judge.js';
@@ -37,6 +37,10 @@ import type {
 } from './api-types.js';
 import { ApplyStatus, applyCell, conflictFiles } from './apply-status.js';
 import { caseView } from './case-view.js';
+import type { LlmConfig } from '../llm/config.js';
+import { llmReview } from '../llm/stage.js';
+import { caseLlmInput } from '../report/case/llm-facts.js';
+import type { WrittenCase } from '../report/case/types.js';
 import { marksOf, matrixRows, rangeQueues } from './matrix.js';
 import { exportView, mailView } from './outputs.js';
 import { candidateRow } from './rows.js';
@@ -57,6 +61,8 @@ export interface RepoSourceInput {
   /** Trial-pick every commit onto every branch in the background (default true). */
   trialPicks?: boolean;
   onProgress?: (text: string) => void;
+  /** `serve --llm` with a configured endpoint: the written case carries the models' paragraphs. */
+  llm?: LlmConfig;
 }
 
 interface Judged {
@@ -259,7 +265,9 @@ export class RepoSource implements CandidateSource {
         const j = this.judged.get(b)?.get(sha);
         if (j) verdicts.set(b, j.reviewed);
       }
-      p = caseView({ repo, db, conventions, configDir, ...(configFile ? { configFile } : {}) }, sha, this.branches, verdicts);
+      const cfg = this.input.llm;
+      const llm = cfg ? (c: WrittenCase) => llmReview(caseLlmInput(c, listBranches(db, { includeMainline: true }).map((b) => b.name)), db, cfg) : undefined;
+      p = caseView({ repo, db, conventions, configDir, ...(configFile ? { configFile } : {}) }, sha, this.branches, verdicts, llm);
       p.catch(() => this.cases.delete(sha));
       this.cases.set(sha, p);
     }

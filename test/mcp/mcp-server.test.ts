@@ -194,6 +194,31 @@ describe('stablepick mcp over stdio', () => {
     expect(needs).toEqual({ isError: true, text: 'find_commit needs at least one of subject, author, range, path — e.g. {"subject": "kvzalloc"}' });
   });
 
+  it('bounded code facts say what they left out: explain callers_of / caller_depth, find_callchain depth', async () => {
+    const lazy = demo.demo.shas.lazyAlloc;
+    type Ex = { case: { code: { functions: { name: string; change: string }[]; callers: { callee: string }[]; notes: string[] } }; leftOut: string[] };
+    const one = await ok<Ex>('explain', { commit: lazy, branches: ['linux-6.17.y'], apply: false, callers_of: 1 });
+    const present = one.case.code.functions.filter((f) => f.change !== 'removed');
+    expect(present.length).toBeGreaterThan(1);
+    expect(new Set(one.case.code.callers.map((c) => c.callee)).size).toBeLessThanOrEqual(1);
+    const note = `callers looked up for 1 of ${present.length} changed functions (the most changed); not for: `;
+    expect(one.case.code.notes.find((n) => n.startsWith(note))).toBeDefined();
+    expect(one.leftOut[0]).toMatch(new RegExp(`^${note.replace(/[()]/g, '\\$&')}`));
+    expect(one.leftOut[1]).toMatch(/^callers walked up 1 level\(s\) only .*raise caller_depth/);
+    const all = await ok<Ex>('explain', { commit: lazy, branches: ['linux-6.17.y'], apply: false, callers_of: 20, caller_depth: 2 });
+    expect(all.leftOut).toEqual([]);
+    expect(all.case.code.notes.filter((n) => n.startsWith('callers looked up for'))).toEqual([]);
+    expect(new Set(all.case.code.callers.map((c) => c.callee)).size).toBeGreaterThan(1);
+
+    type Chain = { chains: { function: string; expanded: boolean; entryPoints: unknown[] }[][]; depthBound: string | null };
+    const shallow = await ok<Chain>('find_callchain', { name: 'alloc_kick_pseqs', rev: lazy, depth: 1 });
+    const cut = shallow.chains.filter((c) => !c[c.length - 1]!.expanded && !c[c.length - 1]!.entryPoints.length).length;
+    expect(cut).toBeGreaterThan(0);
+    expect(shallow.depthBound).toBe(`${cut} of ${shallow.chains.length} chains stop at the depth bound (1) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)`);
+    const deep = await ok<Chain>('find_callchain', { name: 'alloc_kick_pseqs', rev: lazy, depth: 10 });
+    expect(deep.depthBound).toBeNull();
+  });
+
   it('every tool was called, and the repository is unchanged', () => {
     expect([...called].sort()).toEqual(TOOLS.map((t) => t.name).sort());
     expectRepoUnchanged(demo.repoDir, before);

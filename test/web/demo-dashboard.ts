@@ -8,6 +8,7 @@ import { startDashboard, type RunningDashboard } from '../../src/server/server.j
 import { runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 import { ensureWebBuilt, WEB_DIR } from './build-web.js';
+import type { LlmConfig } from '../../src/llm/config.js';
 
 export const RANGE = 'v6.17..master';
 export const BRANCHES = ['linux-6.12.y', 'linux-6.17.y'];
@@ -40,7 +41,7 @@ export async function prepareDemo(): Promise<DemoResult> {
   return demo;
 }
 
-export async function startDemoDashboard(demo: DemoResult): Promise<DemoDashboard> {
+export async function startDemoDashboard(demo: DemoResult, extra: { llm?: LlmConfig } = {}): Promise<DemoDashboard> {
   const ctx = await openContext({ repo: demo.repoDir, db: demo.dbPath }, { mustExist: true });
   const source = await RepoSource.load({
     repo: ctx.repo,
@@ -50,6 +51,7 @@ export async function startDemoDashboard(demo: DemoResult): Promise<DemoDashboar
     range: RANGE,
     branches: BRANCHES,
     reviewer: REVIEWER,
+    ...extra,
   });
   const dash = await startDashboard({ source, port: 0, webDir: WEB_DIR });
   return {

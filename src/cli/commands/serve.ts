@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
 import type { GitTarget } from '../../git/run.js';
+import { loadLlmConfig, userConfigPath } from '../../llm/config.js';
 import { reviewConfig } from '../../review/policy.js';
 import { RepoSource } from '../../server/repo-source.js';
 import { startDashboard } from '../../server/server.js';
@@ -18,6 +19,7 @@ import { printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
 
 interface ServeOptions extends CommonOptions {
+  llm?: boolean;
   range: string;
   branch: string;
   port?: string;
@@ -50,7 +52,8 @@ export const serveCommand: CommandModule = {
         .option('--host <addr>', 'address to listen on', '127.0.0.1')
         .option('--who <identity>', 'record decisions as "Name <email>" (default: git config user.name <user.email>)')
         .option('--first-parent', 'only the commits on the first-parent chain of B')
-        .option('--no-open', 'accepted for scripts; the address is only printed, never opened'),
+        .option('--no-open', 'accepted for scripts; the address is only printed, never opened')
+        .option('--llm', 'the written case on the commit page also carries language-model paragraphs, each sentence checked against the facts (needs a configured endpoint, see docs/llm.md)'),
     ).action(async (opts: ServeOptions) => {
       const branches = opts.branch.split(',').map((s) => s.trim()).filter(Boolean);
       if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch linux-6.12.y,linux-6.17.y');
@@ -58,6 +61,8 @@ export const serveCommand: CommandModule = {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StablepickError('BAD_ARGUMENT', `--port ${opts.port} is not a port number`, 'give 0-65535 (0: any free port)');
       const host = opts.host ?? '127.0.0.1';
       const ctx = await openContext(opts, { mustExist: true, writes: true });
+      const llm = opts.llm === true ? loadLlmConfig() : null;
+      if (opts.llm === true && !llm) process.stderr.write(`stablepick serve: no LLM endpoint configured (set "llm" in ${userConfigPath()} or STABLEPICK_LLM_URL and STABLEPICK_LLM_MODELS); the commit page shows stablepick's case alone\n`);
       try {
         const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
         const policy = reviewConfig(configDir, opts.config);
@@ -71,6 +76,7 @@ export const serveCommand: CommandModule = {
           range: await indexedRange(ctx, opts.range),
           branches,
           firstParent: opts.firstParent === true,
+          ...(llm ? { llm } : {}),
           reviewer: await dashboardReviewer(opts.who === undefined ? undefined : identityOption(opts.who), policy.reviewers, ctx.repo),
           onProgress: (t) => bar.update(t),
         });

@@ -18,7 +18,7 @@ import { commitGraph, mainlineState } from '../../analysis/fixes/branch-state.js
 import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
 import { bugFacts } from './bug-facts.js';
-import { codeFacts, followUpStory } from './code-facts.js';
+import { codeFacts, followUpStory, type CodeFactOptions } from './code-facts.js';
 import { bugStatements, numbersOf, priorityOf } from './statements.js';
 import { recommend, riskOf, suitability, summaryOf } from './judgement.js';
 import { stableRules, trivialOnly } from './stable-rules.js';
@@ -40,6 +40,8 @@ export interface CaseOptions {
   noApply?: boolean;
   /** Commits a series picks before this one, per branch: a fix of one of them is needed there too. */
   selected?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** How far the code facts look for callers (default: the 6 most changed functions, 2 levels). */
+  code?: CodeFactOptions;
 }
 
 /** Per index handle: branch tip → its newest release (a walk of the tip's ancestors, done once per tip). */
@@ -95,7 +97,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
 
   // Facts of the commit itself.
   const diff = await commitDiff(ctx.repo, sha);
-  const code = await codeFacts(ctx.repo, sha);
+  const code = await codeFacts(ctx.repo, sha, opts.code);
   citations.push(...code.citations);
   const bug = bugFacts(view, diff);
   citations.push(...bug.citations);

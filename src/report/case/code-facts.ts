@@ -5,7 +5,7 @@
 import type { GitTarget } from '../../git/run.js';
 import { commitDiff } from '../../git/diff.js';
 import { BlobReader } from '../../git/show.js';
-import { findCallers, openCodeContext, touched, type TouchedResult } from '../../analysis/code/index.js';
+import { findCallers, openCodeContext, touched, type CodeContext, type TouchedResult } from '../../analysis/code/index.js';
 import { changeFacts, type ChangeFacts } from '../../analysis/code/change-facts.js';
 import { changeStory } from './change-story.js';
 import { bugStatements } from './statements.js';
@@ -29,6 +29,8 @@ export interface CodeFactOptions {
   maxFunctions?: number;
   /** Levels of callers (default 2). */
   depth?: number;
+  /** A parser and blob reader to reuse (kept open); one is opened and closed here otherwise. */
+  context?: CodeContext;
 }
 
 /** The items a commit touches and its change facts (one cat-file process for the file texts). */
@@ -63,13 +65,13 @@ export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOpti
   if (nonC.length) notes.push(`not C code, no function facts: ${nonC.slice(0, 8).join(', ')}${nonC.length > 8 ? ` and ${nonC.length - 8} more` : ''}`);
   const callers: CaseCaller[] = [];
   const entryPoints: CaseEntry[] = [];
-  const looked = functions
-    .filter((f) => f.change !== 'removed')
-    .sort((a, b) => b.added + b.removed - (a.added + a.removed))
-    .slice(0, opts.maxFunctions ?? 6);
+  const present = functions.filter((f) => f.change !== 'removed').sort((a, b) => b.added + b.removed - (a.added + a.removed));
+  const looked = present.slice(0, opts.maxFunctions ?? 6);
+  const skipped = present.slice(looked.length);
+  if (skipped.length) notes.push(`callers looked up for ${looked.length} of ${present.length} changed functions (the most changed); not for: ${skipped.slice(0, 8).map((f) => `${f.name}()`).join(', ')}${skipped.length > 8 ? ` and ${skipped.length - 8} more` : ''}`);
   const seenEntry = new Set<string>();
   // One parser and one cat-file process for all the lookups.
-  const context = looked.length ? await openCodeContext(repo) : null;
+  const context = opts.context ?? (looked.length ? await openCodeContext(repo) : null);
   try {
     for (const f of looked) {
       const r = await findCallers(repo, f.name, { rev: sha, depth: opts.depth ?? 2, stopAtEntry: true, maxNodes: 60, ...(context ? { context } : {}) });
@@ -93,7 +95,7 @@ export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOpti
       }
     }
   } finally {
-    context?.close();
+    if (!opts.context) context?.close();
   }
   const depth = opts.depth ?? 2;
   return { functions, callers, entryPoints, notes, touched: t, changeFacts: cf, changes: story.changes, excerpts: story.excerpts, reachability: { conclusion: reachabilityOf(functions, callers, entryPoints, depth), depth }, citations };

@@ -74,6 +74,49 @@ function CaseText({ view, known }: { view: CaseView; known: (s: string) => strin
   return <div class="case-text" id="case-text" ref={ref} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
+/** The language models' paragraphs (`serve --llm`), each marked with its model; removed sentences apart. */
+function LlmSection({ llm }: { llm: NonNullable<CaseView['llm']> }) {
+  return (
+    <div class="case-llm" id="case-llm">
+      <h3>Written by language models</h3>
+      {llm.paragraphs.map((p, i) => (
+        <div key={i} class="llm-paragraph" data-model={p.model}>
+          <div class="llm-mark">
+            written by {p.model}, checked against the facts · {p.part === 'bug' ? 'the bug' : 'the change'}
+          </div>
+          <p>{p.text}</p>
+        </div>
+      ))}
+      {llm.votes.length ? (
+        <div class="llm-votes">
+          <div>stablepick: {llm.stablepick} (computed; the votes do not change it)</div>
+          {llm.votes.map((v, i) => (
+            <div key={i}>
+              vote of {v.model}: {v.vote}
+              {v.reasons ? ` — ${v.reasons}` : ''}
+            </div>
+          ))}
+          {llm.disagreement ? <div class="warn">NEEDS-REVIEW: {llm.disagreement}</div> : null}
+        </div>
+      ) : null}
+      {llm.unverified.length ? (
+        <div class="llm-unverified" id="llm-unverified">
+          <h4>Unverified (removed from the model text, with why)</h4>
+          <ul>
+            {llm.unverified.map((u, i) => (
+              <li key={i}>{u}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {llm.notes.map((n, i) => (
+        <div key={i} class="muted">
+          Note: {n}
+        </div>
+      ))}
+    </div>
+  );
+}
 
 /** The message with its trailers set apart (the lines of the last paragraph that look like `Key: value`). */
 function Message({ text }: { text: string }) {
@@ -378,6 +421,7 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
         <section class="panel">
           {caseError ? <ErrorLine error={`written case: ${caseError}`} /> : null}
           {caseView ? <CaseText view={caseView} known={knownShas} /> : !caseError ? <div class="muted">building the written case…</div> : null}
+          {caseView?.llm ? <LlmSection llm={caseView.llm} /> : null}
         </section>
       ) : tab === 'queue' ? (
         <section class="panel" id="queue-panel">
