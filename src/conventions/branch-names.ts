@@ -56,7 +56,7 @@ const WORK_HEADS: readonly [RegExp, string][] = [
   [/^(?:[^/]+\/)*wip(?:[/_-]|$)/i, 'a work-in-progress head'],
   [/^(?:dependabot|renovate|snyk|greenkeeper|pre-commit-ci)[/-]/i, 'a dependency bot\'s head'],
   [/^(?:copilot|claude|codex|devin|cursor)\//i, 'a coding agent\'s head'],
-  [/^backports?[/-]|^(?:[^/]+\/)?backport-\d+-to-/i, 'a backport pull-request head'],
+  [/^backports?[/-]|^(?:[^/]+\/)?backport-\d+-to-|^(?:mergify|backport-bot|patchback)\/(?:bp|backports?)\//i, 'a backport pull-request head'],
   [/^revert-/i, 'a revert head (left by a forge\'s revert button)'],
   [/^gh-readonly-queue\//i, 'a merge-queue head'],
   [/^(?:pr|pull|mr|merge-requests?)[/-]\d/i, 'a pull-request head'],

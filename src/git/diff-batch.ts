@@ -180,6 +180,7 @@ function patchIdBatch(target: GitTarget, shas: readonly string[]): Promise<Map<s
  * '-text', trimmed; lines shorter than 4 characters (a lone brace) left out. null for a commit git cannot
  * diff. For telling an adapted backport from an unrelated commit of the same subject (holdings).
  */
+/** Per commit: its changed lines (sign + trimmed text, 4 characters or more) and its paths (`\\0path`). */
 export async function commitChangedLines(target: GitTarget, shas: readonly string[]): Promise<Map<string, Set<string> | null>> {
   const out = new Map<string, Set<string> | null>();
   await bisecting(shas, (b) => changedLinesBatch(target, b), out);
@@ -196,7 +197,13 @@ async function changedLinesBatch(target: GitTarget, shas: readonly string[]): Pr
       res.set(line, (cur = new Set()));
       continue;
     }
-    if (!cur || line.startsWith('+++ ') || line.startsWith('--- ')) continue;
+    if (!cur) continue;
+    // The paths a commit changes, as entries of their own ("\0path"): a pick changes the same files.
+    if (line.startsWith('+++ b/') || line.startsWith('--- a/')) {
+      cur.add(`\0${line.slice(6)}`);
+      continue;
+    }
+    if (line.startsWith('+++ ') || line.startsWith('--- ')) continue;
     const c = line.charCodeAt(0);
     if (c !== 43 /* + */ && c !== 45 /* - */) continue;
     const t = line.slice(1).trim();

@@ -8,7 +8,9 @@
  *     several and holds them all; a pick of a pick is followed to mainline, `+chain`);
  *  2. patch-id: the same `git patch-id --stable` as a mainline candidate;
  *  3. author-date: the same author and author date (git cherry-pick and git am keep both);
- *  4. subject: the same normalised subject and author, confirmed by containment of the changed lines.
+ *  4. subject: the same normalised subject and author, committed after the mainline commit, changing a file
+ *     in common and at least half the changed lines of the smaller patch; a mainline commit that several
+ *     branch commits claim this way is held by none of them.
  * Candidates for 2-4 are mainline commits of the same author (email, case folded) with the same
  * normalised subject or the same author date: a patch-id is computed for those only (computing one for
  * every mainline commit would cost more than the whole index), so a pick whose author AND subject both
@@ -107,7 +109,7 @@ export class HoldingMatcher {
     private readonly mainline: Uint8Array,
     private readonly patchIds: (shas: readonly string[]) => Promise<Map<string, string | null>>,
   ) {
-    this.info = db.prepare('SELECT subject, author_email, author_time FROM commits WHERE sha = ?');
+    this.info = db.prepare('SELECT subject, author_email, author_time, commit_time FROM commits WHERE sha = ?');
     this.subjectById = db.prepare('SELECT subject FROM commits WHERE id = ?').pluck();
     // SQLite's lower() folds ASCII only: an email with any other character is returned too and folded
     // here (a Kelvin sign folds to 'k'), so the pool holds exactly what a fold of every row would.
@@ -226,19 +228,31 @@ export class HoldingMatcher {
         p.item.via = 'author-date';
         continue;
       }
-      const named = p.cands.filter((c) => pool.rec.get(c)!.email === email && !!key && this.keyOf(c) === key);
+      // A pick is made after the commit it picks: a branch commit committed before a same-subject mainline
+      // commit is a change of its own (a translation update, a release commit made on both lines).
+      const own = this.info.get(p.item.sha) as { commit_time: number };
+      const named = p.cands.filter((c) => pool.rec.get(c)!.email === email && !!key && this.keyOf(c) === key && pool.rec.get(c)!.time <= own.commit_time);
       if (named.length) toConfirm.push({ item: p.item, named: named.map((i) => pool.rec.get(i)!).sort((a, b) => a.time - b.time).map((r) => r.sha) });
     }
     if (!toConfirm.length) return;
     // Same normalised subject and author, a patch of its own: confirmed by the changed lines (one git run).
     const lines = await commitChangedLines(this.target, [...new Set(toConfirm.flatMap((t) => [t.item.sha, ...t.named]))]);
+    const found = new Map<HoldingItem, string>();
+    const claims = new Map<string, number>();
     for (const t of toConfirm) {
       const mine = lines.get(t.item.sha);
       const hit = mine ? t.named.find((c) => contained(mine, lines.get(c) ?? null)) : undefined;
       if (hit) {
-        t.item.upstream = hit;
-        t.item.via = 'subject';
+        found.set(t.item, hit);
+        claims.set(hit, (claims.get(hit) ?? 0) + 1);
       }
+    }
+    // One mainline commit claimed by several branch commits through its subject alone ("Update version
+    // for release" on every release of the branch) is held by none of them: a subject does not say which.
+    for (const [item, hit] of found) {
+      if (claims.get(hit) !== 1) continue;
+      item.upstream = hit;
+      item.via = 'subject';
     }
   }
 }
@@ -249,11 +263,16 @@ export class HoldingMatcher {
  */
 function contained(a: Set<string>, b: Set<string> | null): boolean {
   if (!b) return false;
-  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
-  if (small.size === 0) return false;
+  // The two must change a file in common (release notes of 9.20 and of 9.21 share lines, not a file).
+  let samePath = false;
+  for (const l of a) if (l.startsWith('\0') && b.has(l)) samePath = true;
+  if (!samePath) return false;
+  const lines = (s: Set<string>): string[] => [...s].filter((l) => !l.startsWith('\0'));
+  const [small, big] = a.size <= b.size ? [lines(a), b] : [lines(b), a];
+  if (small.length === 0) return false;
   let hit = 0;
   for (const l of small) if (big.has(l)) hit++;
-  return hit * 2 >= small.size;
+  return hit * 2 >= small.length;
 }
 
 function push1<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {

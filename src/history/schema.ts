@@ -200,6 +200,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * Fixes-like key. 3: adapted picks are matched by subject, author and author date.
  * 4: a branch's base is where it left mainline's first-parent chain; merged side histories are held.
  * 5: holdings by every marker, falling through unknown markers to patch-id, author date and normalised
- * subject (holdings.ts).
+ * subject (holdings.ts). 6: a subject holding must be committed after its mainline commit, change a file
+ * in common, and be the only branch commit claiming it; backport-bot heads are work heads.
  */
-export const DERIVED_VERSION = 5;
+export const DERIVED_VERSION = 6;

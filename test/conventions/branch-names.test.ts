@@ -116,6 +116,8 @@ describe('workHeadReason', () => {
     ['backport-1234-to-28.x', 'backport pull-request'],
     ['alice/backport-48123-to-27.x', 'backport pull-request'],
     ['backports/2.6', 'backport pull-request'],
+    ['mergify/bp/stable/10.4/pr-19876', 'backport pull-request'],
+    ['patchback/backports/3.11/5c3f/pr-8812', 'backport pull-request'],
     ['revert-42-main', 'revert'],
     ['copilot/ci-post-comment-validation-failures', 'coding agent'],
     ['gh-readonly-queue/main/pr-1-abc', 'merge-queue'],

@@ -106,3 +106,69 @@ describe('holdings', () => {
     expect(show(sha.b!).stdout).toContain(`stable-1.0: picked as ${sha.squash}, found by marker (cherry-picked)`);
   });
 });
+
+/**
+ * What the subject method must not take for a pick (seen on util-linux, OVN, BIND and FRR in the dataset
+ * re-check): a change made on the branch before mainline's, one mainline commit that every release of the
+ * branch repeats, and the same lines in a different file.
+ */
+describe('holdings by subject are picks, not look-alikes', () => {
+  let q: RepoBuilder;
+  let qctx: TestContext;
+  const s: Record<string, string> = {};
+  const po = (n: number, tag: string): string => Array.from({ length: n }, (_, i) => `msgstr "translated string ${i} ${tag}"`).join('\n') + '\n';
+
+  beforeAll(async () => {
+    q = makeRepo();
+    q.commit('initial', { 'po/de.po': po(10, 'v0'), 'version.mk': 'VERSION = 1.0\nEXTRA = \n', 'notes/1.0.rst': 'Notes\n', 'src/x.c': lines('x', 12) });
+    q.tag('v1.0');
+    const main = q.currentBranch()!;
+    q.branch('stable-1.0');
+    // On the branch first: a translation update; mainline takes the same update a day later.
+    q.checkout('stable-1.0');
+    s.branchPo = q.commit('po: update German translation', { 'po/de.po': po(10, 'v1') }, { author: ANN });
+    q.checkout(main);
+    s.mainPo = q.commit('po: update German translation', { 'po/de.po': po(10, 'v1') + 'msgstr "one more string of mainline"\n' }, { author: ANN });
+    // A release commit on mainline that the branch repeats at each of its releases.
+    s.bump = q.commit('Update version for release', { 'version.mk': 'VERSION = 1.1\nEXTRA = -release-candidate\n' }, { author: ANN });
+    // Release notes: the same text added to each line's own file.
+    s.mainNotes = q.commit('Add the release note for the parser fix', { 'notes/1.1.rst': 'Notes\nThe parser no longer crashes on an empty input file.\n' }, { author: ANN });
+    // A real adapted pick, made after its mainline commit: still held.
+    s.fix = q.commit('x: fix the crash', { 'src/x.c': lines('x', 12, { 2: 'x two fixed;', 4: 'x four fixed;', 8: 'x eight fixed;' }) }, { author: ANN });
+    q.checkout('stable-1.0');
+    s.bump1 = q.commit('Update version for release', { 'version.mk': 'VERSION = 1.0.1\nEXTRA = -release-candidate\n' }, { author: ANN });
+    q.commit('Back to development', { 'version.mk': 'VERSION = 1.0.1\nEXTRA = \n' }, { author: ANN });
+    s.bump2 = q.commit('Update version for release', { 'version.mk': 'VERSION = 1.0.2\nEXTRA = -release-candidate\n' }, { author: ANN });
+    s.branchNotes = q.commit('Add the release note for the parser fix', { 'notes/1.0.rst': 'Notes\nThe parser no longer crashes on an empty input file.\n' }, { author: ANN });
+    s.pickFix = q.commit('[1.0] x: fix the crash', { 'src/x.c': lines('x', 12, { 2: 'x two fixed;', 4: 'x four fixed otherwise;', 8: 'x eight fixed;' }) }, { author: ANN });
+    q.checkout(main);
+    qctx = await indexedContext(q.dir);
+  });
+
+  afterAll(() => {
+    qctx?.close();
+    q?.cleanup();
+  });
+
+  const held = (stable: string): string[] =>
+    readPicks(qctx.db, 'stable-1.0')
+      .filter((p) => p.sha === stable)
+      .map((p) => `${p.upstream}:${p.via}`);
+
+  it('a branch commit made before the mainline commit of the same subject is not its pick', () => {
+    expect(held(s.branchPo!)).toEqual([]);
+  });
+
+  it('a mainline commit that several branch commits repeat is held by none of them', () => {
+    expect(held(s.bump1!)).toEqual([]);
+    expect(held(s.bump2!)).toEqual([]);
+  });
+
+  it('the same lines in another file are not a pick', () => {
+    expect(held(s.branchNotes!)).toEqual([]);
+  });
+
+  it('an adapted pick made after its mainline commit is still held by subject', () => {
+    expect(held(s.pickFix!)).toEqual([`${s.fix}:subject`]);
+  });
+});
