@@ -56,7 +56,7 @@ const stageOrder = {
     docs: { description: 'A stage of src/ imports only from stages below it (DEVELOPERS.md, Layout).' },
     schema: [],
     messages: {
-      upward: "{{from}} (rank {{fromRank}}) must not import {{to}} (rank {{toRank}}): data flows one way; move the shared piece down to {{to}}'s level or below, or call it from above.",
+      upward: '{{from}} (rank {{fromRank}}) must not import {{to}} (rank {{toRank}}): data flows one way; move what {{from}} needs down to {{from}} or below, or let a stage above both call the two.',
       unknown: "src/{{stage}} is not a stage of lint/architecture.js: give it a rank there (and in DEVELOPERS.md) before adding code to it.",
     },
   },
