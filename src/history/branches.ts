@@ -449,12 +449,3 @@ export function phaseTimer(scope: string): (what: string) => void {
     last = now;
   };
 }
-
-/** Runs `fn` over `items` with at most `n` at a time. */
-export async function inParallel<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}

@@ -80,7 +80,7 @@ export function storedDetection(db: DB): DetectedConventions | null {
 }
 
 /** Applies the stored detection to trailers of commits with id >= `fromCommitId` (an incremental update). */
-export function applyStoredDetection(db: DB, fromCommitId: number): void {
+function applyStoredDetection(db: DB, fromCommitId: number): void {
   const d = storedDetection(db);
   if (!d?.fixesKeys.length) return;
   const upd = db.prepare("UPDATE trailers SET kind = 'fixes' WHERE commit_id >= ? AND kind = 'other' AND lower(key) = ?");

@@ -37,7 +37,7 @@ export function releaseTags(refs: readonly RefInfo[], conv: Conventions): TagRow
  * that run has checked and fixed them. Found set by any other run (the writer was killed, or two runs
  * raced): no stored first release can be trusted, and all are computed again.
  */
-export const PROVISIONAL_RELEASES = 'releases_provisional';
+const PROVISIONAL_RELEASES = 'releases_provisional';
 
 /** Marks the start of a run that writes provisional first releases (see PROVISIONAL_RELEASES). */
 export function beginProvisionalReleases(db: DB, runId: string): void {

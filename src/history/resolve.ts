@@ -14,7 +14,7 @@ interface Candidate {
   subject: string;
 }
 
-export function normaliseSubject(s: string): string {
+function normaliseSubject(s: string): string {
   return s
     .toLowerCase()
     .replace(/\s+/g, ' ')
@@ -23,7 +23,7 @@ export function normaliseSubject(s: string): string {
 }
 
 /** Chooses the commit a (prefix, subject) names, or says why it cannot. */
-export function chooseCandidate(cands: readonly Candidate[], subject: string | null): { sha: string | null; status: RefStatus } {
+function chooseCandidate(cands: readonly Candidate[], subject: string | null): { sha: string | null; status: RefStatus } {
   if (cands.length === 0) return { sha: null, status: 'unknown' };
   if (cands.length === 1) return { sha: cands[0]!.sha, status: 'resolved' };
   if (subject) {

@@ -9,7 +9,7 @@ import type { CommitRec, Details, History, MergeGroup } from './history.js';
 import type { RuleHit } from './rules.js';
 import { BUG_WORDS, FEATURE_WORDS, hash32, proseOfBody, subjectPrefix, tokens, wordClasses } from './text.js';
 
-export const HASH_BITS = 18;
+const HASH_BITS = 18;
 export const DIM = 1 << HASH_BITS;
 
 /** Pick counts per key (directory, file, author, committer, subject prefix): [weighted n, picked]. */
@@ -70,7 +70,7 @@ const BUG_URL = /https?:\/\/\S*(?:bugzilla|show_bug|\/issues?\/\d+|\/bugs?\/\d+|
 const PO_PATH = /(?:^|\/)po\/|\.po$|\.pot$/i;
 
 /** Directory keys of a path at depths 1..3 and the file itself. */
-export function pathKeys(p: string): string[] {
+function pathKeys(p: string): string[] {
   const parts = p.split('/');
   const out: string[] = [];
   for (let d = 1; d <= 3 && d < parts.length; d++) out.push(`d${d}:${parts.slice(0, d).join('/')}`);

@@ -144,7 +144,7 @@ export function judgeCommits(h: History, model: SelectionModel, commits: readonl
 }
 
 /** A feature is a reason only when it moved the log-odds of a pick by at least this much. */
-export const MIN_EFFECT = 0.2;
+const MIN_EFFECT = 0.2;
 
 /** The features that moved the score most, strongest first, grouped by what they say (with the commits they name). */
 export function explain(model: Pick<SelectionModel, 'lr'>, fs: readonly Feature[], top: number): Reason[] {

@@ -98,7 +98,7 @@ const iso = (t: number): string => new Date(t * 1000).toISOString().slice(0, 10)
  * that mainline reaches; cycles shorter than 30 days are merged into the next), or fixed periods of
  * `days` when there are too few releases. Oldest first.
  */
-export function validationPeriods(h: History, mainline: ReadonlySet<string>, end: number, k: number, days: number, by: 'release' | 'days'): [number, number][] {
+function validationPeriods(h: History, mainline: ReadonlySet<string>, end: number, k: number, days: number, by: 'release' | 'days'): [number, number][] {
   if (by === 'release') {
     const cuts: number[] = [];
     for (const r of h.releases) {

@@ -66,7 +66,7 @@ export const CERTAIN_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['in-branch', 
  * at least RULE_MIN_SUPPORT commits), and are only features of the model otherwise — also when history is
  * too short to tell.
  */
-export const LEARNED_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['reported-bug']);
+const LEARNED_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['reported-bug']);
 
 /** Bug classes severe enough that a reported one is worth a stable maintainer's look (see text.ts). */
 const SEVERE_BUGS = ['cve', 'crash', 'oops', 'uaf', 'deadlock', 'hang', 'overflow', 'null', 'leak', 'regression'];
@@ -206,7 +206,7 @@ export interface RuleStat {
 }
 
 /** A rule that is not certain by construction decides when history confirms it this often. */
-export const RULE_MIN_PRECISION = 0.85;
+const RULE_MIN_PRECISION = 0.85;
 export const RULE_MIN_SUPPORT = 10;
 
 export function ruleStat(rule: RuleId, verdict: RuleVerdict, n: number, picked: number, commits?: number): RuleStat {

@@ -7,7 +7,7 @@ import { numstats, type NumStat } from '../git/diff-batch.js';
 import type { GitTarget } from '../git/run.js';
 import { StablepickError } from '../errors.js';
 
-export function ensureSelectTables(db: DB): void {
+function ensureSelectTables(db: DB): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS select_numstat (sha TEXT PRIMARY KEY, added INTEGER, deleted INTEGER, files INTEGER, missing INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS select_models (name TEXT PRIMARY KEY, created INTEGER NOT NULL, cut INTEGER NOT NULL, json TEXT NOT NULL);

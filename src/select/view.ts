@@ -86,7 +86,7 @@ export function historyView(h: History, t: number, cut = Infinity): BranchView {
 }
 
 /** The fork time of the newest stable branch (one that took picks before `cut`) forked before `t`. */
-export function newestFork(h: History, t: number, cut = Infinity): number | null {
+function newestFork(h: History, t: number, cut = Infinity): number | null {
   let best: number | null = null;
   for (const b of h.pickBranches) {
     if (b.baseTime === null || b.baseTime > t || b.baseTime >= cut) continue;

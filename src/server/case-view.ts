@@ -6,7 +6,7 @@ import { droppedLines, type LlmReport } from '../llm/stage.js';
 import type { CaseLlmView, CaseView } from './api-types.js';
 
 /** The model report as the commit page shows it: kept paragraphs with their model, removed sentences apart. */
-export function caseLlmView(r: LlmReport): CaseLlmView {
+function caseLlmView(r: LlmReport): CaseLlmView {
   const paragraphs: CaseLlmView['paragraphs'] = [];
   for (const a of r.answers) {
     if (a.bug?.kept.length) paragraphs.push({ model: a.model, part: 'bug', text: a.bug.kept.join(' ') });

@@ -50,14 +50,14 @@ export function branchRow(db: DB, name: string): BranchRow {
   return row;
 }
 
-export function mainlineName(db: DB): string {
+function mainlineName(db: DB): string {
   const n = db.prepare("SELECT name FROM branches WHERE role = 'mainline' LIMIT 1").pluck().get() as string | undefined;
   if (!n) throw new StablepickError('INDEX_MISSING', 'the index knows no mainline branch', 'run `stablepick index`');
   return n;
 }
 
 /** The last commit of `tip`'s first-parent chain with commit time before `asOf`. */
-export function tipAsOf(graph: CommitGraph, tip: string, asOf: number): string | null {
+function tipAsOf(graph: CommitGraph, tip: string, asOf: number): string | null {
   let cur: string | undefined = tip;
   const seen = new Set<string>();
   while (cur && !seen.has(cur)) {

@@ -22,7 +22,7 @@ interface ScanOptions extends CommonOptions {
 const VERDICTS = ['YES', 'NEEDS-REVIEW', 'NO', 'IN-BRANCH'] as const;
 
 /** `--verdict YES,NEEDS-REVIEW` → the kinds to keep (IN-BRANCH: already held); undefined keeps all. */
-export function verdictFilter(spec: string | undefined): Set<string> | undefined {
+function verdictFilter(spec: string | undefined): Set<string> | undefined {
   if (spec === undefined) return undefined;
   const want = new Set(spec.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean));
   for (const w of want) if (!(VERDICTS as readonly string[]).includes(w)) throw new StablepickError('BAD_ARGUMENT', `--verdict ${w} is not one of ${VERDICTS.join(', ')}`, 'e.g. --verdict YES,NEEDS-REVIEW');
@@ -30,7 +30,7 @@ export function verdictFilter(spec: string | undefined): Set<string> | undefined
 }
 
 /** Orders one branch's verdicts: 'order' (upstream order, the default) or 'p' (P(pick), highest first). */
-export function sortVerdicts(vs: readonly Verdict[], sort: string | undefined): Verdict[] {
+function sortVerdicts(vs: readonly Verdict[], sort: string | undefined): Verdict[] {
   if (sort === undefined || sort === 'order') return [...vs];
   if (sort !== 'p') throw new StablepickError('BAD_ARGUMENT', `--sort ${sort} is not p or order`, '--sort p lists the likeliest picks first');
   return vs.map((v, i) => ({ v, i })).sort((a, b) => b.v.probability - a.v.probability || a.i - b.i).map((x) => x.v);
