@@ -1,11 +1,12 @@
 /**
  * Does an mbox `git am` onto a branch: a throwaway clone (sharing the repository's objects read-only
  * through alternates, `clone --shared`) checks the branch out and runs `git am` on the mails. Nothing is
- * written to the repository itself; the clone is removed afterwards.
+ * written to the repository itself (object times git freshens are put back); the clone is removed afterwards.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { recordObjectTimes } from './object-times.js';
 import { patchIdsOfCommits } from './patch-id.js';
 import { gitText, runGit, type GitTarget } from './run.js';
 
@@ -28,6 +29,9 @@ const AM_IDENTITY = { GIT_COMMITTER_NAME: 'stablepick am check', GIT_COMMITTER_E
 
 /** Applies `mbox` with `git am` onto `branch` of `repo` in a private clone; reports what it made. */
 export async function amCheck(repo: GitTarget, branch: string, mbox: string, opts: { tmpRoot?: string } = {}): Promise<AmCheckResult> {
+  const objectDir = path.resolve(repo.gitDir, await gitText(repo, ['rev-parse', '--git-path', 'objects']));
+  // git am writes objects the repository may have already; git then freshens them there (object-times.ts).
+  const times = recordObjectTimes(objectDir);
   const dir = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), 'stablepick-am-'));
   try {
     const clone = path.join(dir, 'clone');
@@ -51,5 +55,6 @@ export async function amCheck(repo: GitTarget, branch: string, mbox: string, opt
     return { branch, ok: error === null, applied: commits.map((c) => ({ ...c, patchId: ids.get(c.sha) ?? null })), error };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    times.restore();
   }
 }

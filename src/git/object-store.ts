@@ -2,9 +2,9 @@
  * A private object directory for trial merges. Every object stablepick creates (synthetic commits, merged
  * trees and blobs) goes into a temporary directory; the user's objects are read through
  * GIT_ALTERNATE_OBJECT_DIRECTORIES. A private GIT_INDEX_FILE keeps any git command away from the user's
- * index. Nothing is written into the user's repository, with one exception git itself makes and no
- * environment variable switches off: when a merge writes an object the repository already has, git
- * "freshens" it (bumps the mtime of that loose object or pack file). Contents never change.
+ * index. Nothing is written into the user's repository. When a merge writes an object the repository
+ * already has, git "freshens" it (bumps the time of that loose object or pack file, also in a repository
+ * it borrows from); the times are recorded at open and put back at close (`object-times.ts`).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { StablepickError } from '../errors.js';
+import { recordObjectTimes } from './object-times.js';
 import { gitText, type GitTarget } from './run.js';
 
 export type HashAlgorithm = 'sha1' | 'sha256';
@@ -68,6 +69,8 @@ export async function openPrivateObjectStore(repo: GitTarget, opts: { tmpRoot?: 
   }
   const format = await gitText({ gitDir: repo.gitDir, env: repo.env }, ['rev-parse', '--show-object-format']).catch(() => 'sha1');
   const hashAlgorithm: HashAlgorithm = format.trim() === 'sha256' ? 'sha256' : 'sha1';
+  const alternatesFromEnv = (repo.env?.GIT_ALTERNATE_OBJECT_DIRECTORIES ?? '').split(path.delimiter).filter(Boolean);
+  const times = recordObjectTimes(userObjectDir, { alternates: alternatesFromEnv });
   const root = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), 'stablepick-objects-'));
   const objectDir = path.join(root, 'objects');
   mkdirSync(path.join(objectDir, 'info'), { recursive: true });
@@ -108,6 +111,7 @@ export async function openPrivateObjectStore(repo: GitTarget, opts: { tmpRoot?: 
     closed = true;
     open.delete(close);
     rmSync(root, { recursive: true, force: true });
+    times.restore();
   };
   open.add(close);
   if (!exitHook) {
