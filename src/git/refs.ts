@@ -49,11 +49,28 @@ export async function resolveCommit(target: GitTarget, rev: string): Promise<str
   const r = await runGit(target, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { okCodes: [1, 128] });
   const sha = r.stdout.toString('utf8').trim();
   if (r.code !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {
+    const remote = await remoteBranchOf(target, rev);
+    if (remote) return remote;
     if (/ambiguous/i.test(r.stderr)) throw new StablepickError('AMBIGUOUS', `'${rev}' names several objects`, 'give more hex digits, or a branch or tag name');
     if (/no upstream|upstream branch/i.test(r.stderr)) throw new StablepickError('UNKNOWN_REVISION', `'${rev}': the current branch has no upstream`, 'set one with `git branch --set-upstream-to`, or name the branch');
     throw new StablepickError('UNKNOWN_REVISION', `unknown revision '${rev}'`, 'give a commit, branch, tag or revision expression that `git rev-parse` knows');
   }
   return sha;
+}
+
+/**
+ * The tip of `name` as a remote-tracking branch (`refs/remotes/<remote>/<name>`), when `name` is a plain
+ * branch name that git does not resolve and every remote that has it agrees: the index names a branch
+ * `release/2.6` whether it is local or only `origin/release/2.6` (a fresh clone), and so may the user.
+ */
+async function remoteBranchOf(target: GitTarget, name: string): Promise<string | null> {
+  if (!/^[A-Za-z0-9._/+-]+$/.test(name) || name.includes('..') || name.startsWith('/')) return null;
+  const r = await runGit(target, ['for-each-ref', '--format=%(objectname)^{commit}', `refs/remotes/*/${name}`], { okCodes: [0] });
+  const tips = [...new Set(r.stdout.toString('utf8').split('\n').filter(Boolean))];
+  if (tips.length !== 1) return null;
+  const c = await runGit(target, ['rev-parse', '--verify', '--end-of-options', tips[0]!], { okCodes: [1, 128] });
+  const sha = c.stdout.toString('utf8').trim();
+  return c.code === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
 }
 
 /** A range as git reads it: `A..B`, `A..` (to HEAD) or `..B` (from HEAD), each side resolved by git. */

@@ -3,7 +3,7 @@
  * leave git's "freshening" behind: the times of every object file, in the repository and in the one a
  * `git clone --shared` borrows from, are as they were (issue 15, item 8).
  */
-import { readdirSync, statSync, utimesSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amCheck } from '../../src/git/am-check.js';
@@ -13,7 +13,7 @@ import { makeRepo, runGitSync, type RepoBuilder } from '../helpers/repo-builder.
 import { repoStateHash } from '../helpers/repo-state.js';
 
 let origin: RepoBuilder;
-let borrower: string;
+let borrower = '';
 let fix = '';
 
 /** Every object file under an object directory, with its modification time in nanoseconds. */
@@ -55,6 +55,7 @@ beforeAll(() => {
 
 afterAll(() => {
   origin?.cleanup();
+  if (borrower) rmSync(borrower, { recursive: true, force: true });
 });
 
 describe('object times', () => {
