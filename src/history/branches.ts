@@ -425,9 +425,21 @@ export async function prefetchPatchIds(
   for (const b of stable) for (const sha of graph.exclusive(b.tip, mainAnc).own) own.add(sha);
   const markers = loadMarkerMap(db, graph);
   const matcher = new HoldingMatcher(target, db, graph, mainAnc, () => Promise.resolve(new Map()));
-  // A commit with an upstream marker is settled by it when the marker resolves (most do); the few
-  // whose markers name unknown commits are computed by the branch stage itself.
-  const unmarked = [...own].filter((sha) => !(markers.get(sha) ?? []).some((r) => UPSTREAM_KINDS.has(r.kind)));
+  // A commit with an upstream marker is settled by it when the marker names a commit of the history
+  // (most do: a prefix of one of the graph's shas); the others fall through to patch ids, so theirs are
+  // computed here too.
+  const sorted = Array.from({ length: graph.size }, (_, i) => graph.shaAt(i)).sort();
+  const names = (prefix: string): boolean => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length && sorted[lo]!.startsWith(prefix);
+  };
+  const unmarked = [...own].filter((sha) => !(markers.get(sha) ?? []).some((r) => UPSTREAM_KINDS.has(r.kind) && names(r.prefix)));
   matcher.prepareFor(unmarked);
   const need = new Set<string>();
   for (const sha of unmarked) {
