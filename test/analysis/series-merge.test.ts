@@ -1,12 +1,12 @@
 /** Series by merge: the same author's adjacent commits with one subject prefix brought in by one merge. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pickQueue } from '../../src/analysis/deps/queue.js';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { indexedContext, type TestContext } from './ctx.js';
 
 let r: RepoBuilder;
 let ctx: TestContext;
-const s: Record<string, string> = {};
+const s = labelledShas('t1', 'other', 't2', 't3', 'merge');
 const lines = (edit: Record<number, string>): string => Array.from({ length: 30 }, (_, i) => edit[i + 1] ?? `int eth_${i + 1};`).join('\n') + '\n';
 
 beforeAll(async () => {
@@ -35,7 +35,7 @@ afterAll(() => {
 });
 
 it('names the earlier adjacent members of the merged topic', async () => {
-  const q = await pickQueue(ctx, s.t3!, 'stable-1.0', { blame: false, symbols: false });
+  const q = await pickQueue(ctx, s.t3, 'stable-1.0', { blame: false, symbols: false });
   expect(q.queue.map((m) => m.sha)).toEqual([s.t2, s.t3]);
   expect(q.prerequisites.prerequisites[0]!.reasons[0]).toMatchObject({ kind: 'series', series: { rule: 'merge', key: s.merge, position: 1, candidatePosition: 2, line: "Merge branch 'eth-queues'" } });
   expect(q.prerequisites.prerequisites[0]!.strength).toBe('strong');

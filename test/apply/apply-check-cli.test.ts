@@ -5,9 +5,11 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyCheckCommand } from '../../src/cli/commands/apply-check.js';
 import { patchSlug } from '../../src/cli/context.js';
-import { fixAndConflictRepo, repoStateHash, type TestRepo } from './builder.js';
+import type { RepoBuilder } from '../helpers/repo-builder.js';
+import { repoStateHash } from '../helpers/repo-state.js';
+import { fixAndConflictRepo } from './scenario.js';
 
-let repo: TestRepo;
+let repo: RepoBuilder;
 let fix: string;
 let conflict: string;
 let outDir: string;
@@ -18,7 +20,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  repo?.destroy();
+  repo?.cleanup();
   rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -40,7 +42,7 @@ async function run(args: string[]): Promise<string> {
 
 describe('stablepick apply-check', () => {
   it('prints one JSON object per commit and writes the patches', async () => {
-    const before = repoStateHash(repo.dir);
+    const before = repoStateHash(repo.dir, { mtimes: true });
     const out = await run(['apply-check', fix, conflict, '--branch', 'stable', '--json', '--repo', repo.dir, '--patch-dir', outDir]);
     const rows = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((r) => [r.sha, r.branch, r.result])).toEqual([
@@ -52,7 +54,7 @@ describe('stablepick apply-check', () => {
     expect((rows[1]?.conflicts as { path: string }[]).map((c) => c.path)).toEqual(['a.c']);
     expect(readdirSync(outDir)).toEqual(['0001-a-fix-two.patch']);
     expect(readFileSync(path.join(outDir, '0001-a-fix-two.patch'), 'utf8')).toBe(rows[0]?.patch);
-    expect(repoStateHash(repo.dir)).toBe(before);
+    expect(repoStateHash(repo.dir, { mtimes: true })).toBe(before);
   });
 
   it('queues: the second applies on the first', async () => {

@@ -4,16 +4,17 @@ import { loadCommandModules } from '../../src/cli/commands/index.js';
 import { buildProgram } from '../../src/cli/main.js';
 import type { Command } from 'commander';
 import { runCli } from '../helpers/cli.js';
-import { fixAndConflictRepo, type TestRepo } from '../apply/builder.js';
+import type { RepoBuilder } from '../helpers/repo-builder.js';
+import { fixAndConflictRepo } from '../apply/scenario.js';
 
-let repo: TestRepo;
+let repo: RepoBuilder;
 let fix: string;
 let conflict: string;
 
 beforeAll(() => {
   ({ repo, fix, conflict } = fixAndConflictRepo());
 });
-afterAll(() => repo?.destroy());
+afterAll(() => repo?.cleanup());
 
 describe('apply-check exit status', () => {
   it('0 when the pick applies, 1 when it conflicts (as git apply --check)', () => {

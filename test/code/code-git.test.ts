@@ -5,7 +5,8 @@ import { touched } from '../../src/analysis/code/touched.js';
 import { codeCommand } from '../../src/cli/commands/code.js';
 import { openRepository, type Repository } from '../../src/git/repo.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { makeRepo, type TestRepo } from './repo.js';
+import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { expectRepoUnchanged, snapshotRepoState, type RepoStateSnapshot } from '../helpers/repo-state.js';
 
 const EXT_V1 = `#include "ext.h"
 
@@ -159,23 +160,23 @@ static int other_user(void)
 }
 `;
 
-let repo: TestRepo;
+let repo: RepoBuilder;
 let target: Repository;
 let v1: string;
 let v2: string;
-let before: string;
+let before: RepoStateSnapshot;
 
 beforeAll(async () => {
   repo = makeRepo();
   v1 = repo.commit('sched_ext: first', { 'kernel/sched/ext.c': EXT_V1, 'kernel/sched/ext.h': HEADER, 'kernel/other.c': OTHER, 'README': 'hello\n' });
   v2 = repo.commit('sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily', { 'kernel/sched/ext.c': EXT_V2, README: 'hello\nworld\n' });
   target = await openRepository(repo.dir);
-  before = repo.stateHash();
+  before = snapshotRepoState(repo.dir);
 });
 
 afterAll(() => {
-  expect(repo.stateHash()).toBe(before); // nothing was written to the repository
-  repo.remove();
+  expectRepoUnchanged(repo.dir, before); // nothing was written to the repository
+  repo.cleanup();
 });
 
 describe('touched', () => {

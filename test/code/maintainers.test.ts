@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maintainersForCommit, maintainersForPaths, matchMaintainers, parseMaintainers, patternMatches } from '../../src/analysis/code/maintainers.js';
 import { openRepository, type Repository } from '../../src/git/repo.js';
-import { makeRepo, type TestRepo } from './repo.js';
+import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { expectRepoUnchanged, snapshotRepoState, type RepoStateSnapshot } from '../helpers/repo-state.js';
 
 const MAINTAINERS = `List of maintainers and how to submit kernel changes
 
@@ -87,20 +88,20 @@ describe('MAINTAINERS parsing and matching', () => {
 });
 
 describe('MAINTAINERS at a revision', () => {
-  let repo: TestRepo;
+  let repo: RepoBuilder;
   let target: Repository;
   let sha: string;
-  let before: string;
+  let before: RepoStateSnapshot;
   beforeAll(async () => {
     repo = makeRepo();
     repo.commit('base', { MAINTAINERS, 'kernel/sched/ext.c': 'int a;\n', 'kernel/sched/core.c': 'int b;\n' });
     sha = repo.commit('sched_ext: change', { 'kernel/sched/ext.c': 'int a;\nint scx_kick_x;\n' });
     target = await openRepository(repo.dir);
-    before = repo.stateHash();
+    before = snapshotRepoState(repo.dir);
   });
   afterAll(() => {
-    expect(repo.stateHash()).toBe(before);
-    repo.remove();
+    expectRepoUnchanged(repo.dir, before);
+    repo.cleanup();
   });
 
   it('gives a commit its sections, maintainers, reviewers and lists', async () => {

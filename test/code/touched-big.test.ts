@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touched } from '../../src/analysis/code/touched.js';
 import { openRepository, type Repository } from '../../src/git/repo.js';
-import { makeRepo, type TestRepo } from './repo.js';
+import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
 const LINES = 200_000;
 
-let r: TestRepo;
+let r: RepoBuilder;
 let repo: Repository;
 let big: string;
 beforeAll(async () => {
@@ -21,11 +22,11 @@ beforeAll(async () => {
   big = r.commit('table: generate the whole table', { 'table.c': body.join('\n') + '\n', 'table.txt': body.join('\n') + '\n' });
   repo = await openRepository(r.dir);
 }, 120_000);
-afterAll(() => r.remove());
+afterAll(() => r.cleanup());
 
 describe('touched on a 200,000-line hunk', () => {
   it('maps every line without overflowing the stack', async () => {
-    const before = r.stateHash();
+    const before = snapshotRepoState(r.dir);
     const res = await touched(repo, big);
     const c = res.files.find((f) => f.path === 'table.c');
     expect(c).toMatchObject({ linesAdded: LINES, linesRemoved: 1 });
@@ -33,6 +34,6 @@ describe('touched on a 200,000-line hunk', () => {
     expect(txt).toMatchObject({ linesAdded: LINES, linesRemoved: 0 });
     const table = res.items.find((i) => i.name === 'table');
     expect(table?.linesAdded).toBe(LINES);
-    expect(r.stateHash()).toBe(before);
+    expectRepoUnchanged(r.dir, before);
   }, 120_000);
 });

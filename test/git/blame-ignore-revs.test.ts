@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affectedBranches } from '../../src/analysis/affected/affected.js';
 import { prerequisites, describeReason } from '../../src/analysis/deps/prerequisites.js';
 import { blameRanges, parseIgnoreRevs } from '../../src/git/blame-range.js';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { explainCommand } from '../../src/cli/commands/explain.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
@@ -15,7 +15,7 @@ import { indexedContext, type TestContext } from '../analysis/ctx.js';
 
 let r: RepoBuilder;
 let ctx: TestContext;
-const ids: Record<string, string> = {};
+const ids = labelledShas('base', 'bug', 'reformat', 'list', 'fix', 'tweak');
 
 const file = (body: string[]): string => `${body.join('\n')}\n`;
 
@@ -53,28 +53,28 @@ describe('blame and .git-blame-ignore-revs', () => {
   });
 
   it('affected: the bug came with the shortcut, so stable-1.0 holds it; the reformatting was passed over', async () => {
-    const a = await affectedBranches(ctx, ids.fix!);
+    const a = await affectedBranches(ctx, ids.fix);
     expect(a.introducers.map((i) => i.sha)).toEqual([ids.bug]);
     expect(a.blameSkipped).toEqual([{ sha: ids.reformat, subject: 'The Great Reformatting', lines: ['src/nat.c:4'] }]);
     expect(a.branches).toEqual([expect.objectContaining({ branch: 'stable-1.0', status: 'affected' })]);
   });
 
   it('prerequisites: the reformatting is not a prerequisite of the fix', async () => {
-    const p = await prerequisites(ctx, ids.fix!, 'stable-1.0', { series: false, symbols: false });
+    const p = await prerequisites(ctx, ids.fix, 'stable-1.0', { series: false, symbols: false });
     expect(p.prerequisites.map((x) => x.sha)).not.toContain(ids.reformat);
-    expect(describeReason({ kind: 'blame', lines: [{ path: 'a.c', line: 4, use: 'removed', blamed: ids.bug!, skipped: [ids.reformat!] }] })).toContain(`passed over ${ids.reformat!.slice(0, 12)}`);
+    expect(describeReason({ kind: 'blame', lines: [{ path: 'a.c', line: 4, use: 'removed', blamed: ids.bug, skipped: [ids.reformat] }] })).toContain(`passed over ${ids.reformat.slice(0, 12)}`);
   });
 
   it('the written case says which ignored commit blame passed over', async () => {
     await runInProcess(trainCommand, ['train', '--repo', r.dir, '--db', ctx.dbPath]);
-    const md = await runInProcess(explainCommand, ['explain', ids.fix!, '--branch', 'stable-1.0', '--no-apply', '--repo', r.dir, '--db', ctx.dbPath]);
-    expect(md).toContain(`Blame passed over ${ids.reformat!.slice(0, 12)} ("The Great Reformatting"), listed in .git-blame-ignore-revs, for src/nat.c:4.`);
+    const md = await runInProcess(explainCommand, ['explain', ids.fix, '--branch', 'stable-1.0', '--no-apply', '--repo', r.dir, '--db', ctx.dbPath]);
+    expect(md).toContain(`Blame passed over ${ids.reformat.slice(0, 12)} ("The Great Reformatting"), listed in .git-blame-ignore-revs, for src/nat.c:4.`);
   });
 
   it('a blame.ignoreRevsFile naming a missing file changes nothing (git itself would stop)', async () => {
     r.git(['config', 'blame.ignoreRevsFile', '.no-such-file']);
     try {
-      const a = await affectedBranches(ctx, ids.fix!);
+      const a = await affectedBranches(ctx, ids.fix);
       expect(a.introducers.map((i) => i.sha)).toEqual([ids.bug]);
     } finally {
       r.git(['config', '--unset', 'blame.ignoreRevsFile']);

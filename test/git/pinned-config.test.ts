@@ -18,7 +18,7 @@ import { openRepository, type Repository } from '../../src/git/repo.js';
 import { openDb, type DB } from '../../src/history/db.js';
 import { indexRepository } from '../../src/history/indexer.js';
 import { commitView } from '../../src/history/queries.js';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 
 const HOSTILE = `[log]
 \tshowRoot = false
@@ -54,7 +54,7 @@ const HOSTILE = `[log]
 
 let r: RepoBuilder;
 let tmp: string;
-const ids: Record<string, string> = {};
+const ids = labelledShas('root', 'twoHunks', 'fix');
 
 const body = (n: number, edit: Record<number, string> = {}): string => {
   const out: string[] = [];
@@ -95,13 +95,13 @@ async function facts(): Promise<Facts> {
   const db: DB = openDb(path.join(mkdtempSync(path.join(tmp, 'db-')), 'index.sqlite'));
   try {
     await indexRepository(repo, db, { conventions: DEFAULT_CONVENTIONS });
-    const t = await touched(repo, ids.twoHunks!);
-    const d = await commitDiff(repo, ids.twoHunks!);
-    const b = await blameRanges(repo, ids.twoHunks!, 'src/a b.c', [{ start: 1, end: 40 }]);
-    const pid = (await patchIdsOfCommits(repo, [ids.twoHunks!])).get(ids.twoHunks!) ?? null;
-    const a = await affectedBranches({ repo, db, conventions: DEFAULT_CONVENTIONS }, ids.fix!);
+    const t = await touched(repo, ids.twoHunks);
+    const d = await commitDiff(repo, ids.twoHunks);
+    const b = await blameRanges(repo, ids.twoHunks, 'src/a b.c', [{ start: 1, end: 40 }]);
+    const pid = (await patchIdsOfCommits(repo, [ids.twoHunks])).get(ids.twoHunks) ?? null;
+    const a = await affectedBranches({ repo, db, conventions: DEFAULT_CONVENTIONS }, ids.fix);
     return {
-      rootFiles: commitView(db, ids.root!).files.map((f) => f.path).sort(),
+      rootFiles: commitView(db, ids.root).files.map((f) => f.path).sort(),
       touched: t.files.map((f) => ({ path: f.path, added: f.linesAdded, removed: f.linesRemoved })),
       hunks: d.files.reduce((n, f) => n + f.hunks.length, 0),
       diffFiles: d.files.map((f) => f.newPath),

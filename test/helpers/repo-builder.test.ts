@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +6,10 @@ import {
   CLOCK_START,
   CLOCK_STEP,
   appendToTrailerBlock,
+  labelledShas,
   makeRepo,
   makeTempDir,
+  nth,
   type RepoBuilder,
 } from './repo-builder.js';
 import { diffRepoState, expectRepoUnchanged, repoStateHash, snapshotRepoState } from './repo-state.js';
@@ -237,6 +239,53 @@ describe('RepoBuilder', () => {
   });
 });
 
+describe('one builder for every story', () => {
+  it('commits as the identity given to makeRepo()', () => {
+    const r = track(makeRepo({ identity: 'Test Author <author@example.org>' }));
+    const sha = r.commit('a: add', { 'a.c': 'a\n' });
+    expect(r.git(['log', '-1', '--format=%an <%ae>|%cn <%ce>', sha]).trim()).toBe('Test Author <author@example.org>|Test Author <author@example.org>');
+    expect(r.git(['config', 'user.email']).trim()).toBe('author@example.org');
+    expect(r.identity()).toBe('Test Author <author@example.org>');
+  });
+
+  it('clones with objects of its own and a picker identity; real picks there leave the source alone', () => {
+    const r = track(makeRepo());
+    r.commit('base', { 'a.c': 'one\ntwo\nthree\n' });
+    r.branch('stable');
+    const fix = r.commit('a: fix two', { 'a.c': 'one\ntwo fixed\nthree\n' });
+    const again = r.commit('a: fix two again', { 'a.c': 'one\ntwo fixed again\nthree\n' });
+    const before = snapshotRepoState(r.dir, { mtimes: true });
+    const c = track(r.clone({ identity: 'Test Picker <picker@example.org>' }));
+    expect(c.dir).not.toBe(r.dir);
+    expect(existsSync(path.join(c.dir, '.git/objects/info/alternates'))).toBe(false);
+    expect(c.revParse('origin/stable')).toBe(r.revParse('stable'));
+    const stable = r.revParse('stable');
+    const picked = c.cherryPickOnto(stable, fix);
+    expect(picked.tree).toBe(r.revParse(`${fix}^{tree}`));
+    expect(c.git(['log', '-1', '--format=%an|%cn', picked.commit ?? 'HEAD']).trim()).toBe('Stable Tester|Test Picker');
+    // picked alone, the second fix conflicts: nulls, and the clone is clean again at `onto`
+    expect(c.cherryPickOnto(stable, again)).toEqual({ tree: null, commit: null });
+    expect(c.revParse('HEAD')).toBe(stable);
+    expect(c.git(['status', '--porcelain']).trim()).toBe('');
+    expectRepoUnchanged(r.dir, before);
+  });
+
+  it('labelledShas: typed labels, and a clear error for a label read before it was stored', () => {
+    const c = labelledShas('base', 'fix');
+    c.base = 'a'.repeat(40);
+    expect(c.base).toBe('a'.repeat(40));
+    expect(Object.keys(c)).toEqual(['base']);
+    expect(() => c.fix).toThrow('fixture commit "fix" was read before one was stored (stored: base)');
+    expect(() => {
+      (c as Record<string, string>).other = 'b'.repeat(40);
+    }).toThrow('"other" is not one of the fixture\'s labels: base, fix');
+    // what vitest and await probe on any object stays undefined
+    expect((c as unknown as { then?: unknown }).then).toBeUndefined();
+    expect(nth(['x', 'y'], 1)).toBe('y');
+    expect(() => nth(['x', 'y'], 2, 'picks')).toThrow('no element 2 in the list of 2 picks');
+  });
+});
+
 describe('repo state', () => {
   let r: RepoBuilder;
   beforeAll(() => {
@@ -294,6 +343,16 @@ describe('repo state', () => {
       expect(() => expectRepoUnchanged(r.dir, before)).toThrow(new RegExp(`repository .* changed:[\\s\\S]*${part.replace(/[()/]/g, '.')}`));
     });
   }
+
+  it('with { mtimes: true }, also a file rewritten with the same bytes', () => {
+    const file = path.join(r.dir, '.git', 'description');
+    const before = snapshotRepoState(r.dir, { mtimes: true });
+    const plain = repoStateHash(r.dir);
+    writeFileSync(file, readFileSync(file));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(repoStateHash(r.dir)).toBe(plain);
+    expect(() => expectRepoUnchanged(r.dir, before)).toThrow(/modification times \(ms\):\s+~ description/);
+  });
 
   it('handles linked worktrees', () => {
     const dir = makeTempDir();

@@ -7,15 +7,21 @@
  * inherited GIT_* variables dropped). Automatic gc and maintenance are off, so the object directory
  * only changes when a test changes it.
  *
- * Test helpers may spawn git directly; production code (src/) goes through src/git/.
+ * This is the one builder of the tests: scenario files (test/select/builder.ts, test/analysis/builder.ts,
+ * test/apply/scenario.ts, test/helpers/fixtures.ts) tell their story with it. Test helpers may spawn git
+ * directly; production code (src/) goes through src/git/. The state stablepick must leave alone is
+ * hashed by ./repo-state.ts.
  *
- *   const r = makeRepo();
- *   const a = r.commit('subsys: add foo', { 'src/foo.c': 'int foo;\n' }, { body: 'Why.\n\nSigned-off-by: A <a@x.org>' });
+ *   const r = makeRepo();                       // or makeRepo({ identity: 'Ann Dev <ann@example.org>' })
+ *   const c = labelledShas('foo', 'fix', 'pick');
+ *   c.foo = r.commit('subsys: add foo', { 'src/foo.c': 'int foo;\n' }, { body: 'Why.\n\nSigned-off-by: A <a@x.org>' });
  *   r.tag('v1.0');
  *   r.branch('linux-1.0.y');
- *   const b = r.commit('subsys: fix foo', { 'src/foo.c': 'int foo = 1;\n' });
+ *   c.fix = r.commit('subsys: fix foo', { 'src/foo.c': 'int foo = 1;\n' });
  *   r.checkout('linux-1.0.y');
- *   r.cherryPick(b, { marker: 'commit-upstream' });
+ *   c.pick = r.cherryPick(c.fix, { marker: 'commit-upstream' });
+ *   const picker = r.clone();                   // real cherry-picks there: picker.cherryPickOnto(onto, sha)
+ *   picker.cleanup();
  *   r.cleanup();
  */
 import { spawnSync } from 'node:child_process';
@@ -158,10 +164,27 @@ export interface MakeRepoOptions {
   prefix?: string;
   /** `git init --bare` (no work tree: only raw commits and fast-import are useful then). */
   bare?: boolean;
+  /** 'Name <email>' written to the config and used for every commit that names no other; default DEFAULT_IDENTITY. */
+  identity?: string;
 }
 
 export interface OpenRepoOptions {
   clockStart?: DateLike;
+  /** As in MakeRepoOptions. */
+  identity?: string;
+}
+
+export interface CloneOptions {
+  /** The clone's own identity (e.g. the stable maintainer who picks); default the source's. */
+  identity?: string;
+  /** Name prefix of the temp directory. */
+  prefix?: string;
+}
+
+/** What a real `git cherry-pick` made: the tree and commit, both null when it stopped on a conflict. */
+export interface PickResult {
+  tree: string | null;
+  commit: string | null;
 }
 
 const MAX_BUFFER = 1 << 30;
@@ -249,11 +272,13 @@ export class RepoBuilder {
   readonly bare: boolean;
   private clock: number;
   private staged = false;
+  private readonly ident: string;
 
-  constructor(dir: string, clockStart: DateLike = CLOCK_START) {
+  constructor(dir: string, clockStart: DateLike = CLOCK_START, identity: string = DEFAULT_IDENTITY) {
     this.dir = dir;
     this.bare = !existsSync(path.join(dir, '.git'));
     this.clock = toEpoch(clockStart);
+    this.ident = identity;
   }
 
   /** The epoch seconds the next commit gets (unless it says otherwise). */
@@ -590,7 +615,32 @@ export class RepoBuilder {
 
   /** The repository's default identity, 'Name <email>'. */
   identity(): string {
-    return DEFAULT_IDENTITY;
+    return this.ident;
+  }
+
+  /**
+   * A full clone with objects of its own (`git clone --no-local`) in a fresh temp directory, configured
+   * like makeRepo()'s; its clock goes on from this one's. Real cherry-picks there leave this repository alone.
+   */
+  clone(opts: CloneOptions = {}): RepoBuilder {
+    const dir = makeTempDir(opts.prefix ?? 'stablepick-clone-');
+    runGitSync(dir, ['clone', '-q', '--no-local', this.dir, '.']);
+    return openRepo(dir, { clockStart: this.clock, identity: opts.identity ?? this.ident });
+  }
+
+  /**
+   * A real `git cherry-pick` of `sha` on a detached HEAD at `onto`: the new tree and commit, or nulls when
+   * git stops on a conflict (the pick is aborted and HEAD reset to `onto`). Moves HEAD: use it in a clone().
+   */
+  cherryPickOnto(onto: string, sha: string): PickResult {
+    this.git(['checkout', '-q', '--detach', onto]);
+    const env = this.identityEnv({}, this.tick());
+    if (this.tryGit(['cherry-pick', '--allow-empty', sha], { env }).status !== 0) {
+      this.tryGit(['cherry-pick', '--abort']);
+      this.git(['reset', '-q', '--hard', onto]);
+      return { tree: null, commit: null };
+    }
+    return { tree: this.revParse('HEAD^{tree}'), commit: this.revParse('HEAD') };
   }
 
   private mergeMany(branches: readonly string[], opts: MergeOptions): string {
@@ -637,14 +687,16 @@ export function makeRepo(opts: MakeRepoOptions = {}): RepoBuilder {
   const dir = mkdtempSync(path.join(tmpdir(), opts.prefix ?? 'stablepick-repo-'));
   const branch = opts.branch ?? 'main';
   runGitSync(dir, ['init', '-q', ...(opts.bare ? ['--bare'] : []), '-b', branch, '.']);
-  configureRepo(dir);
-  return new RepoBuilder(dir, opts.clockStart ?? CLOCK_START);
+  const identity = opts.identity ?? DEFAULT_IDENTITY;
+  configureRepo(dir, identity);
+  return new RepoBuilder(dir, opts.clockStart ?? CLOCK_START, identity);
 }
 
 /** A builder over an existing repository (e.g. a clone), configured like makeRepo()'s. */
 export function openRepo(dir: string, opts: OpenRepoOptions = {}): RepoBuilder {
-  configureRepo(dir);
-  return new RepoBuilder(path.resolve(dir), opts.clockStart ?? CLOCK_START);
+  const identity = opts.identity ?? DEFAULT_IDENTITY;
+  configureRepo(dir, identity);
+  return new RepoBuilder(path.resolve(dir), opts.clockStart ?? CLOCK_START, identity);
 }
 
 /** A fresh, empty temp directory under os.tmpdir() (for clones). */
@@ -652,8 +704,8 @@ export function makeTempDir(prefix = 'stablepick-tmp-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-function configureRepo(dir: string): void {
-  const { name, email } = parseIdentity(DEFAULT_IDENTITY);
+function configureRepo(dir: string, identity: string): void {
+  const { name, email } = parseIdentity(identity);
   const common = runGitSync(dir, ['rev-parse', '--path-format=absolute', '--git-common-dir']).trim();
   // Appended in one write: eleven `git config` calls would make every makeRepo() noticeably slower.
   appendFileSync(
@@ -670,4 +722,38 @@ function configureRepo(dir: string): void {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * A record for a fixture's commit ids under the labels given, so that tests read `c.fix` as a `string`
+ * (no `!`): a label not in the list does not compile, and reading a listed label before an id was stored
+ * under it throws an error naming the label, instead of passing `undefined` on to the code under test.
+ *
+ *   const c = labelledShas('base', 'fix');
+ *   c.base = r.commit('base', { 'a.c': 'one\n' });
+ *   r.cherryPick(c.fix);   // throws: fixture commit "fix" was read before one was stored (stored: base)
+ */
+export function labelledShas<const L extends string>(...labels: readonly L[]): Record<L, string> {
+  const known = new Set<string>(labels);
+  return new Proxy({} as Record<string, string>, {
+    get(stored, key) {
+      if (typeof key === 'string' && known.has(key) && !Object.hasOwn(stored, key)) {
+        const have = Object.keys(stored).join(', ') || 'none';
+        throw new Error(`fixture commit "${key}" was read before one was stored (stored: ${have})`);
+      }
+      return Reflect.get(stored, key) as unknown;
+    },
+    set(stored, key, value) {
+      if (typeof key !== 'string' || !known.has(key)) throw new Error(`"${String(key)}" is not one of the fixture's labels: ${labels.join(', ')}`);
+      if (typeof value !== 'string') throw new Error(`fixture commit "${key}": a commit id must be a string, got ${typeof value}`);
+      return Reflect.set(stored, key, value);
+    },
+  }) as Record<L, string>;
+}
+
+/** `list[i]` of a fixture's list of commit ids; throws (naming `what`) when there is no such element. */
+export function nth(list: readonly string[], i: number, what = 'commit ids'): string {
+  const v = list[i];
+  if (v === undefined) throw new Error(`no element ${i} in the list of ${list.length} ${what}`);
+  return v;
 }

@@ -43,6 +43,16 @@ export interface RepoStateSnapshot {
   gitFiles: Record<string, string>;
   /** Work tree path to `file:<mode>:<sha256>`, `link:<target>` or `dir`; null for a bare repository. */
   worktree: Record<string, string> | null;
+  /**
+   * Only with `{ mtimes: true }`: the modification time (ms) of every file of the work tree and the git
+   * directory outside objects/, so that a rewrite with the same bytes counts as a change too.
+   */
+  mtimes: Record<string, number> | null;
+}
+
+export interface SnapshotOptions {
+  /** Record file modification times (see RepoStateSnapshot.mtimes); default false. */
+  mtimes?: boolean;
 }
 
 const NAMED_PARTS = new Set(['HEAD', 'index', 'packed-refs', 'shallow', 'config', 'objects']);
@@ -108,7 +118,7 @@ export function locateRepo(dir: string): { gitDir: string; commonDir: string; wo
 }
 
 /** All parts of the repository state that stablepick must leave alone. */
-export function snapshotRepoState(dir: string): RepoStateSnapshot {
+export function snapshotRepoState(dir: string, opts: SnapshotOptions = {}): RepoStateSnapshot {
   const { gitDir, commonDir, worktree } = locateRepo(dir);
   const refsOut = runGitSync(gitDir, ['--git-dir', gitDir, 'for-each-ref', '--format=%(refname) %(objectname) %(symref)'], {
     env: { GIT_OPTIONAL_LOCKS: '0' },
@@ -166,6 +176,19 @@ export function snapshotRepoState(dir: string): RepoStateSnapshot {
     tree = wt;
   }
 
+  let mtimes: Record<string, number> | null = null;
+  if (opts.mtimes) {
+    const m: Record<string, number> = {};
+    const stamp = (label: string, root: string, skip: (rel: string) => boolean): void =>
+      walk(root, skip, (rel, abs, isDir) => {
+        if (!isDir) m[`${label}${rel}`] = lstatSync(abs).mtimeMs;
+      });
+    stamp('', commonDir, (rel) => rel === 'objects');
+    if (gitDir !== commonDir) stamp('worktree-gitdir:', gitDir, () => false);
+    if (worktree) stamp('work tree:', worktree, (rel) => rel === '.git' || rel.endsWith('/.git'));
+    mtimes = m;
+  }
+
   return {
     gitDir,
     commonDir,
@@ -179,6 +202,7 @@ export function snapshotRepoState(dir: string): RepoStateSnapshot {
     objectsInfo,
     gitFiles,
     worktree: tree,
+    mtimes,
   };
 }
 
@@ -196,8 +220,8 @@ export function hashRepoState(snapshot: RepoStateSnapshot): string {
 }
 
 /** sha256 over everything stablepick must not change in the repository at `dir`. */
-export function repoStateHash(dir: string): string {
-  return hashRepoState(snapshotRepoState(dir));
+export function repoStateHash(dir: string, opts: SnapshotOptions = {}): string {
+  return hashRepoState(snapshotRepoState(dir, opts));
 }
 
 const MAX_LISTED = 20;
@@ -246,11 +270,12 @@ export function diffRepoState(before: RepoStateSnapshot, after: RepoStateSnapsho
   diffMaps('objects/info', before.objectsInfo, after.objectsInfo, out);
   diffMaps('git directory files', before.gitFiles, after.gitFiles, out);
   diffMaps('work tree', before.worktree, after.worktree, out);
+  if (before.mtimes && after.mtimes) diffMaps('modification times (ms)', before.mtimes, after.mtimes, out);
   return out;
 }
 
-/** Throws a readable error naming every part of the repository that changed since `before`. */
+/** Throws a readable error naming every part of the repository that changed since `before` (taken with the same options). */
 export function expectRepoUnchanged(dir: string, before: RepoStateSnapshot): void {
-  const diffs = diffRepoState(before, snapshotRepoState(dir));
+  const diffs = diffRepoState(before, snapshotRepoState(dir, { mtimes: before.mtimes !== null }));
   if (diffs.length > 0) throw new Error(`repository ${dir} changed:\n  ${diffs.join('\n  ')}`);
 }

@@ -11,7 +11,7 @@
  *    `fresh-work`, a branch without version or markers that `--branch` makes a target.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, nth, type RepoBuilder } from '../helpers/repo-builder.js';
 import { parseJson, runCli, tempCacheDir } from '../helpers/cli.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
@@ -29,7 +29,9 @@ interface ShowJson {
 let r: RepoBuilder;
 let cache: string;
 let before: ReturnType<typeof snapshotRepoState>;
-const c: Record<string, string> = {};
+const c = labelledShas(
+  'init', 'lib1', 'fork', 'newFile', 'lib2', 'lib3', 'mainLibMerge', 'branchLibMerge', 'freshOwn',
+);
 const cli = (...args: string[]) => runCli([...args, '--repo', r.dir], { env: { STABLEPICK_CACHE_DIR: cache } });
 
 /** Merges `branch` into the checked-out branch, unrelated histories allowed. */
@@ -81,8 +83,8 @@ beforeAll(() => {
   r.branch('maint-line', { at: 'v1.0', checkout: true });
   for (let k = 0; k < 3; k++) {
     r.branch(`pr-head-${k}`, { checkout: true });
-    r.cherryPick(later[2 * k]!, { marker: 'cherry-picked' });
-    r.cherryPick(later[2 * k + 1]!, { marker: 'cherry-picked' });
+    r.cherryPick(nth(later, 2 * k), { marker: 'cherry-picked' });
+    r.cherryPick(nth(later, 2 * k + 1), { marker: 'cherry-picked' });
     r.checkout('maint-line');
     r.merge(`pr-head-${k}`, { message: `Merge pull request #${k} from pr-head-${k}` });
     r.git(['branch', '-q', '-D', `pr-head-${k}`]);
@@ -100,9 +102,9 @@ beforeAll(() => {
   }
   // Leftover heads on the stable branch, a bot's head on mainline, a fresh branch without markers.
   r.branch('cherry-pick-1a2b3c4d', { at: 'app-1.0.x', checkout: true });
-  r.cherryPick(spare[0]!, { marker: 'cherry-picked' });
+  r.cherryPick(nth(spare, 0), { marker: 'cherry-picked' });
   r.branch('wip/alice/faster-a', { at: 'app-1.0.x', checkout: true });
-  r.cherryPick(spare[1]!, { marker: 'cherry-picked' });
+  r.cherryPick(nth(spare, 1), { marker: 'cherry-picked' });
   r.branch('dependabot/npm_and_yarn/left-pad-1.4', { at: main, checkout: true });
   r.commit('build(deps): bump left-pad', { 'package.json': '{}\n' });
   r.branch('fresh-work', { at: 'v1.1', checkout: true });
@@ -137,10 +139,10 @@ describe('fork point', () => {
   });
 
   it('counts the side history the branch merged as held, since its merge', () => {
-    const v = parseJson<ShowJson>(cli('show', c.lib2!, '--json'));
+    const v = parseJson<ShowJson>(cli('show', c.lib2, '--json'));
     expect(v.pickedBy).toContainEqual({ branch: 'app-1.0.x', sha: c.branchLibMerge, via: 'merge' });
     // What mainline added after the fork is not held.
-    expect(parseJson<ShowJson>(cli('show', c.newFile!, '--json')).pickedBy).toEqual([]);
+    expect(parseJson<ShowJson>(cli('show', c.newFile, '--json')).pickedBy).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
  * author written with a plain 'k', in both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { parseJson, runCli, tempCacheDir } from '../helpers/cli.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
@@ -16,7 +16,7 @@ interface ShowJson {
 let r: RepoBuilder;
 let cache: string;
 let before: ReturnType<typeof snapshotRepoState>;
-const sha: Record<string, string> = {};
+const sha = labelledShas('fix', 'pick');
 let main = '';
 const cli = (...args: string[]) => runCli([...args, '--repo', r.dir], { env: { STABLEPICK_CACHE_DIR: cache } });
 
@@ -45,15 +45,15 @@ afterAll(() => {
 
 describe('the holdings candidate pool', () => {
   it('folds a non-ASCII email on a first index and on an update alike', () => {
-    expect(r.git(['log', '-1', '--format=%ae %at', sha.pick!]).trim()).toBe(`kim@example.org ${r.git(['log', '-1', '--format=%at', sha.fix!]).trim()}`);
+    expect(r.git(['log', '-1', '--format=%ae %at', sha.pick]).trim()).toBe(`kim@example.org ${r.git(['log', '-1', '--format=%at', sha.fix]).trim()}`);
     expect(cli('index', '--json').code).toBe(0);
-    expect(parseJson<ShowJson>(cli('show', sha.pick!, '--json')).upstream).toEqual([{ branch: 'branch-1.0', sha: sha.fix, via: 'author-date' }]);
+    expect(parseJson<ShowJson>(cli('show', sha.pick, '--json')).upstream).toEqual([{ branch: 'branch-1.0', sha: sha.fix, via: 'author-date' }]);
     // An update: the branch moves, its holdings are computed again from the index (SQLite's side).
     r.checkout('branch-1.0');
     r.commit('branch: local note', { NOTE: 'x\n' });
     r.checkout(main);
     before = snapshotRepoState(r.dir);
     expect(cli('index', '--json').code).toBe(0);
-    expect(parseJson<ShowJson>(cli('show', sha.pick!, '--json')).upstream).toEqual([{ branch: 'branch-1.0', sha: sha.fix, via: 'author-date' }]);
+    expect(parseJson<ShowJson>(cli('show', sha.pick, '--json')).upstream).toEqual([{ branch: 'branch-1.0', sha: sha.fix, via: 'author-date' }]);
   });
 });

@@ -4,7 +4,7 @@
  * two picks, when the branch changed the subject, and a revert that must not count as what it reverts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { indexedContext, type TestContext } from '../analysis/ctx.js';
 import { holdingSubject, readPicks } from '../../src/history/holdings.js';
 import { branchState } from '../../src/analysis/fixes/branch-state.js';
@@ -17,7 +17,7 @@ const lines = (name: string, n: number, change: Record<number, string> = {}): st
 
 let r: RepoBuilder;
 let ctx: TestContext;
-const sha: Record<string, string> = {};
+const sha = labelledShas('a', 'b', 'c', 'd', 'e', 'f', 'pickA', 'squash', 'pickD', 'pickE', 'revF');
 
 beforeAll(async () => {
   r = makeRepo();
@@ -68,12 +68,12 @@ const upstreamsOf = (stable: string): { upstream: string; via: string | null }[]
 
 describe('holdings', () => {
   it('a marker naming an unknown commit does not end the search: the same patch-id is found', () => {
-    expect(upstreamsOf(sha.pickA!)).toEqual([{ upstream: sha.a, via: 'patch-id' }]);
-    expect(branchState(ctx, 'stable-1.0').holds(sha.a!)).toMatchObject({ how: 'picked', stableSha: sha.pickA });
+    expect(upstreamsOf(sha.pickA)).toEqual([{ upstream: sha.a, via: 'patch-id' }]);
+    expect(branchState(ctx, 'stable-1.0').holds(sha.a)).toMatchObject({ how: 'picked', stableSha: sha.pickA });
   });
 
   it('a squashed pick holds every commit its markers name', () => {
-    expect(upstreamsOf(sha.squash!)).toEqual(
+    expect(upstreamsOf(sha.squash)).toEqual(
       [
         { upstream: sha.b, via: 'cherry-picked' },
         { upstream: sha.c, via: 'cherry-picked' },
@@ -82,15 +82,15 @@ describe('holdings', () => {
   });
 
   it('a `[1.3] `-prefixed, recased subject with the same patch is held by patch-id', () => {
-    expect(upstreamsOf(sha.pickD!)).toEqual([{ upstream: sha.d, via: 'patch-id' }]);
+    expect(upstreamsOf(sha.pickD)).toEqual([{ upstream: sha.d, via: 'patch-id' }]);
   });
 
   it('an adapted pick with a `[PATCH 6.12]` subject is held by subject, confirmed by its changed lines', () => {
-    expect(upstreamsOf(sha.pickE!)).toEqual([{ upstream: sha.e, via: 'subject' }]);
+    expect(upstreamsOf(sha.pickE)).toEqual([{ upstream: sha.e, via: 'subject' }]);
   });
 
   it('a revert of f is not f', () => {
-    expect(upstreamsOf(sha.revF!)).toEqual([]);
+    expect(upstreamsOf(sha.revF)).toEqual([]);
     expect(holdingSubject('Revert "[1.3] net: fix f"')).toBe('revert:net: fix f');
     expect(holdingSubject('Revert "[1.3] net: fix f"')).not.toBe(holdingSubject('net: fix f'));
     expect(holdingSubject('[PATCH 6.12] Backport: NET:  fix F')).toBe('net: fix f');
@@ -99,11 +99,11 @@ describe('holdings', () => {
 
   it('`show` says for each branch how the holding was found', () => {
     const show = (c: string, ...more: string[]) => runCli(['show', c, '--repo', r.dir, '--db', ctx.dbPath, ...more]);
-    const j = parseJson<{ branches: { branch: string; how: string; sha: string; method?: string | null }[] }>(show(sha.e!, '--json'));
+    const j = parseJson<{ branches: { branch: string; how: string; sha: string; method?: string | null }[] }>(show(sha.e, '--json'));
     expect(j.branches).toContainEqual(expect.objectContaining({ branch: 'stable-1.0', how: 'pick', sha: sha.pickE, method: 'subject' }));
-    const text = show(sha.a!).stdout;
+    const text = show(sha.a).stdout;
     expect(text).toContain(`stable-1.0: picked as ${sha.pickA}, found by same patch-id`);
-    expect(show(sha.b!).stdout).toContain(`stable-1.0: picked as ${sha.squash}, found by marker (cherry-picked)`);
+    expect(show(sha.b).stdout).toContain(`stable-1.0: picked as ${sha.squash}, found by marker (cherry-picked)`);
   });
 });
 
@@ -115,7 +115,9 @@ describe('holdings', () => {
 describe('holdings by subject are picks, not look-alikes', () => {
   let q: RepoBuilder;
   let qctx: TestContext;
-  const s: Record<string, string> = {};
+  const s = labelledShas(
+  'branchPo', 'mainPo', 'bump', 'mainNotes', 'fix', 'bump1', 'bump2', 'branchNotes', 'pickFix',
+);
   const po = (n: number, tag: string): string => Array.from({ length: n }, (_, i) => `msgstr "translated string ${i} ${tag}"`).join('\n') + '\n';
 
   beforeAll(async () => {
@@ -156,19 +158,19 @@ describe('holdings by subject are picks, not look-alikes', () => {
       .map((p) => `${p.upstream}:${p.via}`);
 
   it('a branch commit made before the mainline commit of the same subject is not its pick', () => {
-    expect(held(s.branchPo!)).toEqual([]);
+    expect(held(s.branchPo)).toEqual([]);
   });
 
   it('a mainline commit that several branch commits repeat is held by none of them', () => {
-    expect(held(s.bump1!)).toEqual([]);
-    expect(held(s.bump2!)).toEqual([]);
+    expect(held(s.bump1)).toEqual([]);
+    expect(held(s.bump2)).toEqual([]);
   });
 
   it('the same lines in another file are not a pick', () => {
-    expect(held(s.branchNotes!)).toEqual([]);
+    expect(held(s.branchNotes)).toEqual([]);
   });
 
   it('an adapted pick made after its mainline commit is still held by subject', () => {
-    expect(held(s.pickFix!)).toEqual([`${s.fix}:subject`]);
+    expect(held(s.pickFix)).toEqual([`${s.fix}:subject`]);
   });
 });

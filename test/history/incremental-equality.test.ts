@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGitSync as gitSync, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder, runGitSync as gitSync } from '../helpers/repo-builder.js';
 import { digestDifferences, indexDigest } from '../helpers/index-digest.js';
 import { DEFAULT_CONVENTIONS } from '../../src/conventions/types.js';
 import { openRepository } from '../../src/git/repo.js';
@@ -21,7 +21,7 @@ let r: RepoBuilder;
 let tmp: string;
 let main: string;
 let clean: Map<string, string>;
-const sha: Record<string, string> = {};
+const sha = labelledShas('f1', 'f2', 'f3', 'f4');
 const allRefs: [string, string][] = [];
 
 const body = (n: number): string => Array.from({ length: 8 }, (_, i) => `line ${i} of ${n};`).join('\n') + '\n';
@@ -121,7 +121,7 @@ describe('an incremental index equals a clean one', () => {
         ['refs/tags/v1.1', null],
         ['refs/tags/v1.2', null],
       ],
-      [[`refs/heads/${main}`, sha.f2!]],
+      [[`refs/heads/${main}`, sha.f2]],
       restoreAll(),
     ]);
     expect(diff).toEqual([]);
@@ -133,7 +133,7 @@ describe('an incremental index equals a clean one', () => {
   });
 
   it('when a release tag moves', async () => {
-    const diff = await replay('moved-tag', [[['refs/tags/v1.1', sha.f1!]], restoreAll()]);
+    const diff = await replay('moved-tag', [[['refs/tags/v1.1', sha.f1]], restoreAll()]);
     expect(diff).toEqual([]);
   });
 

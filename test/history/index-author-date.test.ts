@@ -5,7 +5,7 @@
  * A commit redone on the branch with the same subject and author but its own date is not a pick.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { parseJson, runCli, tempCacheDir } from '../helpers/cli.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
@@ -21,7 +21,7 @@ const REL = 'Rel Manager <rel@example.org>';
 let r: RepoBuilder;
 let cache: string;
 let before: ReturnType<typeof snapshotRepoState>;
-const sha: Record<string, string> = {};
+const sha = labelledShas('fix', 'identical', 'prepMain', 'adapted', 'clean', 'prepBranch');
 const cli = (...args: string[]) => runCli([...args, '--repo', r.dir], { env: { STABLEPICK_CACHE_DIR: cache } });
 
 beforeAll(() => {
@@ -62,22 +62,22 @@ afterAll(() => {
 describe('picks without a marker', () => {
   it('maps an adapted pick by subject, author and author date', () => {
     const pid = (c: string): string => r.git(['patch-id', '--stable'], { input: r.git(['show', c]) }).split(' ')[0]!;
-    expect(pid(sha.adapted!)).not.toBe(pid(sha.fix!));
-    const pick = parseJson<ShowJson>(cli('show', sha.adapted!, '--json'));
+    expect(pid(sha.adapted)).not.toBe(pid(sha.fix));
+    const pick = parseJson<ShowJson>(cli('show', sha.adapted, '--json'));
     expect(pick.upstream).toEqual([{ branch: 'branch-1.0', sha: sha.fix, via: 'author-date' }]);
-    const up = parseJson<ShowJson>(cli('show', sha.fix!, '--json'));
+    const up = parseJson<ShowJson>(cli('show', sha.fix, '--json'));
     expect(up.branches).toContainEqual(expect.objectContaining({ branch: 'branch-1.0', how: 'pick', sha: sha.adapted }));
   });
 
   it('still prefers the identical patch id when there is one', () => {
-    const pick = parseJson<ShowJson>(cli('show', sha.clean!, '--json'));
+    const pick = parseJson<ShowJson>(cli('show', sha.clean, '--json'));
     expect(pick.upstream).toEqual([{ branch: 'branch-1.0', sha: sha.identical, via: 'patch-id' }]);
   });
 
   it('does not take a commit redone on the branch with its own date for a pick', () => {
-    const own = parseJson<ShowJson>(cli('show', sha.prepBranch!, '--json'));
+    const own = parseJson<ShowJson>(cli('show', sha.prepBranch, '--json'));
     expect(own.upstream).toEqual([{ branch: 'branch-1.0', sha: null, via: null }]);
-    const main = parseJson<ShowJson>(cli('show', sha.prepMain!, '--json'));
+    const main = parseJson<ShowJson>(cli('show', sha.prepMain, '--json'));
     expect(main.branches.filter((b) => b.branch === 'branch-1.0')).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/history/db.js';
 import { DERIVED_VERSION } from '../../src/history/schema.js';
-import { makeRepo, makeTempDir, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, makeTempDir, type RepoBuilder } from '../helpers/repo-builder.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
@@ -17,7 +17,7 @@ const DEV = 'Nia Dev <nia@example.org>';
 let r: RepoBuilder;
 let dbFile: string;
 let before: ReturnType<typeof snapshotRepoState>;
-const sha: Record<string, string> = {};
+const sha = labelledShas('base', 'fix', 'odd', 'pick');
 const index = () => parseJson<{ newCommits: number; branchesUpdated: number }>(runCli(['index', '--json', '--repo', r.dir, '--db', dbFile]));
 
 function query<T>(sql: string, ...args: unknown[]): T[] {

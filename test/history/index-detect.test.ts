@@ -1,6 +1,6 @@
 /** Conventions detected from history: a project's own Fixes-like key, its stable address, its marker forms. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { makeRepo, nth, type RepoBuilder } from '../helpers/repo-builder.js';
 import { parseJson, runCli, tempCacheDir } from '../helpers/cli.js';
 import { detectConventions } from '../../src/conventions/detect.js';
 
@@ -16,11 +16,11 @@ beforeAll(() => {
   for (let i = 0; i < 12; i++) {
     targets.push(r.commit(`lib: add feature ${i}`, { [`f${i}.c`]: `${i}\n` }));
     fixers.push(
-      r.commit(`lib: repair feature ${i}`, { [`f${i}.c`]: `${i}+1\n` }, { body: `Broken since the start.\n\nRegression-from: ${targets[i]!.slice(0, 10)} (lib: add feature ${i})\nCc: stable@lists.example.org\nSigned-off-by: A <a@x.org>` }),
+      r.commit(`lib: repair feature ${i}`, { [`f${i}.c`]: `${i}+1\n` }, { body: `Broken since the start.\n\nRegression-from: ${nth(targets, i).slice(0, 10)} (lib: add feature ${i})\nCc: stable@lists.example.org\nSigned-off-by: A <a@x.org>` }),
     );
   }
   // A key that names commits but means "see also": never fixes-like.
-  for (let i = 0; i < 12; i++) r.commit(`doc: note ${i}`, { [`n${i}.txt`]: 'x\n' }, { body: `Text.\n\nSee-also: ${targets[i]!.slice(0, 10)}` });
+  for (let i = 0; i < 12; i++) r.commit(`doc: note ${i}`, { [`n${i}.txt`]: 'x\n' }, { body: `Text.\n\nSee-also: ${nth(targets, i).slice(0, 10)}` });
   cache = tempCacheDir();
   expect(cli('index').code).toBe(0);
 });
@@ -31,7 +31,7 @@ describe('detected conventions', () => {
     const s = parseJson<{ detected: { fixesKeys: { key: string; total: number; resolved: number }[] }; fixesRefs: { resolved: number } }>(cli('stats', '--json'));
     expect(s.detected.fixesKeys).toEqual([{ key: 'regression-from', total: 12, resolved: 12 }]);
     expect(s.fixesRefs.resolved).toBe(12);
-    const v = parseJson<{ fixedBy: { sha: string }[] }>(cli('show', targets[3]!, '--json'));
+    const v = parseJson<{ fixedBy: { sha: string }[] }>(cli('show', nth(targets, 3), '--json'));
     expect(v.fixedBy.map((f) => f.sha)).toEqual([fixers[3]]);
   });
 

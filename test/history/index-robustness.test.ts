@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRepo, makeTempDir, type RepoBuilder } from '../helpers/repo-builder.js';
+import { makeRepo, makeTempDir, nth, type RepoBuilder } from '../helpers/repo-builder.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
@@ -34,12 +34,12 @@ function bulkHistory(r: RepoBuilder, n: number, picks: number): void {
   r.git(['fast-import', '--quiet', '--force'], { input: stream + '\n' });
   r.git(['reset', '-q', '--hard', 'main']);
   const mainShas = r.git(['rev-list', '--reverse', 'main']).trim().split('\n');
-  r.branch('linux-1.0.y', { at: mainShas[1]!, checkout: false });
+  r.branch('linux-1.0.y', { at: nth(mainShas, 1), checkout: false });
   // Picks on the stable branch by commit-tree (no worktree churn).
   let tip = r.revParse('linux-1.0.y');
   const tree = r.git(['rev-parse', `${tip}^{tree}`]).trim();
   for (let i = 0; i < picks; i++) {
-    const up = mainShas[10 + i * 3]!;
+    const up = nth(mainShas, 10 + i * 3);
     tip = r.git(['commit-tree', tree, '-p', tip, '-m', `stable pick ${i}\n\ncommit ${up} upstream.\n\nSigned-off-by: Greg <greg@example.org>`]).trim();
   }
   r.git(['update-ref', 'refs/heads/linux-1.0.y', tip]);

@@ -11,13 +11,19 @@ import { openDb, type DB } from '../../src/history/db.js';
 import { indexRepository } from '../../src/history/indexer.js';
 import { openRepository } from '../../src/git/repo.js';
 import { DEFAULT_CONVENTIONS } from '../../src/conventions/types.js';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, nth, type RepoBuilder } from '../helpers/repo-builder.js';
+
+/** The named commits of the history (tags name the commit they point at). */
+const LABELS = [
+  'init', 'v10', 'docTrain', 'newFile', 'v11', 'fixOld', 'featNew', 'fixNew', 'tagged', 'noautosel', 'revertHeld', 'featCog', 'revertWindow', 'gizmoFix', 'docWindow', 'fixOfFix', 'renamed', 'renamedFix', 'v12', 'lateFixPick',
+] as const;
+export type SelectLabel = (typeof LABELS)[number];
 
 export interface SelectFixture {
   repo: RepoBuilder;
   dbFile: string;
   /** Named commits. */
-  c: Record<string, string>;
+  c: Record<SelectLabel, string>;
   /** Training history: fix commits (all picked) and feature commits (none picked). */
   trainFixes: string[];
   trainFeatures: string[];
@@ -37,7 +43,7 @@ function modFile(i: number, v: number): string {
 export function buildSelectRepo(opts: { trainPairs?: number } = {}): SelectFixture {
   const r = makeRepo({ prefix: 'stablepick-select-' });
   const pairs = opts.trainPairs ?? 24;
-  const c: Record<string, string> = {};
+  const c = labelledShas(...LABELS);
   const init: Record<string, string> = { 'doc/guide.md': '# Guide\n', 'tests/t.c': 'int t;\n', 'meson.build': "project('x')\n" };
   for (let i = 0; i < pairs + 20; i++) init[`src/mod${i}.c`] = modFile(i, 0);
   c.init = r.commit('core: initial import', init);
@@ -82,7 +88,7 @@ export function buildSelectRepo(opts: { trainPairs?: number } = {}): SelectFixtu
   });
   c.tagged = r.commit(`mod${base + 1}: handle short reads`, { [`src/mod${base + 1}.c`]: modFile(base + 1, 1) }, { body: 'Cc: stable@vger.kernel.org\nSigned-off-by: Dev One <one@example.org>' });
   c.noautosel = r.commit(`mod${base + 2}: tune defaults`, { [`src/mod${base + 2}.c`]: modFile(base + 2, 1) }, { body: 'Cc: stable+noautosel@kernel.org # needs manual review\nSigned-off-by: Dev One <one@example.org>' });
-  c.revertHeld = r.revert(trainFixes[0]!);
+  c.revertHeld = r.revert(nth(trainFixes, 0));
   c.featCog = r.commit('feat: add support for cogs', { 'feat/cog.c': 'int cog;\n' }, { author: 'Dev Two <two@example.org>' });
   c.revertWindow = r.revert(c.featCog);
   c.gizmoFix = r.commit('gizmo: fix init', { 'src/gizmo.c': 'int gizmo = 1;\n' });

@@ -67,7 +67,7 @@ describe('commands', () => {
     const out = await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--all']);
     expect(out).toMatch(/stable-1\.1: \d+ commits — \d+ YES/);
     expect(out).toContain('IN-BRANCH');
-    expect(out).toContain(fx.c.tagged!.slice(0, 12));
+    expect(out).toContain(fx.c.tagged.slice(0, 12));
   });
 
   it('scan --sort p lists the likeliest picks first, --verdict keeps only the kinds asked for', async () => {

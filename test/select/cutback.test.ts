@@ -11,6 +11,7 @@ import { judgeCommits } from '../../src/select/judge.js';
 import { modelToJson, trainModel } from '../../src/select/model.js';
 import { branchView } from '../../src/select/view.js';
 import { snapshotRepoState, expectRepoUnchanged } from '../helpers/repo-state.js';
+import { nth } from '../helpers/repo-builder.js';
 import { buildSelectRepo, type SelectFixture } from './builder.js';
 
 let fx: SelectFixture;
@@ -28,11 +29,11 @@ async function asOfWindow(): Promise<{ model: string; verdicts: string; labelOfF
   db?.close();
   db = await fx.index();
   const h = History.load(db);
-  const start = h.commits.get(fx.c.v11!)!;
+  const start = h.commits.get(fx.c.v11)!;
   const m = await trainModel(h, { cut: start.time, universe: h.graph.ancestors([start.sha]) });
   const range = h.range('v1.1..v1.2');
   const vs = judgeCommits(h, m, range.commits, branchView(h, 'stable-1.1', start.time));
-  return { model: modelToJson(m), verdicts: JSON.stringify(vs), labelOfFeature: h.pickedBefore(fx.trainFeatures[3]!, Infinity) !== null };
+  return { model: modelToJson(m), verdicts: JSON.stringify(vs), labelOfFeature: h.pickedBefore(nth(fx.trainFeatures, 3), Infinity) !== null };
 }
 
 describe('cut-back', () => {
@@ -41,9 +42,9 @@ describe('cut-back', () => {
     expect(before.labelOfFeature).toBe(false);
     // Plant: stable-1.0 picks a training-era feature, and stable-1.1 picks two window commits — all after v1.1.
     fx.repo.checkout('stable-1.0');
-    fx.repo.cherryPick(fx.trainFeatures[3]!, { marker: 'cherry-picked' });
+    fx.repo.cherryPick(nth(fx.trainFeatures, 3), { marker: 'cherry-picked' });
     fx.repo.checkout('stable-1.1');
-    fx.repo.cherryPick(fx.c.featNew!, { marker: 'cherry-picked' });
+    fx.repo.cherryPick(fx.c.featNew, { marker: 'cherry-picked' });
     fx.repo.checkout('main');
     const after = await asOfWindow();
     // The index sees the new pick...
@@ -55,7 +56,7 @@ describe('cut-back', () => {
 
   it('without the cut the same pick does change what is learned (the test above can fail)', async () => {
     const h = History.load(db);
-    const start = h.commits.get(fx.c.v11!)!;
+    const start = h.commits.get(fx.c.v11)!;
     const universe = h.graph.ancestors([start.sha]);
     const cut = await trainModel(h, { cut: start.time, universe, lag: 'none' });
     let last = 0;
@@ -72,10 +73,10 @@ describe('cut-back', () => {
     expectRepoUnchanged(fx.repo.dir, state);
     const row = (sha: string) => r.rows.find((x) => x.sha === sha)!;
     // Picked later (after v1.1): labelled 1, but not "already in the branch" for the replay.
-    expect(row(fx.c.fixOld!).label).toBe(1);
-    expect(row(fx.c.featNew!).label).toBe(1);
-    expect(row(fx.c.fixOld!).rule).toBe('fixes-in-branch');
-    expect(row(fx.c.featNew!).rule).not.toBe('in-branch');
+    expect(row(fx.c.fixOld).label).toBe(1);
+    expect(row(fx.c.featNew).label).toBe(1);
+    expect(row(fx.c.fixOld).rule).toBe('fixes-in-branch');
+    expect(row(fx.c.featNew).rule).not.toBe('in-branch');
     expect(r.n).toBe(r.rows.length);
     expect(r.picked).toBe(2);
     expect(r.baselines.allYes.recall).toBe(1);

@@ -17,13 +17,13 @@ import { explain } from '../../src/select/judge.js';
 import { LogisticModel } from '../../src/select/logreg.js';
 import { hash32 } from '../../src/select/text.js';
 import { History } from '../../src/select/history.js';
-import { makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
+import { labelledShas, makeRepo, type RepoBuilder } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState } from '../helpers/repo-state.js';
 
 let r: RepoBuilder;
 let dir: string;
 let db: DB;
-const c: Record<string, string> = {};
+const c = labelledShas('init', 'direct1', 't1', 'n1', 't2', 'mNested', 'direct2', 'm1', 'a1', 'b1', 'm2');
 
 beforeAll(async () => {
   r = makeRepo();
@@ -64,32 +64,32 @@ afterAll(() => {
 describe('merge groups', () => {
   it('puts every commit a merge brought in, nested topics too, in that merge’s group, oldest first', () => {
     const h = History.load(db);
-    const g = h.groupOf(c.t1!)!;
+    const g = h.groupOf(c.t1)!;
     expect(g.merge).toBe(c.m1);
     expect(g.members).toEqual([c.t1, c.n1, c.t2]);
-    expect(h.groupOf(c.n1!)).toBe(g);
-    expect(h.groupOf(c.t2!)).toBe(g);
-    expect(h.groupOf(c.m1!)).toBe(g);
+    expect(h.groupOf(c.n1)).toBe(g);
+    expect(h.groupOf(c.t2)).toBe(g);
+    expect(h.groupOf(c.m1)).toBe(g);
     // The nested merge is not a member (members are the non-merge commits).
     expect(g.members).not.toContain(c.mNested);
-    const o = h.groupOf(c.a1!)!;
+    const o = h.groupOf(c.a1)!;
     expect(o.merge).toBe(c.m2);
     expect(new Set(o.members)).toEqual(new Set([c.a1, c.b1]));
   });
 
   it('gives a commit made on mainline a group of its own', () => {
     const h = History.load(db);
-    for (const s of [c.init!, c.direct1!, c.direct2!]) expect(h.groupOf(s)).toEqual({ merge: null, members: [s] });
+    for (const s of [c.init, c.direct1, c.direct2]) expect(h.groupOf(s)).toEqual({ merge: null, members: [s] });
   });
 
   it('turns the group into features, and hides a merge made after the cut', () => {
     const h = History.load(db);
-    const t2 = h.commits.get(c.t2!)!;
+    const t2 = h.commits.get(c.t2)!;
     h.loadDetails([t2.id]);
     const feats = (visibleUntil: number) =>
       new Map(extractFeatures({ commit: t2, details: h.detailsOf(t2.id), hits: [], stats: newStats(), numstat: null, visibleUntil, forkTime: null, history: h }).map((f) => [f.key, f]));
     const all = feats(Infinity);
-    const m12 = c.m1!.slice(0, 12);
+    const m12 = c.m1.slice(0, 12);
     expect(all.get('g:merged')?.label).toBe(`came in with merge ${m12}`);
     expect(all.get('n:group-size')?.label).toBe(`came in with merge ${m12} and 2 other commits`);
     // One of the three subjects says "fix", one says "add".
@@ -97,11 +97,11 @@ describe('merge groups', () => {
     expect(all.get('n:group-feat')?.value).toBeCloseTo(1 / 3);
     expect(all.has('ms:foo')).toBe(true);
     expect(all.has('ms:option')).toBe(true);
-    const m1Time = h.commits.get(c.m1!)!.time;
+    const m1Time = h.commits.get(c.m1)!.time;
     const cut = feats(m1Time);
     expect(cut.has('g:merged')).toBe(false);
     expect([...cut.keys()].some((k) => k.startsWith('ms:') || k.startsWith('n:group'))).toBe(false);
-    const d2 = h.commits.get(c.direct2!)!;
+    const d2 = h.commits.get(c.direct2)!;
     h.loadDetails([d2.id]);
     const direct = extractFeatures({ commit: d2, details: h.detailsOf(d2.id), hits: [], stats: newStats(), numstat: null, visibleUntil: Infinity, forkTime: null, history: h });
     expect(direct.find((f) => f.key === 'g:direct')?.label).toBe('committed directly on mainline');
@@ -109,7 +109,7 @@ describe('merge groups', () => {
 
   it('names the merge in a reason with its full sha as evidence, for the fact check of a case', () => {
     const h = History.load(db);
-    const t1 = h.commits.get(c.t1!)!;
+    const t1 = h.commits.get(c.t1)!;
     h.loadDetails([t1.id]);
     const fs = extractFeatures({ commit: t1, details: h.detailsOf(t1.id), hits: [], stats: newStats(), numstat: null, visibleUntil: Infinity, forkTime: null, history: h });
     const weights = new Float32Array(DIM);
@@ -117,7 +117,7 @@ describe('merge groups', () => {
     weights[hash32('s:add') & (DIM - 1)] = -0.3;
     const reasons = explain({ lr: new LogisticModel(weights, 0) }, fs, 5);
     const merged = reasons.find((r) => r.text.startsWith('came in with merge'))!;
-    expect(merged.text).toBe(`came in with merge ${c.m1!.slice(0, 12)}: log-odds −0.80 (lowers the score)`);
+    expect(merged.text).toBe(`came in with merge ${c.m1.slice(0, 12)}: log-odds −0.80 (lowers the score)`);
     expect(merged.evidence).toEqual({ merge: c.m1 });
     expect(reasons.find((r) => r.text.startsWith('subject says "add"'))?.evidence).toBeUndefined();
   });

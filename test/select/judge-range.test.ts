@@ -20,8 +20,8 @@ beforeAll(async () => {
   fx = buildSelectRepo();
   db = await fx.index();
   const h = History.load(db);
-  const cut = h.commits.get(fx.c.v11!)!.time;
-  const model = await trainModel(h, { cut, universe: h.graph.ancestors([fx.c.v11!]) });
+  const cut = h.commits.get(fx.c.v11)!.time;
+  const model = await trainModel(h, { cut, universe: h.graph.ancestors([fx.c.v11]) });
   saveModel(db, 'default', cut, modelToJson(model));
   const branches = ['stable-1.0', 'stable-1.1'];
   const r = await judgeRange({ db, repo: await openRepository(fx.repo.dir), configDir: fx.repo.dir, branches, range: 'v1.1..v1.2' });
@@ -35,22 +35,22 @@ afterAll(() => {
 describe('judgeRange', () => {
   it('says NO to a commit reverted upstream, naming the revert', () => {
     for (const b of ['stable-1.0', 'stable-1.1']) {
-      const v = byBranch.get(b)!.get(fx.c.featCog!)!;
+      const v = byBranch.get(b)!.get(fx.c.featCog)!;
       expect(v.verdict).toBe('NO');
       const decided = v.reasons.find((r) => r.decided)!;
       expect(decided.rule).toBe('reverted-upstream');
-      expect(decided.text).toContain(`reverted upstream by ${fx.c.revertWindow!.slice(0, 12)}`);
+      expect(decided.text).toContain(`reverted upstream by ${fx.c.revertWindow.slice(0, 12)}`);
     }
   });
 
   it('says that a YES must go together with the follow-up fix the branch lacks', () => {
-    const v = byBranch.get('stable-1.0')!.get(fx.c.fixOld!)!;
+    const v = byBranch.get('stable-1.0')!.get(fx.c.fixOld)!;
     expect(v.verdict).toBe('YES');
-    expect(v.reasons.map((r) => r.text).join('\n')).toContain(`must go together with ${fx.c.fixOfFix!.slice(0, 12)}`);
+    expect(v.reasons.map((r) => r.text).join('\n')).toContain(`must go together with ${fx.c.fixOfFix.slice(0, 12)}`);
   });
 
   it('does not ask for a follow-up of a commit that has none', () => {
-    const v = byBranch.get('stable-1.0')!.get(fx.c.tagged!)!;
+    const v = byBranch.get('stable-1.0')!.get(fx.c.tagged)!;
     expect(v.reasons.some((r) => r.text.startsWith('must go together'))).toBe(false);
   });
 });
