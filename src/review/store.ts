@@ -10,6 +10,7 @@
 import { StablepickError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../history/db.js';
+import { isIndexedCommit } from '../history/tables/commits.js';
 
 export type ReviewStatus = 'accepted' | 'rejected' | 'needs-review' | 'deferred';
 export type ReviewSource = 'cli' | 'mail' | 'web';
@@ -217,7 +218,7 @@ export class ReviewStore {
 
   /** Whether the index holds the commit `sha` (full id). */
   isIndexed(sha: string): boolean {
-    return FULL_SHA.test(sha) && this.sql('SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined;
+    return FULL_SHA.test(sha) && isIndexedCommit(this.db, sha);
   }
 
   private validate(r: ReviewInput): ReviewRecord {

@@ -26,6 +26,11 @@ export function commitRow(db: DB, sha: string): CommitRow | undefined {
   return cachedStatement(db, `${ROW} WHERE sha = ?`).get(sha) as CommitRow | undefined;
 }
 
+/** The indexed commit `sha` with its whole message, or undefined. */
+export function commitWithMessage(db: DB, sha: string): (CommitRow & { message: string }) | undefined {
+  return cachedStatement(db, `${ROW.replace(' FROM', ', message FROM')} WHERE sha = ?`).get(sha) as (CommitRow & { message: string }) | undefined;
+}
+
 /** Whether the index holds the commit `sha` (full id). */
 export function isIndexedCommit(db: DB, sha: string): boolean {
   return cachedStatement(db, 'SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined;
