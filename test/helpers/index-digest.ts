@@ -52,6 +52,11 @@ export function indexDigest(file: string, mode: 'physical' | 'logical' = 'physic
     out.set('user_version', String(db.pragma('user_version', { simple: true })));
     if (mode === 'logical') {
       for (const [name, sql] of LOGICAL) {
+        // The review tables are created by the review store on first use: an index without them has no decisions.
+        if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) === undefined) {
+          out.set(`table ${name}`, '0 rows');
+          continue;
+        }
         const { n, hash } = hashRows(sorted(sql));
         out.set(`table ${name}`, `${n} rows, ${hash}`);
       }
