@@ -19,7 +19,7 @@ import { userErrorOf, type DB } from '../history/db.js';
 import { stageFolder, writeOutputFile } from '../report/output-file.js';
 import { patchAsMboxEntry } from './mbox.js';
 import { ReviewStore } from './store.js';
-import { commitRow, type CommitRow } from '../history/tables/commits.js';
+import { commitRecord, type CommitRecord } from '../history/tables/commits.js';
 import { pickedAs } from '../history/tables/branches.js';
 
 export type ExportFormat = 'mbox' | 'cherry-pick' | 'quilt';
@@ -54,7 +54,7 @@ export interface ExportResult {
 export function acceptedQueue(db: DB, branch: string): QueuedCommit[] {
   const shas = new ReviewStore(db).list({ branch, status: 'accepted' }).map((r) => r.sha);
   if (!shas.length) return [];
-  const rows = shas.map((s) => commitRow(db, s) as CommitRow);
+  const rows = shas.map((s) => commitRecord(db, s) as CommitRecord);
   rows.sort((a, b) => a.commit_time - b.commit_time || a.author_time - b.author_time || a.id - b.id);
   return rows.map((r) => ({ sha: r.sha, subject: r.subject, onBranchAs: pickedAs(db, branch, r.sha) ?? null }));
 }

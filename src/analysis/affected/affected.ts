@@ -10,7 +10,7 @@ import { loadFixGraph } from '../fixes/graph.js';
 import type { AnalysisContext, AsOfOptions } from '../fixes/types.js';
 import { toRanges } from '../deps/prerequisites.js';
 import type { AffectedResult, BranchImpact, Introducer, SkippedByBlame } from './types.js';
-import { commitRow } from '../../history/tables/commits.js';
+import { commitRecord } from '../../history/tables/commits.js';
 import { branchNamed, stableBranchNames } from '../../history/tables/branches.js';
 
 export interface AffectedOptions extends AsOfOptions {
@@ -32,7 +32,7 @@ function compareVersions(a: string, b: string): number {
 
 export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: AffectedOptions = {}): Promise<AffectedResult> {
   const fg = loadFixGraph(ctx.db);
-  const meta = (s: string): { subject: string; first_release: string | null; commit_time: number } => commitRow(ctx.db, s) ?? { subject: '', first_release: null, commit_time: 0 };
+  const meta = (s: string): { subject: string; first_release: string | null; commit_time: number } => commitRecord(ctx.db, s) ?? { subject: '', first_release: null, commit_time: 0 };
   const introducers: Introducer[] = [];
   for (const e of fg.names(sha)) {
     if (e.kind === 'reapplies') continue;

@@ -8,7 +8,7 @@ import type { DB } from '../../history/db.js';
 import type { CommitGraph } from '../../history/graph.js';
 import { commitGraph, type BranchState } from '../fixes/branch-state.js';
 import type { SeriesEvidence } from './types.js';
-import { commitRow, commitSubject, everyCommitParents, pathIdsOf } from '../../history/tables/commits.js';
+import { commitRecord, commitSubject, everyCommitParents, pathIdsOf } from '../../history/tables/commits.js';
 import { threadTrailers } from '../../history/tables/links.js';
 
 export interface ThreadId {
@@ -151,7 +151,7 @@ export function mergePredecessors(db: DB, sha: string, mainline: BranchState): S
   if (!topic.has(sha)) return [];
   type Meta = { subject: string; author_email: string; author_time: number; parent_count: number };
   const info = new Map<string, Meta>();
-  for (const s of topic) info.set(s, commitRow(db, s) as Meta);
+  for (const s of topic) info.set(s, commitRecord(db, s) as Meta);
   const ordered = [...topic].filter((s) => info.get(s)!.parent_count < 2).sort((a, b) => (graph.get(a)!.time - graph.get(b)!.time) || info.get(a)!.author_time - info.get(b)!.author_time);
   const me = info.get(sha)!;
   const prefix = subjectPrefix(me.subject);
@@ -177,7 +177,7 @@ export function adjacentPredecessors(db: DB, sha: string, mainline: BranchState,
   const graph = commitGraph(db);
   const fp = firstParentChain(graph, mainline);
   if (!fp.has(sha)) return [];
-  const me = commitRow(db, sha);
+  const me = commitRecord(db, sha);
   if (!me) return [];
   const prefix = subjectPrefix(me.subject);
   if (!prefix) return [];
@@ -188,7 +188,7 @@ export function adjacentPredecessors(db: DB, sha: string, mainline: BranchState,
     const prev = n?.parents[0];
     if (!n || !prev || n.parents.length > 1) break;
     const pn = graph.get(prev);
-    const pm = commitRow(db, prev);
+    const pm = commitRecord(db, prev);
     if (!pn || !pm || pm.parent_count > 1 || pm.author_email !== me.author_email || subjectPrefix(pm.subject) !== prefix || Math.abs(n.time - pn.time) > windowSeconds) break;
     run.push(prev);
     cur = prev;

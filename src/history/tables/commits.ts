@@ -5,7 +5,7 @@
 import { cachedStatement, placeholders, type DB } from '../db.js';
 
 /** What one indexed commit is, without its message. */
-export interface CommitRow {
+export interface CommitRecord {
   id: number;
   sha: string;
   subject: string;
@@ -22,13 +22,13 @@ export interface CommitRow {
 const ROW = 'SELECT id, sha, subject, author_name, author_email, author_time, commit_time, parents, parent_count, first_release FROM commits';
 
 /** The indexed commit `sha` (full id), or undefined. */
-export function commitRow(db: DB, sha: string): CommitRow | undefined {
-  return cachedStatement(db, `${ROW} WHERE sha = ?`).get(sha) as CommitRow | undefined;
+export function commitRecord(db: DB, sha: string): CommitRecord | undefined {
+  return cachedStatement(db, `${ROW} WHERE sha = ?`).get(sha) as CommitRecord | undefined;
 }
 
 /** The indexed commit `sha` with its whole message, or undefined. */
-export function commitWithMessage(db: DB, sha: string): (CommitRow & { message: string }) | undefined {
-  return cachedStatement(db, `${ROW.replace(' FROM', ', message FROM')} WHERE sha = ?`).get(sha) as (CommitRow & { message: string }) | undefined;
+export function commitWithMessage(db: DB, sha: string): (CommitRecord & { message: string }) | undefined {
+  return cachedStatement(db, `${ROW.replace(' FROM', ', message FROM')} WHERE sha = ?`).get(sha) as (CommitRecord & { message: string }) | undefined;
 }
 
 /** Whether the index holds the commit `sha` (full id). */

@@ -23,7 +23,7 @@ import { bugStatements, numbersOf, priorityOf } from './statements.js';
 import { recommend, riskOf, suitability, summaryOf } from './judgement.js';
 import { stableRules, trivialOnly } from './stable-rules.js';
 import { CASE_VERSION, type BranchCase, type Citation, type WrittenCase } from './types.js';
-import { commitMessage, commitRow } from '../../history/tables/commits.js';
+import { commitMessage, commitRecord } from '../../history/tables/commits.js';
 import { branchTip, mainlineBranch } from '../../history/tables/branches.js';
 import { releasesNewestFirst } from '../../history/tables/tags.js';
 
@@ -126,7 +126,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   for (const i of affected.introducers) citations.push({ kind: 'sha', sha: i.sha });
   for (const k of affected.blameSkipped) citations.push({ kind: 'sha', sha: k.sha });
   const introduced: NonNullable<WrittenCase['bug']['introduced']> = affected.introducers.map((i) => {
-    const row = commitRow(ctx.db, i.sha);
+    const row = commitRecord(ctx.db, i.sha);
     const release = row?.first_release ?? null;
     if (release) citations.push({ kind: 'release', sha: i.sha, tag: release });
     return { sha: i.sha, subject: row?.subject ?? '', release, how: affected.evidence === 'fixes' ? 'named by Fixes:' : 'blame of the removed lines' };
@@ -174,7 +174,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
       for (const r of m.prerequisite?.reasons ?? []) {
         if (r.kind === 'blame') {
           const need = m.prerequisite!.neededBy;
-          const at = need === sha ? view.parents[0] : (commitRow(ctx.db, need)?.parents.split(' ')[0] ?? undefined);
+          const at = need === sha ? view.parents[0] : (commitRecord(ctx.db, need)?.parents.split(' ')[0] ?? undefined);
           citations.push({ kind: 'sha', sha: need });
           for (const l of r.lines) if (at) citations.push({ kind: 'file-line', rev: at, path: l.path, line: l.line });
         } else if (r.kind === 'symbol') {

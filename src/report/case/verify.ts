@@ -9,7 +9,7 @@ import { BlobReader } from '../../git/show.js';
 import type { GitTarget } from '../../git/run.js';
 import type { DB } from '../../history/db.js';
 import type { Citation, WrittenCase } from './types.js';
-import { commitMessage, commitRow } from '../../history/tables/commits.js';
+import { commitMessage, commitRecord } from '../../history/tables/commits.js';
 import { branchTip } from '../../history/tables/branches.js';
 import { isReleaseTag } from '../../history/tables/tags.js';
 
@@ -78,7 +78,7 @@ export async function findProblems(repo: GitTarget, db: DB, c: WrittenCase, text
           break;
         }
         case 'release': {
-          const rel = commitRow(db, cit.sha)?.first_release;
+          const rel = commitRecord(db, cit.sha)?.first_release;
           if (rel === undefined) fail('no such commit in the index');
           else if (rel !== cit.tag) fail(rel ? `its first release is ${rel}` : 'no release contains it');
           else if (!isReleaseTag(db, cit.tag)) fail('no such tag in the index');

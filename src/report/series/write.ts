@@ -8,7 +8,7 @@ import { isStablepickError } from '../../errors.js';
 import type { DB } from '../../history/db.js';
 import { assertMailable, formatAutoselMail, makeMessageId, messageIdHost, mailRecipients, parseMailbox, type Mailbox } from '../mail/index.js';
 import { stableBaseOf, type SeriesMember, type SeriesPlan } from './plan.js';
-import { commitWithMessage, type CommitRow } from '../../history/tables/commits.js';
+import { commitWithMessage, type CommitRecord } from '../../history/tables/commits.js';
 
 export interface WrittenMail {
   sha: string;
@@ -68,7 +68,7 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
         assertMailable({ verdict: b?.verdict ?? 'NO', already: b?.already ?? null, sha: m.sha, branch: t.branch });
       }
     }
-    const row = commitWithMessage(db, m.sha) as CommitRow & { message: string };
+    const row = commitWithMessage(db, m.sha) as CommitRecord & { message: string };
     let message = row.message;
     if (m.kind === 'dependency') {
       const deps = m.neededBy.map((s) => `Stable-dep-of: ${short(s)} ("${plan.members.find((x) => x.sha === s)?.subject ?? ''}")`);
