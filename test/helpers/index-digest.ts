@@ -53,11 +53,8 @@ export function indexDigest(file: string, mode: 'physical' | 'logical' = 'physic
     if (mode === 'logical') {
       for (const [name, sql] of LOGICAL) {
         // The review tables are created by the review store on first use: an index without them has no decisions.
-        if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) === undefined) {
-          out.set(`table ${name}`, '0 rows');
-          continue;
-        }
-        const { n, hash } = hashRows(sorted(sql));
+        const absent = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) === undefined;
+        const { n, hash } = hashRows(absent ? [] : sorted(sql));
         out.set(`table ${name}`, `${n} rows, ${hash}`);
       }
     } else {
