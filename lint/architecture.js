@@ -113,7 +113,8 @@ const webBoundary = {
 
 /**
  * The modules that own the index's tables (DEVELOPERS.md, "Tables and their owners"): only they call
- * `prepare`, `exec` or `pragma` on a better-sqlite3 database; every other module calls their functions.
+ * `prepare`, `exec` or `pragma` on a better-sqlite3 database (or history's `cachedStatement`); every other
+ * module calls their functions.
  * A folder ends with '/', a file is named in full.
  */
 export const TABLE_OWNERS = [
@@ -150,6 +151,9 @@ const tableOwner = {
     return {
       CallExpression(node) {
         const callee = node.callee;
+        if (callee.type === 'Identifier' && callee.name === 'cachedStatement') {
+          return context.report({ node, messageId: 'notOwner', data: { method: 'cachedStatement', file: rel } });
+        }
         if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !SQL_METHODS.has(callee.property.name)) return;
         const type = services.getTypeAtLocation(callee.object);
         const nonNull = services.program.getTypeChecker().getNonNullableType(type);
