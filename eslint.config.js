@@ -8,6 +8,7 @@ import { architecture } from './lint/architecture.js';
  *   only through src/server/api-types.ts;
  * - only src/git runs processes (child_process);
  * - only src/env.ts reads the environment (every variable documented there);
+ * - only the owner of a table family queries it (lint/architecture.js TABLE_OWNERS);
  * - bench uses the library, never the CLI;
  * - type-aware: no floating promises, exhaustive switches, type-only imports written as such.
  * Import cycles and unused exports are checked over the whole module graph by lint/modules.ts.
@@ -37,6 +38,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       'architecture/stage-order': 'error',
+      'architecture/table-owner': 'error',
       'no-restricted-imports': ['error', CHILD_PROCESS],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read the environment through src/env.ts, where every variable is documented.' }],
       '@typescript-eslint/no-floating-promises': 'error',

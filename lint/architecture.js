@@ -111,4 +111,56 @@ const webBoundary = {
   },
 };
 
-export const architecture = { rules: { 'stage-order': stageOrder, 'web-boundary': webBoundary } };
+/**
+ * The modules that own the index's tables (DEVELOPERS.md, "Tables and their owners"): only they call
+ * `prepare`, `exec` or `pragma` on a better-sqlite3 database (or history's `cachedStatement`); every other
+ * module calls their functions.
+ * A folder ends with '/', a file is named in full.
+ */
+export const TABLE_OWNERS = [
+  'src/history/', // commits, paths, commit_files, trailers, markers, refs, branches, branch_commits, tags, commit_stats, patch_ids, meta, result_cache
+  'src/review/store.ts', // review, review_log, review_mail
+  'src/select/store.ts', // select_numstat, select_models
+  'src/llm/cache.ts', // llm_cache
+];
+
+const SQL_METHODS = new Set(['prepare', 'exec', 'pragma']);
+
+/** Whether `type` (a TypeScript type) is better-sqlite3's Database. */
+function isDatabase(type) {
+  const sym = type.getSymbol() ?? type.aliasSymbol;
+  if (!sym || sym.getName() !== 'Database') return false;
+  return (sym.getDeclarations() ?? []).some((d) => /better-sqlite3/.test(d.getSourceFile().fileName));
+}
+
+const tableOwner = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Only the module that owns a table family queries it (lint/architecture.js TABLE_OWNERS).' },
+    schema: [],
+    messages: {
+      notOwner: '{{method}}() on the index outside the table owners: {{file}} must call a function of the module that owns the table (src/history/tables/*, src/review/store.ts, src/select/store.ts, src/llm/cache.ts) instead of writing SQL.',
+    },
+  },
+  create(context) {
+    const file = context.filename;
+    const rel = path.relative(context.cwd, file).split(path.sep).join('/');
+    if (/\.test\.ts$/.test(file) || TABLE_OWNERS.some((o) => (o.endsWith('/') ? rel.startsWith(o) : rel === o))) return {};
+    const services = context.sourceCode.parserServices;
+    if (!services?.program) return {};
+    return {
+      CallExpression(node) {
+        const callee = node.callee;
+        if (callee.type === 'Identifier' && callee.name === 'cachedStatement') {
+          return context.report({ node, messageId: 'notOwner', data: { method: 'cachedStatement', file: rel } });
+        }
+        if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !SQL_METHODS.has(callee.property.name)) return;
+        const type = services.getTypeAtLocation(callee.object);
+        const nonNull = services.program.getTypeChecker().getNonNullableType(type);
+        if (isDatabase(nonNull)) context.report({ node, messageId: 'notOwner', data: { method: callee.property.name, file: rel } });
+      },
+    };
+  },
+};
+
+export const architecture = { rules: { 'stage-order': stageOrder, 'web-boundary': webBoundary, 'table-owner': tableOwner } };

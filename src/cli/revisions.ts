@@ -7,9 +7,10 @@ import { StablepickError } from '../errors.js';
 import { resolveCommit, resolveRange } from '../git/refs.js';
 import type { GitTarget } from '../git/run.js';
 import type { DB } from '../history/db.js';
+import { isIndexedCommit } from '../history/tables/commits.js';
 
 function mustBeIndexed(db: DB, sha: string, typed: string): void {
-  if (db.prepare('SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined) return;
+  if (isIndexedCommit(db, sha)) return;
   const named = typed === sha ? sha.slice(0, 12) : `'${typed}' (${sha.slice(0, 12)})`;
   throw new StablepickError('NOT_FOUND', `${named} is not in the index yet`, 'run `stablepick index` to add the new commits, then try again');
 }

@@ -9,15 +9,16 @@ import { StablepickError } from '../errors.js';
 import { runGit, type GitTarget } from '../git/run.js';
 import type { DB } from '../history/db.js';
 import { parseMailbox } from '../report/mail/headers.js';
+import { branchNamed, branchNames } from '../history/tables/branches.js';
 
 /** Throws unless `name` is a branch the index knows or a branch (local or remote-tracking) git knows. */
 export async function mustBeBranch(ctx: { repo: GitTarget; db: DB }, name: string, option = '--branch'): Promise<void> {
-  if (ctx.db.prepare('SELECT 1 FROM branches WHERE name = ?').get(name) !== undefined) return;
+  if (branchNamed(ctx.db, name) !== undefined) return;
   if (name && !name.startsWith('-') && !/[\0\n]/.test(name)) {
     const refs = await runGit(ctx.repo, ['for-each-ref', '--format=%(refname)', `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/*/${name}`], { okCodes: [1] });
     if (refs.stdout.toString('utf8').trim()) return;
   }
-  const known = (ctx.db.prepare('SELECT name FROM branches ORDER BY name').pluck().all() as string[]).slice(0, 6);
+  const known = branchNames(ctx.db).slice(0, 6);
   throw new StablepickError(
     'NOT_FOUND',
     `${option} ${JSON.stringify(name)}: no such branch in this repository`,

@@ -277,3 +277,40 @@ export function getMeta(db: DB, key: string): string | null {
 export function setMeta(db: DB, key: string, value: string): void {
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
 }
+
+type Mode = 'rows' | 'pluck' | 'raw';
+const statements = new WeakMap<DB, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement of `db`, prepared once per handle and mode (the owner modules' queries run per
+ * commit, thousands of times). Only for `get`/`all`/`run`: an iteration needs its own statement
+ * (`db.prepare`), since a statement that is iterating cannot run again until the iteration ends.
+ */
+export function cachedStatement(db: DB, sql: string, mode: Mode = 'rows'): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  const key = `${mode} ${sql}`;
+  let st = m.get(key);
+  if (!st) {
+    st = db.prepare(sql);
+    if (mode === 'pluck') st.pluck();
+    else if (mode === 'raw') st.raw();
+    m.set(key, st);
+  }
+  return st;
+}
+
+/** SQLite's data_version: changes when another connection commits to the file (the dashboard's reload signal). */
+export function dataVersion(db: DB): number {
+  return db.pragma('data_version', { simple: true }) as number;
+}
+
+/** Whether the index file holds a table of this name (owner modules create theirs on first use). */
+export function hasTable(db: DB, name: string): boolean {
+  return cachedStatement(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** `?,?,?` for a list of n values in an SQL `IN (...)`. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(',');
+}

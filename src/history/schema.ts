@@ -120,58 +120,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'review state per (commit, branch), the log of every decision, and the mails stablepick wrote',
-    sql: `
-      CREATE TABLE review (
-        sha TEXT NOT NULL,
-        branch TEXT NOT NULL,
-        status TEXT NOT NULL,
-        who TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        why TEXT NOT NULL,
-        source TEXT NOT NULL,
-        message_id TEXT,
-        PRIMARY KEY (sha, branch)
-      ) WITHOUT ROWID;
-      CREATE INDEX review_branch_status ON review(branch, status);
-      CREATE TABLE review_log (
-        id INTEGER PRIMARY KEY,
-        sha TEXT NOT NULL,
-        branch TEXT NOT NULL,
-        status TEXT NOT NULL,
-        who TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        why TEXT NOT NULL,
-        source TEXT NOT NULL,
-        message_id TEXT
-      );
-      CREATE INDEX review_log_commit ON review_log(sha, branch, id);
-      CREATE UNIQUE INDEX review_log_message ON review_log(message_id, sha, branch) WHERE message_id IS NOT NULL;
-      CREATE TABLE review_mail (
-        message_id TEXT PRIMARY KEY,
-        sha TEXT NOT NULL,
-        branches TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        at INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      CREATE INDEX review_mail_sha ON review_mail(sha);
-    `,
+    description: 'review state: its tables are declared by src/review/store.ts and created there on first use (an index written before holds them from this step)',
+    sql: '',
   },
   {
     version: 4,
-    description: 'answers of the optional LLM stage by (model, hash of the request), with tokens and time',
-    sql: `
-      CREATE TABLE llm_cache (
-        model TEXT NOT NULL,
-        prompt_hash TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        prompt_tokens INTEGER,
-        completion_tokens INTEGER,
-        ms INTEGER NOT NULL,
-        at INTEGER NOT NULL,
-        PRIMARY KEY (model, prompt_hash)
-      ) WITHOUT ROWID;
-    `,
+    description: 'LLM answers: the table is declared by src/llm/cache.ts and created there on first use (an index written before holds it from this step)',
+    sql: '',
   },
 ];
 

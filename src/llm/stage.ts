@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { DB } from '../history/db.js';
 import type { VerdictKind } from '../select/judge.js';
+import { cachedAnswer, rememberAnswer } from './cache.js';
 import { chat, chatBody, limiter, LlmFailure, type ChatMessage } from './client.js';
 import type { LlmConfig } from './config.js';
 import { ground, type Dropped, type Facts, type Grounded, type SentenceCheck } from './ground.js';
@@ -104,17 +105,10 @@ function parseAnswer(text: string): Parsed | string {
   return { bug: o.bug, change: o.change, vote, reasons };
 }
 
-interface CacheRow {
-  answer: string;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  ms: number;
-}
-
 async function askModel(cfg: LlmConfig, db: DB | null, model: string, messages: ChatMessage[], input: LlmInput, run: ReturnType<typeof limiter>): Promise<ModelAnswer> {
   const empty: ModelAnswer = { model, bug: null, change: null, vote: null, reasons: null, usage: null, note: null };
   const hash = requestHash(cfg, model, messages);
-  const hit = db?.prepare('SELECT answer, prompt_tokens, completion_tokens, ms FROM llm_cache WHERE model = ? AND prompt_hash = ?').get(model, hash) as CacheRow | undefined;
+  const hit = db ? cachedAnswer(db, model, hash) : undefined;
   let text: string;
   let usage: ModelUsage;
   if (hit) {
@@ -132,7 +126,7 @@ async function askModel(cfg: LlmConfig, db: DB | null, model: string, messages: 
   }
   const p = parseAnswer(text);
   if (typeof p === 'string') return { ...empty, usage, note: `model ${model}: malformed answer (${p}); the case stands without its paragraphs and vote` };
-  if (!hit) db?.prepare('INSERT OR REPLACE INTO llm_cache (model, prompt_hash, answer, prompt_tokens, completion_tokens, ms, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(model, hash, text, usage.promptTokens, usage.completionTokens, usage.ms, Math.floor(Date.now() / 1000));
+  if (!hit && db) rememberAnswer(db, model, hash, { answer: text, prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, ms: usage.ms });
   const g = (text: string): Grounded => ground(text, input.grounding, input.check);
   return { model, bug: g(p.bug), change: g(p.change), vote: p.vote, reasons: g(p.reasons.join('\n')), usage, note: null };
 }

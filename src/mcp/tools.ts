@@ -30,6 +30,8 @@ import type { Verdict } from '../select/judge.js';
 import { judgeRange } from '../select/judge-range.js';
 import { selectConfig } from '../select/config.js';
 import type { Context } from '../workspace.js';
+import { commitListing, findCommits, type CommitListing } from '../history/tables/commits.js';
+import { branchTip } from '../history/tables/branches.js';
 
 /** What a tool handler returns: any JSON value. */
 export type ToolResult = Record<string, unknown>;
@@ -258,38 +260,20 @@ const findCommit: ToolDef = {
     const range = opt<string>(a, 'range');
     const p = opt<string>(a, 'path');
     if (!subject && !author && !range && !p) throw new StablepickError('BAD_ARGUMENT', 'find_commit needs at least one of subject, author, range, path', 'e.g. {"subject": "kvzalloc"}');
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const like = (t: string): string => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    if (subject) {
-      where.push("c.subject LIKE ? ESCAPE '\\'");
-      params.push(like(subject));
-    }
-    if (author) {
-      where.push("(c.author_name LIKE ? ESCAPE '\\' OR c.author_email LIKE ? ESCAPE '\\')");
-      params.push(like(author), like(author));
-    }
-    if (p) {
-      const dir = p.replace(/\/+$/, '');
-      where.push("c.id IN (SELECT f.commit_id FROM commit_files f JOIN paths q ON q.id = f.path_id WHERE q.path = ? OR q.path LIKE ? ESCAPE '\\')");
-      params.push(dir, `${dir.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`);
-    }
     let inRange: Set<string> | null = null;
     if (range) inRange = new Set(await revList(s.ctx.repo, [range]));
-    const sql = `SELECT c.sha, c.subject, c.author_name AS author, c.author_email AS email, c.author_time AS t, c.first_release AS release FROM commits c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.commit_time DESC, c.id DESC`;
-    const rows: { sha: string; subject: string; author: string; email: string; t: number; release: string | null }[] = [];
+    const rows: CommitListing[] = [];
     let total = 0;
     const lim = num(a, 'limit');
-    if (inRange && !where.length) {
-      const get = s.ctx.db.prepare('SELECT c.sha, c.subject, c.author_name AS author, c.author_email AS email, c.author_time AS t, c.first_release AS release FROM commits c WHERE c.sha = ?');
+    if (inRange && !subject && !author && !p) {
       for (const sha of inRange) {
-        const r = get.get(sha) as (typeof rows)[number] | undefined;
+        const r = commitListing(s.ctx.db, sha);
         if (!r) continue;
         total++;
         if (rows.length < lim) rows.push(r);
       }
     } else {
-      for (const r of s.ctx.db.prepare(sql).iterate(...params) as IterableIterator<(typeof rows)[number]>) {
+      for (const r of findCommits(s.ctx.db, { subject, author, path: p })) {
         if (inRange && !inRange.has(r.sha)) continue;
         total++;
         if (rows.length < lim) rows.push(r);
@@ -434,7 +418,7 @@ const applyCheck: ToolDef = {
   },
   async run(a, s) {
     const b = str(a, 'branch');
-    const tipOf = s.ctx.db.prepare('SELECT tip FROM branches WHERE name = ?').pluck().get(b) as string | undefined;
+    const tipOf = branchTip(s.ctx.db, b);
     const rc = new ResultCache(s.ctx.db);
     const checker = await ApplyChecker.open(s.ctx.repo, {
       blame: true,

@@ -19,6 +19,8 @@ import { userErrorOf, type DB } from '../history/db.js';
 import { stageFolder, writeOutputFile } from '../report/output-file.js';
 import { patchAsMboxEntry } from './mbox.js';
 import { ReviewStore } from './store.js';
+import { commitRecord, type CommitRecord } from '../history/tables/commits.js';
+import { pickedAs } from '../history/tables/branches.js';
 
 export type ExportFormat = 'mbox' | 'cherry-pick' | 'quilt';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['mbox', 'cherry-pick', 'quilt'];
@@ -52,11 +54,9 @@ export interface ExportResult {
 export function acceptedQueue(db: DB, branch: string): QueuedCommit[] {
   const shas = new ReviewStore(db).list({ branch, status: 'accepted' }).map((r) => r.sha);
   if (!shas.length) return [];
-  const info = db.prepare('SELECT sha, subject, commit_time, author_time, id FROM commits WHERE sha = ?');
-  const picked = db.prepare('SELECT sha FROM branch_commits WHERE branch = ? AND upstream_sha = ? LIMIT 1').pluck();
-  const rows = shas.map((s) => info.get(s) as { sha: string; subject: string; commit_time: number; author_time: number; id: number });
+  const rows = shas.map((s) => commitRecord(db, s) as CommitRecord);
   rows.sort((a, b) => a.commit_time - b.commit_time || a.author_time - b.author_time || a.id - b.id);
-  return rows.map((r) => ({ sha: r.sha, subject: r.subject, onBranchAs: (picked.get(branch, r.sha) as string | undefined) ?? null }));
+  return rows.map((r) => ({ sha: r.sha, subject: r.subject, onBranchAs: pickedAs(db, branch, r.sha) ?? null }));
 }
 
 /** The cherry-pick script for a queue. */

@@ -21,6 +21,7 @@ import type { DB } from '../history/db.js';
 import { splitMbox } from './mbox.js';
 import { isReviewer, type ReviewPolicy } from './policy.js';
 import { normaliseMessageId, ReviewStore, type ReviewStatus } from './store.js';
+import { allBranches } from '../history/tables/branches.js';
 
 export type ReplyOutcome = 'recorded' | 'duplicate' | 'unthreaded' | 'own-mail' | 'not-a-reply';
 
@@ -290,7 +291,6 @@ function threadOf(store: ReviewStore, email: Email, text: string, subject: strin
 
 function indexedBranchesByVersion(db: DB): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const rows = db.prepare('SELECT name, version FROM branches WHERE version IS NOT NULL').all() as { name: string; version: string }[];
-  for (const r of rows) out.set(r.version, [...(out.get(r.version) ?? []), r.name]);
+  for (const r of allBranches(db)) if (r.version !== null) out.set(r.version, [...(out.get(r.version) ?? []), r.name]);
   return out;
 }

@@ -1,7 +1,9 @@
 /**
  * Review state in the index: per (upstream commit, branch) the current decision (table `review`), every
  * decision ever taken (table `review_log`, oldest first) and the mails stablepick wrote (table
- * `review_mail`, so replies can be threaded back to a commit). Tables come from schema migration 3.
+ * `review_mail`, so replies can be threaded back to a commit). This module declares these tables and is
+ * the only one that queries them: a store creates them on first use (`REVIEW_TABLES`, the same tables
+ * that migration 3 of the index schema created before; an index written then keeps them as they are).
  *
  * Any status may follow any other; every change is logged with who, when and why. A rejection needs a
  * reason. A decision that carries a Message-ID (a mail reply) is recorded once per (message, commit,
@@ -9,7 +11,8 @@
  */
 import { StablepickError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
-import type { DB } from '../history/db.js';
+import { hasTable, userErrorOf, type DB } from '../history/db.js';
+import { isIndexedCommit } from '../history/tables/commits.js';
 
 export type ReviewStatus = 'accepted' | 'rejected' | 'needs-review' | 'deferred';
 export type ReviewSource = 'cli' | 'mail' | 'web';
@@ -84,6 +87,63 @@ export function normaliseMessageId(id: string): string {
   return inner ? `<${inner}>` : '';
 }
 
+/** The review tables, exactly as migration 3 of the index schema declared them. */
+const REVIEW_TABLES = `
+      CREATE TABLE review (
+        sha TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        status TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        why TEXT NOT NULL,
+        source TEXT NOT NULL,
+        message_id TEXT,
+        PRIMARY KEY (sha, branch)
+      ) WITHOUT ROWID;
+      CREATE INDEX review_branch_status ON review(branch, status);
+      CREATE TABLE review_log (
+        id INTEGER PRIMARY KEY,
+        sha TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        status TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        why TEXT NOT NULL,
+        source TEXT NOT NULL,
+        message_id TEXT
+      );
+      CREATE INDEX review_log_commit ON review_log(sha, branch, id);
+      CREATE UNIQUE INDEX review_log_message ON review_log(message_id, sha, branch) WHERE message_id IS NOT NULL;
+      CREATE TABLE review_mail (
+        message_id TEXT PRIMARY KEY,
+        sha TEXT NOT NULL,
+        branches TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX review_mail_sha ON review_mail(sha);
+`;
+
+/**
+ * Creates the review tables when the index has none (an index written since they moved here, before its
+ * first decision). An index that cannot be written gets empty temporary tables instead: nobody decided
+ * anything, and a decision fails as it would on any read-only index (the error is returned).
+ */
+function ensureReviewTables(db: DB): Error | null {
+  if (hasTable(db, 'review')) return null;
+  try {
+    // Inside a write transaction, asked again: another process may have created them meanwhile.
+    db.transaction(() => {
+      if (!hasTable(db, 'review')) db.exec(REVIEW_TABLES);
+    }).immediate();
+    return null;
+  } catch (e) {
+    if (userErrorOf(e)?.code !== 'IO') throw e;
+    db.exec(REVIEW_TABLES.replace(/CREATE (UNIQUE )?INDEX[^;]*;/g, '').replace(/CREATE TABLE/g, 'CREATE TEMP TABLE IF NOT EXISTS'));
+    return e as Error;
+  }
+}
+
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -91,9 +151,16 @@ function nowSeconds(): number {
 export class ReviewStore {
   private readonly db: DB;
   private readonly statements = new Map<string, Statement<unknown[]>>();
+  /** Set when the index is read-only and had no review tables: every write fails with it. */
+  private readonly unwritable: Error | null;
 
   constructor(db: DB) {
     this.db = db;
+    this.unwritable = ensureReviewTables(db);
+  }
+
+  private writing(): void {
+    if (this.unwritable) throw this.unwritable;
   }
 
   /** A prepared statement, prepared once per store (an import of 20,000 replies runs each 20,000 times). */
@@ -141,6 +208,7 @@ export class ReviewStore {
   /** Like `set`, and says whether the decision was added to the log (false: that Message-ID was seen). */
   record(r: ReviewInput): { record: ReviewRecord; added: boolean } {
     const rec = this.validate(r);
+    this.writing();
     const write = this.db.transaction((x: ReviewRecord): { record: ReviewRecord; added: boolean } => {
       if (x.messageId !== null) {
         const seen = this.sql('SELECT 1 FROM review_log WHERE message_id = ? AND sha = ? AND branch = ?').get(x.messageId, x.sha, x.branch);
@@ -168,7 +236,8 @@ export class ReviewStore {
    * commit is unreviewed again. The log keeps the decision that was taken back.
    */
   withdraw(sha: string, branch: string): void {
-    this.db.prepare('DELETE FROM review WHERE sha = ? AND branch = ?').run(sha, branch);
+    this.writing();
+    this.sql('DELETE FROM review WHERE sha = ? AND branch = ?').run(sha, branch);
   }
 
   /** Whether a decision carrying this Message-ID was recorded (for any commit and branch). */
@@ -190,6 +259,7 @@ export class ReviewStore {
     this.checkCommit(m.sha);
     const branches = [...new Set(m.branches.map((b) => b.trim()).filter((b) => b !== ''))];
     if (!branches.length) throw new StablepickError('BAD_ARGUMENT', `the mail ${id} names no branch`, 'record the stable branches the mail proposes the commit for');
+    this.writing();
     this
       .sql(
         `INSERT INTO review_mail (message_id, sha, branches, subject, at) VALUES (?, ?, ?, ?, ?)
@@ -217,7 +287,7 @@ export class ReviewStore {
 
   /** Whether the index holds the commit `sha` (full id). */
   isIndexed(sha: string): boolean {
-    return FULL_SHA.test(sha) && this.sql('SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined;
+    return FULL_SHA.test(sha) && isIndexedCommit(this.db, sha);
   }
 
   private validate(r: ReviewInput): ReviewRecord {

@@ -10,6 +10,10 @@ import { getMeta } from '../history/db.js';
 import { CommitGraph } from '../history/graph.js';
 import { commitGraph } from '../analysis/fixes/branch-state.js';
 import { readOwnCommits } from '../history/holdings.js';
+import { commitIdsAdding, commitIdsTouching, deletesAFile, everyCommitSummary, filesOfIds, messagesOfIds, shasWithPrefix } from '../history/tables/commits.js';
+import { allBranches, refsNaming } from '../history/tables/branches.js';
+import { resolvedFixes, resolvedReverts, revertsOfIds, trailersOfIds } from '../history/tables/links.js';
+import { everyTag } from '../history/tables/tags.js';
 import { StablepickError } from '../errors.js';
 
 export interface CommitRec {
@@ -101,16 +105,12 @@ export class History {
   private revertIndex: Map<string, string[]> | null = null;
 
   private constructor(readonly db: DB) {
-    const it = db
-      .prepare('SELECT id, sha, commit_time, author_time, author_email, author_name, committer_email, subject, parent_count, first_release FROM commits')
-      .raw()
-      .iterate() as IterableIterator<[number, string, number, number, string, string, string, string, number, string | null]>;
-    for (const [id, sha, time, authorTime, authorEmail, authorName, committerEmail, subject, parentCount, firstRelease] of it) {
+    for (const [id, sha, time, authorTime, authorEmail, authorName, committerEmail, subject, parentCount, firstRelease] of everyCommitSummary(db)) {
       const c: CommitRec = { id, sha, time, authorTime, authorEmail: authorEmail.toLowerCase(), authorName, committerEmail: committerEmail.toLowerCase(), subject, parentCount, firstRelease };
       this.commits.set(sha, c);
       this.byId.set(id, c);
     }
-    const rows = db.prepare('SELECT name, role, version, base, tip FROM branches').all() as { name: string; role: string; version: string | null; base: string | null; tip: string }[];
+    const rows = allBranches(db);
     let mainline: BranchRec | null = null;
     for (const r of rows) {
       const b: BranchRec = { name: r.name, role: r.role as BranchRec['role'], version: r.version, base: r.base, baseTime: r.base ? (this.commits.get(r.base)?.time ?? null) : null, tip: r.tip };
@@ -132,16 +132,12 @@ export class History {
       l.push({ branch, sha, time, via });
     }
     for (const l of this.picks.values()) l.sort((a, b) => a.time - b.time);
-    const fr = db
-      .prepare("SELECT t.ref_sha, c.sha, c.commit_time FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind = 'fixes' AND t.ref_sha IS NOT NULL")
-      .raw()
-      .iterate() as IterableIterator<[string, string, number]>;
-    for (const [target, sha, time] of fr) {
+    for (const [target, sha, time] of resolvedFixes(db)) {
       let l = this.fixedBy.get(target);
       if (!l) this.fixedBy.set(target, (l = []));
       l.push({ sha, time });
     }
-    for (const [name, date, pre] of db.prepare('SELECT name, date, prerelease FROM tags').raw().all() as [string, number, number][]) {
+    for (const [name, date, pre] of everyTag(db)) {
       if (!pre) this.tagTime.set(name, date);
       this.releases.push({ name, time: date, prerelease: pre === 1 });
     }
@@ -286,10 +282,7 @@ export class History {
   revertedOnMainline(shas: readonly string[]): Map<string, string> {
     if (!this.revertIndex) {
       const m = new Map<string, string[]>();
-      for (const [target, by] of this.db
-        .prepare("SELECT m.sha, c.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts' AND m.sha IS NOT NULL")
-        .raw()
-        .iterate() as IterableIterator<[string, string]>) {
+      for (const [target, by] of resolvedReverts(this.db)) {
         if (!this.mainlineSet.has(by)) continue;
         let l = m.get(target);
         if (!l) m.set(target, (l = []));
@@ -331,19 +324,12 @@ export class History {
     const need = ids.filter((id) => !this.details.has(id));
     for (let i = 0; i < need.length; i += CHUNK) {
       const chunk = need.slice(i, i + CHUNK);
-      const q = chunk.map(() => '?').join(',');
       for (const id of chunk) this.details.set(id, { message: '', files: [], trailers: [], reverts: [] });
-      for (const [id, message] of this.db.prepare(`SELECT id, message FROM commits WHERE id IN (${q})`).raw().all(...chunk) as [number, string][]) this.details.get(id)!.message = message;
-      for (const [id, path, status] of this.db
-        .prepare(`SELECT f.commit_id, p.path, f.status FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id IN (${q})`)
-        .raw()
-        .all(...chunk) as [number, string, string][]) {
+      for (const [id, message] of messagesOfIds(this.db, chunk)) this.details.get(id)!.message = message;
+      for (const [id, path, status] of filesOfIds(this.db, chunk)) {
         this.details.get(id)!.files.push({ path, status });
       }
-      for (const [id, kind, key, value, refSha, refStatus, detail] of this.db
-        .prepare(`SELECT commit_id, kind, key, value, ref_sha, ref_status, detail FROM trailers WHERE commit_id IN (${q}) AND kind NOT IN ('signed-off-by', 'cc', 'message-id') ORDER BY commit_id, seq`)
-        .raw()
-        .all(...chunk) as [number, string, string, string, string | null, string | null, string | null][]) {
+      for (const [id, kind, key, value, refSha, refStatus, detail] of trailersOfIds(this.db, chunk)) {
         let noautosel = false;
         if (kind === 'stable' && detail) {
           try {
@@ -354,7 +340,7 @@ export class History {
         }
         this.details.get(id)!.trailers.push({ kind, key, value, refSha, refStatus, noautosel });
       }
-      for (const [id, sha] of this.db.prepare(`SELECT commit_id, sha FROM markers WHERE kind = 'reverts' AND sha IS NOT NULL AND commit_id IN (${q})`).raw().all(...chunk) as [number, string][]) {
+      for (const [id, sha] of revertsOfIds(this.db, chunk)) {
         this.details.get(id)!.reverts.push(sha);
       }
     }
@@ -377,9 +363,8 @@ export class History {
   /** Paths ever touched by the given commits (ids) — what a tree built from them can contain. */
   pathsTouchedBy(ids: ReadonlySet<number>, paths: readonly string[]): Set<string> {
     const out = new Set<string>();
-    const q = this.db.prepare('SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ?').pluck();
     for (const p of paths) {
-      for (const id of q.iterate(p) as IterableIterator<number>) {
+      for (const id of commitIdsTouching(this.db, p)) {
         if (ids.has(id)) {
           out.add(p);
           break;
@@ -394,29 +379,19 @@ export class History {
    * (the index records a rename as D + A). Such a path may well exist in a branch under its old name.
    */
   mayBeRenamed(path: string): boolean {
-    const adders = this.db
-      .prepare("SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ? AND f.status = 'A'")
-      .pluck()
-      .all(path) as number[];
-    const del = this.db.prepare("SELECT 1 FROM commit_files WHERE commit_id = ? AND status = 'D' LIMIT 1").pluck();
-    return adders.some((id) => del.get(id) !== undefined);
+    return commitIdsAdding(this.db, path).some((id) => deletesAFile(this.db, id));
   }
 
   /** Resolves a revision name (sha prefix, tag, branch) to an indexed commit. */
   resolveRev(rev: string): string {
     const full = this.commits.has(rev) ? rev : null;
     if (full) return full;
-    const refs = this.db.prepare('SELECT name, commit_sha FROM refs WHERE commit_sha IS NOT NULL AND (name = ? OR name = ? OR name = ? OR name LIKE ?)').all(
-      `refs/tags/${rev}`,
-      `refs/heads/${rev}`,
-      rev,
-      `refs/remotes/%/${rev}`,
-    ) as { name: string; commit_sha: string }[];
+    const refs = refsNaming(this.db, rev);
     const pref = (n: string): number => (n.startsWith('refs/tags/') ? 0 : n.startsWith('refs/heads/') ? 1 : 2);
     refs.sort((a, b) => pref(a.name) - pref(b.name));
     if (refs[0]) return refs[0].commit_sha;
     if (/^[0-9a-f]{4,40}$/i.test(rev)) {
-      const hits = this.db.prepare('SELECT sha FROM commits WHERE sha >= ? AND sha < ? LIMIT 2').pluck().all(rev.toLowerCase(), `${rev.toLowerCase()}g`) as string[];
+      const hits = shasWithPrefix(this.db, rev.toLowerCase());
       if (hits.length === 1) return hits[0]!;
       if (hits.length > 1) throw new StablepickError('AMBIGUOUS', `'${rev}' names several indexed commits`, 'give more hex digits');
     }

@@ -7,6 +7,7 @@
  * on later release periods predicted by models trained on earlier ones, never on random folds, and the
  * YES threshold maximises F1 there, never below half that F1 (a commit less likely than that lowers it).
  */
+import { tagCommit } from '../history/tables/tags.js';
 import type { NumStat } from '../git/diff-batch.js';
 import { applyIsotonic, bestThreshold, fitIsotonic, prf, yesThreshold, type Isotonic } from './calibrate.js';
 import { addToStats, DIM, extractFeatures, newStats, RateTable, vectorize, type Stats, type Vector } from './features.js';
@@ -103,7 +104,7 @@ function validationPeriods(h: History, mainline: ReadonlySet<string>, end: numbe
     const cuts: number[] = [];
     for (const r of h.releases) {
       if (r.prerelease || r.time > end) continue;
-      const sha = h.db.prepare('SELECT commit_sha FROM tags WHERE name = ?').pluck().get(r.name) as string | undefined;
+      const sha = tagCommit(h.db, r.name);
       if (!sha || !mainline.has(sha)) continue;
       if (cuts.length && r.time - cuts[cuts.length - 1]! < 30 * DAY) continue;
       cuts.push(r.time);

@@ -9,7 +9,7 @@ import type { Conventions } from '../conventions/types.js';
 import { StablepickError } from '../errors.js';
 import { formatPatch } from '../git/format-patch.js';
 import type { Repository } from '../git/repo.js';
-import type { DB } from '../history/db.js';
+import { dataVersion, type DB } from '../history/db.js';
 import { commitView, listBranches, resolveIndexed } from '../history/queries.js';
 import { applyReview, reviewConfig, type ReviewPolicy } from '../review/policy.js';
 import { ReviewStore, type ReviewRecord } from '../review/store.js';
@@ -152,7 +152,7 @@ export class RepoSource implements CandidateSource {
   }
 
   private readDataVersion(): number {
-    return this.input.db.pragma('data_version', { simple: true }) as number;
+    return dataVersion(this.input.db);
   }
 
   /**

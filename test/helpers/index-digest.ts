@@ -52,7 +52,9 @@ export function indexDigest(file: string, mode: 'physical' | 'logical' = 'physic
     out.set('user_version', String(db.pragma('user_version', { simple: true })));
     if (mode === 'logical') {
       for (const [name, sql] of LOGICAL) {
-        const { n, hash } = hashRows(sorted(sql));
+        // The review tables are created by the review store on first use: an index without them has no decisions.
+        const absent = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) === undefined;
+        const { n, hash } = hashRows(absent ? [] : sorted(sql));
         out.set(`table ${name}`, `${n} rows, ${hash}`);
       }
     } else {

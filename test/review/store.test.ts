@@ -1,7 +1,12 @@
 /** The review store: decisions per (commit, branch), their log, and the mails stablepick wrote. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StablepickError } from '../../src/errors.js';
-import { openDb, type DB } from '../../src/history/db.js';
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDb, userErrorOf, type DB } from '../../src/history/db.js';
 import { SCHEMA_VERSION } from '../../src/history/schema.js';
 import { ReviewStore } from '../../src/review/store.js';
 import { BRANCH, buildReviewRepo, type ReviewFixture } from './fixture.js';
@@ -18,6 +23,47 @@ afterAll(() => {
   fx?.cleanup();
 });
 
+/** The review tables as migration 3 of the index schema created them (what indexes written before hold). */
+const MIGRATION_3 = `
+      CREATE TABLE review (
+        sha TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        status TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        why TEXT NOT NULL,
+        source TEXT NOT NULL,
+        message_id TEXT,
+        PRIMARY KEY (sha, branch)
+      ) WITHOUT ROWID;
+      CREATE INDEX review_branch_status ON review(branch, status);
+      CREATE TABLE review_log (
+        id INTEGER PRIMARY KEY,
+        sha TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        status TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        why TEXT NOT NULL,
+        source TEXT NOT NULL,
+        message_id TEXT
+      );
+      CREATE INDEX review_log_commit ON review_log(sha, branch, id);
+      CREATE UNIQUE INDEX review_log_message ON review_log(message_id, sha, branch) WHERE message_id IS NOT NULL;
+      CREATE TABLE review_mail (
+        message_id TEXT PRIMARY KEY,
+        sha TEXT NOT NULL,
+        branches TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX review_mail_sha ON review_mail(sha);
+`;
+
+function reviewSchema(d: DB): { type: string; name: string; sql: string }[] {
+  return d.prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'review%' ORDER BY name").all() as { type: string; name: string; sql: string }[];
+}
+
 function thrown(fn: () => unknown): StablepickError {
   try {
     fn();
@@ -29,10 +75,62 @@ function thrown(fn: () => unknown): StablepickError {
 }
 
 describe('review store', () => {
-  it('has the review tables of migration 3', () => {
-    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'review%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['review', 'review_log', 'review_mail']);
+  it('declares its tables: an index gets them from the first store, as migration 3 made them before', () => {
+    const fresh = openDb(':memory:');
+    const old = openDb(':memory:');
+    try {
+      expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
+      expect(reviewSchema(fresh)).toEqual([]);
+      old.exec(MIGRATION_3);
+      new ReviewStore(fresh);
+      expect(reviewSchema(fresh).map((r) => r.name)).toEqual(['review', 'review_branch_status', 'review_log', 'review_log_commit', 'review_log_message', 'review_mail', 'review_mail_sha']);
+      expect(reviewSchema(fresh)).toEqual(reviewSchema(old));
+    } finally {
+      fresh.close();
+      old.close();
+    }
+  });
+
+  it('opens an index written with the tables of migration 3 unchanged', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'stablepick-review-old-')), 'index.sqlite');
+    writeFileSync(file, db.serialize());
+    const w = new Database(file);
+    w.exec(`DROP TABLE IF EXISTS review; DROP TABLE IF EXISTS review_log; DROP TABLE IF EXISTS review_mail; ${MIGRATION_3}`);
+    w.prepare("INSERT INTO review (sha, branch, status, who, at, why, source) VALUES (?, ?, 'accepted', 'Ann <ann@example.org>', 5, 'old', 'cli')").run(fx.fixA, BRANCH);
+    w.close();
+    const before = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const again = openDb(file);
+    try {
+      expect(new ReviewStore(again).get(fx.fixA, BRANCH)?.why).toBe('old');
+    } finally {
+      again.close();
+    }
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(before);
+  });
+
+  it('reads a read-only index without review tables as one without decisions, and refuses a decision there', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'stablepick-review-ro-')), 'index.sqlite');
+    writeFileSync(file, db.serialize());
+    const w = new Database(file);
+    w.exec('DROP TABLE IF EXISTS review; DROP TABLE IF EXISTS review_log; DROP TABLE IF EXISTS review_mail');
+    w.close();
+    const ro = openDb(file, { readonly: true });
+    try {
+      const s = new ReviewStore(ro);
+      expect(s.list()).toEqual([]);
+      expect(s.get(fx.fixA, BRANCH)).toBeNull();
+      expect(s.mailsForCommit(fx.fixA)).toEqual([]);
+      let err: unknown = null;
+      try {
+        s.set({ sha: fx.fixA, branch: BRANCH, status: 'accepted', who: 'Ann <ann@example.org>', source: 'cli' });
+      } catch (e) {
+        err = e;
+      }
+      expect(userErrorOf(err)?.code).toBe('IO');
+      expect(new ReviewStore(ro).list()).toEqual([]);
+    } finally {
+      ro.close();
+    }
   });
 
   it('keeps the current state and logs every change with who, when and why', () => {

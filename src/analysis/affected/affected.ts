@@ -5,11 +5,13 @@
  */
 import { blameRanges } from '../../git/blame-range.js';
 import { commitDiff } from '../../git/diff.js';
-import { branchState, stableBranchNames } from '../fixes/branch-state.js';
+import { branchState } from '../fixes/branch-state.js';
 import { loadFixGraph } from '../fixes/graph.js';
 import type { AnalysisContext, AsOfOptions } from '../fixes/types.js';
 import { toRanges } from '../deps/prerequisites.js';
 import type { AffectedResult, BranchImpact, Introducer, SkippedByBlame } from './types.js';
+import { commitRecord } from '../../history/tables/commits.js';
+import { branchNamed, stableBranchNames } from '../../history/tables/branches.js';
 
 export interface AffectedOptions extends AsOfOptions {
   /** Only these branches (default every stable and staging branch). */
@@ -30,9 +32,7 @@ function compareVersions(a: string, b: string): number {
 
 export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: AffectedOptions = {}): Promise<AffectedResult> {
   const fg = loadFixGraph(ctx.db);
-  const info = ctx.db.prepare('SELECT subject, first_release, commit_time FROM commits WHERE sha = ?');
-  const meta = (s: string): { subject: string; first_release: string | null; commit_time: number } =>
-    (info.get(s) as { subject: string; first_release: string | null; commit_time: number } | undefined) ?? { subject: '', first_release: null, commit_time: 0 };
+  const meta = (s: string): { subject: string; first_release: string | null; commit_time: number } => commitRecord(ctx.db, s) ?? { subject: '', first_release: null, commit_time: 0 };
   const introducers: Introducer[] = [];
   for (const e of fg.names(sha)) {
     if (e.kind === 'reapplies') continue;
@@ -72,7 +72,6 @@ export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: 
   }
   introducers.sort((a, b) => meta(a.sha).commit_time - meta(b.sha).commit_time);
   const names = opts.branches ?? stableBranchNames(ctx.db);
-  const version = ctx.db.prepare('SELECT version FROM branches WHERE name = ?').pluck();
   const branches: BranchImpact[] = [];
   for (const name of names) {
     const st = branchState(ctx, name, opts.asOf);
@@ -86,7 +85,7 @@ export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: 
     }
     const fh = st.holds(sha);
     const fixedBy = fh ? { sha: fh.how === 'picked' ? fh.stableSha : sha, holding: fh } : null;
-    branches.push({ branch: name, version: (version.get(name) as string | null | undefined) ?? null, status: since ? (fixedBy ? 'fixed' : 'affected') : 'clean', vulnerableSince: since, fixedBy });
+    branches.push({ branch: name, version: branchNamed(ctx.db, name)?.version ?? null, status: since ? (fixedBy ? 'fixed' : 'affected') : 'clean', vulnerableSince: since, fixedBy });
   }
   branches.sort((a, b) => compareVersions(a.version ?? a.branch, b.version ?? b.branch));
   const hit = branches.filter((b) => b.status !== 'clean');

@@ -8,6 +8,7 @@ import { upstreamState } from '../fixes/follow-ups.js';
 import { loadFixGraph } from '../fixes/graph.js';
 import type { AnalysisContext } from '../fixes/types.js';
 import type { AuditItem, AuditOptions, AuditResult } from './types.js';
+import { commitRecord } from '../../history/tables/commits.js';
 
 export function auditBranch(ctx: AnalysisContext, branch: string, opts: AuditOptions = {}): AuditResult {
   const fg = loadFixGraph(ctx.db);
@@ -15,8 +16,7 @@ export function auditBranch(ctx: AnalysisContext, branch: string, opts: AuditOpt
   const st = branchState(ctx, branch, opts.asOf);
   const mainline = mainlineState(ctx, opts.mainlineAsOf ?? opts.asOf);
   const maxDepth = opts.maxDepth ?? 6;
-  const info = ctx.db.prepare('SELECT subject, first_release FROM commits WHERE sha = ?');
-  const meta = (s: string): { subject: string; first_release: string | null } => (info.get(s) as { subject: string; first_release: string | null } | undefined) ?? { subject: '', first_release: null };
+  const meta = (s: string): { subject: string; first_release: string | null } => commitRecord(ctx.db, s) ?? { subject: '', first_release: null };
   const items = new Map<string, AuditItem>();
   let heldFixes = 0;
   let revertedSkipped = 0;

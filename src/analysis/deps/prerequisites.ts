@@ -14,6 +14,7 @@ import type { AnalysisContext } from '../fixes/types.js';
 import { adjacentPredecessors, mergePredecessors, threadPredecessors } from './series.js';
 import { newSymbols } from './symbols.js';
 import type { BlameEvidence, PrereqOptions, PrereqReason, PrereqResult, Prerequisite } from './types.js';
+import { commitRecord } from '../../history/tables/commits.js';
 
 /** Lines of each hunk's old side to blame: removed lines, and `context` lines either side. */
 export function linesToBlame(hunks: readonly { oldStart: number; oldCount: number }[], lineCount: number, context: number): Map<number, 'removed' | 'context'> {
@@ -98,7 +99,6 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
   const mainline = mainlineState(ctx, opts.asOf);
   const maxDepth = opts.depth ?? 2;
   const maxCommits = opts.maxCommits ?? 25;
-  const subject = ctx.db.prepare('SELECT subject, commit_time FROM commits WHERE sha = ?');
   const reader = new BlobReader(ctx.repo);
   const result: PrereqResult = { sha, branch, tip: state.tip, prerequisites: [], alreadyHeld: [], selfDefined: [] };
   const bySha = new Map<string, Prerequisite>();
@@ -122,7 +122,7 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
             continue;
           }
           if (bySha.size >= maxCommits) continue;
-          const row = subject.get(f.sha) as { subject: string; commit_time: number } | undefined;
+          const row = commitRecord(ctx.db, f.sha);
           const p: Prerequisite = { sha: f.sha, subject: row?.subject ?? '', commitTime: row?.commit_time ?? 0, neededBy: need, depth, reasons: [f.reason], strength: 'weak' };
           bySha.set(f.sha, p);
           // Prerequisites of prerequisites only through strong evidence: weak links multiply noise.

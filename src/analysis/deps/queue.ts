@@ -3,11 +3,12 @@ import { followUps } from '../fixes/follow-ups.js';
 import type { AnalysisContext } from '../fixes/types.js';
 import { describeReason, prerequisites } from './prerequisites.js';
 import type { PickQueue, PrereqOptions, QueueMember } from './types.js';
+import { commitSubject } from '../../history/tables/commits.js';
 
 export async function pickQueue(ctx: AnalysisContext, sha: string, branch: string, opts: PrereqOptions = {}): Promise<PickQueue> {
   const pre = await prerequisites(ctx, sha, branch, opts);
   const fu = followUps(ctx, sha, branch, opts.asOf === undefined ? {} : { asOf: opts.asOf });
-  const subject = (ctx.db.prepare('SELECT subject FROM commits WHERE sha = ?').pluck().get(sha) as string | undefined) ?? '';
+  const subject = commitSubject(ctx.db, sha) ?? '';
   const queue: QueueMember[] = [];
   for (const p of pre.prerequisites) {
     queue.push({ sha: p.sha, subject: p.subject, role: 'prerequisite', why: [`needed by ${p.neededBy.slice(0, 12)} (${p.strength})`, ...p.reasons.map(describeReason)], prerequisite: p });

@@ -8,6 +8,8 @@ import type { DB } from '../../history/db.js';
 import type { CommitGraph } from '../../history/graph.js';
 import { commitGraph, type BranchState } from '../fixes/branch-state.js';
 import type { SeriesEvidence } from './types.js';
+import { commitRecord, commitSubject, everyCommitParents, pathIdsOf } from '../../history/tables/commits.js';
+import { threadTrailers } from '../../history/tables/links.js';
 
 export interface ThreadId {
   key: string;
@@ -36,11 +38,7 @@ function threadIndex(db: DB): ThreadIndex {
   if (hit) return hit;
   const byKey: ThreadIndex['byKey'] = new Map();
   const bySha: ThreadIndex['bySha'] = new Map();
-  const rows = db
-    .prepare("SELECT c.sha, t.key, t.value FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind IN ('link', 'message-id')")
-    .raw()
-    .iterate() as IterableIterator<[string, string, string]>;
-  for (const [sha, key, value] of rows) {
+  for (const [sha, key, value] of threadTrailers(db)) {
     const t = parseThreadId(value);
     if (!t) continue;
     const line = `${key}: ${value}`;
@@ -81,7 +79,7 @@ function childMap(db: DB): Map<string, string[]> {
   let c = children.get(db);
   if (c) return c;
   c = new Map();
-  for (const [sha, parents] of db.prepare('SELECT sha, parents FROM commits').raw().iterate() as IterableIterator<[string, string]>) {
+  for (const [sha, parents] of everyCommitParents(db)) {
     if (!parents) continue;
     for (const p of parents.split(' ')) {
       const l = c.get(p);
@@ -151,10 +149,9 @@ export function mergePredecessors(db: DB, sha: string, mainline: BranchState): S
   const topic = new Set<string>();
   for (const p of m.parents.slice(1)) for (const s of graph.exclusive(p, base).own) topic.add(s);
   if (!topic.has(sha)) return [];
-  const meta = db.prepare('SELECT subject, author_email, author_time, parent_count FROM commits WHERE sha = ?');
   type Meta = { subject: string; author_email: string; author_time: number; parent_count: number };
   const info = new Map<string, Meta>();
-  for (const s of topic) info.set(s, meta.get(s) as Meta);
+  for (const s of topic) info.set(s, commitRecord(db, s) as Meta);
   const ordered = [...topic].filter((s) => info.get(s)!.parent_count < 2).sort((a, b) => (graph.get(a)!.time - graph.get(b)!.time) || info.get(a)!.author_time - info.get(b)!.author_time);
   const me = info.get(sha)!;
   const prefix = subjectPrefix(me.subject);
@@ -163,7 +160,7 @@ export function mergePredecessors(db: DB, sha: string, mainline: BranchState): S
   const at = ordered.indexOf(sha);
   let start = at;
   while (start > 0 && same(ordered[start - 1]!)) start--;
-  const mergeSubject = (db.prepare('SELECT subject FROM commits WHERE sha = ?').pluck().get(merge) as string | undefined) ?? '';
+  const mergeSubject = commitSubject(db, merge) ?? '';
   const out: SeriesMember[] = [];
   for (let i = start; i < at; i++) {
     out.push({ sha: ordered[i]!, evidence: { rule: 'merge', key: merge, position: i - start + 1, candidatePosition: at - start + 1, line: mergeSubject } });
@@ -180,9 +177,7 @@ export function adjacentPredecessors(db: DB, sha: string, mainline: BranchState,
   const graph = commitGraph(db);
   const fp = firstParentChain(graph, mainline);
   if (!fp.has(sha)) return [];
-  const meta = db.prepare('SELECT subject, author_email, parent_count FROM commits WHERE sha = ?');
-  type Meta = { subject: string; author_email: string; parent_count: number };
-  const me = meta.get(sha) as Meta | undefined;
+  const me = commitRecord(db, sha);
   if (!me) return [];
   const prefix = subjectPrefix(me.subject);
   if (!prefix) return [];
@@ -193,16 +188,15 @@ export function adjacentPredecessors(db: DB, sha: string, mainline: BranchState,
     const prev = n?.parents[0];
     if (!n || !prev || n.parents.length > 1) break;
     const pn = graph.get(prev);
-    const pm = meta.get(prev) as Meta | undefined;
+    const pm = commitRecord(db, prev);
     if (!pn || !pm || pm.parent_count > 1 || pm.author_email !== me.author_email || subjectPrefix(pm.subject) !== prefix || Math.abs(n.time - pn.time) > windowSeconds) break;
     run.push(prev);
     cur = prev;
   }
   run.reverse();
   // Only members that touch a file the candidate touches: a run of independent fixes by one author is common.
-  const filesOf = db.prepare('SELECT f.path_id FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ?').pluck();
-  const mine = new Set(filesOf.all(sha) as number[]);
+  const mine = new Set(pathIdsOf(db, sha));
   const key = `${me.author_email} ${prefix}`;
-  const shares = (s: string): boolean => (filesOf.all(s) as number[]).some((f) => mine.has(f));
+  const shares = (s: string): boolean => pathIdsOf(db, s).some((f) => mine.has(f));
   return run.filter(shares).map((s) => ({ sha: s, evidence: { rule: 'adjacent', key, position: run.indexOf(s) + 1, candidatePosition: run.length + 1, line: new Date((graph.get(s)?.time ?? 0) * 1000).toISOString() } }));
 }

@@ -9,6 +9,7 @@ import type { DB } from '../../history/db.js';
 import { CommitGraph } from '../../history/graph.js';
 import { describeVia, readPicks } from '../../history/holdings.js';
 import type { AnalysisContext, Holding } from './types.js';
+import { branchNamed, branchNames, mainlineBranch } from '../../history/tables/branches.js';
 
 const graphs = new WeakMap<DB, CommitGraph>();
 const states = new WeakMap<DB, Map<string, BranchState>>();
@@ -42,16 +43,16 @@ interface BranchRow {
 }
 
 export function branchRow(db: DB, name: string): BranchRow {
-  const row = db.prepare('SELECT name, role, tip FROM branches WHERE name = ?').get(name) as BranchRow | undefined;
+  const row = branchNamed(db, name);
   if (!row) {
-    const known = (db.prepare('SELECT name FROM branches ORDER BY name').pluck().all() as string[]).join(', ');
+    const known = branchNames(db).join(', ');
     throw new StablepickError('NOT_FOUND', `no indexed branch '${name}'`, `known branches: ${known || '(none)'}; run \`stablepick index\` after fetching it`);
   }
-  return row;
+  return { name: row.name, role: row.role, tip: row.tip };
 }
 
 function mainlineName(db: DB): string {
-  const n = db.prepare("SELECT name FROM branches WHERE role = 'mainline' LIMIT 1").pluck().get() as string | undefined;
+  const n = mainlineBranch(db)?.name;
   if (!n) throw new StablepickError('INDEX_MISSING', 'the index knows no mainline branch', 'run `stablepick index`');
   return n;
 }
@@ -119,11 +120,6 @@ export function branchState(ctx: Pick<AnalysisContext, 'db'>, name: string, asOf
 /** The mainline branch's state (its ancestors are the mainline commits). */
 export function mainlineState(ctx: Pick<AnalysisContext, 'db'>, asOf?: number): BranchState {
   return branchState(ctx, mainlineName(ctx.db), asOf);
-}
-
-/** Stable and staging branch names of the index. */
-export function stableBranchNames(db: DB): string[] {
-  return db.prepare("SELECT name FROM branches WHERE role != 'mainline' ORDER BY name").pluck().all() as string[];
 }
 
 export function describeHolding(h: Holding): string {

@@ -8,6 +8,7 @@ import { commitGraph, describeHolding, mainlineState, branchState, type BranchSt
 import type { CommitGraph } from '../../history/graph.js';
 import { loadFixGraph, type FixGraph } from './graph.js';
 import type { AnalysisContext, AsOfOptions, FixEdge, FollowUp, FollowUpResult, UpstreamState } from './types.js';
+import { commitSubject } from '../../history/tables/commits.js';
 
 export interface FollowUpOptions extends AsOfOptions {
   /** How many edges away from the candidate to follow (default 6). */
@@ -15,7 +16,7 @@ export interface FollowUpOptions extends AsOfOptions {
 }
 
 function subjectOf(ctx: AnalysisContext, sha: string): string {
-  return (ctx.db.prepare('SELECT subject FROM commits WHERE sha = ?').pluck().get(sha) as string | undefined) ?? '';
+  return commitSubject(ctx.db, sha) ?? '';
 }
 
 /**

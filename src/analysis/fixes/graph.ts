@@ -10,6 +10,9 @@ import type { CommitGraph } from '../../history/graph.js';
 import { PrefixResolver } from '../../history/resolve.js';
 import { commitGraph } from './branch-state.js';
 import type { EdgeKind, FixEdge, Resolution } from './types.js';
+import { commitSubject, revertLikeSubjects, shasWithSubject } from '../../history/tables/commits.js';
+import { branchCopies } from '../../history/tables/branches.js';
+import { fixesTrailers, revertMarkers } from '../../history/tables/links.js';
 
 export interface FixGraph {
   /** Edges naming `sha` (its fixes, reverts, re-applications), oldest source first. */
@@ -42,27 +45,14 @@ function isAncestorBounded(graph: CommitGraph, anc: string, desc: string): boole
   return false;
 }
 
-interface Row {
-  sha: string;
-  key: string;
-  value: string;
-  line: number;
-  prefix: string | null;
-  subject: string | null;
-  ref_sha: string | null;
-  status: string | null;
-}
-
 export function loadFixGraph(db: DB): FixGraph {
   const hit = cache.get(db);
   if (hit) return hit;
   const graph = commitGraph(db);
   const resolver = new PrefixResolver(db);
-  const bySubject = db.prepare('SELECT sha FROM commits WHERE subject = ? LIMIT 50').pluck();
-  const subjectOf = db.prepare('SELECT subject FROM commits WHERE sha = ?').pluck();
   // A stable copy → the mainline commit it carries.
   const upstreamOf = new Map<string, string>();
-  for (const r of db.prepare('SELECT sha, upstream_sha FROM branch_commits WHERE upstream_sha IS NOT NULL').raw().iterate() as IterableIterator<[string, string]>) {
+  for (const r of branchCopies(db)) {
     if (!upstreamOf.has(r[0])) upstreamOf.set(r[0], r[1]);
   }
   const edges: FixEdge[] = [];
@@ -71,7 +61,7 @@ export function loadFixGraph(db: DB): FixGraph {
   const ancestorsOnly = (from: string, shas: readonly string[]): string[] => shas.filter((s) => s !== from && isAncestorBounded(graph, s, from));
   const bySubjectAncestor = (from: string, subject: string | null): string | null => {
     if (!subject) return null;
-    let cands = bySubject.all(subject) as string[];
+    let cands = shasWithSubject(db, subject);
     if (!cands.length) {
       // The quoted subject may be cut short or differ in case/spacing: compare normalised forms of the prefix's hits only.
       return null;
@@ -92,12 +82,7 @@ export function loadFixGraph(db: DB): FixGraph {
     edges.push({ kind, from, to: target, evidence: { line, lineNo, prefix, subject, resolution: res } });
   };
 
-  const rows = db
-    .prepare(
-      `SELECT c.sha, t.key, t.value, t.line, t.ref_prefix AS prefix, t.ref_subject AS subject, t.ref_sha, t.ref_status AS status
-       FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind = 'fixes' AND t.ref_prefix IS NOT NULL`,
-    )
-    .all() as Row[];
+  const rows = fixesTrailers(db);
   for (const r of rows) {
     const line = `${r.key}: ${r.value}`;
     if (r.status === 'resolved' && r.ref_sha) {
@@ -117,9 +102,7 @@ export function loadFixGraph(db: DB): FixGraph {
   }
 
   // Reverts: the index's `reverts` markers, and `Revert "subject"` commits whose id did not resolve.
-  const markerRows = db
-    .prepare("SELECT c.sha, c.subject, m.prefix, m.line, m.sha AS target, m.status FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts'")
-    .all() as { sha: string; subject: string; prefix: string; line: number; target: string | null; status: string | null }[];
+  const markerRows = revertMarkers(db);
   const revertSubject = (s: string): string | null => /^Revert "(.*)"$/.exec(s)?.[1] ?? null;
   const withMarker = new Set<string>();
   for (const m of markerRows) {
@@ -137,9 +120,7 @@ export function loadFixGraph(db: DB): FixGraph {
     const s = bySubjectAncestor(m.sha, revertSubject(m.subject));
     if (s) add('reverts', m.sha, s, line, m.line, m.prefix, revertSubject(m.subject), 'subject');
   }
-  const subjRows = db
-    .prepare("SELECT sha, subject FROM commits WHERE subject LIKE 'Revert \"%' OR subject LIKE 'Reapply \"%'")
-    .all() as { sha: string; subject: string }[];
+  const subjRows = revertLikeSubjects(db);
   for (const r of subjRows) {
     const reapply = /^Reapply "(.*)"$/.exec(r.subject)?.[1];
     if (reapply) {
@@ -168,10 +149,10 @@ export function loadFixGraph(db: DB): FixGraph {
   const extra: FixEdge[] = [];
   for (const e of edges) {
     if (e.kind !== 'reverts') continue;
-    const subj = subjectOf.get(e.to) as string | undefined;
+    const subj = commitSubject(db, e.to);
     if (!subj) continue;
     const revertTime = graph.get(e.from)?.time ?? 0;
-    for (const s of bySubject.all(subj) as string[]) {
+    for (const s of shasWithSubject(db, subj)) {
       if (s === e.to || upstreamOf.has(s)) continue;
       const t = graph.get(s)?.time ?? 0;
       if (t <= revertTime || !isAncestorBounded(graph, e.from, s)) continue;

@@ -26,6 +26,7 @@ import { branchList, patchSlug, withCommonOptions, withContext, type CommonOptio
 import { formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
 import { writeOutputFile } from '../../report/output-file.js';
+import { mainlineBranch } from '../../history/tables/branches.js';
 
 interface MailOptions extends CommonOptions {
   branch: string;
@@ -102,7 +103,7 @@ export const mailCommand: CommandModule = {
           const from = opts.from ?? mc.from ?? (await gitIdentity(ctx.repo));
           if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give --from "Name <address>", or set mail.from in stablepick.config.json');
           const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
-          const mainTip = ctx.db.prepare("SELECT tip FROM branches WHERE role = 'mainline'").pluck().get() as string | undefined;
+          const mainTip = mainlineBranch(ctx.db)?.tip;
           const project = await projectMail(ctx.repo, mainTip ?? 'HEAD', kernel);
           if (opts.format !== undefined && !['autosel', 'cherry-pick', 'quilt'].includes(opts.format)) throw new StablepickError('BAD_ARGUMENT', `unknown --format ${opts.format}`, 'use autosel, cherry-pick or quilt');
           const format = (opts.format ?? project.format) as MailFormat;

@@ -21,6 +21,7 @@ import { identityOption, mustBeBranch, outsideRepository } from '../validate.js'
 import { withCommonOptions, withContext, type CommonOptions, type Context } from '../context.js';
 import { formatTable, printJson, printJsonLine } from '../output.js';
 import type { CommandModule } from '../command-module.js';
+import { commitSubject } from '../../history/tables/commits.js';
 
 interface DecideOptions extends CommonOptions {
   branch: string[];
@@ -146,8 +147,7 @@ function runList(ctx: Context, opts: { branch?: string; status?: string }): void
   const filter: { branch?: string; status?: ReviewStatus } = {};
   if (opts.branch !== undefined) filter.branch = opts.branch;
   if (opts.status !== undefined) filter.status = opts.status as ReviewStatus;
-  const subject = ctx.db.prepare('SELECT subject FROM commits WHERE sha = ?').pluck();
-  const rows = new ReviewStore(ctx.db).list(filter).map((r) => ({ ...r, subject: (subject.get(r.sha) as string | undefined) ?? '' }));
+  const rows = new ReviewStore(ctx.db).list(filter).map((r) => ({ ...r, subject: commitSubject(ctx.db, r.sha) ?? '' }));
   if (ctx.json) return printJson(rows);
   if (!rows.length) return void process.stdout.write('no review decisions\n');
   const table = formatTable(

@@ -23,6 +23,9 @@ import { bugStatements, numbersOf, priorityOf } from './statements.js';
 import { recommend, riskOf, suitability, summaryOf } from './judgement.js';
 import { stableRules, trivialOnly } from './stable-rules.js';
 import { CASE_VERSION, type BranchCase, type Citation, type WrittenCase } from './types.js';
+import { commitMessage, commitRecord } from '../../history/tables/commits.js';
+import { branchTip, mainlineBranch } from '../../history/tables/branches.js';
+import { releasesNewestFirst } from '../../history/tables/tags.js';
 
 export interface CaseContext {
   repo: Repository;
@@ -54,7 +57,7 @@ export function branchRelease(db: DB, tip: string): string | null {
   if (known.has(tip)) return known.get(tip)!;
   const g = commitGraph(db);
   const mask = g.ancestorsMask([tip]);
-  const tags = db.prepare('SELECT name, commit_sha FROM tags WHERE prerelease = 0 ORDER BY date DESC, name DESC').raw().all() as [string, string][];
+  const tags = releasesNewestFirst(db);
   let found: string | null = null;
   for (const [name, sha] of tags) {
     const i = g.indexOf(sha);
@@ -123,7 +126,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   for (const i of affected.introducers) citations.push({ kind: 'sha', sha: i.sha });
   for (const k of affected.blameSkipped) citations.push({ kind: 'sha', sha: k.sha });
   const introduced: NonNullable<WrittenCase['bug']['introduced']> = affected.introducers.map((i) => {
-    const row = ctx.db.prepare('SELECT subject, first_release FROM commits WHERE sha = ?').get(i.sha) as { subject: string; first_release: string | null } | undefined;
+    const row = commitRecord(ctx.db, i.sha);
     const release = row?.first_release ?? null;
     if (release) citations.push({ kind: 'release', sha: i.sha, tag: release });
     return { sha: i.sha, subject: row?.subject ?? '', release, how: affected.evidence === 'fixes' ? 'named by Fixes:' : 'blame of the removed lines' };
@@ -136,7 +139,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   const applies = new Map<string, QueueResult>();
   const tips = new Map<string, string>();
   for (const b of branches) {
-    const row = ctx.db.prepare('SELECT tip FROM branches WHERE name = ?').pluck().get(b) as string | undefined;
+    const row = branchTip(ctx.db, b);
     if (row) tips.set(b, row);
   }
   if (!opts.noApply) {
@@ -171,7 +174,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
       for (const r of m.prerequisite?.reasons ?? []) {
         if (r.kind === 'blame') {
           const need = m.prerequisite!.neededBy;
-          const at = need === sha ? view.parents[0] : ((ctx.db.prepare('SELECT parents FROM commits WHERE sha = ?').pluck().get(need) as string | undefined)?.split(' ')[0] ?? undefined);
+          const at = need === sha ? view.parents[0] : (commitRecord(ctx.db, need)?.parents.split(' ')[0] ?? undefined);
           citations.push({ kind: 'sha', sha: need });
           for (const l of r.lines) if (at) citations.push({ kind: 'file-line', rev: at, path: l.path, line: l.line });
         } else if (r.kind === 'symbol') {
@@ -221,7 +224,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
       if (followUps.some((x) => x.sha === f.sha)) continue;
       let story: string | undefined;
       if (f.kind === 'fixes') {
-        const msg = ctx.db.prepare('SELECT message FROM commits WHERE sha = ?').pluck().get(f.sha) as string | undefined;
+        const msg = commitMessage(ctx.db, f.sha);
         const s = await followUpStory(ctx.repo, f.sha, msg ?? '');
         if (s.text) {
           story = s.text;
@@ -242,7 +245,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   }
 
   // The stable rules table.
-  const mainline = ctx.db.prepare("SELECT name, tip FROM branches WHERE role = 'mainline'").get() as { name: string; tip: string } | undefined;
+  const mainline = mainlineBranch(ctx.db);
   // The mainline's ancestors are cached per index handle (a series builds many cases).
   const onMainline = mainline ? mainlineState(ctx).ancestors.has(sha) : false;
   const tagValues = (kind: string): string[] => view.trailers.filter((t) => t.kind === kind).map((t) => t.value);

@@ -9,6 +9,9 @@ import { BlobReader } from '../../git/show.js';
 import type { GitTarget } from '../../git/run.js';
 import type { DB } from '../../history/db.js';
 import type { Citation, WrittenCase } from './types.js';
+import { commitMessage, commitRecord } from '../../history/tables/commits.js';
+import { branchTip } from '../../history/tables/branches.js';
+import { isReleaseTag } from '../../history/tables/tags.js';
 
 export interface VerifyProblem {
   citation: Citation | null;
@@ -40,10 +43,6 @@ const fold = (s: string): string => s.replace(/\s+/g, ' ').trim();
 /** Every problem found (empty when the case stands). */
 export async function findProblems(repo: GitTarget, db: DB, c: WrittenCase, texts: readonly string[] = []): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
-  const commitExists = db.prepare('SELECT message FROM commits WHERE sha = ?').pluck();
-  const branchTip = db.prepare('SELECT tip FROM branches WHERE name = ?').pluck();
-  const firstRelease = db.prepare('SELECT first_release FROM commits WHERE sha = ?').pluck();
-  const tagExists = db.prepare('SELECT 1 FROM tags WHERE name = ?').pluck();
   const blobs = new BlobReader(repo);
   const fileCache = new Map<string, string[] | null>();
   const lines = async (rev: string, path: string): Promise<string[] | null> => {
@@ -59,30 +58,30 @@ export async function findProblems(repo: GitTarget, db: DB, c: WrittenCase, text
       const fail = (problem: string): void => void problems.push({ citation: cit, problem: `${describe(cit)}: ${problem}` });
       switch (cit.kind) {
         case 'sha':
-          if (!/^[0-9a-f]{40}$/.test(cit.sha) || commitExists.get(cit.sha) === undefined) fail('no such commit in the index');
+          if (!/^[0-9a-f]{40}$/.test(cit.sha) || commitMessage(db, cit.sha) === undefined) fail('no such commit in the index');
           break;
         case 'ref': {
-          const tip = branchTip.get(cit.name) as string | undefined;
+          const tip = branchTip(db, cit.name);
           if (tip !== cit.sha) fail(tip ? `the branch is at ${tip.slice(0, 12)}` : 'no such branch in the index');
           break;
         }
         case 'tag': {
-          const msg = commitExists.get(cit.sha) as string | undefined;
+          const msg = commitMessage(db, cit.sha);
           if (msg === undefined) fail('no such commit');
           else if (!msg.split('\n').some((l) => l.trim() === cit.line.trim())) fail('the message has no such line');
           break;
         }
         case 'quote': {
-          const msg = commitExists.get(cit.sha) as string | undefined;
+          const msg = commitMessage(db, cit.sha);
           if (msg === undefined) fail('no such commit');
           else if (!fold(msg).includes(fold(cit.text))) fail('the message says no such thing');
           break;
         }
         case 'release': {
-          const rel = firstRelease.get(cit.sha) as string | null | undefined;
+          const rel = commitRecord(db, cit.sha)?.first_release;
           if (rel === undefined) fail('no such commit in the index');
           else if (rel !== cit.tag) fail(rel ? `its first release is ${rel}` : 'no release contains it');
-          else if (tagExists.get(cit.tag) === undefined) fail('no such tag in the index');
+          else if (!isReleaseTag(db, cit.tag)) fail('no such tag in the index');
           break;
         }
         case 'file-line': {

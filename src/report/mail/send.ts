@@ -58,7 +58,7 @@ interface Prepared {
 const addr = (a: string | { address: string }): string => (typeof a === 'string' ? a : a.address);
 
 /** Parses a built mail for its envelope (From → To + Cc) and its id. */
-async function prepare(text: string, index: number, opts: SendOptions): Promise<Prepared> {
+async function envelopeOf(text: string, index: number, opts: SendOptions): Promise<Prepared> {
   const raw = mboxEntryToMessage(text);
   const head = raw.slice(0, raw.indexOf('\n\n'));
   if (!/^From: /im.test(head) || !/^Subject: /im.test(head)) {
@@ -120,7 +120,7 @@ export async function sendMbox(mails: readonly { text: string }[], smtp: SmtpSet
   }
   if ((smtp.user === undefined) !== (smtp.pass === undefined)) throw new StablepickError('BAD_ARGUMENT', 'SMTP user and password go together', 'give both or neither');
   const prepared: Prepared[] = [];
-  for (const [i, m] of mails.entries()) prepared.push(await prepare(m.text, i, opts));
+  for (const [i, m] of mails.entries()) prepared.push(await envelopeOf(m.text, i, opts));
   if (!prepared.length) return [];
 
   const timeout = opts.timeoutMs ?? 30_000;

@@ -14,6 +14,7 @@ import { judgeRange, type JudgeRangeInput } from '../../select/judge-range.js';
 import type { Verdict } from '../../select/judge.js';
 import { StablepickError } from '../../errors.js';
 import { buildCase, branchRelease, caseMarkdown, caseText, textProblems, verifyCase, type CaseContext, type WrittenCase } from '../case/index.js';
+import { branchNamed } from '../../history/tables/branches.js';
 
 /** What a series needs: the same as a case. */
 export type SeriesContext = CaseContext;
@@ -99,7 +100,7 @@ export function seriesTrialNote(wc: WrittenCase, branch: string, trial: SeriesTr
 
 export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promise<SeriesPlan> {
   const step = req.onProgress ?? (() => undefined);
-  const rows = req.branches.map((b) => ctx.db.prepare('SELECT name, version, tip FROM branches WHERE name = ?').get(b) as { name: string; version: string | null; tip: string } | undefined);
+  const rows = req.branches.map((b) => branchNamed(ctx.db, b));
   const trees = newestFirst(
     rows.flatMap((r, i) => (r ? [{ branch: r.name, version: r.version ?? r.name, release: branchRelease(ctx.db, r.tip), tip: r.tip, order: i }] : [])),
   ).map(({ branch, version, release, tip }) => ({ branch, version, release, tip }));

@@ -8,6 +8,7 @@ import { isStablepickError } from '../../errors.js';
 import type { DB } from '../../history/db.js';
 import { assertMailable, formatAutoselMail, makeMessageId, messageIdHost, mailRecipients, parseMailbox, type Mailbox } from '../mail/index.js';
 import { stableBaseOf, type SeriesMember, type SeriesPlan } from './plan.js';
+import { commitWithMessage, type CommitRecord } from '../../history/tables/commits.js';
 
 export interface WrittenMail {
   sha: string;
@@ -51,7 +52,6 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
   const from: Mailbox = parseMailbox(opts.from);
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const host = messageIdHost(from.email);
-  const info = db.prepare('SELECT message, author_name, author_email, author_time FROM commits WHERE sha = ?');
   const out: WrittenMail[] = [];
   const maxBytes = opts.maxMailBytes ?? DEFAULT_MAX_MAIL_BYTES;
   let root: string | null = null;
@@ -68,7 +68,7 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
         assertMailable({ verdict: b?.verdict ?? 'NO', already: b?.already ?? null, sha: m.sha, branch: t.branch });
       }
     }
-    const row = info.get(m.sha) as { message: string; author_name: string; author_email: string; author_time: number };
+    const row = commitWithMessage(db, m.sha) as CommitRecord & { message: string };
     let message = row.message;
     if (m.kind === 'dependency') {
       const deps = m.neededBy.map((s) => `Stable-dep-of: ${short(s)} ("${plan.members.find((x) => x.sha === s)?.subject ?? ''}")`);
