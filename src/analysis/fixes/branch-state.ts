@@ -44,15 +44,15 @@ interface BranchRow {
 export function branchRow(db: DB, name: string): BranchRow {
   const row = db.prepare('SELECT name, role, tip FROM branches WHERE name = ?').get(name) as BranchRow | undefined;
   if (!row) {
-    const known = (db.prepare('SELECT name FROM branches ORDER BY name').pluck().all() as string[]).join(', ');
-    throw new StablepickError('NOT_FOUND', `no indexed branch '${name}'`, `known branches: ${known || '(none)'}; run \`stablepick index\` after fetching it`);
+    const known = db.prepare('SELECT name FROM branches ORDER BY name').pluck().all() as string[];
+    throw new StablepickError('UNKNOWN_BRANCH', { branch: name, scope: 'index', known });
   }
   return row;
 }
 
 function mainlineName(db: DB): string {
   const n = db.prepare("SELECT name FROM branches WHERE role = 'mainline' LIMIT 1").pluck().get() as string | undefined;
-  if (!n) throw new StablepickError('INDEX_MISSING', 'the index knows no mainline branch', 'run `stablepick index`');
+  if (!n) throw new StablepickError('INDEX_MISSING', { why: 'no-mainline' });
   return n;
 }
 
