@@ -40,8 +40,10 @@ export interface ErrorDataMap {
   BAD_REVISION: { rev: string; expected: 'revision' | 'hex id' | 'full id' | 'object name' | 'non-merge' | 'object type'; found?: string; wanted?: string; fix: string };
   /** A range that is not A..B. */
   BAD_RANGE: { spec: string; why: 'not-a-range' | 'symmetric'; example?: string };
-  /** A mail address (or a header value) that is not one. */
-  BAD_ADDRESS: { value: string; field?: string; why: string; fix: string };
+  /** A mail address that is not one; `field` is the option or header that gave it. */
+  BAD_ADDRESS: { value: string; field?: string; why: 'control' | 'not-an-address' | 'not-name-email' | 'invalid'; detail?: string };
+  /** SMTP settings sendMbox refuses: a bad host or port, a host not allowed, a user without password. */
+  BAD_SMTP: { host: string; port: number; why: 'host' | 'port' | 'not-allowed' | 'credentials'; allowed?: readonly string[] };
   /** A file, mail, request body or record whose content is not what it must be. */
   BAD_INPUT: { input: string; why: string; fix: string };
   /** An output path stablepick refuses to write. */
@@ -202,8 +204,36 @@ export function describe(d: ErrorData): { message: string; hint: string } {
       return d.why === 'symmetric'
         ? { message: `${q(d.spec)} is a symmetric difference (A...B), which stablepick does not take`, hint: 'write the window as A..B (the commits reachable from B and not from A)' }
         : { message: `${q(d.spec)} is not a range${d.example ? ' A..B' : ''}`, hint: d.example ? `write e.g. ${d.example}` : 'write A..B, A.. (up to HEAD) or ..B (from HEAD), e.g. v6.17..v6.18' };
-    case 'BAD_ADDRESS':
-      return { message: `${d.field ? `${d.field} ` : ''}${JSON.stringify(d.value)} ${d.why}`, hint: d.fix };
+    case 'BAD_ADDRESS': {
+      const v = JSON.stringify(d.value);
+      switch (d.why) {
+        case 'control':
+          return d.field
+            ? { message: `${d.field} ${v} holds a line break or control character`, hint: 'give one address per option, e.g. --to "Stable Team <stable@example.org>"' }
+            : { message: 'an address holds a line break', hint: 'give each address on its own, without line breaks' };
+        case 'not-an-address':
+          return { message: `${d.field ?? 'address'} ${v} is not a mail address`, hint: 'write "Name <user@example.org>" or user@example.org' };
+        case 'not-name-email':
+          return { message: `${d.field ?? 'address'} ${v} is not "Name <email>"`, hint: `write e.g. ${d.field ?? '--who'} "Jane Doe <jane@example.org>"` };
+        case 'invalid':
+          return { message: `bad mail address ${v}: ${d.detail ?? 'not an address'}`, hint: "write addresses as 'Name <user@example.org>'" };
+        default:
+          return unreachable(d);
+      }
+    }
+    case 'BAD_SMTP':
+      switch (d.why) {
+        case 'host':
+          return { message: `not an SMTP host: ${JSON.stringify(d.host)}`, hint: 'give a host name or IP address' };
+        case 'port':
+          return { message: `not an SMTP port: ${d.port}`, hint: 'give a port between 1 and 65535' };
+        case 'not-allowed':
+          return { message: `refusing to send to SMTP host ${d.host}: not one of ${(d.allowed ?? []).join(', ')}`, hint: 'send only through the host you configured' };
+        case 'credentials':
+          return { message: 'SMTP user and password go together', hint: 'give both or neither' };
+        default:
+          return unreachable(d);
+      }
     case 'BAD_INPUT':
       return { message: `${d.input} ${d.why}`, hint: d.fix };
     case 'BAD_OUTPUT': {
@@ -337,6 +367,9 @@ export class InternalError extends Error {
     return `internal error: ${this.message.replace(/\s*\n\s*/g, ' ').trim()} — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it`;
   }
 }
+
+/** The contract of the fact check: every fact a written case or note names checks out (src/report/case/verify.ts). */
+export const FACT_CHECK = 'fact-check';
 
 export function isInternalError(e: unknown): e is InternalError {
   return e instanceof InternalError;

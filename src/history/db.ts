@@ -164,7 +164,6 @@ export function userErrorOf(e: unknown, file?: string): StablepickError | null {
   if (e instanceof StablepickError) return e;
   if (!(e instanceof Error)) return null;
   const code = String((e as { code?: unknown }).code ?? '');
-  const where = file ? ` (${file})` : '';
   // SQLite answers a full disk while it grows its -shm or -wal file as an I/O error: ask the file system.
   const target = file ?? [...opened][0];
   const full = SQLITE_IO.test(code) && target !== undefined && noSpaceLeft(target);
