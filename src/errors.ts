@@ -12,7 +12,7 @@
  */
 
 /** Where a branch name was looked up. */
-export type BranchScope = 'repository' | 'index' | 'stable-indexed' | 'session';
+type BranchScope = 'repository' | 'index' | 'stable-indexed' | 'session';
 
 /** The typed data of each error code (the code itself is added by StablepickError). */
 export interface ErrorDataMap {
@@ -35,7 +35,11 @@ export interface ErrorDataMap {
   /** The mainline branch given where a stable branch is wanted. */
   NOT_A_STABLE_BRANCH: { branch: string };
   /** An option (CLI option, API parameter, environment setting) with a value it cannot take, or missing. */
-  BAD_OPTION: { option: string; value?: string; why: string; fix: string };
+  /**
+   * `form` says how the message reads: `<option> <value> <why>` (the default), `unknown <option> '<value>'`,
+   * `<option>=<value> <why>` (a query parameter), or `no <option> given (<why>)` (a missing one).
+   */
+  BAD_OPTION: { option: string; value?: string; why?: string; fix: string; form?: 'unknown' | 'param' | 'missing' };
   /** A text that must be a revision or commit id and is not. */
   BAD_REVISION: { rev: string; expected: 'revision' | 'hex id' | 'full id' | 'object name' | 'non-merge' | 'object type'; found?: string; wanted?: string; fix: string };
   /** A range that is not A..B. */
@@ -47,7 +51,7 @@ export interface ErrorDataMap {
   /** A file, mail, request body or record whose content is not what it must be. */
   BAD_INPUT: { input: string; why: string; fix: string };
   /** An output path stablepick refuses to write. */
-  BAD_OUTPUT: { path: string; why: 'exists' | 'not-empty' | 'inside-repository'; option?: string; fix: string };
+  BAD_OUTPUT: { path: string; why: 'exists' | 'not-empty' | 'exists-not-empty' | 'inside-repository'; option?: string; fix: string };
   /** A configuration file (project or user) with a wrong setting; `where` is the file and key. */
   BAD_CONFIG: { where?: string; problem: string; fix: string };
   INDEX_MISSING: { file?: string; why: 'none' | 'empty' | 'no-mainline'; mainline?: string };
@@ -62,7 +66,8 @@ export interface ErrorDataMap {
     | { what: 'accepted'; branch: string }
     | { what: 'in-session'; part: string }
     | { what: 'in-range'; sha: string; range: string; branch: string }
-    | { what: 'api'; path: string };
+    | { what: 'api'; path: string }
+    | { what: 'web-page'; file: string };
   /** A commit the mail checks refuse (already on the branch, or not a YES). */
   NOT_MAILABLE: { what: string; why: 'already' | 'verdict'; already?: string; verdict?: string };
   /** A pick of a queue that does not apply to its branch (review export). */
@@ -96,7 +101,7 @@ function unreachable(x: never): never {
 }
 
 /** The one-line message and the hint of an error, from its data only. */
-export function describe(d: ErrorData): { message: string; hint: string } {
+function describe(d: ErrorData): { message: string; hint: string } {
   switch (d.code) {
     case 'GIT_MISSING':
       return { message: 'git was not found on PATH', hint: 'install git (2.39 or newer) and try again' };
@@ -182,6 +187,9 @@ export function describe(d: ErrorData): { message: string; hint: string } {
     case 'NOT_A_STABLE_BRANCH':
       return { message: `${q(d.branch)} is the mainline branch, not a stable branch`, hint: 'give a stable branch with --branch' };
     case 'BAD_OPTION':
+      if (d.form === 'unknown') return { message: `unknown ${d.option} '${d.value ?? ''}'`, hint: d.fix };
+      if (d.form === 'missing') return { message: `no ${d.option} given${d.why ? ` (${d.why})` : ''}`, hint: d.fix };
+      if (d.form === 'param') return { message: `${d.option}=${d.value ?? ''} ${d.why ?? 'is not allowed'}`, hint: d.fix };
       return { message: [d.option, d.value, d.why].filter((s) => s !== undefined).join(' '), hint: d.fix };
     case 'BAD_REVISION':
       switch (d.expected) {
@@ -239,7 +247,8 @@ export function describe(d: ErrorData): { message: string; hint: string } {
     case 'BAD_OUTPUT': {
       const what = d.option ? `${d.option} ${d.path}` : d.path;
       if (d.why === 'inside-repository') return { message: `${what} is inside the repository`, hint: d.fix };
-      return { message: `${what} ${d.why === 'exists' ? 'already exists' : 'is not empty'}`, hint: d.fix };
+      const state = d.why === 'exists' ? 'already exists' : d.why === 'not-empty' ? 'is not empty' : 'already exists and is not empty';
+      return { message: `${what} ${state}`, hint: d.fix };
     }
     case 'BAD_CONFIG':
       return { message: d.where ? `${d.where}: ${d.problem}` : d.problem, hint: d.fix };
@@ -279,6 +288,8 @@ export function describe(d: ErrorData): { message: string; hint: string } {
           return { message: `commit ${d.sha.slice(0, 12)} is not in the range ${d.range} judged for ${d.branch}`, hint: 'decide on commits of the list' };
         case 'api':
           return { message: `no API at ${d.path}`, hint: 'see docs/dashboard.md' };
+        case 'web-page':
+          return { message: `the dashboard's page is not built (no ${d.file})`, hint: 'run `npm run build` (or `npx vite build --config web/vite.config.ts`) in the stablepick folder' };
         default:
           return unreachable(d);
       }

@@ -11,7 +11,7 @@ import type { DB } from '../history/db.js';
 function mustBeIndexed(db: DB, sha: string, typed: string): void {
   if (db.prepare('SELECT 1 FROM commits WHERE sha = ?').get(sha) !== undefined) return;
   const named = typed === sha ? sha.slice(0, 12) : `'${typed}' (${sha.slice(0, 12)})`;
-  throw new StablepickError('NOT_FOUND', `${named} is not in the index yet`, 'run `stablepick index` to add the new commits, then try again');
+  throw new StablepickError('NOT_INDEXED', { rev: named, how: 'new' });
 }
 
 /** The full id of the indexed commit `expr` names. */

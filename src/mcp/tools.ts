@@ -257,7 +257,7 @@ const findCommit: ToolDef = {
     const author = opt<string>(a, 'author');
     const range = opt<string>(a, 'range');
     const p = opt<string>(a, 'path');
-    if (!subject && !author && !range && !p) throw new StablepickError('BAD_ARGUMENT', 'find_commit needs at least one of subject, author, range, path', 'e.g. {"subject": "kvzalloc"}');
+    if (!subject && !author && !range && !p) throw new StablepickError('BAD_OPTION', { option: 'find_commit', why: 'needs at least one of subject, author, range, path', fix: 'e.g. {"subject": "kvzalloc"}' });
     const where: string[] = [];
     const params: unknown[] = [];
     const like = (t: string): string => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
