@@ -112,10 +112,13 @@ describe('real triggers of the user-facing codes', () => {
     ['INDEX_CORRUPT', () => ['stats', '--repo', fx.repo.dir, '--db', path.join(work, 'garbage.db')], /is damaged/],
     ['INDEX_NEWER', () => ['stats', '--repo', fx.repo.dir, '--db', path.join(work, 'newer.db')], /newer stablepick \(schema 999 > \d+\)/],
     ['NOT_INDEXED', () => ['show', fx.repo.revParse('late'), ...repo()], /is not in the index yet/],
+    ['AMBIGUOUS', () => ['show', fx.qPrefix, ...repo()], /names several/],
+    ['BAD_CONFIG', () => ['stats', ...repo(), '--config', path.join(work, 'bad.json')], /unknown key "nope"/],
   ];
 
   beforeAll(() => {
     writeFileSync(path.join(work, 'empty.mbox'), '');
+    writeFileSync(path.join(work, 'bad.json'), '{"nope": 1}\n');
     writeFileSync(path.join(work, 'taken.txt'), 'x\n');
     writeFileSync(path.join(work, 'garbage.db'), Buffer.alloc(8192, 0x5a));
     copyFileSync(ctx.dbPath, path.join(work, 'newer.db'));
