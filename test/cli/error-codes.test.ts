@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCommandModules } from '../../src/cli/commands/index.js';
 import { registerConfigSections } from '../../src/cli/config-sections.js';
 import { buildProgram, reportError } from '../../src/cli/main.js';
+import { CatFileBatch } from '../../src/git/cat-file-batch.js';
 import { InternalError, isStablepickError, type ErrorCode } from '../../src/errors.js';
 import { depsRepo, type DepsFixture } from '../analysis/builder.js';
 import { indexedContext, type TestContext } from '../analysis/ctx.js';
@@ -145,7 +146,20 @@ describe('real triggers of the user-facing codes', () => {
 });
 
 describe('a broken contract', () => {
-  it('is an InternalError: one line, exit 70, the stack only with STABLEPICK_DEBUG', () => {
+  it('a git helper used after close is an InternalError, not a user error', async () => {
+    const batch = CatFileBatch.open({ gitDir: path.join(fx.repo.dir, '.git'), workTree: fx.repo.dir });
+    expect((await batch.read(fx.alpha))?.type).toBe('commit');
+    batch.close();
+    const e = await batch.read(fx.alpha).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(InternalError);
+    expect(isStablepickError(e)).toBe(false);
+    expect((e as InternalError).contract).toBe('cat-file-closed');
+  });
+
+  it('is reported as one line with exit 70', () => {
     let stderr = '';
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       stderr += String(chunk);
