@@ -336,6 +336,7 @@ function describe(d: ErrorData): { message: string; hint: string } {
 
 export class StablepickError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
+  /** The code and its data: what a script reads (`--json` consumers of the API, library callers). */
   readonly data: ErrorData;
   readonly hint: string;
 
