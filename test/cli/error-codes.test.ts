@@ -132,6 +132,20 @@ describe('real triggers of the user-facing codes', () => {
     fx.repo.commit('late: a commit after the index', { 'late.txt': 'late\n' });
   });
 
+  it('GIT_MISSING: git is not on PATH', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(work, 'no-bin');
+    let r: Awaited<ReturnType<typeof cli>>;
+    try {
+      r = await cli(['stats', ...repo()]);
+    } finally {
+      process.env.PATH = saved;
+    }
+    expect(isStablepickError(r.error) && r.error.code).toBe('GIT_MISSING');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('stablepick: git was not found on PATH — install git (2.39 or newer) and try again\n');
+  });
+
   it.each(triggers)('%s', async (code, args, line) => {
     const r = await cli(args());
     expect(isStablepickError(r.error) ? r.error.code : r.error).toBe(code);
