@@ -48,8 +48,14 @@ export interface ErrorDataMap {
   BAD_ADDRESS: { value: string; field?: string; why: 'control' | 'not-an-address' | 'not-name-email' | 'invalid'; detail?: string };
   /** SMTP settings sendMbox refuses: a bad host or port, a host not allowed, a user without password. */
   BAD_SMTP: { host: string; port: number; why: 'host' | 'port' | 'not-allowed' | 'credentials'; allowed?: readonly string[] };
-  /** A file, mail, request body or record whose content is not what it must be. */
+  /** A file or argument whose content is not what it must be (an mbox to import, a labels file). */
   BAD_INPUT: { input: string; why: string; fix: string };
+  /** A mail to build or send that is not one (library input: ids, headers, dates, the patch, the analysis). */
+  BAD_MAIL: { input: string; why: string; fix: string };
+  /** A review decision or mail record the review store refuses. */
+  BAD_DECISION: { input: string; why: string; fix: string };
+  /** A dashboard API request whose body or field is not what the API takes. */
+  BAD_REQUEST: { input: string; why: string; fix: string };
   /** An output path stablepick refuses to write. */
   BAD_OUTPUT: { path: string; why: 'exists' | 'not-empty' | 'exists-not-empty' | 'inside-repository'; option?: string; fix: string };
   /** A configuration file (project or user) with a wrong setting; `where` is the file and key. */
@@ -243,6 +249,9 @@ function describe(d: ErrorData): { message: string; hint: string } {
           return unreachable(d);
       }
     case 'BAD_INPUT':
+    case 'BAD_MAIL':
+    case 'BAD_DECISION':
+    case 'BAD_REQUEST':
       return { message: `${d.input} ${d.why}`, hint: d.fix };
     case 'BAD_OUTPUT': {
       const what = d.option ? `${d.option} ${d.path}` : d.path;

@@ -186,10 +186,10 @@ export class ReviewStore {
   /** Remembers a mail stablepick wrote about `sha` for `branches` (replies are threaded back through it). */
   recordMail(m: { messageId: string; sha: string; branches: string[]; subject: string; at?: number }): void {
     const id = normaliseMessageId(m.messageId);
-    if (!id) throw new StablepickError('BAD_INPUT', { input: 'a mail without a Message-ID', why: 'cannot be recorded', fix: 'give the Message-ID the mail was sent with' });
+    if (!id) throw new StablepickError('BAD_DECISION', { input: 'a mail without a Message-ID', why: 'cannot be recorded', fix: 'give the Message-ID the mail was sent with' });
     this.checkCommit(m.sha);
     const branches = [...new Set(m.branches.map((b) => b.trim()).filter((b) => b !== ''))];
-    if (!branches.length) throw new StablepickError('BAD_INPUT', { input: `the mail ${id}`, why: 'names no branch', fix: 'record the stable branches the mail proposes the commit for' });
+    if (!branches.length) throw new StablepickError('BAD_DECISION', { input: `the mail ${id}`, why: 'names no branch', fix: 'record the stable branches the mail proposes the commit for' });
     this
       .sql(
         `INSERT INTO review_mail (message_id, sha, branches, subject, at) VALUES (?, ?, ?, ?, ?)
@@ -227,22 +227,22 @@ export class ReviewStore {
     }
     this.checkCommit(r.sha);
     const branch = (r.branch ?? '').trim();
-    if (!branch) throw new StablepickError('BAD_INPUT', { input: 'a review decision', why: 'needs a branch', fix: 'give the stable branch, e.g. --branch linux-6.12.y' });
+    if (!branch) throw new StablepickError('BAD_DECISION', { input: 'a review decision', why: 'needs a branch', fix: 'give the stable branch, e.g. --branch linux-6.12.y' });
     const who = (r.who ?? '').trim();
-    if (!who) throw new StablepickError('BAD_INPUT', { input: 'a review decision', why: 'needs a reviewer', fix: 'give --who "Name <email>" or set git config user.name and user.email' });
+    if (!who) throw new StablepickError('BAD_DECISION', { input: 'a review decision', why: 'needs a reviewer', fix: 'give --who "Name <email>" or set git config user.name and user.email' });
     const why = (r.why ?? '').trim();
     // A NUL was cut off silently on the way through SQLite and the readers: refuse it (and the other
     // control characters but tab and line feed) instead.
     // eslint-disable-next-line no-control-regex
     const control = /[\x00-\x08\x0b-\x1f\x7f]/;
     if (control.test(why) || control.test(who) || control.test(branch)) {
-      throw new StablepickError('BAD_INPUT', { input: `a review decision for ${r.sha.slice(0, 12)}`, why: 'holds a control character (NUL, CR, ESC...)', fix: 'give the reason, the reviewer and the branch as plain text' });
+      throw new StablepickError('BAD_DECISION', { input: `a review decision for ${r.sha.slice(0, 12)}`, why: 'holds a control character (NUL, CR, ESC...)', fix: 'give the reason, the reviewer and the branch as plain text' });
     }
     if (r.status === 'rejected' && !why) {
-      throw new StablepickError('BAD_INPUT', { input: `rejecting ${r.sha.slice(0, 12)} for ${branch}`, why: 'needs a reason', fix: 'give --why "..." (it is shown whenever the commit comes up again)' });
+      throw new StablepickError('BAD_DECISION', { input: `rejecting ${r.sha.slice(0, 12)} for ${branch}`, why: 'needs a reason', fix: 'give --why "..." (it is shown whenever the commit comes up again)' });
     }
     const at = r.at ?? nowSeconds();
-    if (!Number.isInteger(at) || at < 0) throw new StablepickError('BAD_INPUT', { input: `the decision time ${String(at)}`, why: 'is not unix seconds', fix: 'give unix seconds' });
+    if (!Number.isInteger(at) || at < 0) throw new StablepickError('BAD_DECISION', { input: `the decision time ${String(at)}`, why: 'is not unix seconds', fix: 'give unix seconds' });
     const messageId = r.messageId ? normaliseMessageId(r.messageId) || null : null;
     return { sha: r.sha, branch, status: r.status, who, at, why, source: r.source, messageId };
   }

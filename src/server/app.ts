@@ -74,6 +74,9 @@ const ERROR_STATUS: Readonly<Record<ErrorCode, 400 | 404 | 409 | 500>> = {
   BAD_ADDRESS: 400,
   BAD_SMTP: 400,
   BAD_INPUT: 400,
+  BAD_MAIL: 400,
+  BAD_DECISION: 400,
+  BAD_REQUEST: 400,
   BAD_OUTPUT: 400,
   BAD_CONFIG: 500,
   INDEX_MISSING: 500,
@@ -115,7 +118,7 @@ export function createApp(opts: AppOptions): Hono {
       const origin = c.req.header('origin');
       if (origin !== undefined && !sameOrigin(origin, c.req.header('host') ?? '')) return fail(c, 403, 'FORBIDDEN', `origin '${origin}' is not this server`, 'writes come from the dashboard page only');
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') return fail(c, 415, 'BAD_INPUT', 'the body must be JSON', 'send Content-Type: application/json');
+      if (type !== 'application/json') return fail(c, 415, 'BAD_REQUEST', 'the body must be JSON', 'send Content-Type: application/json');
     }
     await next();
   });
@@ -157,11 +160,11 @@ export function createApp(opts: AppOptions): Hono {
 
   const jsonBody = async (c: Context, max: number, shape: string): Promise<unknown> => {
     const len = Number(c.req.header('content-length') ?? '0');
-    if (len > max) throw new StablepickError('BAD_INPUT', { input: 'the body', why: 'is too large', fix: `send at most ${max} bytes` });
+    if (len > max) throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'is too large', fix: `send at most ${max} bytes` });
     try {
       return await c.req.json();
     } catch {
-      throw new StablepickError('BAD_INPUT', { input: 'the body', why: 'is not valid JSON', fix: `send ${shape}` });
+      throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'is not valid JSON', fix: `send ${shape}` });
     }
   };
   const knownBranch = (branch: unknown): string => {
@@ -180,8 +183,8 @@ export function createApp(opts: AppOptions): Hono {
   app.post('/api/review/bulk', async (c) => {
     const body = await jsonBody(c, 4 * 1024 * 1024, '{"decisions": [{"sha", "branch", "status", "why"}]}');
     const list = (body as { decisions?: unknown } | null)?.decisions;
-    if (!Array.isArray(list) || !list.length) throw new StablepickError('BAD_INPUT', { input: '"decisions"', why: 'must be a non-empty array', fix: 'send {"decisions": [{"sha", "branch", "status", "why"}]}' });
-    if (list.length > MAX_BULK) throw new StablepickError('BAD_INPUT', { input: `${list.length} decisions`, why: `are more than ${MAX_BULK} at once`, fix: 'send them in parts' });
+    if (!Array.isArray(list) || !list.length) throw new StablepickError('BAD_REQUEST', { input: '"decisions"', why: 'must be a non-empty array', fix: 'send {"decisions": [{"sha", "branch", "status", "why"}]}' });
+    if (list.length > MAX_BULK) throw new StablepickError('BAD_REQUEST', { input: `${list.length} decisions`, why: `are more than ${MAX_BULK} at once`, fix: 'send them in parts' });
     const reqs = list.map(parseReview);
     for (const r of reqs) knownBranch(r.branch);
     const rows = reqs.map((r) => source.review(r));
@@ -257,7 +260,7 @@ function serveFile(c: Context, root: string, urlPath: string): Response {
   try {
     rel = decodeURIComponent(urlPath);
   } catch {
-    return fail(c, 400, 'BAD_INPUT', 'bad path');
+    return fail(c, 400, 'BAD_REQUEST', 'bad path');
   }
   const file = path.resolve(root, `.${rel}`);
   if (!file.startsWith(root + path.sep)) return fail(c, 404, 'NOT_FOUND', 'no such file');
@@ -272,11 +275,11 @@ function serveFile(c: Context, root: string, urlPath: string): Response {
 
 /** Validates the body of POST /api/review. */
 export function parseReview(body: unknown): ReviewRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StablepickError('BAD_INPUT', { input: 'the body', why: 'must be a JSON object', fix: 'send {"sha", "branch", "status", "why"}' });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'must be a JSON object', fix: 'send {"sha", "branch", "status", "why"}' });
   const b = body as Record<string, unknown>;
   const str = (k: string): string => {
     const v = b[k];
-    if (typeof v !== 'string' || !v.trim()) throw new StablepickError('BAD_INPUT', { input: `"${k}"`, why: 'must be a non-empty string', fix: 'send {"sha", "branch", "status", "why"}' });
+    if (typeof v !== 'string' || !v.trim()) throw new StablepickError('BAD_REQUEST', { input: `"${k}"`, why: 'must be a non-empty string', fix: 'send {"sha", "branch", "status", "why"}' });
     return v.trim();
   };
   const sha = str('sha').toLowerCase();
@@ -284,8 +287,8 @@ export function parseReview(body: unknown): ReviewRequest {
   const status = str('status');
   if (!(WRITABLE as readonly string[]).includes(status)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review status', value: status, fix: `use one of ${WRITABLE.join(', ')}` });
   const why = b.why === undefined || b.why === null ? '' : b.why;
-  if (typeof why !== 'string') throw new StablepickError('BAD_INPUT', { input: '"why"', why: 'must be a string', fix: 'give the reason as text' });
-  if (why.length > 10_000) throw new StablepickError('BAD_INPUT', { input: 'the reason', why: 'is longer than 10,000 characters', fix: 'shorten it' });
-  if (status === 'rejected' && !why.trim()) throw new StablepickError('BAD_INPUT', { input: 'a rejection', why: 'needs a reason', fix: 'say why the commit should not go to this branch' });
+  if (typeof why !== 'string') throw new StablepickError('BAD_REQUEST', { input: '"why"', why: 'must be a string', fix: 'give the reason as text' });
+  if (why.length > 10_000) throw new StablepickError('BAD_REQUEST', { input: 'the reason', why: 'is longer than 10,000 characters', fix: 'shorten it' });
+  if (status === 'rejected' && !why.trim()) throw new StablepickError('BAD_REQUEST', { input: 'a rejection', why: 'needs a reason', fix: 'say why the commit should not go to this branch' });
   return { sha, branch: str('branch'), status: status as WritableStatus | 'unreviewed', why: why.trim() };
 }

@@ -60,7 +60,7 @@ describe('review store', () => {
     const s = new ReviewStore(db);
     for (const why of [undefined, '', '   ']) {
       const e = thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'rejected', who: 'Ann <ann@example.org>', source: 'cli', ...(why === undefined ? {} : { why }) }));
-      expect(e.code).toBe('BAD_INPUT');
+      expect(e.code).toBe('BAD_DECISION');
       expect(e.message).toContain('needs a reason');
     }
     expect(s.get(fx.fixB, BRANCH)).toBeNull();

@@ -62,7 +62,7 @@ async function prepare(text: string, index: number, opts: SendOptions): Promise<
   const raw = mboxEntryToMessage(text);
   const head = raw.slice(0, raw.indexOf('\n\n'));
   if (!/^From: /im.test(head) || !/^Subject: /im.test(head)) {
-    throw new StablepickError('BAD_INPUT', { input: `mail ${index + 1}`, why: 'has no From or Subject header', fix: 'send mails built by formatAutoselMail' });
+    throw new StablepickError('BAD_MAIL', { input: `mail ${index + 1}`, why: 'has no From or Subject header', fix: 'send mails built by formatAutoselMail' });
   }
   const email = await PostalMime.parse(raw);
   const from = opts.envelopeFrom ?? email.from?.address ?? '';
@@ -78,8 +78,8 @@ async function prepare(text: string, index: number, opts: SendOptions): Promise<
       }
     }
   }
-  if (!from) throw new StablepickError('BAD_INPUT', { input: `mail ${index + 1}`, why: 'has no sender address', fix: 'give the mail a From header' });
-  if (!to.length) throw new StablepickError('BAD_INPUT', { input: `mail ${index + 1}`, why: 'has no recipients', fix: 'give the mail a To header' });
+  if (!from) throw new StablepickError('BAD_MAIL', { input: `mail ${index + 1}`, why: 'has no sender address', fix: 'give the mail a From header' });
+  if (!to.length) throw new StablepickError('BAD_MAIL', { input: `mail ${index + 1}`, why: 'has no recipients', fix: 'give the mail a To header' });
   return { raw, messageId: email.messageId ?? '', subject: email.subject ?? '', envelope: { from, to } };
 }
 

@@ -10,7 +10,7 @@ import { assertMailable, formatAutoselMail, makeMessageId, messageIdHost, mailRe
 import { stableBaseOf, type SeriesMember, type SeriesPlan } from './plan.js';
 
 /** What formatting a mail throws for input it cannot mail: the mail is refused, the series goes on. */
-const MAIL_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_INPUT', 'BAD_ADDRESS', 'BAD_REVISION']);
+const MAIL_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_MAIL', 'BAD_ADDRESS', 'BAD_REVISION']);
 
 export interface WrittenMail {
   sha: string;
