@@ -142,6 +142,7 @@ describe('real triggers of the user-facing codes', () => {
       process.env.PATH = saved;
     }
     expect(isStablepickError(r.error) && r.error.code).toBe('GIT_MISSING');
+    expect(isStablepickError(r.error) && r.error.data).toEqual({ code: 'GIT_MISSING' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('stablepick: git was not found on PATH — install git (2.39 or newer) and try again\n');
   });
