@@ -4,7 +4,7 @@
  * queue, trial-pick it, write its case, audit a branch, record and export review decisions. The CLI is
  * one user of this face; every function here is also what a command calls.
  */
-export { StablepickError, isStablepickError, type ErrorCode } from './errors.js';
+export { InternalError, isInternalError, isStablepickError, StablepickError, type ErrorCode, type ErrorData, type ErrorDataMap } from './errors.js';
 export { openContext, withContext, type CommonOptions, type Context } from './workspace.js';
 
 // The index.

@@ -195,7 +195,7 @@ for (const p of chosen) {
     targets = c.recommendation.targets;
   }
   const err = r.code === 0 ? null : r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
-  explains.push({ sha: p.sha, ok: r.code === 0 && !/UNVERIFIED_FACT/.test(r.stderr), seconds: r.seconds, citations, byKind, verdict, targets, error: err });
+  explains.push({ sha: p.sha, ok: r.code === 0 && !/UNVERIFIED_FACT|does not check out|unchecked fact/.test(r.stderr), seconds: r.seconds, citations, byKind, verdict, targets, error: err });
 }
 result.explain = {
   sampled: explains.length,

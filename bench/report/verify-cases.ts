@@ -1,7 +1,7 @@
 /**
  * Builds the written case of each given commit (without trial picks) and runs the citation check on it
  * in one process; one JSON line per commit: { sha, ok, problems }. Used to count which YES cases of a
- * window would stop `stablepick mail` with UNVERIFIED_FACT (bench/report/RESULTS.md).
+ * window would stop `stablepick mail` with the fact check's InternalError, formerly UNVERIFIED_FACT (bench/report/RESULTS.md).
  *
  *   npx tsx bench/report/verify-cases.ts --repo R --db D --branch S1,S2 SHAFILE
  */

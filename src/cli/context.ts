@@ -15,7 +15,7 @@ export function withCommonOptions(cmd: Command): Command {
 
 export function branchList(spec: string): string[] {
   const branches = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch linux-6.17.y or --branch linux-6.17.y,linux-6.12.y');
+  if (!branches.length) throw new StablepickError('BAD_OPTION', { option: '--branch', why: 'names no branch', fix: 'e.g. --branch linux-6.17.y or --branch linux-6.17.y,linux-6.12.y' });
   return branches;
 }
 

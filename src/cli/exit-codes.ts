@@ -15,7 +15,7 @@ const COMMAND_EXIT_STATUSES: Readonly<Record<string, readonly (readonly [number,
     [0, 'every commit applies to every branch (clean, with offsets, already applied, or empty)'],
     [1, 'also: a commit conflicts on a branch, or with --queue the queue stops before its end (as `git apply --check`)'],
   ],
-  mail: [[1, 'also: a case failed the fact check and was not mailed (the other mails are written)']],
+  mail: [[70, 'also: a case failed the fact check and was not mailed (the other mails are written)']],
   serve: [[0, 'stopped by Ctrl-C or SIGTERM']],
 };
 

@@ -62,7 +62,7 @@ export async function llmForPlan(ctx: AnalysisContext, plan: SeriesPlan, note: (
  */
 export async function llmVotes(ctx: Ctx, verdicts: Verdict[][], rowsOpt: string | true, note: (line: string) => void = stderrNote): Promise<number> {
   const which = rowsOpt === true ? 'review' : rowsOpt;
-  if (which !== 'review' && which !== 'all') throw new StablepickError('BAD_ARGUMENT', `--llm-vote takes review or all, not ${which}`, 'e.g. scan A..B --branch S --llm-vote all (the range goes before --llm-vote)');
+  if (which !== 'review' && which !== 'all') throw new StablepickError('BAD_OPTION', { option: '--llm-vote', why: `takes review or all, not ${which}`, fix: 'e.g. scan A..B --branch S --llm-vote all (the range goes before --llm-vote)' });
   const cfg = configured(note);
   if (!cfg) return 0;
   const run = limiter(cfg.concurrency);
@@ -112,7 +112,7 @@ export interface LlmEvalRow {
  */
 export async function llmEvalVotes(ctx: AnalysisContext, branch: string, rows: readonly { sha: string; label: number; verdict: Verdict['verdict'] }[], rowsOpt: string | true, note: (line: string) => void = stderrNote): Promise<LlmEvalRow[]> {
   const which = rowsOpt === true ? 'review' : rowsOpt;
-  if (which !== 'review' && which !== 'all') throw new StablepickError('BAD_ARGUMENT', `--llm-vote takes review or all, not ${which}`, 'e.g. --llm-vote all');
+  if (which !== 'review' && which !== 'all') throw new StablepickError('BAD_OPTION', { option: '--llm-vote', why: `takes review or all, not ${which}`, fix: 'e.g. --llm-vote all' });
   const cfg = configured(note);
   if (!cfg) return [];
   const run = limiter(cfg.concurrency);

@@ -2,11 +2,12 @@
  * The command line: parses arguments, hands them to the stages, prints. Every command lives in its own
  * module under ./commands and registers itself here. Errors end as one line on stderr and a non-zero
  * exit code: 1 for a StablepickError (bad input, a repository problem), 2 for a usage error, 70 for a
- * bug in stablepick (printed as one line too; STABLEPICK_DEBUG=1 shows the stack).
+ * bug in stablepick: an InternalError (a broken contract) or any other throw (printed as one line too;
+ * STABLEPICK_DEBUG=1 shows the stack).
  */
 import { env } from '../env.js';
 import { Command, CommanderError } from 'commander';
-import { isStablepickError } from '../errors.js';
+import { isInternalError, isStablepickError } from '../errors.js';
 import { damagedIndex, userErrorOf } from '../history/db.js';
 import { loadCommandModules } from './commands/index.js';
 import type { CommandModule } from './command-module.js';
@@ -83,8 +84,9 @@ export function reportError(e: unknown): number {
     process.stderr.write(`stablepick: ${user.oneLine()}\n`);
     return EXIT_ERROR;
   }
+  // A broken internal contract (InternalError) or any other failure: a bug in stablepick.
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`stablepick: internal error: ${msg.split('\n')[0]} — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it\n`);
+  process.stderr.write(`stablepick: ${isInternalError(e) ? e.oneLine() : `internal error: ${msg.split('\n')[0]} — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it`}\n`);
   if (env.debug() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT_BUG;
 }

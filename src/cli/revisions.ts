@@ -12,7 +12,7 @@ import { isIndexedCommit } from '../history/tables/commits.js';
 function mustBeIndexed(db: DB, sha: string, typed: string): void {
   if (isIndexedCommit(db, sha)) return;
   const named = typed === sha ? sha.slice(0, 12) : `'${typed}' (${sha.slice(0, 12)})`;
-  throw new StablepickError('NOT_FOUND', `${named} is not in the index yet`, 'run `stablepick index` to add the new commits, then try again');
+  throw new StablepickError('NOT_INDEXED', { rev: named, how: 'new' });
 }
 
 /** The full id of the indexed commit `expr` names. */

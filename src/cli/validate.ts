@@ -19,11 +19,7 @@ export async function mustBeBranch(ctx: { repo: GitTarget; db: DB }, name: strin
     if (refs.stdout.toString('utf8').trim()) return;
   }
   const known = branchNames(ctx.db).slice(0, 6);
-  throw new StablepickError(
-    'NOT_FOUND',
-    `${option} ${JSON.stringify(name)}: no such branch in this repository`,
-    known.length ? `check the name (\`stablepick branches\` lists them: ${known.join(', ')}${known.length === 6 ? ', ...' : ''})` : 'check the name with `git branch -a`',
-  );
+  throw new StablepickError('UNKNOWN_BRANCH', { branch: name, scope: 'repository', known, option, more: known.length === 6 });
 }
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
@@ -31,11 +27,11 @@ const CONTROL = /[\0-\x1f\x7f]/;
 
 /** A mail address option (`--to`, `--cc`, `--from`): refused with a line break, a control character or no address in it. */
 export function addressOption(value: string, option: string): string {
-  if (CONTROL.test(value)) throw new StablepickError('BAD_ARGUMENT', `${option} ${JSON.stringify(value)} holds a line break or control character`, 'give one address per option, e.g. --to "Stable Team <stable@example.org>"');
+  if (CONTROL.test(value)) throw new StablepickError('BAD_ADDRESS', { value, field: option, why: 'control' });
   try {
     parseMailbox(value);
   } catch {
-    throw new StablepickError('BAD_ARGUMENT', `${option} ${JSON.stringify(value)} is not a mail address`, 'write "Name <user@example.org>" or user@example.org');
+    throw new StablepickError('BAD_ADDRESS', { value, field: option, why: 'not-an-address' });
   }
   return value.trim();
 }
@@ -44,7 +40,7 @@ export function addressOption(value: string, option: string): string {
 export function identityOption(value: string, option = '--who'): string {
   const v = value.trim();
   if (CONTROL.test(value) || !/^[^<>]*\S[^<>]*<[^<>\s]+>$/.test(v)) {
-    throw new StablepickError('BAD_ARGUMENT', `${option} ${JSON.stringify(value)} is not "Name <email>"`, `write e.g. ${option} "Jane Doe <jane@example.org>"`);
+    throw new StablepickError('BAD_ADDRESS', { value, field: option, why: 'not-name-email' });
   }
   addressOption(v, option);
   return v;
@@ -77,7 +73,7 @@ export function outsideRepository(repo: { workTree?: string | undefined; gitDir:
     if (!dir) continue;
     const d = realPathOf(dir);
     if (out === d || out.startsWith(`${d}${path.sep}`)) {
-      throw new StablepickError('BAD_ARGUMENT', `${option} ${out} is inside the repository`, 'stablepick never writes into the repository: give a path outside it');
+      throw new StablepickError('BAD_OUTPUT', { path: out, option, why: 'inside-repository', fix: 'stablepick never writes into the repository: give a path outside it' });
     }
   }
   return out;

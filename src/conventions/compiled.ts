@@ -40,11 +40,11 @@ function compileRegex(source: string, flags: string, where: string): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (e) {
-    throw new StablepickError(
-      'BAD_CONFIG',
-      `${where}: invalid regular expression ${JSON.stringify(source)} (${(e as Error).message})`,
-      'fix the pattern (JavaScript regular expression syntax, backslashes doubled in JSON)',
-    );
+    throw new StablepickError('BAD_CONFIG', {
+      where,
+      problem: `invalid regular expression ${JSON.stringify(source)} (${(e as Error).message})`,
+      fix: 'fix the pattern (JavaScript regular expression syntax, backslashes doubled in JSON)',
+    });
   }
 }
 

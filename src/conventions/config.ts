@@ -33,7 +33,7 @@ export function registerConfigSection(name: string, validate: SectionValidator =
 
 /** A BAD_CONFIG error: '<file>: <what is wrong>' — '<what to do>'. */
 export function configError(where: string, what: string, hint: string): StablepickError {
-  return new StablepickError('BAD_CONFIG', `${where}: ${what}`, hint);
+  return new StablepickError('BAD_CONFIG', { where, problem: what, fix: hint });
 }
 
 function isComment(key: string): boolean {
@@ -184,7 +184,7 @@ function readConfigFileNow(file: string): StablepickConfig {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw configError(file, 'no such file', 'check the path given with --config');
     if (code === 'EISDIR') throw configError(file, 'is a directory', `give the path of a ${CONFIG_FILE_NAME} file`);
-    throw new StablepickError('IO', `${file}: cannot read (${(e as Error).message})`, 'check the file permissions', { cause: e });
+    throw new StablepickError('IO', { op: 'read', target: file, path: file, why: (e as Error).message, fix: 'check the file permissions' }, { cause: e });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseConfig(text, file);

@@ -59,7 +59,7 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
   const dir = opts.dir ? path.resolve(opts.dir) : mkdtempSync(path.join(os.tmpdir(), 'stablepick-demo-'));
   const repoDir = path.join(dir, 'demo-kernel');
   try {
-    if (readdirSync(repoDir).length) throw new StablepickError('BAD_ARGUMENT', `${repoDir} already exists and is not empty`, 'give --dir a new or empty folder');
+    if (readdirSync(repoDir).length) throw new StablepickError('BAD_OUTPUT', { path: repoDir, why: 'exists-not-empty', fix: 'give --dir a new or empty folder' });
   } catch (e) {
     if (e instanceof StablepickError) throw e;
   }

@@ -3,7 +3,7 @@
  * Requests are answered in order; read() may be called concurrently.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { StablepickError } from '../errors.js';
+import { InternalError, StablepickError } from '../errors.js';
 import { spawnFailure, spawnGit, type GitTarget } from './run.js';
 
 export interface GitObject {
@@ -34,9 +34,9 @@ export class CatFileBatch {
     this.child.stdout.on('data', (b: Buffer) => this.onData(b));
     this.child.on('close', (code) => {
       if (this.queue.length) {
-        this.fail(new StablepickError('GIT_FAILED', `git cat-file --batch ended (code ${code}): ${this.stderr.trim().split('\n')[0] ?? ''}`, 'see the git message'));
+        this.fail(new StablepickError('GIT_FAILED', { command: 'cat-file --batch', gitSays: this.stderr.trim().split('\n')[0] ?? '', when: 'ended', status: code }));
       }
-      this.dead ??= new StablepickError('GIT_FAILED', 'git cat-file --batch is closed', 'this is a bug in stablepick');
+      this.dead ??= new InternalError('cat-file-closed', 'git cat-file --batch is closed');
     });
   }
 
@@ -47,7 +47,7 @@ export class CatFileBatch {
   /** The object named `rev` (an id or any `<rev>:<path>`-style name), or null when it does not exist. */
   read(rev: string): Promise<GitObject | null> {
     if (this.dead) return Promise.reject(this.dead);
-    if (/[\n]/.test(rev)) return Promise.reject(new StablepickError('BAD_ARGUMENT', `bad object name ${JSON.stringify(rev)}`, 'give a commit id or name'));
+    if (/[\n]/.test(rev)) return Promise.reject(new StablepickError('BAD_REVISION', { rev, expected: 'object name', fix: 'give a commit id or name' }));
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
       this.child.stdin.write(`${rev}\n`);
@@ -57,13 +57,13 @@ export class CatFileBatch {
   /** Like read() but the object must exist. */
   async mustRead(rev: string, type?: string): Promise<GitObject> {
     const o = await this.read(rev);
-    if (!o) throw new StablepickError('MISSING_OBJECT', `object ${rev} is missing`, 'the repository lacks an object (partial clone?); fetch it');
-    if (type && o.type !== type) throw new StablepickError('BAD_ARGUMENT', `${rev} is a ${o.type}, not a ${type}`, `give a ${type}`);
+    if (!o) throw new StablepickError('MISSING_OBJECT', { object: rev });
+    if (type && o.type !== type) throw new StablepickError('BAD_REVISION', { rev, expected: 'object type', found: o.type, wanted: type, fix: `give a ${type}` });
     return o;
   }
 
   close(): void {
-    if (!this.dead) this.dead = new StablepickError('GIT_FAILED', 'git cat-file --batch is closed', 'this is a bug in stablepick');
+    if (!this.dead) this.dead = new InternalError('cat-file-closed', 'git cat-file --batch is closed');
     this.child.stdin.end();
   }
 
@@ -87,7 +87,7 @@ export class CatFileBatch {
       }
       const size = Number(parts?.[3]);
       if (!parts || !Number.isFinite(size)) {
-        this.fail(new StablepickError('GIT_FAILED', `git cat-file --batch printed an unexpected line: ${header.slice(0, 80)}`, 'this is a bug in stablepick'));
+        this.fail(new InternalError('cat-file-output', `git cat-file --batch printed an unexpected line: ${header.slice(0, 80)}`));
         return;
       }
       if (this.buf.length < nl + 1 + size + 1) return;

@@ -5,7 +5,7 @@
  * trees and blobs go wherever the target's GIT_OBJECT_DIRECTORY points.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { StablepickError } from '../errors.js';
+import { InternalError, StablepickError } from '../errors.js';
 import { spawnFailure, spawnGit, type GitTarget } from './run.js';
 
 /** One higher-stage entry of a conflicted path (1 = base, 2 = ours/first, 3 = theirs/second). */
@@ -82,7 +82,7 @@ export class MergeTreeOutputParser {
     if (status === undefined) return null;
     const code = Number(status);
     if (!Number.isInteger(code) || code < 0) {
-      throw new StablepickError('GIT_FAILED', `git merge-tree could not merge (status ${status})`, 'see git merge-tree --stdin');
+      throw new InternalError('merge-tree-output', `git merge-tree could not merge (status ${status})`);
     }
     const tree = need();
     if (tree === undefined) return null;
@@ -92,7 +92,7 @@ export class MergeTreeOutputParser {
       if (e === undefined) return null;
       if (e === '') break;
       const m = /^(\d+) ([0-9a-f]+) ([123])\t(.*)$/s.exec(e);
-      if (!m) throw new StablepickError('GIT_FAILED', `git merge-tree printed an unexpected entry: ${e.slice(0, 80)}`, 'this is a bug in stablepick');
+      if (!m) throw new InternalError('merge-tree-output', `git merge-tree printed an unexpected entry: ${e.slice(0, 80)}`);
       entries.push({ mode: m[1] ?? '', oid: m[2] ?? '', stage: Number(m[3]) as 1 | 2 | 3, path: m[4] ?? '' });
     }
     const messages: MergeMessage[] = [];
@@ -145,9 +145,9 @@ export class MergeTreeBatch {
     this.child.on('close', (code) => {
       if (this.queue.some((q) => q.resolve)) {
         const line = this.stderr.trim().split('\n')[0] ?? '';
-        this.fail(new StablepickError('GIT_FAILED', `git merge-tree ended (code ${code}): ${line}`, 'see the git message'));
+        this.fail(new StablepickError('GIT_FAILED', { command: 'merge-tree', gitSays: line, when: 'ended', status: code }));
       }
-      this.dead ??= new StablepickError('GIT_FAILED', 'git merge-tree is closed', 'this is a bug in stablepick');
+      this.dead ??= new InternalError('merge-tree-closed', 'git merge-tree is closed');
     });
   }
 
@@ -162,7 +162,7 @@ export class MergeTreeBatch {
   merge(ours: string, theirs: string): Promise<MergeTreeResult> {
     if (this.dead) return Promise.reject(this.dead);
     if (!/^[0-9a-f]{40,64}$/.test(ours) || !/^[0-9a-f]{40,64}$/.test(theirs)) {
-      return Promise.reject(new StablepickError('BAD_ARGUMENT', `merge-tree needs full commit ids, got ${ours} ${theirs}`, 'this is a bug in stablepick'));
+      return Promise.reject(new InternalError('merge-tree-ids', `merge-tree needs full commit ids, got ${ours} ${theirs}`));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
@@ -176,7 +176,7 @@ export class MergeTreeBatch {
   }
 
   close(): void {
-    this.dead ??= new StablepickError('GIT_FAILED', 'git merge-tree is closed', 'this is a bug in stablepick');
+    this.dead ??= new InternalError('merge-tree-closed', 'git merge-tree is closed');
     this.child.stdin.end();
   }
 

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync }
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { StablepickError } from '../errors.js';
+import { InternalError, StablepickError } from '../errors.js';
 import { recordObjectTimes } from './object-times.js';
 import { gitText, type GitTarget } from './run.js';
 
@@ -65,7 +65,7 @@ let exitHook = false;
 export async function openPrivateObjectStore(repo: GitTarget, opts: { tmpRoot?: string } = {}): Promise<PrivateObjectStore> {
   const userObjectDir = path.resolve(repo.gitDir, await gitText({ gitDir: repo.gitDir, env: repo.env }, ['rev-parse', '--git-path', 'objects']));
   if (!existsSync(userObjectDir)) {
-    throw new StablepickError('NOT_A_REPOSITORY', `${repo.gitDir} has no object directory`, 'give --repo the path of a git repository');
+    throw new StablepickError('NOT_A_REPOSITORY', { path: repo.gitDir, why: 'no-objects' });
   }
   const format = await gitText({ gitDir: repo.gitDir, env: repo.env }, ['rev-parse', '--show-object-format']).catch(() => 'sha1');
   const hashAlgorithm: HashAlgorithm = format.trim() === 'sha256' ? 'sha256' : 'sha1';
@@ -94,7 +94,7 @@ export async function openPrivateObjectStore(repo: GitTarget, opts: { tmpRoot?: 
   };
 
   const writeObject = (type: ObjectType, body: Buffer): string => {
-    if (closed) throw new StablepickError('IO', 'the private object store is closed', 'this is a bug in stablepick');
+    if (closed) throw new InternalError('object-store-closed', 'the private object store is closed');
     const id = hashObject(type, body);
     const dir = path.join(objectDir, id.slice(0, 2));
     const file = path.join(dir, id.slice(2));

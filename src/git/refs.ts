@@ -45,15 +45,15 @@ export async function listRefs(target: GitTarget, patterns: readonly string[] = 
 
 /** The full id of the commit `rev` names (branch, tag, id, any revision expression); a typed error if none. */
 export async function resolveCommit(target: GitTarget, rev: string): Promise<string> {
-  if (!rev || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new StablepickError('BAD_ARGUMENT', `not a revision: ${JSON.stringify(rev)}`, 'give a commit id, branch or tag');
+  if (!rev || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new StablepickError('BAD_REVISION', { rev, expected: 'revision', fix: 'give a commit id, branch or tag' });
   const r = await runGit(target, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { okCodes: [1, 128] });
   const sha = r.stdout.toString('utf8').trim();
   if (r.code !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {
     const remote = await remoteBranchOf(target, rev);
     if (remote) return remote;
-    if (/ambiguous/i.test(r.stderr)) throw new StablepickError('AMBIGUOUS', `'${rev}' names several objects`, 'give more hex digits, or a branch or tag name');
-    if (/no upstream|upstream branch/i.test(r.stderr)) throw new StablepickError('UNKNOWN_REVISION', `'${rev}': the current branch has no upstream`, 'set one with `git branch --set-upstream-to`, or name the branch');
-    throw new StablepickError('UNKNOWN_REVISION', `unknown revision '${rev}'`, 'give a commit, branch, tag or revision expression that `git rev-parse` knows');
+    if (/ambiguous/i.test(r.stderr)) throw new StablepickError('AMBIGUOUS', { rev, among: 'objects' });
+    if (/no upstream|upstream branch/i.test(r.stderr)) throw new StablepickError('UNKNOWN_REVISION', { rev, why: 'no-upstream' });
+    throw new StablepickError('UNKNOWN_REVISION', { rev, why: 'unknown' });
   }
   return sha;
 }
@@ -86,10 +86,10 @@ export interface ResolvedRange {
  */
 export async function resolveRange(target: GitTarget, spec: string): Promise<ResolvedRange> {
   if (spec.includes('...')) {
-    throw new StablepickError('BAD_ARGUMENT', `'${spec}' is a symmetric difference (A...B), which stablepick does not take`, 'write the window as A..B (the commits reachable from B and not from A)');
+    throw new StablepickError('BAD_RANGE', { spec, why: 'symmetric' });
   }
   const at = spec.indexOf('..');
-  if (at < 0) throw new StablepickError('BAD_ARGUMENT', `'${spec}' is not a range`, 'write A..B, A.. (up to HEAD) or ..B (from HEAD), e.g. v6.17..v6.18');
+  if (at < 0) throw new StablepickError('BAD_RANGE', { spec, why: 'not-a-range' });
   const a = spec.slice(0, at) || 'HEAD';
   const b = spec.slice(at + 2) || 'HEAD';
   const [from, to] = await Promise.all([resolveCommit(target, a), resolveCommit(target, b)]);

@@ -23,7 +23,7 @@ export async function openRepository(dir?: string): Promise<Repository> {
   try {
     statSync(start);
   } catch {
-    throw new StablepickError('NOT_A_REPOSITORY', `${start} does not exist`, 'give --repo the path of a git repository');
+    throw new StablepickError('NOT_A_REPOSITORY', { path: start, why: 'missing' });
   }
   const r = await runGit(null, ['-C', start, 'rev-parse', '--absolute-git-dir', '--git-common-dir', '--is-bare-repository', '--is-shallow-repository'], {
     okCodes: [128],
@@ -33,13 +33,9 @@ export async function openRepository(dir?: string): Promise<Repository> {
     const dubious = /dubious ownership in repository at '([^'\n]*)'/.exec(r.stderr);
     if (dubious) {
       const at = dubious[1] ?? start;
-      throw new StablepickError(
-        'NOT_A_REPOSITORY',
-        `git refuses ${at}: it is owned by another user (git's safe.directory check)`,
-        `if you trust it, run \`git config --global --add safe.directory ${at}\`, or run stablepick as its owner`,
-      );
+      throw new StablepickError('NOT_A_REPOSITORY', { path: at, why: 'unsafe-owner' });
     }
-    throw new StablepickError('NOT_A_REPOSITORY', `${start} is not inside a git repository`, 'give --repo the path of a git repository');
+    throw new StablepickError('NOT_A_REPOSITORY', { path: start, why: 'outside' });
   }
   const [gitDirRaw, commonRaw, bareRaw, shallowRaw] = r.stdout.toString('utf8').split('\n');
   const gitDir = realpathSync(gitDirRaw ?? start);

@@ -153,21 +153,22 @@ export function spawnGit(
 export function classifyGitFailure(args: readonly string[], stderr: string, code: number | null): StablepickError {
   const line = firstFatalLine(stderr) || `git ${args[0] ?? ''} exited with code ${code}`;
   if (/dubious ownership/i.test(stderr)) {
-    return new StablepickError('NOT_A_REPOSITORY', `git refuses the repository: it is owned by another user (git's safe.directory check)`, 'if you trust it, add it with `git config --global --add safe.directory <path>`, or run stablepick as its owner');
+    return new StablepickError('NOT_A_REPOSITORY', { why: 'unsafe-owner' });
   }
   if (/not a git repository/i.test(stderr)) {
-    return new StablepickError('NOT_A_REPOSITORY', line, 'give --repo a path inside a git repository');
+    return new StablepickError('NOT_A_REPOSITORY', { why: 'git', gitSays: line });
   }
   if (/unknown revision|bad revision|ambiguous argument|invalid object name|Needed a single revision|bad object/i.test(stderr)) {
-    return new StablepickError('UNKNOWN_REVISION', line, 'check the commit, branch or range name (git rev-parse <rev> must know it)');
+    return new StablepickError('UNKNOWN_REVISION', { why: 'git', gitSays: line });
   }
   if (/unable to read|missing blob|missing tree|could not read|is a promisor|did not receive expected object/i.test(stderr)) {
-    return new StablepickError('MISSING_OBJECT', line, 'the repository lacks an object (partial clone?); fetch it or run without that commit');
+    return new StablepickError('MISSING_OBJECT', { gitSays: line });
   }
   if (/shallow/i.test(stderr)) {
-    return new StablepickError('SHALLOW_REPOSITORY', line, 'this needs full history: run `git fetch --unshallow`');
+    return new StablepickError('SHALLOW_REPOSITORY', { gitSays: line });
   }
-  return new StablepickError('GIT_FAILED', `git ${args.filter((a) => !a.startsWith('--git-dir') && !a.startsWith('--work-tree')).slice(0, 3).join(' ')}: ${line}`, 'see the git message above');
+  const command = args.filter((a) => !a.startsWith('--git-dir') && !a.startsWith('--work-tree')).slice(0, 3).join(' ');
+  return new StablepickError('GIT_FAILED', { command, gitSays: line, when: 'ran', status: code });
 }
 
 function firstFatalLine(stderr: string): string {
@@ -178,9 +179,9 @@ function firstFatalLine(stderr: string): string {
 
 export function spawnFailure(err: NodeJS.ErrnoException): StablepickError {
   if (err.code === 'ENOENT') {
-    return new StablepickError('GIT_MISSING', 'git was not found on PATH', 'install git (2.39 or newer) and try again');
+    return new StablepickError('GIT_MISSING', {});
   }
-  return new StablepickError('GIT_FAILED', `could not start git: ${err.message}`, 'check that git runs from this shell');
+  return new StablepickError('GIT_FAILED', { command: '', gitSays: err.message, when: 'start' });
 }
 
 /** Runs git to completion and returns its output; a non-zero exit (not in okCodes) throws. */

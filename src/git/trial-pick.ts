@@ -86,7 +86,7 @@ export class TrialPickSession {
   /** Cherry-picks commit `c` onto a tree. */
   async pick(c: ParsedCommit, ontoTree: string): Promise<TrialMerge> {
     if (c.parents.length > 1) {
-      throw new StablepickError('BAD_ARGUMENT', `${c.oid.slice(0, 12)} is a merge commit`, 'give the commits the merge brings, one by one');
+      throw new StablepickError('BAD_REVISION', { rev: c.oid, expected: 'non-merge', fix: 'give the commits the merge brings, one by one' });
     }
     return this.merge(await this.parentTree(c), c.tree, ontoTree);
   }

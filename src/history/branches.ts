@@ -64,7 +64,7 @@ export function chooseMainline(branches: Map<string, RefInfo>, refs: readonly Re
   });
   if (conv.mainline) {
     if (!branches.has(conv.mainline)) {
-      throw new StablepickError('BAD_CONFIG', `the configured mainline branch '${conv.mainline}' does not exist`, 'fix "mainline" in stablepick.config.json or fetch that branch');
+      throw new StablepickError('BAD_CONFIG', { problem: `the configured mainline branch '${conv.mainline}' does not exist`, fix: 'fix "mainline" in stablepick.config.json or fetch that branch' });
     }
     return row(conv.mainline, 'config');
   }
@@ -82,7 +82,7 @@ export function chooseMainline(branches: Map<string, RefInfo>, refs: readonly Re
     const short = head.slice('refs/heads/'.length);
     if (branches.has(short) && !parseStableBranchName(short, conv)) return row(short, 'head');
   }
-  throw new StablepickError('BAD_CONFIG', 'cannot tell which branch is mainline (no main, master or trunk)', 'set "mainline" in stablepick.config.json');
+  throw new StablepickError('BAD_CONFIG', { problem: 'cannot tell which branch is mainline (no main, master or trunk)', fix: 'set "mainline" in stablepick.config.json' });
 }
 
 /** Stable (and staging) branches recognised by name or config patterns. */

@@ -59,7 +59,7 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
     } catch (e) {
-      throw new StablepickError('IO', `cannot create the index folder ${path.dirname(file)}: ${(e as Error).message}`, 'give --db a writable path');
+      throw new StablepickError('IO', { op: 'create', target: `the index folder ${path.dirname(file)}`, path: path.dirname(file), why: (e as Error).message, fix: 'give --db a writable path' });
     }
   }
   let db: DB;
@@ -69,11 +69,11 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
   } catch (e) {
     const msg = (e as Error).message;
     if (opts.mustExist && !existsSync(file) && /unable to open|does not exist/i.test(msg)) {
-      throw new StablepickError('INDEX_MISSING', `no index at ${file}`, 'run `stablepick index` first');
+      throw new StablepickError('INDEX_MISSING', { file, why: 'none' });
     }
     const user = userErrorOf(e, file);
     if (user && user.code !== 'IO') throw user;
-    throw new StablepickError('IO', `cannot open the index ${file}: ${msg}`, 'give --db a writable path');
+    throw new StablepickError('IO', { op: 'open', target: `the index ${file}`, path: file, why: msg, fix: 'give --db a writable path' });
   }
   try {
     db.pragma('busy_timeout = 60000');
@@ -97,7 +97,7 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     if (e instanceof StablepickError) throw e;
     const msg = (e as Error).message;
     if (/locked|busy/i.test(msg)) {
-      throw new StablepickError('INDEX_BUSY', `the index ${file} is busy`, 'another stablepick is writing it; try again when it is done');
+      throw new StablepickError('INDEX_BUSY', { file });
     }
     const user = userErrorOf(e, file);
     // A command that only reads may still read an index it cannot open for writing (a full disk, a
@@ -147,7 +147,7 @@ export function checkIntegrity(db: DB, file: string): void {
 }
 
 function corrupt(file: string, what: string): StablepickError {
-  return new StablepickError('INDEX_CORRUPT', `the index ${file} is damaged (${what.replace(/\s+/g, ' ').slice(0, 200)})`, 'delete it and run `stablepick index` again');
+  return new StablepickError('INDEX_CORRUPT', { file, what });
 }
 
 const SQLITE_FULL = /^SQLITE_FULL/;
@@ -164,27 +164,39 @@ export function userErrorOf(e: unknown, file?: string): StablepickError | null {
   if (e instanceof StablepickError) return e;
   if (!(e instanceof Error)) return null;
   const code = String((e as { code?: unknown }).code ?? '');
-  const where = file ? ` (${file})` : '';
   // SQLite answers a full disk while it grows its -shm or -wal file as an I/O error: ask the file system.
   const target = file ?? [...opened][0];
   const full = SQLITE_IO.test(code) && target !== undefined && noSpaceLeft(target);
   if (full || SQLITE_FULL.test(code) || code === 'ENOSPC' || code === 'EDQUOT' || /database or disk is full/i.test(e.message)) {
-    return new StablepickError('IO', `no space left on the disk${where}`, 'free some space (or give --db / --out a path on another disk) and run the command again');
+    return new StablepickError('IO', { op: 'disk-full', ...(file ? { path: file } : {}) });
   }
   if (SQLITE_CORRUPT.test(code) || /database disk image is malformed|file is not a database/i.test(e.message)) {
     return corrupt(file ?? [...opened][0] ?? 'file', e.message);
   }
   if (code === 'EROFS') {
-    return new StablepickError('IO', `cannot write ${file ?? 'the output'}: the file system is read-only`, 'give a path on a writable file system');
+    return new StablepickError('IO', { op: 'write', target: file ?? 'the output', ...(file ? { path: file } : {}), why: 'the file system is read-only', fix: 'give a path on a writable file system' });
   }
   if (SQLITE_READONLY.test(code) || /attempt to write a readonly database/i.test(e.message)) {
-    return new StablepickError('IO', `cannot write ${file ?? ([...opened][0] ? `the index ${[...opened][0]}` : 'the output')}: it is read-only`, 'this command records to the index: use a writable copy (--db), or run only commands that read');
+    const index = file ?? [...opened][0];
+    return new StablepickError('IO', {
+      op: 'write',
+      target: file ?? (index ? `the index ${index}` : 'the output'),
+      ...(index ? { path: index } : {}),
+      why: 'it is read-only',
+      fix: 'this command records to the index: use a writable copy (--db), or run only commands that read',
+    });
   }
   if (code === 'SQLITE_CANTOPEN') {
-    return new StablepickError('IO', `cannot open ${file ? `the index ${file}` : 'the index'}: ${e.message}`, 'check that its folder can be read (and written, for commands that record), or give --db another path');
+    return new StablepickError('IO', {
+      op: 'open',
+      target: file ? `the index ${file}` : 'the index',
+      ...(file ? { path: file } : {}),
+      why: e.message,
+      fix: 'check that its folder can be read (and written, for commands that record), or give --db another path',
+    });
   }
   if (SQLITE_IO.test(code) || code === 'EIO') {
-    return new StablepickError('IO', `input/output error${where}: ${e.message.split('\n')[0]}`, 'check the disk, then run the command again');
+    return new StablepickError('IO', { op: 'io-error', ...(file ? { path: file } : {}), why: e.message.split('\n')[0] ?? '' });
   }
   return null;
 }
@@ -240,9 +252,9 @@ function currentVersion(db: DB): number {
 function checkVersion(db: DB, file: string): void {
   const v = currentVersion(db);
   if (v > SCHEMA_VERSION) {
-    throw new StablepickError('INDEX_NEWER', `the index ${file} was written by a newer stablepick (schema ${v} > ${SCHEMA_VERSION})`, 'upgrade stablepick or use another --db');
+    throw new StablepickError('INDEX_NEWER', { file, version: v, supported: SCHEMA_VERSION });
   }
-  if (v === 0) throw new StablepickError('INDEX_MISSING', `the index ${file} is empty`, 'run `stablepick index` first');
+  if (v === 0) throw new StablepickError('INDEX_MISSING', { file, why: 'empty' });
 }
 
 function migrate(db: DB, file: string): void {

@@ -116,7 +116,7 @@ export async function ingestWithWorker(
   /** Positions (first, count) of the batches sent and not yet acknowledged, in order. */
   const sent: [number, number][] = [];
   worker.on('message', (m: WorkerReply) => {
-    if (m.type === 'error') fail(new StablepickError('IO', `writing the index failed: ${m.message}`, 'check the disk and run `stablepick index` again'));
+    if (m.type === 'error') fail(new StablepickError('IO', { op: 'write', target: 'the index', why: m.message, fix: 'check the disk and run `stablepick index` again' }));
     else if (m.type === 'written') {
       inFlight--;
       written = m.written;

@@ -104,11 +104,11 @@ function compareVersionish(a: string, b: string): number {
 /** Finds the full sha for a prefix among indexed commits. */
 export function resolveIndexed(db: DB, rev: string): string {
   const p = rev.toLowerCase();
-  if (!/^[0-9a-f]{4,64}$/.test(p)) throw new StablepickError('BAD_ARGUMENT', `'${rev}' is not a commit id`, 'give a hex commit id (at least 4 characters)');
+  if (!/^[0-9a-f]{4,64}$/.test(p)) throw new StablepickError('BAD_REVISION', { rev, expected: 'hex id', fix: 'give a hex commit id (at least 4 characters)' });
   const r = new PrefixResolver(db).resolve(p, null);
   if (r.status === 'resolved') return r.sha!;
-  if (r.status === 'ambiguous') throw new StablepickError('AMBIGUOUS', `'${rev}' names several indexed commits`, 'give more hex digits');
-  throw new StablepickError('NOT_FOUND', `no indexed commit starts with '${rev}'`, 'run `stablepick index` if the commit is new');
+  if (r.status === 'ambiguous') throw new StablepickError('AMBIGUOUS', { rev, among: 'indexed' });
+  throw new StablepickError('NOT_INDEXED', { rev, how: 'prefix' });
 }
 
 export interface TrailerView {
@@ -142,7 +142,7 @@ export function commitView(db: DB, sha: string): CommitView {
   const c = db.prepare('SELECT * FROM commits WHERE sha = ?').get(sha) as
     | { id: number; sha: string; subject: string; message: string; author_name: string; author_email: string; author_time: number; committer_name: string; committer_email: string; commit_time: number; latin1: number; parents: string; first_release: string | null }
     | undefined;
-  if (!c) throw new StablepickError('NOT_FOUND', `commit ${sha} is not in the index`, 'run `stablepick index` first');
+  if (!c) throw new StablepickError('NOT_INDEXED', { rev: sha, how: 'commit' });
   const iso = (t: number): string => new Date(t * 1000).toISOString();
   const trailers = (db.prepare('SELECT * FROM trailers WHERE commit_id = ? ORDER BY seq').all(c.id) as {
     kind: string;

@@ -58,7 +58,7 @@ export function userConfigPath(e: LlmEnvironment = llmEnvironment()): string {
 }
 
 function bad(where: string, what: string): StablepickError {
-  return new StablepickError('BAD_CONFIG', `${where}: ${what}`, 'see docs/llm.md for the "llm" settings');
+  return new StablepickError('BAD_CONFIG', { where, problem: what, fix: 'see docs/llm.md for the "llm" settings' });
 }
 
 function numberIn(where: string, key: string, v: unknown, min: number, max: number, dflt: number): number {

@@ -7,7 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { isStablepickError } from '../errors.js';
+import { isInternalError, isStablepickError } from '../errors.js';
 import type { Context } from '../workspace.js';
 import { openSession, TOOLS, type Session, type ToolDef } from './tools.js';
 
@@ -15,7 +15,7 @@ const SERVER_NAME = 'stablepick';
 
 /** The one line a failed tool answers with. */
 function errorLine(e: unknown): string {
-  if (isStablepickError(e)) return e.oneLine();
+  if (isStablepickError(e) || isInternalError(e)) return e.oneLine();
   const msg = e instanceof Error ? e.message : String(e);
   return `internal error: ${msg.split('\n')[0]}`;
 }

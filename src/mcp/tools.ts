@@ -259,7 +259,7 @@ const findCommit: ToolDef = {
     const author = opt<string>(a, 'author');
     const range = opt<string>(a, 'range');
     const p = opt<string>(a, 'path');
-    if (!subject && !author && !range && !p) throw new StablepickError('BAD_ARGUMENT', 'find_commit needs at least one of subject, author, range, path', 'e.g. {"subject": "kvzalloc"}');
+    if (!subject && !author && !range && !p) throw new StablepickError('BAD_OPTION', { option: 'find_commit', why: 'needs at least one of subject, author, range, path', fix: 'e.g. {"subject": "kvzalloc"}' });
     let inRange: Set<string> | null = null;
     if (range) inRange = new Set(await revList(s.ctx.repo, [range]));
     const rows: CommitListing[] = [];

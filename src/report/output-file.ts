@@ -23,7 +23,7 @@ function asUserError(e: unknown, target: string): unknown {
   // Permission denied, a missing folder, a folder where a file should be: the user's to fix.
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-    return new StablepickError('IO', `cannot write ${target}: ${(e as Error).message}`, 'give a path you can write');
+    return new StablepickError('IO', { op: 'write', target, path: target, why: (e as Error).message, fix: 'give a path you can write' });
   }
   return e;
 }

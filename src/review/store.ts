@@ -255,10 +255,10 @@ export class ReviewStore {
   /** Remembers a mail stablepick wrote about `sha` for `branches` (replies are threaded back through it). */
   recordMail(m: { messageId: string; sha: string; branches: string[]; subject: string; at?: number }): void {
     const id = normaliseMessageId(m.messageId);
-    if (!id) throw new StablepickError('BAD_ARGUMENT', 'a mail without a Message-ID cannot be recorded', 'give the Message-ID the mail was sent with');
+    if (!id) throw new StablepickError('BAD_DECISION', { input: 'a mail without a Message-ID', why: 'cannot be recorded', fix: 'give the Message-ID the mail was sent with' });
     this.checkCommit(m.sha);
     const branches = [...new Set(m.branches.map((b) => b.trim()).filter((b) => b !== ''))];
-    if (!branches.length) throw new StablepickError('BAD_ARGUMENT', `the mail ${id} names no branch`, 'record the stable branches the mail proposes the commit for');
+    if (!branches.length) throw new StablepickError('BAD_DECISION', { input: `the mail ${id}`, why: 'names no branch', fix: 'record the stable branches the mail proposes the commit for' });
     this.writing();
     this
       .sql(
@@ -293,38 +293,38 @@ export class ReviewStore {
   private validate(r: ReviewInput): ReviewRecord {
     checkStatus(r.status);
     if (!(REVIEW_SOURCES as readonly string[]).includes(r.source)) {
-      throw new StablepickError('BAD_ARGUMENT', `unknown review source '${String(r.source)}'`, `use one of ${REVIEW_SOURCES.join(', ')}`);
+      throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review source', value: String(r.source), fix: `use one of ${REVIEW_SOURCES.join(', ')}` });
     }
     this.checkCommit(r.sha);
     const branch = (r.branch ?? '').trim();
-    if (!branch) throw new StablepickError('BAD_ARGUMENT', 'a review decision needs a branch', 'give the stable branch, e.g. --branch linux-6.12.y');
+    if (!branch) throw new StablepickError('BAD_DECISION', { input: 'a review decision', why: 'needs a branch', fix: 'give the stable branch, e.g. --branch linux-6.12.y' });
     const who = (r.who ?? '').trim();
-    if (!who) throw new StablepickError('BAD_ARGUMENT', 'a review decision needs a reviewer', 'give --who "Name <email>" or set git config user.name and user.email');
+    if (!who) throw new StablepickError('BAD_DECISION', { input: 'a review decision', why: 'needs a reviewer', fix: 'give --who "Name <email>" or set git config user.name and user.email' });
     const why = (r.why ?? '').trim();
     // A NUL was cut off silently on the way through SQLite and the readers: refuse it (and the other
     // control characters but tab and line feed) instead.
     // eslint-disable-next-line no-control-regex
     const control = /[\x00-\x08\x0b-\x1f\x7f]/;
     if (control.test(why) || control.test(who) || control.test(branch)) {
-      throw new StablepickError('BAD_ARGUMENT', `a review decision for ${r.sha.slice(0, 12)} holds a control character (NUL, CR, ESC...)`, 'give the reason, the reviewer and the branch as plain text');
+      throw new StablepickError('BAD_DECISION', { input: `a review decision for ${r.sha.slice(0, 12)}`, why: 'holds a control character (NUL, CR, ESC...)', fix: 'give the reason, the reviewer and the branch as plain text' });
     }
     if (r.status === 'rejected' && !why) {
-      throw new StablepickError('BAD_ARGUMENT', `rejecting ${r.sha.slice(0, 12)} for ${branch} needs a reason`, 'give --why "..." (it is shown whenever the commit comes up again)');
+      throw new StablepickError('BAD_DECISION', { input: `rejecting ${r.sha.slice(0, 12)} for ${branch}`, why: 'needs a reason', fix: 'give --why "..." (it is shown whenever the commit comes up again)' });
     }
     const at = r.at ?? nowSeconds();
-    if (!Number.isInteger(at) || at < 0) throw new StablepickError('BAD_ARGUMENT', `bad decision time ${String(at)}`, 'give unix seconds');
+    if (!Number.isInteger(at) || at < 0) throw new StablepickError('BAD_DECISION', { input: `the decision time ${String(at)}`, why: 'is not unix seconds', fix: 'give unix seconds' });
     const messageId = r.messageId ? normaliseMessageId(r.messageId) || null : null;
     return { sha: r.sha, branch, status: r.status, who, at, why, source: r.source, messageId };
   }
 
   private checkCommit(sha: string): void {
     if (typeof sha !== 'string' || !FULL_SHA.test(sha)) {
-      throw new StablepickError('BAD_ARGUMENT', `'${String(sha)}' is not a full commit id`, 'give the 40-hex sha of the upstream commit');
+      throw new StablepickError('BAD_REVISION', { rev: String(sha), expected: 'full id', fix: 'give the 40-hex sha of the upstream commit' });
     }
-    if (!this.isIndexed(sha)) throw new StablepickError('NOT_FOUND', `commit ${sha.slice(0, 12)} is not in the index`, 'run `stablepick index` first, or check the commit id');
+    if (!this.isIndexed(sha)) throw new StablepickError('NOT_INDEXED', { rev: sha.slice(0, 12), how: 'commit' });
   }
 }
 
 function checkStatus(s: string): asserts s is ReviewStatus {
-  if (!isReviewStatus(s)) throw new StablepickError('BAD_ARGUMENT', `unknown review status '${s}'`, `use one of ${REVIEW_STATUSES.join(', ')}`);
+  if (!isReviewStatus(s)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review status', value: s, fix: `use one of ${REVIEW_STATUSES.join(', ')}` });
 }

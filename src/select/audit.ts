@@ -119,7 +119,11 @@ export async function classifiedAudit(ctx: Context, branch: string, opts: Classi
   const model = modelFromJson(loadModelJson(ctx.db, 'default'));
   const cutDay = new Date(model.cut * 1000).toISOString().slice(0, 10);
   if (asOf !== undefined && model.cut > asOf) {
-    throw new StablepickError('BAD_ARGUMENT', `the stored selection model learned from history up to ${cutDay}, after --as-of`, 'a replay must not use what came later: train a model on the history before the --as-of date, or drop --classify');
+    throw new StablepickError('BAD_OPTION', {
+      option: '--as-of',
+      why: `is before the history the stored selection model learned from (up to ${cutDay})`,
+      fix: 'a replay must not use what came later: train a model on the history before the --as-of date, or drop --classify',
+    });
   }
   const h = History.load(ctx.db);
   const shas = r.missing.map((m) => m.sha);

@@ -65,14 +65,14 @@ export function readLabels(file: string): Map<string, number> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new StablepickError('IO', `cannot read the labels ${file}: ${(e as Error).message}`, 'give --labels a file of "<sha> <0|1>" lines');
+    throw new StablepickError('IO', { op: 'read', target: `the labels ${file}`, path: file, why: (e as Error).message, fix: 'give --labels a file of "<sha> <0|1>" lines' });
   }
   const out = new Map<string, number>();
   for (const [i, line] of text.split('\n').entries()) {
     const t = line.trim();
     if (!t || t.startsWith('#')) continue;
     const m = /^([0-9a-f]{40}|[0-9a-f]{64})\s+([01])$/i.exec(t);
-    if (!m) throw new StablepickError('BAD_ARGUMENT', `${file}:${i + 1}: not "<sha> <0|1>"`, 'one full commit id and a 0 or 1 per line');
+    if (!m) throw new StablepickError('BAD_INPUT', { input: `${file}:${i + 1}:`, why: 'not "<sha> <0|1>"', fix: 'one full commit id and a 0 or 1 per line' });
     out.set(m[1]!.toLowerCase(), Number(m[2]));
   }
   return out;

@@ -119,7 +119,7 @@ export class History {
     }
     if (!mainline) {
       const name = getMeta(db, 'mainline');
-      throw new StablepickError('INDEX_MISSING', `the index has no mainline branch${name ? ` (${name})` : ''}`, 'run `stablepick index` on a repository with a main or master branch');
+      throw new StablepickError('INDEX_MISSING', { why: 'no-mainline', ...(name ? { mainline: name } : {}) });
     }
     this.mainline = mainline;
     for (const { branch, sha, upstream: up, via, time } of readOwnCommits(db)) {
@@ -393,9 +393,9 @@ export class History {
     if (/^[0-9a-f]{4,40}$/i.test(rev)) {
       const hits = shasWithPrefix(this.db, rev.toLowerCase());
       if (hits.length === 1) return hits[0]!;
-      if (hits.length > 1) throw new StablepickError('AMBIGUOUS', `'${rev}' names several indexed commits`, 'give more hex digits');
+      if (hits.length > 1) throw new StablepickError('AMBIGUOUS', { rev, among: 'indexed' });
     }
-    throw new StablepickError('UNKNOWN_REVISION', `'${rev}' is neither an indexed commit nor a tag or branch`, 'run `stablepick index` if it is new, or check the name');
+    throw new StablepickError('UNKNOWN_REVISION', { rev, why: 'not-indexed-or-ref' });
   }
 
   /**
@@ -404,7 +404,7 @@ export class History {
    */
   range(spec: string, opts: { firstParent?: boolean } = {}): { from: string; to: string; commits: CommitRec[] } {
     const m = /^(.+?)\.\.(.+)$/.exec(spec);
-    if (!m || spec.includes('...')) throw new StablepickError('BAD_ARGUMENT', `'${spec}' is not a range A..B`, 'write e.g. v22.11..v23.03');
+    if (!m || spec.includes('...')) throw new StablepickError('BAD_RANGE', { spec, why: 'not-a-range', example: 'v22.11..v23.03' });
     const from = this.resolveRev(m[1]!);
     const to = this.resolveRev(m[2]!);
     const excluded = this.graph.ancestors([from]);

@@ -67,6 +67,6 @@ export function loadModelJson(db: DB, name: string): string {
   } catch {
     row = undefined;
   }
-  if (!row) throw new StablepickError('NOT_FOUND', 'no selection model in the index', 'run `stablepick train` first');
+  if (!row) throw new StablepickError('NOT_FOUND', { what: 'model' });
   return row.json;
 }

@@ -26,10 +26,10 @@ export interface BranchView {
 export function branchView(h: History, name: string, cut: number): BranchView {
   const b = h.branches.find((x) => x.name === name);
   if (!b) {
-    if (name === h.mainline.name) throw new StablepickError('BAD_ARGUMENT', `'${name}' is the mainline branch, not a stable branch`, 'give a stable branch with --branch');
-    const known = h.branches.map((x) => x.name).slice(0, 12).join(', ');
+    if (name === h.mainline.name) throw new StablepickError('NOT_A_STABLE_BRANCH', { branch: name });
+    const known = h.branches.map((x) => x.name).slice(0, 12);
     // Any branch of the repository given with --branch is indexed as a target (src/history/requested.ts).
-    throw new StablepickError('NOT_FOUND', `no branch '${name}' in the repository as last indexed`, `${known ? `stable branches: ${known}; ` : ''}run \`stablepick index\` after fetching it`);
+    throw new StablepickError('UNKNOWN_BRANCH', { branch: name, scope: 'stable-indexed', known });
   }
   const family = holdingFamily(h.branches, name);
   const baseAnc = b.base ? h.graph.ancestors([b.base]) : new Set<string>();

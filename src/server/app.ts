@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono, type Context } from 'hono';
-import { isStablepickError, StablepickError } from '../errors.js';
+import { isStablepickError, StablepickError, type ErrorCode } from '../errors.js';
 import type { ExportFormatName, Overview, ReviewRequest, WritableStatus } from './api-types.js';
 import { branchOverview, parseCandidateQuery, queryCandidates } from './candidates.js';
 import type { CandidateSource } from './source.js';
@@ -56,12 +56,39 @@ function sameToken(given: string | undefined | null, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function errorStatus(code: string): 400 | 404 | 409 | 500 {
-  if (code === 'NOT_FOUND') return 404;
-  if (code === 'BAD_ARGUMENT' || code === 'AMBIGUOUS' || code === 'UNKNOWN_REVISION') return 400;
-  if (code === 'INDEX_BUSY') return 409;
-  return 500;
-}
+/** The HTTP status of each error code (a Record, so that a new code must be placed here). */
+const ERROR_STATUS: Readonly<Record<ErrorCode, 400 | 404 | 409 | 500>> = {
+  GIT_MISSING: 500,
+  GIT_FAILED: 500,
+  NOT_A_REPOSITORY: 500,
+  UNKNOWN_REVISION: 400,
+  SHALLOW_REPOSITORY: 500,
+  MISSING_OBJECT: 500,
+  AMBIGUOUS: 400,
+  NOT_INDEXED: 404,
+  UNKNOWN_BRANCH: 404,
+  NOT_A_STABLE_BRANCH: 400,
+  BAD_OPTION: 400,
+  BAD_REVISION: 400,
+  BAD_RANGE: 400,
+  BAD_ADDRESS: 400,
+  BAD_SMTP: 400,
+  BAD_INPUT: 400,
+  BAD_MAIL: 400,
+  BAD_DECISION: 400,
+  BAD_REQUEST: 400,
+  BAD_OUTPUT: 400,
+  BAD_CONFIG: 500,
+  INDEX_MISSING: 500,
+  INDEX_BUSY: 409,
+  INDEX_CORRUPT: 500,
+  INDEX_NEWER: 500,
+  NOT_FOUND: 404,
+  NOT_MAILABLE: 400,
+  DOES_NOT_APPLY: 409,
+  SMTP_FAILED: 500,
+  IO: 500,
+};
 
 function fail(c: Context, status: 400 | 403 | 404 | 413 | 415 | 500, code: string, message: string, hint = ''): Response {
   return c.json({ error: { code, message, hint } }, status);
@@ -91,13 +118,13 @@ export function createApp(opts: AppOptions): Hono {
       const origin = c.req.header('origin');
       if (origin !== undefined && !sameOrigin(origin, c.req.header('host') ?? '')) return fail(c, 403, 'FORBIDDEN', `origin '${origin}' is not this server`, 'writes come from the dashboard page only');
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') return fail(c, 415, 'BAD_ARGUMENT', 'the body must be JSON', 'send Content-Type: application/json');
+      if (type !== 'application/json') return fail(c, 415, 'BAD_REQUEST', 'the body must be JSON', 'send Content-Type: application/json');
     }
     await next();
   });
 
   app.onError((e, c) => {
-    if (isStablepickError(e)) return c.json({ error: { code: e.code, message: e.message, hint: e.hint } }, errorStatus(e.code));
+    if (isStablepickError(e)) return c.json({ error: { code: e.code, message: e.message, hint: e.hint, data: e.data } }, ERROR_STATUS[e.code]);
     opts.onInternalError?.(e);
     return fail(c, 500, 'INTERNAL', `internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'this is a bug in stablepick');
   });
@@ -127,21 +154,21 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/api/audit', async (c) => {
     const branch = c.req.query('branch') || source.branches[0];
-    if (!branch || !source.branches.includes(branch)) throw new StablepickError('NOT_FOUND', `branch '${branch ?? ''}' is not judged in this session`, `use one of ${source.branches.join(', ')}`);
+    if (!branch || !source.branches.includes(branch)) throw new StablepickError('UNKNOWN_BRANCH', { branch: branch ?? '', scope: 'session', known: source.branches });
     return c.json(await source.audit(branch));
   });
 
   const jsonBody = async (c: Context, max: number, shape: string): Promise<unknown> => {
     const len = Number(c.req.header('content-length') ?? '0');
-    if (len > max) throw new StablepickError('BAD_ARGUMENT', 'the body is too large', `send at most ${max} bytes`);
+    if (len > max) throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'is too large', fix: `send at most ${max} bytes` });
     try {
       return await c.req.json();
     } catch {
-      throw new StablepickError('BAD_ARGUMENT', 'the body is not valid JSON', `send ${shape}`);
+      throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'is not valid JSON', fix: `send ${shape}` });
     }
   };
   const knownBranch = (branch: unknown): string => {
-    if (typeof branch !== 'string' || !source.branches.includes(branch)) throw new StablepickError('NOT_FOUND', `branch '${String(branch ?? '')}' is not judged in this session`, `use one of ${source.branches.join(', ')}`);
+    if (typeof branch !== 'string' || !source.branches.includes(branch)) throw new StablepickError('UNKNOWN_BRANCH', { branch: String(branch ?? ''), scope: 'session', known: source.branches });
     return branch;
   };
 
@@ -156,8 +183,8 @@ export function createApp(opts: AppOptions): Hono {
   app.post('/api/review/bulk', async (c) => {
     const body = await jsonBody(c, 4 * 1024 * 1024, '{"decisions": [{"sha", "branch", "status", "why"}]}');
     const list = (body as { decisions?: unknown } | null)?.decisions;
-    if (!Array.isArray(list) || !list.length) throw new StablepickError('BAD_ARGUMENT', '"decisions" must be a non-empty array', 'send {"decisions": [{"sha", "branch", "status", "why"}]}');
-    if (list.length > MAX_BULK) throw new StablepickError('BAD_ARGUMENT', `more than ${MAX_BULK} decisions at once`, 'send them in parts');
+    if (!Array.isArray(list) || !list.length) throw new StablepickError('BAD_REQUEST', { input: '"decisions"', why: 'must be a non-empty array', fix: 'send {"decisions": [{"sha", "branch", "status", "why"}]}' });
+    if (list.length > MAX_BULK) throw new StablepickError('BAD_REQUEST', { input: `${list.length} decisions`, why: `are more than ${MAX_BULK} at once`, fix: 'send them in parts' });
     const reqs = list.map(parseReview);
     for (const r of reqs) knownBranch(r.branch);
     const rows = reqs.map((r) => source.review(r));
@@ -168,7 +195,7 @@ export function createApp(opts: AppOptions): Hono {
   app.get('/api/version', (c) => c.json({ version: source.version() }));
 
   app.get('/api/commit/:sha/conflicts', async (c) => {
-    if (!source.conflicts) throw new StablepickError('NOT_FOUND', 'no trial picks in this session', '');
+    if (!source.conflicts) throw new StablepickError('NOT_FOUND', { what: 'in-session', part: 'trial picks' });
     return c.json(await source.conflicts(c.req.param('sha')));
   });
 
@@ -176,8 +203,8 @@ export function createApp(opts: AppOptions): Hono {
     const b = (await jsonBody(c, 4096, '{"branch", "format"}')) as { branch?: unknown; format?: unknown } | null;
     const branch = knownBranch(b?.branch);
     const format = b?.format;
-    if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) throw new StablepickError('BAD_ARGUMENT', `unknown export format '${String(format)}'`, `use one of ${FORMATS.join(', ')}`);
-    if (!source.exportQueue) throw new StablepickError('NOT_FOUND', 'no export in this session', '');
+    if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'export format', value: String(format), fix: `use one of ${FORMATS.join(', ')}` });
+    if (!source.exportQueue) throw new StablepickError('NOT_FOUND', { what: 'in-session', part: 'export' });
     return c.json(await source.exportQueue(branch, format as ExportFormatName));
   });
 
@@ -186,8 +213,8 @@ export function createApp(opts: AppOptions): Hono {
     const branch = knownBranch(b?.branch);
     const from = typeof b?.from === 'string' ? b.from : undefined;
     const to = Array.isArray(b?.to) ? b.to.filter((x): x is string => typeof x === 'string') : typeof b?.to === 'string' ? b.to.split(',') : undefined;
-    for (const a of [from ?? '', ...(to ?? [])]) if (/[\r\n\0]/.test(a)) throw new StablepickError('BAD_ARGUMENT', 'an address holds a line break', 'give each address on its own, without line breaks');
-    if (!source.mail) throw new StablepickError('NOT_FOUND', 'no mail in this session', '');
+    for (const a of [from ?? '', ...(to ?? [])]) if (/[\r\n\0]/.test(a)) throw new StablepickError('BAD_ADDRESS', { value: a, why: 'control' });
+    if (!source.mail) throw new StablepickError('NOT_FOUND', { what: 'in-session', part: 'mail' });
     return c.json(await source.mail(branch, { write: b?.write === true, ...(from ? { from } : {}), ...(to ? { to } : {}) }));
   });
 
@@ -200,7 +227,7 @@ export function createApp(opts: AppOptions): Hono {
   app.post('/api/audit/review', async (c) => {
     const req = parseReview(await jsonBody(c, 64 * 1024, '{"sha", "branch", "status", "why"}'));
     knownBranch(req.branch);
-    if (!source.reviewAny) throw new StablepickError('NOT_FOUND', 'no audit decisions in this session', '');
+    if (!source.reviewAny) throw new StablepickError('NOT_FOUND', { what: 'in-session', part: 'audit decisions' });
     return c.json({ status: source.reviewAny(req) });
   });
 
@@ -233,7 +260,7 @@ function serveFile(c: Context, root: string, urlPath: string): Response {
   try {
     rel = decodeURIComponent(urlPath);
   } catch {
-    return fail(c, 400, 'BAD_ARGUMENT', 'bad path');
+    return fail(c, 400, 'BAD_REQUEST', 'bad path');
   }
   const file = path.resolve(root, `.${rel}`);
   if (!file.startsWith(root + path.sep)) return fail(c, 404, 'NOT_FOUND', 'no such file');
@@ -248,20 +275,20 @@ function serveFile(c: Context, root: string, urlPath: string): Response {
 
 /** Validates the body of POST /api/review. */
 export function parseReview(body: unknown): ReviewRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StablepickError('BAD_ARGUMENT', 'the body must be a JSON object', 'send {"sha", "branch", "status", "why"}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'must be a JSON object', fix: 'send {"sha", "branch", "status", "why"}' });
   const b = body as Record<string, unknown>;
   const str = (k: string): string => {
     const v = b[k];
-    if (typeof v !== 'string' || !v.trim()) throw new StablepickError('BAD_ARGUMENT', `"${k}" must be a non-empty string`, 'send {"sha", "branch", "status", "why"}');
+    if (typeof v !== 'string' || !v.trim()) throw new StablepickError('BAD_REQUEST', { input: `"${k}"`, why: 'must be a non-empty string', fix: 'send {"sha", "branch", "status", "why"}' });
     return v.trim();
   };
   const sha = str('sha').toLowerCase();
-  if (!/^[0-9a-f]{40}$/.test(sha)) throw new StablepickError('BAD_ARGUMENT', `'${sha}' is not a full commit id`, 'give the 40-hex sha');
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new StablepickError('BAD_REVISION', { rev: sha, expected: 'full id', fix: 'give the 40-hex sha' });
   const status = str('status');
-  if (!(WRITABLE as readonly string[]).includes(status)) throw new StablepickError('BAD_ARGUMENT', `unknown review status '${status}'`, `use one of ${WRITABLE.join(', ')}`);
+  if (!(WRITABLE as readonly string[]).includes(status)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review status', value: status, fix: `use one of ${WRITABLE.join(', ')}` });
   const why = b.why === undefined || b.why === null ? '' : b.why;
-  if (typeof why !== 'string') throw new StablepickError('BAD_ARGUMENT', '"why" must be a string', 'give the reason as text');
-  if (why.length > 10_000) throw new StablepickError('BAD_ARGUMENT', 'the reason is longer than 10,000 characters', 'shorten it');
-  if (status === 'rejected' && !why.trim()) throw new StablepickError('BAD_ARGUMENT', 'a rejection needs a reason', 'say why the commit should not go to this branch');
+  if (typeof why !== 'string') throw new StablepickError('BAD_REQUEST', { input: '"why"', why: 'must be a string', fix: 'give the reason as text' });
+  if (why.length > 10_000) throw new StablepickError('BAD_REQUEST', { input: 'the reason', why: 'is longer than 10,000 characters', fix: 'shorten it' });
+  if (status === 'rejected' && !why.trim()) throw new StablepickError('BAD_REQUEST', { input: 'a rejection', why: 'needs a reason', fix: 'say why the commit should not go to this branch' });
   return { sha, branch: str('branch'), status: status as WritableStatus | 'unreviewed', why: why.trim() };
 }

@@ -26,7 +26,7 @@ function list<T extends string>(raw: string | undefined, allowed: readonly T[], 
   if (raw === undefined || raw === '') return undefined;
   const out: T[] = [];
   for (const s of raw.split(',').map((x) => x.trim()).filter(Boolean)) {
-    if (!(allowed as readonly string[]).includes(s)) throw new StablepickError('BAD_ARGUMENT', `unknown ${what} '${s}'`, `use ${allowed.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(s)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: what, value: s, fix: `use ${allowed.join(', ')}` });
     out.push(s as T);
   }
   return out.length ? out : undefined;
@@ -35,18 +35,18 @@ function list<T extends string>(raw: string | undefined, allowed: readonly T[], 
 function num(raw: string | undefined, what: string, min: number, max: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new StablepickError('BAD_ARGUMENT', `${what}=${raw} is out of range`, `give a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max) throw new StablepickError('BAD_OPTION', { form: 'param', option: what, value: raw, why: 'is out of range', fix: `give a number from ${min} to ${max}` });
   return n;
 }
 
 /** The query of GET /api/candidates. `branch` defaults to the first branch. */
 export function parseCandidateQuery(params: Record<string, string | undefined>, branches: readonly string[]): CandidateQuery {
   const branch = params.branch || branches[0];
-  if (!branch || !branches.includes(branch)) throw new StablepickError('NOT_FOUND', `branch '${params.branch ?? ''}' is not judged in this session`, `use one of ${branches.join(', ')}`);
+  if (!branch || !branches.includes(branch)) throw new StablepickError('UNKNOWN_BRANCH', { branch: params.branch ?? '', scope: 'session', known: branches });
   const sort = params.sort || undefined;
-  if (sort !== undefined && !(SORT_KEYS as readonly string[]).includes(sort)) throw new StablepickError('BAD_ARGUMENT', `cannot sort by '${sort}'`, `use ${SORT_KEYS.join(', ')}`);
+  if (sort !== undefined && !(SORT_KEYS as readonly string[]).includes(sort)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'sort key', value: sort, fix: `use ${SORT_KEYS.join(', ')}` });
   const dir = params.dir || undefined;
-  if (dir !== undefined && dir !== 'asc' && dir !== 'desc') throw new StablepickError('BAD_ARGUMENT', `dir=${dir} is not asc or desc`, 'use dir=asc or dir=desc');
+  if (dir !== undefined && dir !== 'asc' && dir !== 'desc') throw new StablepickError('BAD_OPTION', { form: 'param', option: 'dir', value: dir, why: 'is not asc or desc', fix: 'use dir=asc or dir=desc' });
   const q: CandidateQuery = { branch };
   const verdict = list(params.verdict, ROW_VERDICTS, 'verdict');
   const status = list(params.status, REVIEW_STATES, 'review status');

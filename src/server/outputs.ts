@@ -53,12 +53,12 @@ export interface MailInput {
 export async function mailView(x: MailInput): Promise<MailView> {
   const { ctx, branch } = x;
   const shas = acceptedQueue(ctx.db, branch).map((c) => c.sha);
-  if (!shas.length) throw new StablepickError('NOT_FOUND', `no accepted commit for ${branch}`, 'accept commits first');
+  if (!shas.length) throw new StablepickError('NOT_FOUND', { what: 'accepted', branch });
   const mc = mailConfig(ctx.configDir, ctx.configFile);
   const from = x.from?.trim() || mc.from || x.reviewer;
-  if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give From, or set mail.from in stablepick.config.json');
+  if (!from) throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'sender for the mails', fix: 'give From, or set mail.from in stablepick.config.json' });
   const to = x.to?.filter((s) => s.trim()).length ? x.to.filter((s) => s.trim()) : mc.to;
-  if (!to.length) throw new StablepickError('BAD_ARGUMENT', 'no To address for the mails', 'give To (e.g. stable@dpdk.org), or set mail.to in stablepick.config.json');
+  if (!to.length) throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'To address for the mails', fix: 'give To (e.g. stable@dpdk.org), or set mail.to in stablepick.config.json' });
   const store = new ReviewStore(ctx.db);
   const plan = await planSeries(ctx, { branches: [branch], shas, adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), x.policy) });
   const kernel = /^linux-\d+\.\d+\.y$/.test(branch);

@@ -287,7 +287,7 @@ export class RepoSource implements CandidateSource {
 
   review(req: ReviewRequest): CandidateRow {
     const j = this.judged.get(req.branch)?.get(req.sha);
-    if (!j) throw new StablepickError('NOT_FOUND', `commit ${req.sha.slice(0, 12)} is not in the range ${this.range} judged for ${req.branch}`, 'decide on commits of the list');
+    if (!j) throw new StablepickError('NOT_FOUND', { what: 'in-range', sha: req.sha, range: this.range, branch: req.branch });
     const reviewer = this.needReviewer();
     this.refresh();
     let record: ReviewRecord | null;
@@ -304,7 +304,7 @@ export class RepoSource implements CandidateSource {
   }
 
   private needReviewer(): string {
-    if (!this.reviewer) throw new StablepickError('BAD_ARGUMENT', 'nobody to record the decision as', 'start `stablepick serve` with --who "Name <email>", or set git config user.name and user.email');
+    if (!this.reviewer) throw new StablepickError('BAD_OPTION', { form: 'missing', option: '--who', why: 'nobody to record the decision as', fix: 'start `stablepick serve` with --who "Name <email>", or set git config user.name and user.email' });
     return this.reviewer;
   }
 

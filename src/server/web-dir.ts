@@ -14,7 +14,7 @@ function defaultWebDir(): string {
 /** The folder with the built page; throws when it has not been built. */
 export function requireWebDir(dir = defaultWebDir()): string {
   if (!existsSync(path.join(dir, 'index.html'))) {
-    throw new StablepickError('IO', `the dashboard's page is not built (no ${path.join(dir, 'index.html')})`, 'run `npm run build` (or `npx vite build --config web/vite.config.ts`) in the stablepick folder');
+    throw new StablepickError('NOT_FOUND', { what: 'web-page', file: path.join(dir, 'index.html') });
   }
   return dir;
 }

@@ -141,8 +141,8 @@ describe('judgeAuditItems and audit --classify', () => {
     const text = await run(['audit', '--branch', B, '--classify']);
     expect(text).toMatch(/to take, \d+ to review \(selection model trained on history before \d{4}-\d\d-\d\d\)/);
     // A replay before the model's cut would use later history: refused.
-    await expect(run(['audit', '--branch', B, '--classify', '--as-of', '2000-01-01'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
-    await expect(run(['audit', '--branch', B, '--min-probability', '2'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(run(['audit', '--branch', B, '--classify', '--as-of', '2000-01-01'])).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    await expect(run(['audit', '--branch', B, '--min-probability', '2'])).rejects.toMatchObject({ code: 'BAD_OPTION' });
   });
 
   it('never writes to the repository', () => {

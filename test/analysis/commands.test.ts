@@ -54,7 +54,7 @@ describe('commands', () => {
   });
 
   it('an unknown branch is a typed error', async () => {
-    await expect(run(auditCommand, ['audit', '--branch', 'nope'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(run(auditCommand, ['audit', '--branch', 'nope'])).rejects.toMatchObject({ code: 'UNKNOWN_BRANCH' });
   });
 
   it('writes nothing to the repository', () => {

@@ -288,7 +288,7 @@ describe('code command', () => {
   });
 
   it('rejects a bad name and a bad depth', async () => {
-    await expect(run(['find-callers', 'a-b'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
-    await expect(run(['find-callers', 'scx_enable', '--depth', '0'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(run(['find-callers', 'a-b'])).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(run(['find-callers', 'scx_enable', '--depth', '0'])).rejects.toMatchObject({ code: 'BAD_OPTION' });
   });
 });

@@ -165,7 +165,7 @@ describe('loadConfig / parseConfig: what is wrong with a file', () => {
   it('later stages register their own sections', () => {
     expect(() => parseConfig('{"selectTest": {"threshold": 0.5}}', 'f')).toThrow(/unknown key "selectTest"/);
     registerConfigSection('selectTest', (v, where) => {
-      if (typeof v !== 'object' || v === null) throw new StablepickError('BAD_CONFIG', `${where}: selectTest must be an object`, 'fix it');
+      if (typeof v !== 'object' || v === null) throw new StablepickError('BAD_CONFIG', { where, problem: 'selectTest must be an object', fix: 'fix it' });
     });
     expect(parseConfig('{"selectTest": {"threshold": 0.5}}', 'f')).toEqual({ conventions: {}, selectTest: { threshold: 0.5 } });
     expect(() => parseConfig('{"selectTest": 1}', 'f')).toThrow(/f: selectTest must be an object/);

@@ -150,7 +150,7 @@ describe('sendMbox', () => {
     const port = await closedPort();
     const err = await sendMbox(mails, { host: '127.0.0.1', port }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StablepickError);
-    expect((err as StablepickError).code).toBe('IO');
+    expect((err as StablepickError).code).toBe('SMTP_FAILED');
     expect((err as StablepickError).oneLine()).toBe(`cannot send mail: connection to SMTP server 127.0.0.1:${port} refused — check the SMTP host and port, and that the server is running`);
   });
 

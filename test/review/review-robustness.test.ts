@@ -68,7 +68,7 @@ describe('control characters in a reason', () => {
         err = e;
       }
       expect(err).toBeInstanceOf(StablepickError);
-      expect((err as StablepickError).code).toBe('BAD_ARGUMENT');
+      expect((err as StablepickError).code).toBe('BAD_DECISION');
       expect((err as StablepickError).message).toMatch(/control character/);
       expect(store.get(fx.fixC, BRANCH)).toBeNull();
     } finally {

@@ -158,7 +158,7 @@ describe('review store', () => {
     const s = new ReviewStore(db);
     for (const why of [undefined, '', '   ']) {
       const e = thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'rejected', who: 'Ann <ann@example.org>', source: 'cli', ...(why === undefined ? {} : { why }) }));
-      expect(e.code).toBe('BAD_ARGUMENT');
+      expect(e.code).toBe('BAD_DECISION');
       expect(e.message).toContain('needs a reason');
     }
     expect(s.get(fx.fixB, BRANCH)).toBeNull();
@@ -168,13 +168,13 @@ describe('review store', () => {
   it('refuses unknown commits, short ids, unknown statuses and missing reviewers', () => {
     const s = new ReviewStore(db);
     const unknown = thrown(() => s.set({ sha: fx.unknown, branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli' }));
-    expect(unknown.code).toBe('NOT_FOUND');
+    expect(unknown.code).toBe('NOT_INDEXED');
     expect(unknown.hint).toContain('stablepick index');
-    expect(thrown(() => s.set({ sha: fx.fixB.slice(0, 12), branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli' })).code).toBe('BAD_ARGUMENT');
+    expect(thrown(() => s.set({ sha: fx.fixB.slice(0, 12), branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli' })).code).toBe('BAD_REVISION');
     expect(thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'maybe' as 'accepted', who: 'Ann', source: 'cli' })).message).toContain('unknown review status');
     expect(thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'accepted', who: ' ', source: 'cli' })).message).toContain('reviewer');
     expect(thrown(() => s.set({ sha: fx.fixB, branch: '', status: 'accepted', who: 'Ann', source: 'cli' })).message).toContain('branch');
-    expect(thrown(() => s.recordMail({ messageId: '<m@x>', sha: fx.unknown, branches: [BRANCH], subject: 's' })).code).toBe('NOT_FOUND');
+    expect(thrown(() => s.recordMail({ messageId: '<m@x>', sha: fx.unknown, branches: [BRANCH], subject: 's' })).code).toBe('NOT_INDEXED');
   });
 
   it('lists current states by branch and status', () => {

@@ -145,7 +145,7 @@ describe('dashboard server: reading', () => {
     for (const [q, status, text] of [
       ['branch=nope', 404, "branch 'nope' is not judged"],
       ['verdict=MAYBE', 400, "unknown verdict 'MAYBE'"],
-      ['sort=colour', 400, "cannot sort by 'colour'"],
+      ['sort=colour', 400, "unknown sort key 'colour'"],
       ['minConf=2', 400, 'minConf=2 is out of range'],
     ] as const) {
       const r = await fetch(url(`/api/candidates?${q}`), { headers: auth() });

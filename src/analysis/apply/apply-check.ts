@@ -6,7 +6,7 @@
  *
  * Nothing is written to the user's repository: see src/git/trial-pick.ts and src/git/object-store.ts.
  */
-import { StablepickError } from '../../errors.js';
+import { InternalError, StablepickError } from '../../errors.js';
 import type { ParsedCommit } from '../../git/cat-file-batch.js';
 import { blameRanges, type BlamedLine, type LineRange } from '../../git/blame-range.js';
 import { formatPatch, formatPatches } from '../../git/format-patch.js';
@@ -109,7 +109,7 @@ export class ApplyChecker {
   /** Like check() with full ids; `branchLabel` is what the result calls the branch. */
   async checkResolved(sha: string, tip: string, branchLabel: string = tip): Promise<ApplyResult> {
     const [r] = await this.checkMany([{ sha, tip, branch: branchLabel }]);
-    if (!r) throw new StablepickError('GIT_FAILED', `no result for ${sha}`, 'this is a bug in stablepick');
+    if (!r) throw new InternalError('apply-no-result', `no result for ${sha}`);
     return r;
   }
 
@@ -242,7 +242,7 @@ export class ApplyChecker {
       return { ...base, result: 'empty', resultTree: tree, messages, reason: 'the pick changes nothing on this branch (its change is already there, made by another commit)' };
     }
     let patch = adapted ? adaptedPatches.get(adapted) : undefined;
-    if (!adapted || patch === undefined) throw new StablepickError('GIT_FAILED', `no patch for the pick of ${c.oid}`, 'this is a bug in stablepick');
+    if (!adapted || patch === undefined) throw new InternalError('apply-no-patch', `no patch for the pick of ${c.oid}`);
     patch = patch.replace(/^From [0-9a-f]+ /, `From ${c.oid} `);
     const adaptation = comparePatches(upstream.files, parsePatch(patch));
     const exact = adaptation.identicalChange && adaptation.shiftedHunks.length === 0 && adaptation.changedHunks.length === 0;

@@ -250,7 +250,7 @@ async function readSections(target: GitTarget, rev: string, file: string): Promi
   const reader = new BlobReader(target);
   try {
     const text = await reader.readText(rev, file);
-    if (text === null) throw new StablepickError('NOT_FOUND', `no ${file} at ${rev.slice(0, 12)}`, 'this project has no MAINTAINERS file at that revision; pass --file if it has another name');
+    if (text === null) throw new StablepickError('NOT_FOUND', { what: 'file', file, at: rev.slice(0, 12), fix: 'this project has no MAINTAINERS file at that revision; pass --file if it has another name' });
     return parseMaintainers(text);
   } finally {
     reader.close();

@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { Language, Parser, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
-import { StablepickError } from '../../errors.js';
+import { InternalError, StablepickError } from '../../errors.js';
 import { blankAttributes, lineStartsOf, type BlankedAttribute } from './blank.js';
 import { regionEndsOfText, regionsFromEnds, type Region } from './regions.js';
 import type { CCall, CExportMark, CFileFacts, CItem, CRef, ItemKind, RefContext } from './types.js';
@@ -43,7 +43,7 @@ export function loadCParser(): Promise<CParser> {
       return new TreeSitterC(parser);
     } catch (e) {
       loading = null;
-      throw new StablepickError('IO', `cannot load the C grammar: ${(e as Error).message}`, 'reinstall dependencies (npm ci): web-tree-sitter and tree-sitter-c must be present');
+      throw new StablepickError('IO', { op: 'load', target: 'the C grammar', why: (e as Error).message, fix: 'reinstall dependencies (npm ci): web-tree-sitter and tree-sitter-c must be present' });
     }
   })();
   return loading;
@@ -98,7 +98,7 @@ class TreeSitterC implements CParser {
   private parseText(text: string, lineOffset: number, refs?: ReadonlySet<string>, focus?: readonly number[]): { facts: CFileFacts; badLines: Set<number> } {
     const blanked = blankAttributes(text);
     const tree = this.parser.parse(blanked.text);
-    if (!tree) throw new StablepickError('IO', 'tree-sitter returned no tree', 'this is a bug in stablepick');
+    if (!tree) throw new InternalError('tree-sitter-no-tree', 'tree-sitter returned no tree');
     try {
       const w = new Walker(tree, lineOffset, refs, blanked.attributes, blanked.exports, focus);
       w.run();

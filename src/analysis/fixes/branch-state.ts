@@ -45,15 +45,15 @@ interface BranchRow {
 export function branchRow(db: DB, name: string): BranchRow {
   const row = branchNamed(db, name);
   if (!row) {
-    const known = branchNames(db).join(', ');
-    throw new StablepickError('NOT_FOUND', `no indexed branch '${name}'`, `known branches: ${known || '(none)'}; run \`stablepick index\` after fetching it`);
+    const known = branchNames(db);
+    throw new StablepickError('UNKNOWN_BRANCH', { branch: name, scope: 'index', known });
   }
   return { name: row.name, role: row.role, tip: row.tip };
 }
 
 function mainlineName(db: DB): string {
   const n = mainlineBranch(db)?.name;
-  if (!n) throw new StablepickError('INDEX_MISSING', 'the index knows no mainline branch', 'run `stablepick index`');
+  if (!n) throw new StablepickError('INDEX_MISSING', { why: 'no-mainline' });
   return n;
 }
 

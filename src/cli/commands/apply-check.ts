@@ -69,9 +69,9 @@ function applyCheckStatus(run: ApplyCheckRun): number {
 
 /** The command's work, printing through `out`. */
 async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCliOptions, out: (text: string) => void): Promise<ApplyCheckRun> {
-  if (!shas.length) throw new StablepickError('BAD_ARGUMENT', 'no commit given', 'give one or more commit ids');
+  if (!shas.length) throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'commit', fix: 'give one or more commit ids' });
   const branches = opts.branch?.length ? opts.branch : [];
-  if (!branches.length) throw new StablepickError('BAD_ARGUMENT', 'no --branch given', 'give --branch <name or commit>');
+  if (!branches.length) throw new StablepickError('BAD_OPTION', { form: 'missing', option: '--branch', fix: 'give --branch <name or commit>' });
   const repo = await openRepository(opts.repo);
   if (opts.patchDir) outsideRepository(repo, opts.patchDir, '--patch-dir');
   const checkOpts: ApplyCheckOptions = { blame: opts.blame !== false, fullIndex: opts.abbrevIndex !== true };

@@ -57,12 +57,12 @@ export const auditCommand: CommandModule = {
           let minProbability: number | undefined;
           if (opts.minProbability !== undefined) {
             minProbability = Number(opts.minProbability);
-            if (!(minProbability >= 0 && minProbability <= 1)) throw new StablepickError('BAD_ARGUMENT', `--min-probability ${opts.minProbability}: not a number between 0 and 1`, 'e.g. --min-probability 0.5');
+            if (!(minProbability >= 0 && minProbability <= 1)) throw new StablepickError('BAD_OPTION', { option: '--min-probability', value: String(opts.minProbability), why: 'is not a number between 0 and 1', fix: 'e.g. --min-probability 0.5' });
           }
           let takePrecision: number | undefined;
           if (opts.takePrecision !== undefined) {
             takePrecision = Number(opts.takePrecision);
-            if (!(takePrecision > 0 && takePrecision <= 1)) throw new StablepickError('BAD_ARGUMENT', `--take-precision ${opts.takePrecision}: not a number in (0, 1]`, 'e.g. --take-precision 0.8');
+            if (!(takePrecision > 0 && takePrecision <= 1)) throw new StablepickError('BAD_OPTION', { option: '--take-precision', value: String(opts.takePrecision), why: 'is not a number in (0, 1]', fix: 'e.g. --take-precision 0.8' });
           }
           const c = await classifiedAudit(ctx, opts.branch, {
             ...(asOf === undefined ? {} : { asOf }),

@@ -28,12 +28,12 @@ function json(v: unknown): void {
 
 function positiveInt(v: string, what: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 50) throw new StablepickError('BAD_ARGUMENT', `${what} must be a whole number from 1 to 50, not ${v}`, `e.g. ${what} 3`);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new StablepickError('BAD_OPTION', { option: what, why: `must be a whole number from 1 to 50, not ${v}`, fix: `e.g. ${what} 3` });
   return n;
 }
 
 function identifier(v: string): string {
-  if (!/^[A-Za-z_]\w*$/.test(v)) throw new StablepickError('BAD_ARGUMENT', `not a C identifier: ${v}`, 'give a function name such as rte_eth_dev_configure');
+  if (!/^[A-Za-z_]\w*$/.test(v)) throw new StablepickError('BAD_INPUT', { input: JSON.stringify(v), why: 'is not a C identifier', fix: 'give a function name such as rte_eth_dev_configure' });
   return v;
 }
 

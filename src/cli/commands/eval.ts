@@ -41,14 +41,14 @@ export const evalCommand: CommandModule = {
         .option('--out <file>', 'also write the per-commit predictions there, one JSON object per line (- for standard output; never inside the repository)')
         .option('--llm-vote [rows]', 'also score the votes of the language models of your config on the NEEDS-REVIEW rows ("all": every row) against the labels (docs/llm.md)'),
     ).action(async (opts: EvalOptions) => {
-      if (opts.out === '-' && opts.json) throw new StablepickError('BAD_ARGUMENT', '--out - and --json both want standard output', 'give --out FILE with --json');
+      if (opts.out === '-' && opts.json) throw new StablepickError('BAD_OPTION', { option: '--out', value: '-', why: 'and --json both want standard output', fix: 'give --out FILE with --json' });
       await withContext(
         opts,
         async (ctx) => {
           if (opts.out && opts.out !== '-') outsideRepository(ctx.repo, opts.out, '--out');
           const cfg = selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
           const lag = (opts.lag ?? cfg.lag) as LagMode;
-          if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_ARGUMENT', `--lag ${lag} is not weight, drop or none`, 'the default, weight, suits most projects');
+          if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_OPTION', { option: '--lag', value: lag, why: 'is not weight, drop or none', fix: 'the default, weight, suits most projects' });
           const labels = opts.labels ? readLabels(opts.labels) : undefined;
           const bar = progress(!ctx.json);
           const h = History.load(ctx.db);
@@ -75,7 +75,7 @@ export const evalCommand: CommandModule = {
               writeOutputFile(out, predictions);
             } catch (e) {
               if (isStablepickError(e)) throw e;
-              throw new StablepickError('IO', `cannot write ${out}: ${(e as Error).message}`, 'give --out a writable path');
+              throw new StablepickError('IO', { op: 'write', target: out, path: out, why: (e as Error).message, fix: 'give --out a writable path' });
             }
           }
           const { rows: _rows, ...summary } = r;

@@ -32,7 +32,7 @@ export const explainCommand: CommandModule = {
         .option('--llm', 'also ask the language models of your config (docs/llm.md): grounded paragraphs and votes, marked as theirs'),
     ).action(async (sha: string, opts: ExplainOptions) => {
       const format = opts.json ? 'json' : (opts.format ?? 'md');
-      if (format !== 'md' && format !== 'json') throw new StablepickError('BAD_ARGUMENT', `--format must be md or json, not ${format}`, 'use --format md or --format json');
+      if (format !== 'md' && format !== 'json') throw new StablepickError('BAD_OPTION', { option: '--format', why: `must be md or json, not ${format}`, fix: 'use --format md or --format json' });
       const branches = branchList(opts.branch);
       await withContext(
         opts,

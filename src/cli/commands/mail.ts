@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { StablepickError } from '../../errors.js';
+import { FACT_CHECK, InternalError, StablepickError } from '../../errors.js';
 import { gitConfigValue } from '../../git/config.js';
 import { projectMail, type MailFormat } from '../../conventions/project-mail.js';
 import { writeMbox } from '../../report/mail/index.js';
@@ -51,7 +51,7 @@ function mailSizeLimit(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*([kKmM]?)i?[bB]?$/.exec(v.trim());
   const n = m ? Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024) : 1) : NaN;
-  if (!Number.isFinite(n) || n < 1024) throw new StablepickError('BAD_ARGUMENT', `--max-mail-size ${v} is not a size of at least 1K`, 'give bytes, or a size like 512K or 10M');
+  if (!Number.isFinite(n) || n < 1024) throw new StablepickError('BAD_OPTION', { option: '--max-mail-size', value: v, why: 'is not a size of at least 1K', fix: 'give bytes, or a size like 512K or 10M' });
   return Math.floor(n);
 }
 
@@ -82,10 +82,10 @@ export const mailCommand: CommandModule = {
     ).action(async (commits: string[], opts: MailOptions) => {
       const branches = branchList(opts.branch);
       const maxMailBytes = mailSizeLimit(opts.maxMailSize);
-      if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.out} already exists`, 'give another --out, or --force to overwrite it');
-      if (opts.outDir && existsSync(opts.outDir) && readdirSync(opts.outDir).length && !opts.force) throw new StablepickError('BAD_ARGUMENT', `${opts.outDir} is not empty`, 'give a new or empty --out-dir, or --force');
+      if (opts.out && existsSync(opts.out) && !opts.force) throw new StablepickError('BAD_OUTPUT', { path: opts.out, why: 'exists', fix: 'give another --out, or --force to overwrite it' });
+      if (opts.outDir && existsSync(opts.outDir) && readdirSync(opts.outDir).length && !opts.force) throw new StablepickError('BAD_OUTPUT', { path: opts.outDir, why: 'not-empty', fix: 'give a new or empty --out-dir, or --force' });
       const range = commits.length === 1 && isRange(commits[0]!);
-      if (!range) for (const c of commits) if (isRange(c)) throw new StablepickError('BAD_ARGUMENT', `a range (${c}) must be the only argument`, 'give one range A..B, or commits');
+      if (!range) for (const c of commits) if (isRange(c)) throw new StablepickError('BAD_OPTION', { option: 'a range', value: `(${c})`, why: 'must be the only argument', fix: 'give one range A..B, or commits' });
       await withContext(
         opts,
         async (ctx) => {
@@ -101,15 +101,20 @@ export const mailCommand: CommandModule = {
           for (const a of opts.to ?? []) addressOption(a, '--to');
           for (const a of opts.cc ?? []) addressOption(a, '--cc');
           const from = opts.from ?? mc.from ?? (await gitIdentity(ctx.repo));
-          if (!from) throw new StablepickError('BAD_ARGUMENT', 'no sender for the mails', 'give --from "Name <address>", or set mail.from in stablepick.config.json');
+          if (!from) throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'sender for the mails', fix: 'give --from "Name <address>", or set mail.from in stablepick.config.json' });
           const kernel = branches.some((b) => /^linux-\d+\.\d+\.y$/.test(b));
           const mainTip = mainlineBranch(ctx.db)?.tip;
           const project = await projectMail(ctx.repo, mainTip ?? 'HEAD', kernel);
-          if (opts.format !== undefined && !['autosel', 'cherry-pick', 'quilt'].includes(opts.format)) throw new StablepickError('BAD_ARGUMENT', `unknown --format ${opts.format}`, 'use autosel, cherry-pick or quilt');
+          if (opts.format !== undefined && !['autosel', 'cherry-pick', 'quilt'].includes(opts.format)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: '--format', value: opts.format, fix: 'use autosel, cherry-pick or quilt' });
           const format = (opts.format ?? project.format) as MailFormat;
-          if (format === 'quilt' && !opts.outDir) throw new StablepickError('BAD_ARGUMENT', '--format quilt needs --out-dir', 'give --out-dir DIR: one folder per branch with its series file');
+          if (format === 'quilt' && !opts.outDir) throw new StablepickError('BAD_OPTION', { option: '--format', value: 'quilt', why: 'needs --out-dir', fix: 'give --out-dir DIR: one folder per branch with its series file' });
           const to = opts.to?.length ? opts.to : mc.to.length ? mc.to : [...project.to];
-          if (!to.length && format === 'autosel') throw new StablepickError('BAD_ARGUMENT', `no To address for the mails (${project.project === 'other' ? 'no list is known for this project' : `no stable list is known for ${project.project}`})`, `${project.toHint}, or set mail.to in stablepick.config.json`);
+          if (!to.length && format === 'autosel') throw new StablepickError('BAD_OPTION', {
+              form: 'missing',
+              option: 'To address for the mails',
+              why: project.project === 'other' ? 'no list is known for this project' : `no stable list is known for ${project.project}`,
+              fix: `${project.toHint}, or set mail.to in stablepick.config.json`,
+            });
           const policy = reviewConfig(configDir, opts.config);
           const store = new ReviewStore(ctx.db);
           const bar = progress(!ctx.json);
@@ -142,7 +147,7 @@ export const mailCommand: CommandModule = {
               else process.stdout.write(`quilt series in ${opts.outDir}: ${files.filter((f) => f.path.endsWith('/series')).map((f) => path.dirname(f.path)).join(', ')}\n`);
             }
             const f = plan.failed[0];
-            if (f) throw new StablepickError('UNVERIFIED_FACT', `${plan.failed.length} case(s) failed the fact check and were left out (first: ${f.reason})`, 'this is a bug in stablepick — report it with the commit');
+            if (f) throw new InternalError(FACT_CHECK, `${plan.failed.length} case(s) failed the fact check and were left out (first: ${f.reason})`);
             return;
           }
           const refused: string[] = [];
@@ -162,7 +167,7 @@ export const mailCommand: CommandModule = {
           if (opts.send) {
             // Only the command line, the environment and the user's own config file name the server.
             const smtp = smtpSettings({ host: opts.smtpHost, port: opts.smtpPort, user: opts.smtpUser });
-            if (!smtp) throw new StablepickError('BAD_ARGUMENT', '--send without an SMTP server', `give --smtp-host, set STABLEPICK_SMTP_HOST, or set mail.smtp.host in ${userConfigPath()}`);
+            if (!smtp) throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'SMTP server', why: 'for --send', fix: `give --smtp-host, set STABLEPICK_SMTP_HOST, or set mail.smtp.host in ${userConfigPath()}` });
             sent = await sendMbox(mails, smtp);
           }
           const summary = {
@@ -176,10 +181,10 @@ export const mailCommand: CommandModule = {
           };
           const failure = (): void => {
             const f = plan.failed[0];
-            if (f) throw new StablepickError('UNVERIFIED_FACT', `${plan.failed.length} case(s) failed the fact check and were not mailed (first: ${f.reason})`, `the other ${mails.length} mail(s) were written; this is a bug in stablepick — report it with the commit`);
+            if (f) throw new InternalError(FACT_CHECK, `${plan.failed.length} case(s) failed the fact check and were not mailed (first: ${f.reason}); the other ${mails.length} mail(s) were written`);
           };
           if (ctx.json) {
-            if (!opts.out) throw new StablepickError('BAD_ARGUMENT', '--json needs --out (the mbox and the JSON cannot share standard output)', 'add --out FILE.mbox');
+            if (!opts.out) throw new StablepickError('BAD_OPTION', { option: '--json', why: 'needs --out (the mbox and the JSON cannot share standard output)', fix: 'add --out FILE.mbox' });
             printJson(summary);
             return failure();
           }

@@ -99,7 +99,7 @@ export const reviewCommand: CommandModule = {
       .requiredOption('--out <path>', 'the file (mbox, cherry-pick) or new folder (quilt) to write')
       .action(async (opts: CommonOptions & { branch: string; format: string; out: string }) => {
         if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) {
-          throw new StablepickError('BAD_ARGUMENT', `unknown export format '${opts.format}'`, `use one of ${EXPORT_FORMATS.join(', ')}`);
+          throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'export format', value: opts.format, fix: `use one of ${EXPORT_FORMATS.join(', ')}` });
         }
         const format = opts.format as ExportFormat;
         await withContext(
@@ -108,18 +108,22 @@ export const reviewCommand: CommandModule = {
             await mustBeBranch(ctx, opts.branch);
             const out = outsideRepository(ctx.repo, opts.out, '--out');
             if (!outputFree(out, format)) {
-              throw new StablepickError('BAD_ARGUMENT', `${out} already exists`, format === 'quilt' ? 'give a new or empty folder' : 'give a new file name');
+              throw new StablepickError('BAD_OUTPUT', { path: out, why: 'exists', fix: format === 'quilt' ? 'give a new or empty folder' : 'give a new file name' });
             }
             const r = await exportQueue(ctx.repo, ctx.db, opts.branch, format, out);
             if (ctx.json) printJson(r);
             else process.stdout.write(describeExport(r));
             if (r.conflict) {
               const written = r.members.filter((m) => m.state === 'written').length;
-              throw new StablepickError(
-                'GIT_FAILED',
-                `${r.conflict.sha.slice(0, 12)} ("${r.conflict.subject}") does not apply to ${opts.branch}: ${r.conflict.reason}; ${written} of ${r.members.length} written to ${out}`,
-                'backport it by hand, or reject it and export again',
-              );
+              throw new StablepickError('DOES_NOT_APPLY', {
+                sha: r.conflict.sha,
+                subject: r.conflict.subject,
+                branch: opts.branch,
+                reason: r.conflict.reason,
+                written,
+                total: r.members.length,
+                out,
+              });
             }
           },
           { mustExist: true },
@@ -134,15 +138,15 @@ function readInput(file: string): Buffer {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new StablepickError('NOT_FOUND', `${file}: no such file`, 'give the path of an mbox file');
-    if (code === 'EISDIR') throw new StablepickError('BAD_ARGUMENT', `${file} is a directory`, 'give the path of an mbox file');
-    throw new StablepickError('IO', `${file}: cannot read (${(e as Error).message})`, 'check the file permissions');
+    if (code === 'ENOENT') throw new StablepickError('NOT_FOUND', { what: 'file', file, fix: 'give the path of an mbox file' });
+    if (code === 'EISDIR') throw new StablepickError('BAD_INPUT', { input: file, why: 'is a directory', fix: 'give the path of an mbox file' });
+    throw new StablepickError('IO', { op: 'read', target: file, path: file, why: (e as Error).message, fix: 'check the file permissions' });
   }
 }
 
 function runList(ctx: Context, opts: { branch?: string; status?: string }): void {
   if (opts.status !== undefined && !isReviewStatus(opts.status)) {
-    throw new StablepickError('BAD_ARGUMENT', `unknown status '${opts.status}'`, `use one of ${REVIEW_STATUSES.join(', ')}`);
+    throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'status', value: String(opts.status), fix: `use one of ${REVIEW_STATUSES.join(', ')}` });
   }
   const filter: { branch?: string; status?: ReviewStatus } = {};
   if (opts.branch !== undefined) filter.branch = opts.branch;
@@ -176,7 +180,7 @@ async function defaultWho(ctx: Context): Promise<string> {
   const [name, email] = await Promise.all([gitConfigValue(ctx.repo, 'user.name'), gitConfigValue(ctx.repo, 'user.email')]);
   if (name && email) return `${name} <${email}>`;
   if (name || email) return (name ?? email)!;
-  throw new StablepickError('BAD_ARGUMENT', 'who decides is not known', 'give --who "Name <email>" or set git config user.name and user.email');
+  throw new StablepickError('BAD_OPTION', { form: 'missing', option: '--who', why: 'who decides is not known', fix: 'give --who "Name <email>" or set git config user.name and user.email' });
 }
 
 function day(at: number): string {

@@ -25,14 +25,14 @@ const VERDICTS = ['YES', 'NEEDS-REVIEW', 'NO', 'IN-BRANCH'] as const;
 function verdictFilter(spec: string | undefined): Set<string> | undefined {
   if (spec === undefined) return undefined;
   const want = new Set(spec.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean));
-  for (const w of want) if (!(VERDICTS as readonly string[]).includes(w)) throw new StablepickError('BAD_ARGUMENT', `--verdict ${w} is not one of ${VERDICTS.join(', ')}`, 'e.g. --verdict YES,NEEDS-REVIEW');
+  for (const w of want) if (!(VERDICTS as readonly string[]).includes(w)) throw new StablepickError('BAD_OPTION', { option: '--verdict', value: w, why: `is not one of ${VERDICTS.join(', ')}`, fix: 'e.g. --verdict YES,NEEDS-REVIEW' });
   return want;
 }
 
 /** Orders one branch's verdicts: 'order' (upstream order, the default) or 'p' (P(pick), highest first). */
 function sortVerdicts(vs: readonly Verdict[], sort: string | undefined): Verdict[] {
   if (sort === undefined || sort === 'order') return [...vs];
-  if (sort !== 'p') throw new StablepickError('BAD_ARGUMENT', `--sort ${sort} is not p or order`, '--sort p lists the likeliest picks first');
+  if (sort !== 'p') throw new StablepickError('BAD_OPTION', { option: '--sort', value: sort, why: 'is not p or order', fix: '--sort p lists the likeliest picks first' });
   return vs.map((v, i) => ({ v, i })).sort((a, b) => b.v.probability - a.v.probability || a.i - b.i).map((x) => x.v);
 }
 

@@ -56,9 +56,9 @@ export const serveCommand: CommandModule = {
         .option('--llm', 'the written case on the commit page also carries language-model paragraphs, each sentence checked against the facts (needs a configured endpoint, see docs/llm.md)'),
     ).action(async (opts: ServeOptions) => {
       const branches = opts.branch.split(',').map((s) => s.trim()).filter(Boolean);
-      if (!branches.length) throw new StablepickError('BAD_ARGUMENT', '--branch names no branch', 'e.g. --branch linux-6.12.y,linux-6.17.y');
+      if (!branches.length) throw new StablepickError('BAD_OPTION', { option: '--branch', why: 'names no branch', fix: 'e.g. --branch linux-6.12.y,linux-6.17.y' });
       const port = Number(opts.port ?? 8017);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StablepickError('BAD_ARGUMENT', `--port ${opts.port} is not a port number`, 'give 0-65535 (0: any free port)');
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StablepickError('BAD_OPTION', { option: '--port', value: String(opts.port), why: 'is not a port number', fix: 'give 0-65535 (0: any free port)' });
       const host = opts.host ?? '127.0.0.1';
       const ctx = await openContext(opts, { mustExist: true, writes: true });
       const llm = opts.llm === true ? loadLlmConfig() : null;

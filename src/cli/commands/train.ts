@@ -27,13 +27,13 @@ export const trainCommand: CommandModule = {
         opts,
         async (ctx) => {
           const lag = (opts.lag ?? selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config).lag) as LagMode;
-          if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_ARGUMENT', `--lag ${lag} is not weight, drop or none`, 'the default, weight, suits most projects');
+          if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_OPTION', { option: '--lag', value: lag, why: 'is not weight, drop or none', fix: 'the default, weight, suits most projects' });
           const maxYears = Number(opts.maxYears ?? 6);
-          if (!(maxYears > 0)) throw new StablepickError('BAD_ARGUMENT', `--max-years ${opts.maxYears} is not a positive number`, 'e.g. --max-years 6');
+          if (!(maxYears > 0)) throw new StablepickError('BAD_OPTION', { option: '--max-years', value: String(opts.maxYears), why: 'is not a positive number', fix: 'e.g. --max-years 6' });
           const bar = progress(!ctx.json);
           const t0 = performance.now();
           const h = History.load(ctx.db);
-          if (!h.pickBranches.length) throw new StablepickError('NOT_FOUND', 'no stable branch in the index has picked anything', 'fetch the stable branches and run `stablepick index` again');
+          if (!h.pickBranches.length) throw new StablepickError('NOT_FOUND', { what: 'picks' });
           let last = 0;
           for (const c of h.commits.values()) if (c.time > last) last = c.time;
           const model = await trainModel(h, {

@@ -4,7 +4,7 @@
  * function is defined there, the tag is in the message, the branch tip is what the case says), and the
  * rendered text may name no sha and no path:line that is not cited. A case that fails is not output.
  */
-import { StablepickError } from '../../errors.js';
+import { FACT_CHECK, InternalError } from '../../errors.js';
 import { BlobReader } from '../../git/show.js';
 import type { GitTarget } from '../../git/run.js';
 import type { DB } from '../../history/db.js';
@@ -154,10 +154,9 @@ export function textProblems(c: WrittenCase, texts: readonly string[]): VerifyPr
 export async function verifyCase(repo: GitTarget, db: DB, c: WrittenCase, texts: readonly string[] = []): Promise<void> {
   const problems = await findProblems(repo, db, c, texts);
   if (problems.length) {
-    throw new StablepickError(
-      'UNVERIFIED_FACT',
-      `the case for ${c.sha.slice(0, 12)} names a fact that does not check out: ${problems[0]!.problem}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
-      'nothing was written; this is a bug in stablepick — report it with the commit and branch',
+    throw new InternalError(
+      FACT_CHECK,
+      `the case for ${c.sha.slice(0, 12)} names a fact that does not check out: ${problems[0]!.problem}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}; nothing was written`,
     );
   }
 }

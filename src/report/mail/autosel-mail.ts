@@ -76,9 +76,9 @@ const MSGID_RE = /^<[^<>\s@]+@[^<>\s@]+>$/;
 
 /** `<stablepick.<time>.<n>.<sha12>@<host>>`: unique per run and mail, and the same for the same inputs. */
 export function makeMessageId(opts: { sha: string; n: number; time: number; host: string }): string {
-  if (!/^[0-9a-f]{12,64}$/.test(opts.sha)) throw new StablepickError('BAD_ARGUMENT', `not a commit id: ${opts.sha}`, 'give the full upstream commit id');
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(opts.host)) throw new StablepickError('BAD_ARGUMENT', `not a host name for Message-ID: ${opts.host}`, 'use the domain of the sender address');
-  if (!Number.isInteger(opts.n) || opts.n < 0 || !Number.isInteger(opts.time) || opts.time < 0) throw new StablepickError('BAD_ARGUMENT', 'Message-ID needs a whole time and mail number', 'pass unix seconds and the mail index');
+  if (!/^[0-9a-f]{12,64}$/.test(opts.sha)) throw new StablepickError('BAD_REVISION', { rev: opts.sha, expected: 'hex id', fix: 'give the full upstream commit id' });
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(opts.host)) throw new StablepickError('BAD_MAIL', { input: `the Message-ID host ${opts.host}`, why: 'is not a host name', fix: 'use the domain of the sender address' });
+  if (!Number.isInteger(opts.n) || opts.n < 0 || !Number.isInteger(opts.time) || opts.time < 0) throw new StablepickError('BAD_MAIL', { input: 'Message-ID', why: 'needs a whole time and mail number', fix: 'pass unix seconds and the mail index' });
   return `<stablepick.${opts.time}.${opts.n}.${opts.sha.slice(0, 12)}@${opts.host}>`;
 }
 
@@ -89,8 +89,8 @@ export function messageIdHost(email: string): string {
 
 /** `[PATCH AUTOSEL 6.17-6.12]` for ['6.17', '6.12'], `[PATCH AUTOSEL 6.17]` for one tree. */
 export function autoselPrefix(trees: readonly string[]): string {
-  if (!trees.length) throw new StablepickError('BAD_ARGUMENT', 'an AUTOSEL mail names at least one tree', 'give the target trees, newest first');
-  for (const t of trees) if (!/^[A-Za-z0-9._+-]+$/.test(t)) throw new StablepickError('BAD_ARGUMENT', `not a tree version: ${JSON.stringify(t)}`, "name trees like '6.17'");
+  if (!trees.length) throw new StablepickError('BAD_MAIL', { input: 'an AUTOSEL mail', why: 'names at least one tree', fix: 'give the target trees, newest first' });
+  for (const t of trees) if (!/^[A-Za-z0-9._+-]+$/.test(t)) throw new StablepickError('BAD_MAIL', { input: JSON.stringify(t), why: 'is not a tree version', fix: "name trees like '6.17'" });
   const first = trees[0] as string;
   const last = trees[trees.length - 1] as string;
   return `[PATCH AUTOSEL ${trees.length === 1 || first === last ? first : `${first}-${last}`}]`;
@@ -156,15 +156,15 @@ function appendSignoff(body: string, sob: string, email: string): string {
 function diffPartOfPatch(patch: string): string {
   const lines = patch.replace(/\r\n/g, '\n').split('\n');
   const d = lines.findIndex((l) => l.startsWith('diff --git '));
-  if (d < 0) throw new StablepickError('BAD_ARGUMENT', 'the adapted patch holds no diff', 'mail only picks that apply (ApplyResult.patch of a clean pick)');
+  if (d < 0) throw new StablepickError('BAD_MAIL', { input: 'the adapted patch', why: 'holds no diff', fix: 'mail only picks that apply (ApplyResult.patch of a clean pick)' });
   let s = d - 1;
   while (s >= 0 && lines[s] !== '---') s--;
-  if (s < 0) throw new StablepickError('BAD_ARGUMENT', "the adapted patch has no '---' line before its diff", 'give the git format-patch text of the pick');
+  if (s < 0) throw new StablepickError('BAD_MAIL', { input: 'the adapted patch', why: "has no '---' line before its diff", fix: 'give the git format-patch text of the pick' });
   return `${lines.slice(s + 1).join('\n').replace(/\n*$/, '')}\n`;
 }
 
 function assertMessageId(what: string, id: string): void {
-  if (!MSGID_RE.test(id)) throw new StablepickError('BAD_ARGUMENT', `${what} is not a message id: ${JSON.stringify(id)}`, 'message ids look like <local@host>');
+  if (!MSGID_RE.test(id)) throw new StablepickError('BAD_MAIL', { input: what, why: `is not a message id: ${JSON.stringify(id)}`, fix: 'message ids look like <local@host>' });
 }
 
 function sameMailbox(a: Mailbox, b: Mailbox): boolean {
@@ -223,18 +223,18 @@ export function encodeQuotedPrintable(text: string): string {
 
 /** Builds one AUTOSEL mail (an mbox entry). Throws StablepickError on bad input or a leaked note in the analysis. */
 export function formatAutoselMail(input: AutoselMailInput): AutoselMail {
-  if (!SHA_RE.test(input.sha)) throw new StablepickError('BAD_ARGUMENT', `not a full commit id: ${input.sha}`, 'give the 40-hex upstream commit id');
+  if (!SHA_RE.test(input.sha)) throw new StablepickError('BAD_REVISION', { rev: input.sha, expected: 'full id', fix: 'give the 40-hex upstream commit id' });
   assertMessageId('Message-ID', input.messageId);
   if (input.inReplyTo !== undefined) assertMessageId('In-Reply-To', input.inReplyTo);
   for (const r of input.references ?? []) assertMessageId('References', r);
-  if (!input.to.length) throw new StablepickError('BAD_ARGUMENT', 'the mail has no To address', "give the project's stable list(s)");
-  if (!Number.isFinite(input.authorTime)) throw new StablepickError('BAD_ARGUMENT', 'the author time is not a number', 'give unix seconds');
+  if (!input.to.length) throw new StablepickError('BAD_MAIL', { input: 'the mail', why: 'has no To address', fix: "give the project's stable list(s)" });
+  if (!Number.isFinite(input.authorTime)) throw new StablepickError('BAD_MAIL', { input: 'the author time', why: 'is not a number', fix: 'give unix seconds' });
   assertHeaderSafe('X-stable-base', input.stableBase);
-  if (!input.stableBase.trim()) throw new StablepickError('BAD_ARGUMENT', 'X-stable-base is empty', "give the branch's latest release, e.g. 'Linux 6.17.7'");
+  if (!input.stableBase.trim()) throw new StablepickError('BAD_MAIL', { input: 'X-stable-base', why: 'is empty', fix: "give the branch's latest release, e.g. 'Linux 6.17.7'" });
   checkAnalysisText(input.analysis);
 
   const subjectLine = gitSubject(input.message, input.subject);
-  if (!subjectLine) throw new StablepickError('BAD_ARGUMENT', `commit ${input.sha.slice(0, 12)} has an empty subject`, 'a patch mail needs a subject');
+  if (!subjectLine) throw new StablepickError('BAD_MAIL', { input: `commit ${input.sha.slice(0, 12)}`, why: 'has an empty subject', fix: 'a patch mail needs a subject' });
   const subject = `${autoselPrefix(input.trees)} ${subjectLine}`;
   const date = input.date ?? new Date();
   const authorDate = new Date(Math.trunc(input.authorTime) * 1000);

@@ -9,10 +9,10 @@ import { StablepickError } from '../../errors.js';
 export function assertMailable(v: { verdict: string; already?: string | null; sha?: string; branch?: string }): void {
   const what = `${v.sha ? v.sha.slice(0, 12) : 'this commit'}${v.branch ? ` for ${v.branch}` : ''}`;
   if (v.already) {
-    throw new StablepickError('BAD_ARGUMENT', `refusing to mail ${what}: the branch already holds it (${v.already === 'ancestor' ? 'it predates the fork' : `as ${v.already.slice(0, 12)}`})`, 'drop it from the series');
+    throw new StablepickError('NOT_MAILABLE', { what, why: 'already', already: v.already });
   }
   if (v.verdict !== 'YES') {
-    throw new StablepickError('BAD_ARGUMENT', `refusing to mail ${what}: its verdict is ${v.verdict || 'missing'}, and only YES commits are mailed`, 'review it with `stablepick explain` and mail only the YES ones');
+    throw new StablepickError('NOT_MAILABLE', { what, why: 'verdict', verdict: v.verdict });
   }
 }
 
@@ -46,7 +46,7 @@ export function checkAnalysisText(analysis: string, firstLine = 1): void {
     for (const l of LEAKS) {
       if (l.re.test(line)) {
         const quote = line.trim().length > 72 ? `${line.trim().slice(0, 69)}...` : line.trim();
-        throw new StablepickError('BAD_ARGUMENT', `the mail's analysis holds ${l.what} at line ${i + firstLine}: "${quote}"`, 'the case must be computed facts only: fix what wrote that line and build the mail again');
+        throw new StablepickError('BAD_MAIL', { input: "the mail's analysis", why: `holds ${l.what} at line ${i + firstLine}: "${quote}"`, fix: 'the case must be computed facts only: fix what wrote that line and build the mail again' });
       }
     }
   }

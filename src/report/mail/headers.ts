@@ -25,7 +25,7 @@ const Q_PLAIN = /[A-Za-z0-9!*+\-/]/;
 /** Throws when a header value would break the header block (a CR, LF or NUL in it). */
 export function assertHeaderSafe(name: string, value: string): void {
   if (/[\r\n\0]/.test(value)) {
-    throw new StablepickError('BAD_ARGUMENT', `mail header ${name} holds a line break: ${JSON.stringify(value.slice(0, 80))}`, 'header values are one line; remove the line break');
+    throw new StablepickError('BAD_MAIL', { input: `mail header ${name}`, why: `holds a line break: ${JSON.stringify(value.slice(0, 80))}`, fix: 'header values are one line; remove the line break' });
   }
 }
 
@@ -167,7 +167,7 @@ export function parseMailbox(s: string): Mailbox {
     if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1).replace(/\\(["\\])/g, '$1');
   }
   const problem = emailProblem(email);
-  if (problem) throw new StablepickError('BAD_ARGUMENT', `bad mail address ${JSON.stringify(s)}: ${problem}`, "write addresses as 'Name <user@example.org>'");
+  if (problem) throw new StablepickError('BAD_ADDRESS', { value: s, why: 'invalid', detail: problem });
   return { name, email };
 }
 
@@ -176,7 +176,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** RFC 5322 date in UTC, as format-patch writes it: `Mon, 3 Nov 2025 18:02:15 +0000`. */
 export function rfc2822Date(d: Date): string {
-  if (Number.isNaN(d.getTime())) throw new StablepickError('BAD_ARGUMENT', 'mail date is not a valid date', 'give a Date or unix seconds');
+  if (Number.isNaN(d.getTime())) throw new StablepickError('BAD_MAIL', { input: 'mail date', why: 'is not a valid date', fix: 'give a Date or unix seconds' });
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }

@@ -62,7 +62,7 @@ async function envelopeOf(text: string, index: number, opts: SendOptions): Promi
   const raw = mboxEntryToMessage(text);
   const head = raw.slice(0, raw.indexOf('\n\n'));
   if (!/^From: /im.test(head) || !/^Subject: /im.test(head)) {
-    throw new StablepickError('BAD_ARGUMENT', `mail ${index + 1} has no From or Subject header`, 'send mails built by formatAutoselMail');
+    throw new StablepickError('BAD_MAIL', { input: `mail ${index + 1}`, why: 'has no From or Subject header', fix: 'send mails built by formatAutoselMail' });
   }
   const email = await PostalMime.parse(raw);
   const from = opts.envelopeFrom ?? email.from?.address ?? '';
@@ -78,31 +78,30 @@ async function envelopeOf(text: string, index: number, opts: SendOptions): Promi
       }
     }
   }
-  if (!from) throw new StablepickError('BAD_ARGUMENT', `mail ${index + 1} has no sender address`, 'give the mail a From header');
-  if (!to.length) throw new StablepickError('BAD_ARGUMENT', `mail ${index + 1} has no recipients`, 'give the mail a To header');
+  if (!from) throw new StablepickError('BAD_MAIL', { input: `mail ${index + 1}`, why: 'has no sender address', fix: 'give the mail a From header' });
+  if (!to.length) throw new StablepickError('BAD_MAIL', { input: `mail ${index + 1}`, why: 'has no recipients', fix: 'give the mail a To header' });
   return { raw, messageId: email.messageId ?? '', subject: email.subject ?? '', envelope: { from, to } };
 }
 
 /** One line for a failure to reach or log in to the server; null for a refusal of one mail. */
 function connectionFailure(e: unknown, smtp: SmtpSettings, sent: number, total: number): StablepickError | null {
   const err = e as { code?: string; message?: string; responseCode?: number; response?: string };
-  const where = `${smtp.host}:${smtp.port}`;
-  const already = sent ? ` (${sent} of ${total} mails were sent before)` : '';
+  const at = { host: smtp.host, port: smtp.port, sent, total };
   const msg = (err.message ?? String(e)).replace(/\s+/g, ' ').trim();
   if (/ECONNREFUSED/.test(msg) || err.code === 'ECONNREFUSED') {
-    return new StablepickError('IO', `cannot send mail: connection to SMTP server ${where} refused${already}`, 'check the SMTP host and port, and that the server is running');
+    return new StablepickError('SMTP_FAILED', { ...at, why: 'refused' });
   }
   if (err.code === 'EAUTH') {
-    return new StablepickError('IO', `cannot send mail: SMTP server ${where} refused the login${smtp.user ? ` of ${smtp.user}` : ''} (${err.response ?? msg})${already}`.replace(/\s+/g, ' '), 'check the SMTP user and password');
+    return new StablepickError('SMTP_FAILED', { ...at, why: 'login', ...(smtp.user ? { user: smtp.user } : {}), detail: err.response ?? msg });
   }
   if (err.code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(msg)) {
-    return new StablepickError('IO', `cannot send mail: SMTP host ${smtp.host} not found${already}`, 'check the SMTP host name');
+    return new StablepickError('SMTP_FAILED', { ...at, why: 'host-unknown' });
   }
   if (err.code === 'ETIMEDOUT' || /timeout/i.test(msg)) {
-    return new StablepickError('IO', `cannot send mail: SMTP server ${where} did not answer in time${already}`, 'check the SMTP host, port and firewall');
+    return new StablepickError('SMTP_FAILED', { ...at, why: 'timeout' });
   }
   if (err.code === 'ETLS' || err.code === 'ECONNECTION' || err.code === 'ESOCKET' || err.code === 'EPROTOCOL') {
-    return new StablepickError('IO', `cannot send mail: SMTP connection to ${where} failed: ${msg}${already}`, 'check the SMTP host, port and TLS settings');
+    return new StablepickError('SMTP_FAILED', { ...at, why: 'other', detail: msg });
   }
   return null;
 }
@@ -113,12 +112,12 @@ function connectionFailure(e: unknown, smtp: SmtpSettings, sent: number, total: 
  * (and, unless `keepGoing`, the rest are not sent).
  */
 export async function sendMbox(mails: readonly { text: string }[], smtp: SmtpSettings, opts: SendOptions = {}): Promise<SendResult[]> {
-  if (!smtp.host || /[\s/@]/.test(smtp.host)) throw new StablepickError('BAD_ARGUMENT', `not an SMTP host: ${JSON.stringify(smtp.host)}`, 'give a host name or IP address');
-  if (!Number.isInteger(smtp.port) || smtp.port < 1 || smtp.port > 65535) throw new StablepickError('BAD_ARGUMENT', `not an SMTP port: ${smtp.port}`, 'give a port between 1 and 65535');
+  if (!smtp.host || /[\s/@]/.test(smtp.host)) throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'host' });
+  if (!Number.isInteger(smtp.port) || smtp.port < 1 || smtp.port > 65535) throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'port' });
   if (opts.allowedHosts && !opts.allowedHosts.some((h) => h.toLowerCase() === smtp.host.toLowerCase())) {
-    throw new StablepickError('BAD_ARGUMENT', `refusing to send to SMTP host ${smtp.host}: not one of ${opts.allowedHosts.join(', ')}`, 'send only through the host you configured');
+    throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'not-allowed', allowed: opts.allowedHosts });
   }
-  if ((smtp.user === undefined) !== (smtp.pass === undefined)) throw new StablepickError('BAD_ARGUMENT', 'SMTP user and password go together', 'give both or neither');
+  if ((smtp.user === undefined) !== (smtp.pass === undefined)) throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'credentials' });
   const prepared: Prepared[] = [];
   for (const [i, m] of mails.entries()) prepared.push(await envelopeOf(m.text, i, opts));
   if (!prepared.length) return [];
@@ -148,7 +147,7 @@ export async function sendMbox(mails: readonly { text: string }[], smtp: SmtpSet
     try {
       await transport.verify();
     } catch (e) {
-      throw connectionFailure(e, smtp, 0, prepared.length) ?? new StablepickError('IO', `cannot send mail: SMTP server ${smtp.host}:${smtp.port}: ${String((e as Error).message ?? e).replace(/\s+/g, ' ')}`, 'check the SMTP settings');
+      throw connectionFailure(e, smtp, 0, prepared.length) ?? new StablepickError('SMTP_FAILED', { host: smtp.host, port: smtp.port, sent: 0, total: prepared.length, why: 'other', detail: String((e as Error).message ?? e).replace(/\s+/g, ' ') });
     }
     for (const [i, p] of prepared.entries()) {
       const r = results[i] as SendResult;

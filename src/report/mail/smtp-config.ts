@@ -53,7 +53,7 @@ export function refuseRepositorySmtp(file: string | null, config: StablepickConf
 
 function portNumber(v: string | number, from: string): number {
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StablepickError('BAD_ARGUMENT', `${from} ${String(v)} is not a port number`, 'give 1-65535, e.g. 587 (STARTTLS) or 465 (TLS)');
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StablepickError('BAD_OPTION', { option: from, value: String(v), why: 'is not a port number', fix: 'give 1-65535, e.g. 587 (STARTTLS) or 465 (TLS)' });
   return n;
 }
 
@@ -63,7 +63,7 @@ export function smtpSettings(cli: SmtpCommandLine, env: NodeJS.ProcessEnv = proc
   const fromFile = (user.config.mail as { smtp?: { host?: string; port?: number; secure?: boolean; user?: string } } | undefined)?.smtp;
   const host = cli.host ?? (env.STABLEPICK_SMTP_HOST || undefined) ?? fromFile?.host;
   if (!host) return null;
-  if (/[\s/]/.test(host)) throw new StablepickError('BAD_ARGUMENT', `SMTP host ${JSON.stringify(host)} is not a host name`, 'give a host name or address, e.g. smtp.example.org');
+  if (/[\s/]/.test(host)) throw new StablepickError('BAD_OPTION', { option: 'SMTP host', value: JSON.stringify(host), why: 'is not a host name', fix: 'give a host name or address, e.g. smtp.example.org' });
   const port =
     cli.port !== undefined
       ? portNumber(cli.port, '--smtp-port')

@@ -12,7 +12,7 @@
 import { withApplyChecker } from '../../analysis/apply/apply-check.js';
 import { judgeRange, type JudgeRangeInput } from '../../select/judge-range.js';
 import type { Verdict } from '../../select/judge.js';
-import { StablepickError } from '../../errors.js';
+import { FACT_CHECK, InternalError } from '../../errors.js';
 import { buildCase, branchRelease, caseMarkdown, caseText, textProblems, verifyCase, type CaseContext, type WrittenCase } from '../case/index.js';
 import { branchNamed } from '../../history/tables/branches.js';
 
@@ -136,7 +136,7 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
       await verifyCase(ctx.repo, ctx.db, wc, [analysis, caseMarkdown(wc)]);
     } catch (e) {
       // One case that fails the fact check is not mailed; the others still are (the command reports it).
-      if (!(e instanceof StablepickError) || e.code !== 'UNVERIFIED_FACT') throw e;
+      if (!(e instanceof InternalError) || e.contract !== FACT_CHECK) throw e;
       failed.push({ sha: c.sha, subject: c.subject, reason: e.message });
       continue;
     }
@@ -216,7 +216,7 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
     if (m.kind === 'pick' && m.case && trial) {
       const note = seriesTrialNote(m.case, newest.branch, trial);
       const problems = textProblems(m.case, [note]);
-      if (problems.length) throw new StablepickError('UNVERIFIED_FACT', `the series note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}`, 'nothing was written; this is a bug in stablepick');
+      if (problems.length) throw new InternalError(FACT_CHECK, `the series note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}; nothing was written`);
       m.analysis += note;
     }
     if (m.kind === 'dependency') {
@@ -227,7 +227,7 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
       const probe = cases[0];
       if (probe) {
         const problems = textProblems({ ...probe, citations: [...all, { kind: 'sha', sha: m.sha }] }, [m.analysis]);
-        if (problems.length) throw new StablepickError('UNVERIFIED_FACT', `the prerequisite note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}`, 'nothing was written; this is a bug in stablepick');
+        if (problems.length) throw new InternalError(FACT_CHECK, `the prerequisite note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}; nothing was written`);
       }
     }
     kept.push(m);

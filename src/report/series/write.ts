@@ -4,11 +4,14 @@
  * newest tree it names; recipients from the config, MAINTAINERS and the commit's own trailers.
  */
 import type { GitTarget } from '../../git/run.js';
-import { isStablepickError } from '../../errors.js';
+import { isStablepickError, type ErrorCode } from '../../errors.js';
 import type { DB } from '../../history/db.js';
 import { assertMailable, formatAutoselMail, makeMessageId, messageIdHost, mailRecipients, parseMailbox, type Mailbox } from '../mail/index.js';
 import { stableBaseOf, type SeriesMember, type SeriesPlan } from './plan.js';
 import { commitWithMessage, type CommitRecord } from '../../history/tables/commits.js';
+
+/** What formatting a mail throws for input it cannot mail: the mail is refused, the series goes on. */
+const MAIL_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_MAIL', 'BAD_ADDRESS', 'BAD_REVISION']);
 
 export interface WrittenMail {
   sha: string;
@@ -103,7 +106,7 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
         date: new Date((now + i) * 1000),
       });
     } catch (e) {
-      if (!isStablepickError(e) || e.code !== 'BAD_ARGUMENT') throw e;
+      if (!isStablepickError(e) || !MAIL_INPUT_CODES.has(e.code)) throw e;
       refuse(m, e.message);
       continue;
     }
