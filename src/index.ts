@@ -22,6 +22,7 @@ export { auditBranch } from './analysis/audit/audit.js';
 export { judgeRange, type JudgeRangeInput, type JudgedRange } from './select/judge-range.js';
 export { classifiedAudit, type ClassifiedAuditOptions } from './select/audit.js';
 export { trainModel, modelToJson, modelFromJson, type SelectionModel } from './select/model.js';
+export { trainAndStore, type TrainOptions } from './select/train.js';
 
 // The written case.
 export { buildCase, caseMarkdown, verifyCase, type CaseOptions } from './report/case/index.js';

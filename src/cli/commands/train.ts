@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { selectConfig } from '../../select/config.js';
-import { History } from '../../select/history.js';
-import { modelToJson, trainModel, type LagMode } from '../../select/model.js';
-import { cachedNumstats, saveModel } from '../../select/store.js';
+import type { LagMode } from '../../select/model.js';
+import { trainAndStore } from '../../select/train.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { fmtInt, formatTable, printJson, progress } from '../output.js';
 import type { CommandModule } from '../command-module.js';
@@ -32,21 +31,7 @@ export const trainCommand: CommandModule = {
           if (!(maxYears > 0)) throw new StablepickError('BAD_OPTION', { option: '--max-years', value: String(opts.maxYears), why: 'is not a positive number', fix: 'e.g. --max-years 6' });
           const bar = progress(!ctx.json);
           const t0 = performance.now();
-          const h = History.load(ctx.db);
-          if (!h.pickBranches.length) throw new StablepickError('NOT_FOUND', { what: 'picks' });
-          let last = 0;
-          for (const c of h.commits.values()) if (c.time > last) last = c.time;
-          const model = await trainModel(h, {
-            cut: last + 1,
-            lag,
-            maxYears,
-            numstats: (shas) => {
-              bar.update(`line counts of ${fmtInt(shas.length)} commits…`);
-              return cachedNumstats(ctx.db, ctx.repo, shas);
-            },
-            onProgress: (t) => bar.update(`training: ${t}…`),
-          });
-          saveModel(ctx.db, 'default', model.cut, modelToJson(model));
+          const model = await trainAndStore(ctx.db, ctx.repo, { lag, maxYears, onProgress: (what) => bar.update(`${what}…`) });
           bar.done();
           const seconds = (performance.now() - t0) / 1000;
           const summary = {
