@@ -17,6 +17,7 @@ import type { Conventions } from '../conventions/types.js';
 import { getMeta, setMeta, type DB } from './db.js';
 import type { CommitGraph } from './graph.js';
 import { HoldingMatcher, UPSTREAM_KINDS } from './holdings.js';
+import { lowerBound } from '../util/sorted.js';
 
 export type BranchRole = 'mainline' | 'stable' | 'staging';
 
@@ -429,16 +430,7 @@ export async function prefetchPatchIds(
   // (most do: a prefix of one of the graph's shas); the others fall through to patch ids, so theirs are
   // computed here too.
   const sorted = Array.from({ length: graph.size }, (_, i) => graph.shaAt(i)).sort();
-  const names = (prefix: string): boolean => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < sorted.length && sorted[lo]!.startsWith(prefix);
-  };
+  const names = (prefix: string): boolean => sorted[lowerBound(sorted, prefix)]?.startsWith(prefix) ?? false;
   const unmarked = [...own].filter((sha) => !(markers.get(sha) ?? []).some((r) => UPSTREAM_KINDS.has(r.kind) && names(r.prefix)));
   matcher.prepareFor(unmarked);
   const need = new Set<string>();

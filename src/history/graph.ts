@@ -4,6 +4,7 @@
  * and typed arrays for parents, times and index ids (a million commits take ~150 MB).
  */
 import type { DB } from './db.js';
+import { lowerBound } from '../util/sorted.js';
 
 export interface GraphNode {
   id: number;
@@ -118,15 +119,8 @@ export class CommitGraph {
 
   /** Position of the commit with index row id `id`, or -1 (row ids ascend along the arrays). */
   indexOfDbId(id: number): number {
-    const d = this.dbIds;
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (d[mid]! < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.size && d[lo] === id ? lo : -1;
+    const lo = lowerBound(this.dbIds, id, this.size);
+    return lo < this.size && this.dbIds[lo] === id ? lo : -1;
   }
 
   timeAt(i: number): number {

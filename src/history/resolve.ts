@@ -6,6 +6,7 @@
  */
 import type { DB } from './db.js';
 import type { PendingRef } from './commit-writer.js';
+import { lowerBound } from '../util/sorted.js';
 
 export type RefStatus = 'resolved' | 'ambiguous' | 'unknown' | 'malformed';
 
@@ -55,13 +56,7 @@ export class PrefixResolver {
     const p = prefix.toLowerCase();
     if (!this.sorted) return this.byRange.all(p, `${p}g`) as Candidate[];
     const a = this.sorted;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a[mid]! < p) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(a, p);
     const out: Candidate[] = [];
     for (let i = lo; i < a.length && a[i]!.startsWith(p) && out.length < 50; i++) out.push({ sha: a[i]!, subject: '' });
     if (out.length > 1) for (const c of out) c.subject = (this.subjectOf.get(c.sha) as string | undefined) ?? '';

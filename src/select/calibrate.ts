@@ -2,6 +2,7 @@
  * Calibration: isotonic regression (pool adjacent violators) from raw model scores to the observed pick
  * rate on held-out history, so that a 0.8 means about 80 % picked. Also the F1-optimal threshold.
  */
+import { lowerBound } from '../util/sorted.js';
 
 export interface Isotonic {
   /** Ascending raw scores: the upper end of each block. */
@@ -48,13 +49,7 @@ export function fitIsotonic(scores: readonly number[], labels: readonly number[]
 /** The calibrated probability of a raw score (linear between block ends). */
 export function applyIsotonic(cal: Isotonic, score: number): number {
   const { x, y } = cal;
-  let lo = 0;
-  let hi = x.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid]! < score) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(x, score, x.length - 1);
   return y[lo] ?? y[y.length - 1] ?? 0;
 }
 

@@ -13,6 +13,7 @@ import { InternalError, StablepickError } from '../../errors.js';
 import { blankAttributes, lineStartsOf, type BlankedAttribute } from './blank.js';
 import { regionEndsOfText, regionsFromEnds, type Region } from './regions.js';
 import type { CCall, CExportMark, CFileFacts, CItem, CRef, ItemKind, RefContext } from './types.js';
+import { lowerBound } from '../../util/sorted.js';
 
 export interface ParseOptions {
   /**
@@ -662,13 +663,7 @@ function splitArgs(s: string): string[] {
 
 /** Whether sorted `rows` has a value in [s, e]. */
 function intersects(rows: readonly number[], s: number, e: number): boolean {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((rows[mid] ?? 0) < s) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(rows, s);
   return lo < rows.length && (rows[lo] ?? Infinity) <= e;
 }
 

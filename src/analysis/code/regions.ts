@@ -5,6 +5,7 @@
  * makes a caller search cost about as much as the `git grep` it starts from. A region that parses badly
  * is retried by parsing the whole file (see parse-c.ts), so a file in another style only costs time.
  */
+import { lowerBound } from '../../util/sorted.js';
 
 export interface Region {
   /** 1-based, inclusive. */
@@ -55,13 +56,7 @@ export function regionsFromEnds(ends: readonly number[], lineCount: number, want
     const i = w - 1;
     if (i < 0 || i >= lines.length) continue;
     // first end >= i
-    let lo = 0;
-    let hi = ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((ends[mid] ?? 0) < i) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(ends, i);
     const end = lo < ends.length ? (ends[lo] ?? lines.length - 1) : lines.length - 1;
     const start = lo > 0 ? (ends[lo - 1] ?? -1) + 1 : 0;
     if (!out.has(start)) out.set(start, { startLine: start + 1, endLine: end + 1 });
