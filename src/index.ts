@@ -16,6 +16,7 @@ export { followUps, type FollowUpOptions } from './analysis/fixes/follow-ups.js'
 export { pickQueue } from './analysis/deps/queue.js';
 export { affectedBranches, type AffectedOptions } from './analysis/affected/affected.js';
 export { ApplyChecker, withApplyChecker, type ApplyCheckOptions } from './analysis/apply/apply-check.js';
+export { applyOntoBranches, type ApplyRunOptions, type BranchApplyRun } from './analysis/apply/branch-run.js';
 export { auditBranch } from './analysis/audit/audit.js';
 
 // Selection.

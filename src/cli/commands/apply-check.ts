@@ -3,15 +3,14 @@
  * does each commit cherry-pick onto each branch, and with which patch. Nothing is written to the
  * repository (trial merges in a private object directory).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ApplyChecker, type ApplyCheckOptions } from '../../analysis/apply/apply-check.js';
-import { APPLY_RESULT_VERSION, type ApplyCache, type ApplyResult, type QueueResult } from '../../analysis/apply/types.js';
+import { applyOntoBranches } from '../../analysis/apply/branch-run.js';
+import type { ApplyResult, QueueResult } from '../../analysis/apply/types.js';
 import { StablepickError } from '../../errors.js';
 import { openRepository } from '../../git/repo.js';
-import { defaultDbPath, openDb } from '../../history/db.js';
-import { ResultCache } from '../../history/result-cache.js';
+import { defaultDbPath } from '../../history/db.js';
 import { setExitStatus } from '../output.js';
 import { outsideRepository } from '../validate.js';
 import type { CommandModule } from '../command-module.js';
@@ -74,62 +73,27 @@ async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCliOptions
   if (!branches.length) throw new StablepickError('BAD_OPTION', { form: 'missing', option: '--branch', fix: 'give --branch <name or commit>' });
   const repo = await openRepository(opts.repo);
   if (opts.patchDir) outsideRepository(repo, opts.patchDir, '--patch-dir');
-  const checkOpts: ApplyCheckOptions = { blame: opts.blame !== false, fullIndex: opts.abbrevIndex !== true };
-  const cached = openResultCache(opts.db ?? defaultDbPath(repo.commonDir), opts.db !== undefined, checkOpts);
-  if (cached) checkOpts.cache = cached.cache;
-  const checker = await ApplyChecker.open(repo, checkOpts);
   const run: ApplyCheckRun = { results: [], queues: [], patchFiles: [] };
-  try {
-    const commits = await Promise.all(shas.map((s) => checker.resolve(s)));
-    for (const branch of branches) {
-      const tip = await checker.resolve(branch);
-      let results: ApplyResult[];
-      if (opts.queue) {
-        const q = await checker.queueResolved(commits, tip, branch);
-        run.queues.push(q);
-        results = q.members;
-        if (!opts.json) out(q.firstFailure ? `queue onto ${branch}: stops at ${q.firstFailure.index + 1}/${commits.length} (${q.firstFailure.sha.slice(0, 12)})\n` : `queue onto ${branch}: all ${commits.length} apply\n`);
-      } else {
-        results = await checker.checkMany(commits.map((sha) => ({ sha, tip, branch })));
-      }
-      for (const [i, r] of results.entries()) {
-        run.results.push(r);
-        if (opts.patchDir && r.patch) {
-          const dir = branches.length > 1 ? path.join(opts.patchDir, safeName(branch)) : opts.patchDir;
-          mkdirSync(dir, { recursive: true });
-          const file = path.join(dir, `${String(i + 1).padStart(4, '0')}-${patchSlug(r.subject)}.patch`);
-          writeOutputFile(file, r.patch);
-          run.patchFiles.push(file);
-        }
-        out(opts.json ? `${JSON.stringify(r)}\n` : describe(r));
-      }
+  const index = { path: opts.db ?? defaultDbPath(repo.commonDir), required: opts.db !== undefined };
+  await applyOntoBranches(repo, shas, branches, { blame: opts.blame !== false, fullIndex: opts.abbrevIndex !== true, queue: opts.queue, index }, ({ branch, results, queue: q }) => {
+    if (q) {
+      run.queues.push(q);
+      if (!opts.json) out(q.firstFailure ? `queue onto ${branch}: stops at ${q.firstFailure.index + 1}/${shas.length} (${q.firstFailure.sha.slice(0, 12)})\n` : `queue onto ${branch}: all ${shas.length} apply\n`);
     }
-  } finally {
-    checker.close();
-    cached?.close();
-  }
+    for (const [i, r] of results.entries()) {
+      run.results.push(r);
+      if (opts.patchDir && r.patch) {
+        const dir = branches.length > 1 ? path.join(opts.patchDir, safeName(branch)) : opts.patchDir;
+        mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, `${String(i + 1).padStart(4, '0')}-${patchSlug(r.subject)}.patch`);
+        writeOutputFile(file, r.patch);
+        run.patchFiles.push(file);
+      }
+      out(opts.json ? `${JSON.stringify(r)}\n` : describe(r));
+    }
+  });
   return run;
 }
-
-/**
- * The index's result cache as the trial pick's cache: results by (commit, tip), keyed also by the options
- * that change a result. No index yet → no cache (the command works without one).
- */
-function openResultCache(dbPath: string, required: boolean, o: ApplyCheckOptions): { cache: ApplyCache; close(): void } | null {
-  if (!required && !existsSync(dbPath)) return null;
-  // A read-only (shared) index still answers from its cache; new results then go uncached.
-  const db = openDb(dbPath, { mustExist: true, readonlyOk: true });
-  const rc = new ResultCache(db);
-  const variant = `${o.blame === false ? 'noblame' : 'blame'}:${o.fullIndex === false ? 'abbrev' : 'full'}`;
-  return {
-    cache: {
-      get: (sha, tip) => rc.get('apply', sha, `${tip}:${variant}`, APPLY_RESULT_VERSION) as ApplyResult | undefined,
-      put: (r) => rc.put('apply', r.sha, `${r.tip}:${variant}`, APPLY_RESULT_VERSION, r),
-    },
-    close: () => db.close(),
-  };
-}
-
 
 function safeName(branch: string): string {
   return branch.replace(/[^A-Za-z0-9._-]+/g, '_');
