@@ -28,6 +28,7 @@ import { branchRelease, buildCase, caseMarkdown, verifyCase } from '../report/ca
 import { History } from '../select/history.js';
 import type { Verdict } from '../select/judge.js';
 import { judgeRange } from '../select/judge-range.js';
+import { reviewAdjuster } from '../review/policy.js';
 import { selectConfig } from '../select/config.js';
 import type { Context } from '../workspace.js';
 
@@ -348,7 +349,7 @@ const branchHolds: ToolDef = {
 
 const judge: ToolDef = {
   name: 'judge',
-  description: "stablepick's selection verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). The config's opt-outs apply; recorded review decisions do not (see `stablepick scan`).",
+  description: "stablepick's selection verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). Recorded review decisions (`stablepick review`) and the config's review policy (opt-outs, ACK paths) apply, as in `stablepick scan`.",
   input: { commit, branch },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -361,7 +362,9 @@ const judge: ToolDef = {
 
 /** The selection's verdicts for one commit and some branches (the loaded history reused). */
 async function verdictsOf(s: Session, sha: string, branches: readonly string[]): Promise<{ verdicts: Verdict[]; threshold: number }> {
-  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history() });
+  // Recorded review decisions and the config's review policy apply, as in `scan`, `mail` and `explain`.
+  const adjust = reviewAdjuster(s.ctx.db, s.configDir, s.configFile);
+  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history(), adjust });
   return { verdicts: j.verdicts.map((vs) => vs[0]!), threshold: j.model.threshold };
 }
 
