@@ -4,6 +4,7 @@
  * still searches the others.
  */
 import { streamLines, type StreamOptions } from './stream.js';
+import { memoized } from './memo.js';
 import type { GitTarget } from './run.js';
 
 export interface GrepHit {
@@ -56,7 +57,11 @@ export function streamGrepWords(
 }
 
 /** All hits of `words` in `tree`, grouped by path (in git's order). */
-export async function grepWords(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions = {}): Promise<Map<string, GrepHit[]>> {
+export function grepWords(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions = {}): Promise<Map<string, GrepHit[]>> {
+  return memoized(target, [tree], `grepWords\0${opts.ignoreCase ? 'i' : ''}\0${words.join(' ')}\0${(opts.pathspecs ?? C_PATHSPECS).join('\0')}`, () => grepAll(target, tree, words, opts));
+}
+
+async function grepAll(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions): Promise<Map<string, GrepHit[]>> {
   const out = new Map<string, GrepHit[]>();
   await streamGrepWords(target, tree, words, (h) => {
     const list = out.get(h.path);

@@ -20,6 +20,7 @@ import { followUps } from '../analysis/fixes/follow-ups.js';
 import { loadFixGraph } from '../analysis/fixes/graph.js';
 import { StablepickError } from '../errors.js';
 import { grepPattern } from '../git/grep-pattern.js';
+import { enableMemo } from '../git/memo.js';
 import { resolveCommit } from '../git/show.js';
 import { revList } from '../git/rev-list.js';
 import { commitView, listBranches, resolveIndexed } from '../history/queries.js';
@@ -524,6 +525,9 @@ export const TOOLS: readonly ToolDef[] = [
 
 /** A session over an open workspace; the C parser is loaded on first use. */
 export function openSession(ctx: Context, configFile?: string): Session {
+  // Answers of git that depend only on full object ids (diffs, greps of a tree, blames) are kept between
+  // calls: an agent asks about the same commit through several tools.
+  enableMemo(ctx.repo);
   let code: Promise<CodeContext> | null = null;
   let history: History | null = null;
   const session: Session = {
