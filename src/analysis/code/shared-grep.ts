@@ -7,7 +7,7 @@
  * word (bounded by non-word characters, [A-Za-z0-9_] in the C locale), which is the same as: one of the
  * line's maximal runs of word characters is that name. The names are C identifiers.
  */
-import { streamGrepWords, type GrepHit } from '../../git/grep.js';
+import { hasWholeWord, streamGrepWords, type GrepHit } from '../../git/grep.js';
 import type { GitTarget } from '../../git/run.js';
 import type { HitSource } from './scan.js';
 
@@ -17,14 +17,6 @@ interface Request {
   onHit: (hit: GrepHit) => void;
   resolve: () => void;
   reject: (e: unknown) => void;
-}
-
-const WORD_RUN = /[A-Za-z0-9_]+/g;
-
-/** Whether one of `names` is a whole word of `text`. */
-export function hasWholeWord(text: string, names: ReadonlySet<string>): boolean {
-  for (const m of text.matchAll(WORD_RUN)) if (names.has(m[0])) return true;
-  return false;
 }
 
 export class SharedGrep {

@@ -9,6 +9,7 @@ import { commitDiff, type FileDiff } from '../../git/diff.js';
 import { BlobReader, resolveCommit } from '../../git/show.js';
 import { loadCParser, type CParser } from './parse-c.js';
 import type { CFileFacts, CItem, ItemKind } from './types.js';
+import { memoized } from '../../git/memo.js';
 
 export type TouchedKind = ItemKind | 'file-scope' | 'file';
 
@@ -125,6 +126,11 @@ function dice(a: readonly string[], b: readonly string[]): number {
 /** The items a commit touches. `rev` may be any name of a commit. */
 export async function touched(target: GitTarget, rev: string, opts: TouchedOptions = {}): Promise<TouchedResult> {
   const sha = await resolveCommit(target, rev);
+  // A function of the commit's objects only: kept between questions when the repository's memo is on.
+  return memoized(target, [sha], 'touched', () => touchedAt(target, sha, opts));
+}
+
+async function touchedAt(target: GitTarget, sha: string, opts: TouchedOptions): Promise<TouchedResult> {
   const diff = await commitDiff(target, sha);
   const parser = opts.parser ?? (await loadCParser());
   const reader = opts.reader ?? new BlobReader(target);

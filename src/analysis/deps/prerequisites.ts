@@ -56,6 +56,9 @@ async function directPrereqs(ctx: AnalysisContext, sha: string, state: BranchSta
   let selfDefined: string[] = [];
   const diff = await commitDiff(ctx.repo, sha);
   const parent = diff.parent;
+  // The new symbols' greps run beside the blames (both wait for git); the reasons keep their order.
+  const symbols = parent && opts.symbols !== false ? newSymbols(ctx, diff.files, parent, state.tip, reader) : null;
+  symbols?.catch(() => undefined); // awaited below; a failed blame first must not leave it unhandled
   if (parent && opts.blame !== false) {
     const byCommit = new Map<string, BlameEvidence[]>();
     for (const f of diff.files) {
@@ -85,8 +88,8 @@ async function directPrereqs(ctx: AnalysisContext, sha: string, state: BranchSta
       found.push({ sha: m.sha, reason: { kind: 'series', series: m.evidence } });
     }
   }
-  if (parent && opts.symbols !== false) {
-    const ns = await newSymbols(ctx, diff.files, parent, state.tip, reader);
+  if (symbols) {
+    const ns = await symbols;
     for (const [c, symbols] of ns.byIntroducer) found.push({ sha: c, reason: { kind: 'symbol', symbols } });
     selfDefined = ns.selfDefined;
   }

@@ -33,11 +33,15 @@ export interface CodeFactOptions {
   context?: CodeContext;
 }
 
-/** The items a commit touches and its change facts (one cat-file process for the file texts). */
-async function touchedWithFacts(repo: GitTarget, sha: string): Promise<{ t: TouchedResult; cf: ChangeFacts }> {
-  const t = await touched(repo, sha);
+/** The items a commit touches and its change facts (one cat-file process for the file texts: the context's, if given). */
+async function touchedWithFacts(repo: GitTarget, sha: string, context?: CodeContext): Promise<{ t: TouchedResult; cf: ChangeFacts }> {
+  if (context) {
+    const t = await touched(repo, sha, { reader: context.reader, parser: context.parser });
+    return { t, cf: await changeFacts(await commitDiff(repo, sha), t, context.reader) };
+  }
   const reader = new BlobReader(repo);
   try {
+    const t = await touched(repo, sha, { reader });
     return { t, cf: await changeFacts(await commitDiff(repo, sha), t, reader) };
   } finally {
     reader.close();
@@ -45,7 +49,7 @@ async function touchedWithFacts(repo: GitTarget, sha: string): Promise<{ t: Touc
 }
 
 export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOptions = {}): Promise<CodeFacts> {
-  const { t, cf } = await touchedWithFacts(repo, sha);
+  const { t, cf } = await touchedWithFacts(repo, sha, opts.context);
   const story = changeStory(cf);
   const citations: Citation[] = [...story.citations];
   const functions: CaseFunction[] = [];
