@@ -244,6 +244,10 @@ describe('stablepick mcp over stdio', () => {
     expect(ex.case.branches[0]).toMatchObject({ branch, verdict: 'NO' });
     expect(ex.case.branches[0]?.reasons[0]).toBe(j.reasons[0]?.text);
     expect(ex.case.recommendation.targets).not.toContain(branch);
+    // The CLI's explain applies it the same way.
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'explain', lazyAlloc, '--branch', branch, '--no-apply', '--format', 'json', '--repo', demo.repoDir, '--db', demo.dbPath], { cwd: ROOT, encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as { branches: { verdict: string; reasons: string[] }[] }).branches[0]).toMatchObject({ verdict: 'NO', reasons: ex.case.branches[0]!.reasons });
   });
 
   it('every tool was called, and the repository is unchanged', () => {
