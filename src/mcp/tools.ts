@@ -15,7 +15,7 @@ import { findSymbol } from '../analysis/code/symbols.js';
 import { touched } from '../analysis/code/touched.js';
 import { pickQueue } from '../analysis/deps/queue.js';
 import { parseAsOf } from '../analysis/fixes/as-of.js';
-import { branchRow, branchState, describeHolding } from '../analysis/fixes/branch-state.js';
+import { branchRow, branchState, describeHolding, mainlineState, stableBranchNames } from '../analysis/fixes/branch-state.js';
 import { followUps } from '../analysis/fixes/follow-ups.js';
 import { loadFixGraph } from '../analysis/fixes/graph.js';
 import { StablepickError } from '../errors.js';
@@ -51,7 +51,7 @@ export interface Session {
   code(): Promise<CodeContext>;
   /** The index's history, loaded on first use and kept (the selection reads it whole). */
   history(): History;
-  /** Loads the parser, the history, the commit graph and the fix graph now (after the handshake); errors are left to the calls. */
+  /** Loads the parser, the history, the commit graph, the fix graph and what each branch holds now (after the handshake); errors are left to the calls. */
   warm(): void;
   /** Ends what the session started (the blob reader's git process). */
   close(): Promise<void>;
@@ -535,7 +535,13 @@ export function openSession(ctx: Context, configFile?: string): Session {
     warm: () => {
       session.code().catch(() => undefined);
       // One piece per turn of the event loop, so that a call arriving meanwhile waits for one piece only.
-      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db)];
+      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db), (): unknown => mainlineState(ctx)];
+      // What each branch holds (its ancestors and picks): prerequisites, affected and explain ask it.
+      try {
+        for (const b of stableBranchNames(ctx.db)) steps.push(() => branchState(ctx, b));
+      } catch {
+        // an index without branches: the tools say so when called
+      }
       const next = (): void => {
         const step = steps.shift();
         if (!step) return;
