@@ -387,7 +387,7 @@ const prerequisitesTool: ToolDef = {
   input: { commit, branch, as_of: asOf, depth: z.number().int().min(1).max(4).default(2).describe('prerequisites of prerequisites up to this depth'), limit: limit(50) },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
-    const q = await pickQueue(s.ctx, sha, str(a, 'branch'), { ...asOfOpt(a), depth: num(a, 'depth') });
+    const q = await pickQueue(s.ctx, sha, str(a, 'branch'), { ...asOfOpt(a), depth: num(a, 'depth'), reader: (await s.code()).reader });
     const queue = bounded(q.queue, num(a, 'limit'), 'queue members');
     const pre = bounded(q.prerequisites.prerequisites, num(a, 'limit'), 'prerequisites');
     return {

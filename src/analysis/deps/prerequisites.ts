@@ -102,7 +102,7 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
   const maxDepth = opts.depth ?? 2;
   const maxCommits = opts.maxCommits ?? 25;
   const subject = ctx.db.prepare('SELECT subject, commit_time FROM commits WHERE sha = ?');
-  const reader = new BlobReader(ctx.repo);
+  const reader = opts.reader ?? new BlobReader(ctx.repo);
   const result: PrereqResult = { sha, branch, tip: state.tip, prerequisites: [], alreadyHeld: [], selfDefined: [] };
   const bySha = new Map<string, Prerequisite>();
   try {
@@ -135,7 +135,7 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
       frontier = next;
     }
   } finally {
-    reader.close();
+    if (!opts.reader) reader.close();
   }
   for (const p of bySha.values()) p.strength = p.reasons.some(isStrong) ? 'strong' : 'weak';
   result.prerequisites = [...bySha.values()].sort((a, b) => a.commitTime - b.commitTime);

@@ -7,6 +7,7 @@
 import type { Conventions } from '../../conventions/types.js';
 import { commitDiff } from '../../git/diff.js';
 import type { Repository } from '../../git/repo.js';
+import type { BlobReader } from '../../git/show.js';
 import type { DB } from '../../history/db.js';
 import { commitView, resolveIndexed } from '../../history/queries.js';
 import { affectedBranches } from '../../analysis/affected/index.js';
@@ -99,7 +100,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
 
   // The pick queues (blame, the new symbols' greps) run beside the code facts (the callers' greps): both
   // mostly wait for git. Two lanes at most; each lane's answers are the same as run alone.
-  const queuesDone = pickQueues(ctx, sha, branches);
+  const queuesDone = pickQueues(ctx, sha, branches, opts.code?.context?.reader);
   queuesDone.catch(() => undefined); // awaited below; a failure of the code facts first must not leave it unhandled
 
   // Facts of the commit itself.
@@ -309,9 +310,9 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
 }
 
 /** The pick queue of `sha` for each branch, one branch after the other. */
-async function pickQueues(ctx: CaseContext, sha: string, branches: readonly string[]): Promise<Map<string, PickQueue>> {
+async function pickQueues(ctx: CaseContext, sha: string, branches: readonly string[], reader?: BlobReader): Promise<Map<string, PickQueue>> {
   const queues = new Map<string, PickQueue>();
-  for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b));
+  for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b, reader ? { reader } : {}));
   return queues;
 }
 
