@@ -14,6 +14,7 @@ import { openCodeContext, type CodeContext } from '../analysis/code/scan.js';
 import { findSymbol } from '../analysis/code/symbols.js';
 import { touched } from '../analysis/code/touched.js';
 import { pickQueue } from '../analysis/deps/queue.js';
+import { loadSeriesIndexes } from '../analysis/deps/series.js';
 import { parseAsOf } from '../analysis/fixes/as-of.js';
 import { branchRow, branchState, describeHolding, mainlineState, stableBranchNames } from '../analysis/fixes/branch-state.js';
 import { followUps } from '../analysis/fixes/follow-ups.js';
@@ -535,7 +536,7 @@ export function openSession(ctx: Context, configFile?: string): Session {
     warm: () => {
       session.code().catch(() => undefined);
       // One piece per turn of the event loop, so that a call arriving meanwhile waits for one piece only.
-      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db), (): unknown => mainlineState(ctx)];
+      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db), (): unknown => mainlineState(ctx), (): unknown => loadSeriesIndexes(ctx.db, mainlineState(ctx))];
       // What each branch holds (its ancestors and picks): prerequisites, affected and explain ask it.
       try {
         for (const b of stableBranchNames(ctx.db)) steps.push(() => branchState(ctx, b));
