@@ -7,7 +7,9 @@
  *
  * Each tool is called twice in one server session: the first call pays for what the session loads on first
  * use (the C parser, the commit graph, the history for the selection), the second is what an agent's later
- * calls see. Both are reported.
+ * calls see. Both are reported. Then `explain` and `prerequisites` each alone in a fresh session (the
+ * session keeps answers of git between calls, so in the first table they may reuse what earlier calls about
+ * the same commit asked).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -65,6 +67,20 @@ for (const [name, args] of calls) {
   rows.push(`| ${name} | ${times[0]!.toFixed(2)} | ${times[1]!.toFixed(2)} | ${note} |`);
 }
 await client.close();
+
+// The slowest tools alone: each in a fresh session (nothing kept from other calls), after the warm-up.
+const cold = [calls.find((c) => c[0] === 'explain')!, calls.find((c) => c[0] === 'prerequisites')!];
+rows.push('', '| tool alone, fresh session | call (s) | answer |', '| --- | ---: | --- |');
+for (const [name, args] of cold) {
+  const c = new Client({ name: 'bench', version: '1' });
+  await c.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db], env, stderr: 'inherit' }));
+  await new Promise((r) => setTimeout(r, 6000)); // the warm-up after the handshake (parser, history, graphs)
+  const t0 = performance.now();
+  const r = (await c.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[] };
+  const t = (performance.now() - t0) / 1000;
+  rows.push(`| ${name} | ${t.toFixed(2)} | ${r.isError ? `ERROR ${r.content[0]?.text ?? ''}` : `${r.content[0]?.text.length ?? 0} chars`} |`);
+  await c.close();
+}
 
 // find_callers against `git grep -w` of the same name, each timed 3 times (median).
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

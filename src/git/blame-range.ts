@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unquoteGitPath } from './quoted-path.js';
+import { memoized } from './memo.js';
 import { runGit, type GitTarget } from './run.js';
 
 export interface BlamedLine {
@@ -107,7 +108,12 @@ async function ignoredRevs(target: GitTarget, rev: string): Promise<Set<string>>
   return new Set([...a, ...b]);
 }
 
-async function blameOnce(target: GitTarget, rev: string, file: string, ranges: readonly LineRange[], exclude: readonly string[], ignore: readonly string[]): Promise<BlamedLine[]> {
+function blameOnce(target: GitTarget, rev: string, file: string, ranges: readonly LineRange[], exclude: readonly string[], ignore: readonly string[]): Promise<BlamedLine[]> {
+  const key = `blame\0${file}\0${ranges.map((r) => `${r.start},${r.end}`).join(' ')}`;
+  return memoized(target, [rev, ...exclude, ...ignore], key, () => blameRun(target, rev, file, ranges, exclude, ignore));
+}
+
+async function blameRun(target: GitTarget, rev: string, file: string, ranges: readonly LineRange[], exclude: readonly string[], ignore: readonly string[]): Promise<BlamedLine[]> {
   const args = ['blame', '--porcelain', '--no-ignore-revs-file'];
   for (const i of ignore) args.push('--ignore-rev', i);
   for (const r of ranges) args.push('-L', `${r.start},${r.end}`);

@@ -3,6 +3,7 @@
  * the removed and added lines kept (the hunk-to-function mapping and MAINTAINERS `K:` patterns need them).
  */
 import { unquoteGitPath } from './quoted-path.js';
+import { memoized } from './memo.js';
 import { gitText, runGit, type GitTarget } from './run.js';
 
 /** The empty tree's object name (diffs of a root commit). */
@@ -37,7 +38,11 @@ export interface CommitDiff {
 }
 
 /** The patch of `sha` against its first parent. `sha` must be a full commit sha. */
-export async function commitDiff(target: GitTarget, sha: string): Promise<CommitDiff> {
+export function commitDiff(target: GitTarget, sha: string): Promise<CommitDiff> {
+  return memoized(target, [sha], 'commitDiff', () => diffOf(target, sha));
+}
+
+async function diffOf(target: GitTarget, sha: string): Promise<CommitDiff> {
   const parents = await gitText(target, ['rev-list', '--parents', '-n', '1', sha]);
   const parent = parents.split(' ')[1] ?? null;
   const r = await runGit(target, ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '-U0', '-M', '--full-index', parent ?? EMPTY_TREE, sha, '--']);

@@ -2,11 +2,16 @@
  * Which of a list of words occur anywhere in a tree (`git grep -o -h -w -F`), without a checkout: the
  * dependency stage asks whether identifiers a patch uses exist in a stable branch at all.
  */
+import { memoized } from './memo.js';
 import type { GitTarget } from './run.js';
 import { streamLines } from './stream.js';
 
 /** The subset of `words` that occur as whole words in `tree` (files matching `pathspecs`; default all). */
-export async function wordsPresent(target: GitTarget, tree: string, words: readonly string[], pathspecs: readonly string[] = []): Promise<Set<string>> {
+export function wordsPresent(target: GitTarget, tree: string, words: readonly string[], pathspecs: readonly string[] = []): Promise<Set<string>> {
+  return memoized(target, [tree], `wordsPresent\0${words.join(' ')}\0${pathspecs.join('\0')}`, () => present(target, tree, words, pathspecs));
+}
+
+async function present(target: GitTarget, tree: string, words: readonly string[], pathspecs: readonly string[]): Promise<Set<string>> {
   const want = new Set(words);
   const found = new Set<string>();
   if (!want.size) return found;

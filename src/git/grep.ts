@@ -4,6 +4,7 @@
  * still searches the others.
  */
 import { streamLines, type StreamOptions } from './stream.js';
+import { memoized } from './memo.js';
 import type { GitTarget } from './run.js';
 
 export interface GrepHit {
@@ -55,8 +56,25 @@ export function streamGrepWords(
   );
 }
 
+const WORD_RUN = /[A-Za-z0-9_]+/g;
+
+/**
+ * Whether one of `names` (identifiers) occurs in `text` as `git grep -w` finds words: bounded by
+ * characters that are not [A-Za-z0-9_] (the C locale) — the same as one of the line's maximal runs of
+ * word characters being that name. So the lines of a grep of some names, kept when they name one of a
+ * subset, are the lines of a grep of the subset.
+ */
+export function hasWholeWord(text: string, names: ReadonlySet<string>): boolean {
+  for (const m of text.matchAll(WORD_RUN)) if (names.has(m[0])) return true;
+  return false;
+}
+
 /** All hits of `words` in `tree`, grouped by path (in git's order). */
-export async function grepWords(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions = {}): Promise<Map<string, GrepHit[]>> {
+export function grepWords(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions = {}): Promise<Map<string, GrepHit[]>> {
+  return memoized(target, [tree], `grepWords\0${opts.ignoreCase ? 'i' : ''}\0${words.join(' ')}\0${(opts.pathspecs ?? C_PATHSPECS).join('\0')}`, () => grepAll(target, tree, words, opts));
+}
+
+async function grepAll(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions): Promise<Map<string, GrepHit[]>> {
   const out = new Map<string, GrepHit[]>();
   await streamGrepWords(target, tree, words, (h) => {
     const list = out.get(h.path);

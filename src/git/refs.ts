@@ -1,6 +1,7 @@
 /** Listing refs with `git for-each-ref`: names, what they point to (tags peeled to commits), dates. */
 import { StablepickError } from '../errors.js';
 import { runGit, type GitTarget } from './run.js';
+import { memoized } from './memo.js';
 
 export interface RefInfo {
   /** Full name, e.g. refs/heads/main, refs/tags/v6.17, refs/remotes/origin/linux-6.17.y. */
@@ -46,6 +47,11 @@ export async function listRefs(target: GitTarget, patterns: readonly string[] = 
 /** The full id of the commit `rev` names (branch, tag, id, any revision expression); a typed error if none. */
 export async function resolveCommit(target: GitTarget, rev: string): Promise<string> {
   if (!rev || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new StablepickError('BAD_REVISION', { rev, expected: 'revision', fix: 'give a commit id, branch or tag' });
+  // A full id names the same object for ever: asked once per session when the memo is on.
+  return memoized(target, [rev], 'resolveCommit', () => resolveNow(target, rev));
+}
+
+async function resolveNow(target: GitTarget, rev: string): Promise<string> {
   const r = await runGit(target, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { okCodes: [1, 128] });
   const sha = r.stdout.toString('utf8').trim();
   if (r.code !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {

@@ -14,12 +14,15 @@ import { openCodeContext, type CodeContext } from '../analysis/code/scan.js';
 import { findSymbol } from '../analysis/code/symbols.js';
 import { touched } from '../analysis/code/touched.js';
 import { pickQueue } from '../analysis/deps/queue.js';
+import { loadSeriesIndexes } from '../analysis/deps/series.js';
 import { parseAsOf } from '../analysis/fixes/as-of.js';
-import { branchRow, branchState, describeHolding } from '../analysis/fixes/branch-state.js';
+import { branchRow, branchState, describeHolding, mainlineState } from '../analysis/fixes/branch-state.js';
+import { stableBranchNames } from '../history/tables/branches.js';
 import { followUps } from '../analysis/fixes/follow-ups.js';
 import { loadFixGraph } from '../analysis/fixes/graph.js';
 import { StablepickError } from '../errors.js';
 import { grepPattern } from '../git/grep-pattern.js';
+import { enableMemo } from '../git/memo.js';
 import { resolveCommit } from '../git/show.js';
 import { revList } from '../git/rev-list.js';
 import { commitView, listBranches, resolveIndexed } from '../history/queries.js';
@@ -28,6 +31,7 @@ import { branchRelease, buildCase, caseMarkdown, verifyCase } from '../report/ca
 import { History } from '../select/history.js';
 import type { Verdict } from '../select/judge.js';
 import { judgeRange } from '../select/judge-range.js';
+import { reviewAdjuster } from '../review/policy.js';
 import { selectConfig } from '../select/config.js';
 import type { Context } from '../workspace.js';
 import { commitListing, findCommits, type CommitListing } from '../history/tables/commits.js';
@@ -51,7 +55,7 @@ export interface Session {
   code(): Promise<CodeContext>;
   /** The index's history, loaded on first use and kept (the selection reads it whole). */
   history(): History;
-  /** Loads the parser, the history, the commit graph and the fix graph now (after the handshake); errors are left to the calls. */
+  /** Loads the parser, the history, the commit graph, the fix graph and what each branch holds now (after the handshake); errors are left to the calls. */
   warm(): void;
   /** Ends what the session started (the blob reader's git process). */
   close(): Promise<void>;
@@ -332,7 +336,7 @@ const branchHolds: ToolDef = {
 
 const judge: ToolDef = {
   name: 'judge',
-  description: "stablepick's selection verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). The config's opt-outs apply; recorded review decisions do not (see `stablepick scan`).",
+  description: "stablepick's selection verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). Recorded review decisions (`stablepick review`) and the config's review policy (opt-outs, ACK paths) apply, as in `stablepick scan`.",
   input: { commit, branch },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -345,7 +349,9 @@ const judge: ToolDef = {
 
 /** The selection's verdicts for one commit and some branches (the loaded history reused). */
 async function verdictsOf(s: Session, sha: string, branches: readonly string[]): Promise<{ verdicts: Verdict[]; threshold: number }> {
-  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history() });
+  // Recorded review decisions and the config's review policy apply, as in `scan`, `mail` and `explain`.
+  const adjust = reviewAdjuster(s.ctx.db, s.configDir, s.configFile);
+  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history(), adjust });
   return { verdicts: j.verdicts.map((vs) => vs[0]!), threshold: j.model.threshold };
 }
 
@@ -367,7 +373,7 @@ const prerequisitesTool: ToolDef = {
   input: { commit, branch, as_of: asOf, depth: z.number().int().min(1).max(4).default(2).describe('prerequisites of prerequisites up to this depth'), limit: limit(50) },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
-    const q = await pickQueue(s.ctx, sha, str(a, 'branch'), { ...asOfOpt(a), depth: num(a, 'depth') });
+    const q = await pickQueue(s.ctx, sha, str(a, 'branch'), { ...asOfOpt(a), depth: num(a, 'depth'), reader: (await s.code()).reader });
     const queue = bounded(q.queue, num(a, 'limit'), 'queue members');
     const pre = bounded(q.prerequisites.prerequisites, num(a, 'limit'), 'prerequisites');
     return {
@@ -505,6 +511,9 @@ export const TOOLS: readonly ToolDef[] = [
 
 /** A session over an open workspace; the C parser is loaded on first use. */
 export function openSession(ctx: Context, configFile?: string): Session {
+  // Answers of git that depend only on full object ids (diffs, greps of a tree, blames) are kept between
+  // calls: an agent asks about the same commit through several tools.
+  enableMemo(ctx.repo);
   let code: Promise<CodeContext> | null = null;
   let history: History | null = null;
   const session: Session = {
@@ -512,7 +521,13 @@ export function openSession(ctx: Context, configFile?: string): Session {
     warm: () => {
       session.code().catch(() => undefined);
       // One piece per turn of the event loop, so that a call arriving meanwhile waits for one piece only.
-      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db)];
+      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db), (): unknown => mainlineState(ctx), (): unknown => loadSeriesIndexes(ctx.db, mainlineState(ctx))];
+      // What each branch holds (its ancestors and picks): prerequisites, affected and explain ask it.
+      try {
+        for (const b of stableBranchNames(ctx.db)) steps.push(() => branchState(ctx, b));
+      } catch {
+        // an index without branches: the tools say so when called
+      }
       const next = (): void => {
         const step = steps.shift();
         if (!step) return;

@@ -14,7 +14,8 @@
 import { configError, loadConfig, registerConfigSection } from '../conventions/config.js';
 import type { Reason, Verdict } from '../select/judge.js';
 import { globToRegExp } from '../select/rules.js';
-import type { ReviewRecord } from './store.js';
+import type { DB } from '../history/db.js';
+import { ReviewStore, type ReviewRecord } from './store.js';
 
 export interface PathRule {
   /** The globs as written in the config. */
@@ -219,4 +220,14 @@ export function applyReview(v: Verdict, files: readonly string[], record: Review
     }
   }
   return v;
+}
+
+/**
+ * The verdict adjustment every front end applies after the selection (judgeRange's `adjust`): the
+ * recorded decision for (sha, branch), then the config's opt-outs and ACK paths (applyReview).
+ */
+export function reviewAdjuster(db: DB, configDir: string, configFile?: string): (v: Verdict, files: readonly string[]) => Verdict {
+  const policy = reviewConfig(configDir, configFile);
+  const store = new ReviewStore(db);
+  return (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy);
 }

@@ -3,7 +3,7 @@
  * the seed mail's facts come back through it, malformed arguments get tool errors, and the repository is
  * unchanged afterwards.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
+import { openDb } from '../../src/history/db.js';
+import { ReviewStore } from '../../src/review/store.js';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { makeTempDir } from '../helpers/repo-builder.js';
 import { expectRepoUnchanged, snapshotRepoState, type RepoStateSnapshot } from '../helpers/repo-state.js';
@@ -217,6 +219,35 @@ describe('stablepick mcp over stdio', () => {
     expect(shallow.depthBound).toBe(`${cut} of ${shallow.chains.length} chains stop at the depth bound (1) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)`);
     const deep = await ok<Chain>('find_callchain', { name: 'alloc_kick_pseqs', rev: lazy, depth: 10 });
     expect(deep.depthBound).toBeNull();
+  });
+
+  it('judge and explain apply a recorded review decision as `stablepick scan` does', async () => {
+    const { lazyAlloc } = demo.demo.shas;
+    const branch = 'linux-6.17.y';
+    const db = openDb(demo.dbPath, { mustExist: true });
+    try {
+      new ReviewStore(db).set({ sha: lazyAlloc, branch, status: 'rejected', who: 'Greg <greg@example.org>', why: 'NAK: waits for the follow-up', source: 'cli' });
+    } finally {
+      db.close();
+    }
+    type V = { sha: string; branch: string; verdict: string; probability: number; confidence: number; reasons: { text: string; source?: string }[] };
+    const j = await ok<V & { threshold: number }>('judge', { commit: lazyAlloc, branch });
+    expect(j.verdict).toBe('NO');
+    expect(j.reasons[0]).toMatchObject({ source: 'review', text: expect.stringMatching(/^rejected by Greg <greg@example\.org> on \d{4}-\d\d-\d\d: NAK: waits for the follow-up$/) });
+    // The same verdict, reasons and numbers as the CLI's scan of the window prints for that commit.
+    const scan = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'scan', demo.demo.window, '--branch', branch, '--all', '--json', '--repo', demo.repoDir, '--db', demo.dbPath], { cwd: ROOT, encoding: 'utf8' });
+    expect(scan.status, scan.stderr).toBe(0);
+    const fromScan = scan.stdout.trim().split('\n').map((l) => JSON.parse(l) as V).find((v) => v.sha === lazyAlloc);
+    const { threshold: _t, ...judged } = j;
+    expect(judged).toEqual(fromScan);
+    const ex = await ok<{ case: { branches: { branch: string; verdict: string; reasons: string[] }[]; recommendation: { targets: string[] } } }>('explain', { commit: lazyAlloc, branches: [branch], apply: false });
+    expect(ex.case.branches[0]).toMatchObject({ branch, verdict: 'NO' });
+    expect(ex.case.branches[0]?.reasons[0]).toBe(j.reasons[0]?.text);
+    expect(ex.case.recommendation.targets).not.toContain(branch);
+    // The CLI's explain applies it the same way.
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'explain', lazyAlloc, '--branch', branch, '--no-apply', '--format', 'json', '--repo', demo.repoDir, '--db', demo.dbPath], { cwd: ROOT, encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as { branches: { verdict: string; reasons: string[] }[] }).branches[0]).toMatchObject({ verdict: 'NO', reasons: ex.case.branches[0]!.reasons });
   });
 
   it('every tool was called, and the repository is unchanged', () => {

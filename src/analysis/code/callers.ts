@@ -7,7 +7,8 @@
 import { resolveCommit } from '../../git/show.js';
 import type { GitTarget } from '../../git/run.js';
 import { entryFromDefinition, entryFromExport, entryFromRef, type EntryTag } from './entry.js';
-import { openCodeContext, scanNames, type CodeContext, type ScanFile } from './scan.js';
+import { openCodeContext, scanNames, type CodeContext, type HitSource, type ScanFile } from './scan.js';
+import { SharedGrep } from './shared-grep.js';
 import type { CItem, ItemKind } from './types.js';
 
 export interface FunctionDef {
@@ -133,8 +134,8 @@ interface LevelFacts {
 }
 
 /** One level: grep all names, parse, sort every hit into definition, call, registration or other. */
-async function level(ctx: CodeContext, sha: string, names: readonly string[]): Promise<LevelFacts> {
-  const files: ScanFile[] = await scanNames(ctx, sha, names, { refs: true, extraPathspecs: ['*version.map', '*.map'] });
+async function level(ctx: CodeContext, sha: string, names: readonly string[], source?: HitSource): Promise<LevelFacts> {
+  const files: ScanFile[] = await scanNames(ctx, sha, names, { refs: true, extraPathspecs: ['*version.map', '*.map'], ...(source ? { source } : {}) });
   const want = new Set(names);
   const defs = new Map<string, FunctionDef[]>();
   const fileDefs = new Map<string, Map<string, FunctionDef>>();
@@ -261,7 +262,30 @@ export async function findCallers(target: GitTarget, name: string, opts: Callers
   }
 }
 
-async function walk(ctx: CodeContext, sha: string, name: string, opts: CallersOptions): Promise<CallersResult> {
+/**
+ * The callers of several functions at one revision, each answer the same as findCallers' for that name:
+ * the walks run side by side and share one `git grep` per level (SharedGrep) instead of one per function.
+ */
+export async function findCallersMany(target: GitTarget, names: readonly string[], opts: CallersOptions = {}): Promise<CallersResult[]> {
+  const sha = await resolveCommit(target, opts.rev ?? 'HEAD');
+  const ctx = opts.context ?? (await openCodeContext(target));
+  try {
+    const shared = new SharedGrep(ctx.target, sha, names.length);
+    return await Promise.all(
+      names.map(async (n) => {
+        try {
+          return await walk(ctx, sha, n, opts, shared.source);
+        } finally {
+          shared.leave();
+        }
+      }),
+    );
+  } finally {
+    if (!opts.context) ctx.close();
+  }
+}
+
+async function walk(ctx: CodeContext, sha: string, name: string, opts: CallersOptions, source?: HitSource): Promise<CallersResult> {
   const maxDepth = Math.max(1, opts.depth ?? 1);
   const maxNodes = opts.maxNodes ?? 300;
   const stopAtEntry = opts.stopAtEntry ?? true;
@@ -276,7 +300,7 @@ async function walk(ctx: CodeContext, sha: string, name: string, opts: CallersOp
   for (let depth = 0; depth < maxDepth; depth++) {
     const names = depth === 0 ? [name] : [...new Set(frontier.map((n) => n.name))];
     if (!names.length) break;
-    const lv = await level(ctx, sha, names);
+    const lv = await level(ctx, sha, names, source);
     for (const k of Object.keys(tally) as Array<keyof HitTally>) tally[k] += lv.tally[k];
     if (depth === 0) {
       const fns = (lv.defs.get(name) ?? []).filter((d) => d.kind === 'function');

@@ -34,7 +34,15 @@ export interface ScanOptions {
   extraPathspecs?: readonly string[];
   /** Record uses of the names as values (function pointers), not only calls and definitions. */
   refs?: boolean;
+  /**
+   * Where the hits come from instead of this call's own `git grep -w`: a search shared with other
+   * questions that must hand over exactly the lines that grep would print, in git's order.
+   */
+  source?: HitSource;
 }
+
+/** Streams the hits of `git grep -w` of some names (with the pathspecs it is given) to `onHit`. */
+export type HitSource = (names: readonly string[], pathspecs: readonly string[], onHit: (hit: GrepHit) => void) => Promise<void>;
 
 /** Greps `names` in `sha` and parses the regions of every C file around its hits. */
 export async function scanNames(ctx: CodeContext, sha: string, names: readonly string[], opts: ScanOptions = {}): Promise<ScanFile[]> {
@@ -61,19 +69,15 @@ export async function scanNames(ctx: CodeContext, sha: string, names: readonly s
     curPath = null;
     curHits = [];
   };
-  await streamGrepWords(
-    ctx.target,
-    sha,
-    names,
-    (h) => {
-      if (h.path !== curPath) {
-        flush();
-        curPath = h.path;
-      }
-      curHits.push(h);
-    },
-    { pathspecs: [...C_PATHSPECS, ...(opts.extraPathspecs ?? [])] },
-  );
+  const onHit = (h: GrepHit): void => {
+    if (h.path !== curPath) {
+      flush();
+      curPath = h.path;
+    }
+    curHits.push(h);
+  };
+  const pathspecs = [...C_PATHSPECS, ...(opts.extraPathspecs ?? [])];
+  await (opts.source ? opts.source(names, pathspecs, onHit) : streamGrepWords(ctx.target, sha, names, onHit, { pathspecs }));
   flush();
   return Promise.all(out);
 }

@@ -9,6 +9,7 @@ import { commitDiff, type FileDiff } from '../../git/diff.js';
 import { BlobReader, resolveCommit } from '../../git/show.js';
 import { loadCParser, type CParser } from './parse-c.js';
 import type { CFileFacts, CItem, ItemKind } from './types.js';
+import { memoized } from '../../git/memo.js';
 
 export type TouchedKind = ItemKind | 'file-scope' | 'file';
 
@@ -125,6 +126,11 @@ function dice(a: readonly string[], b: readonly string[]): number {
 /** The items a commit touches. `rev` may be any name of a commit. */
 export async function touched(target: GitTarget, rev: string, opts: TouchedOptions = {}): Promise<TouchedResult> {
   const sha = await resolveCommit(target, rev);
+  // A function of the commit's objects only: kept between questions when the repository's memo is on.
+  return memoized(target, [sha], 'touched', () => touchedAt(target, sha, opts));
+}
+
+async function touchedAt(target: GitTarget, sha: string, opts: TouchedOptions): Promise<TouchedResult> {
   const diff = await commitDiff(target, sha);
   const parser = opts.parser ?? (await loadCParser());
   const reader = opts.reader ?? new BlobReader(target);
@@ -229,10 +235,17 @@ async function touchedInFile(f: FileDiff, parent: string | null, sha: string, re
     }
     return hit;
   };
+  // An item's name is taken from the source text (an identifier; the parser's own '<anonymous>' aside), so
+  // a side whose text names none of the items looked up there cannot have them: its whole parse would
+  // find nothing (and no other lookup reads it), so it is skipped.
+  const canHave = (text: string, name: string): boolean => !/^[A-Za-z_]\w*$/.test(name) || text.includes(name);
+  const lookedUp = (s: Side | null, side: 'before' | 'after'): boolean => s !== null && [...acc.values()].some((a) => a.name !== null && !a[side] && canHave(s.text, a.name));
+  const oldLook = lookedUp(oldSide, 'before') ? oldSide : null;
+  const newLook = lookedUp(newSide, 'after') ? newSide : null;
   for (const a of acc.values()) {
     if (a.name === null) continue;
-    if (!a.before) a.before = find(oldSide, a);
-    if (!a.after) a.after = find(newSide, a);
+    if (!a.before) a.before = find(oldLook, a);
+    if (!a.after) a.after = find(newLook, a);
   }
 
   const out: TouchedItem[] = [];

@@ -57,19 +57,27 @@ async function directPrereqs(ctx: AnalysisContext, sha: string, state: BranchSta
   let selfDefined: string[] = [];
   const diff = await commitDiff(ctx.repo, sha);
   const parent = diff.parent;
+  // The new symbols' greps run beside the blames (both wait for git); the reasons keep their order.
+  const symbols = parent && opts.symbols !== false ? newSymbols(ctx, diff.files, parent, state.tip, reader) : null;
+  symbols?.catch(() => undefined); // awaited below; a failed blame first must not leave it unhandled
   if (parent && opts.blame !== false) {
     const byCommit = new Map<string, BlameEvidence[]>();
-    for (const f of diff.files) {
-      if (!f.oldPath || f.binary || f.status === 'added' || !f.hunks.length) continue;
+    // The files are blamed a few at a time (each blame waits for git); their lines are taken in file order.
+    const blames = await mapBounded(diff.files, BLAME_LANES, async (f) => {
+      if (!f.oldPath || f.binary || f.status === 'added' || !f.hunks.length) return null;
       const text = await reader.readText(parent, f.oldPath);
-      if (text === null) continue;
+      if (text === null) return null;
       const count = text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
       const use = linesToBlame(f.hunks, count, opts.context ?? 3);
-      if (!use.size) continue;
-      const blamed = await blameRanges(ctx.repo, parent, f.oldPath, toRanges(use.keys()), [state.tip]);
+      if (!use.size) return null;
+      return { path: f.oldPath, use, blamed: await blameRanges(ctx.repo, parent, f.oldPath, toRanges(use.keys()), [state.tip]) };
+    });
+    for (const fb of blames) {
+      if (!fb) continue;
+      const { path, use, blamed } = fb;
       for (const b of blamed) {
         if (b.boundary) continue;
-        const ev: BlameEvidence = { path: f.oldPath, line: b.line, use: use.get(b.line) ?? 'context', blamed: b.commit, ...(b.skipped ? { skipped: b.skipped } : {}) };
+        const ev: BlameEvidence = { path, line: b.line, use: use.get(b.line) ?? 'context', blamed: b.commit, ...(b.skipped ? { skipped: b.skipped } : {}) };
         const l = byCommit.get(b.commit);
         if (l) l.push(ev);
         else byCommit.set(b.commit, [ev]);
@@ -86,8 +94,8 @@ async function directPrereqs(ctx: AnalysisContext, sha: string, state: BranchSta
       found.push({ sha: m.sha, reason: { kind: 'series', series: m.evidence } });
     }
   }
-  if (parent && opts.symbols !== false) {
-    const ns = await newSymbols(ctx, diff.files, parent, state.tip, reader);
+  if (symbols) {
+    const ns = await symbols;
     for (const [c, symbols] of ns.byIntroducer) found.push({ sha: c, reason: { kind: 'symbol', symbols } });
     selfDefined = ns.selfDefined;
   }
@@ -99,15 +107,17 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
   const mainline = mainlineState(ctx, opts.asOf);
   const maxDepth = opts.depth ?? 2;
   const maxCommits = opts.maxCommits ?? 25;
-  const reader = new BlobReader(ctx.repo);
+  const reader = opts.reader ?? new BlobReader(ctx.repo);
   const result: PrereqResult = { sha, branch, tip: state.tip, prerequisites: [], alreadyHeld: [], selfDefined: [] };
   const bySha = new Map<string, Prerequisite>();
   try {
     let frontier: string[] = [sha];
     for (let depth = 1; depth <= maxDepth && frontier.length && bySha.size < maxCommits; depth++) {
       const next: string[] = [];
-      for (const need of frontier) {
-        const { found, selfDefined } = await directPrereqs(ctx, need, state, mainline, opts, reader);
+      // Every member of the frontier is looked at (a few at a time); their findings are taken in order.
+      const direct = await mapBounded(frontier, COMMIT_LANES, (need) => directPrereqs(ctx, need, state, mainline, opts, reader));
+      for (const [i, need] of frontier.entries()) {
+        const { found, selfDefined } = direct[i]!;
         if (need === sha) result.selfDefined = selfDefined;
         for (const f of found) {
           if (f.sha === sha) continue;
@@ -132,11 +142,35 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
       frontier = next;
     }
   } finally {
-    reader.close();
+    if (!opts.reader) reader.close();
   }
   for (const p of bySha.values()) p.strength = p.reasons.some(isStrong) ? 'strong' : 'weak';
   result.prerequisites = [...bySha.values()].sort((a, b) => a.commitTime - b.commitTime);
   return result;
+}
+
+/** Commits of a frontier looked at at once, and files of one commit blamed at once (2 × 3 git processes at most, plus the greps). */
+const COMMIT_LANES = 2;
+const BLAME_LANES = 3;
+
+/** `fn` of each item, at most `limit` running at once; the answers in the items' order. A failure fails the whole after the running ones end. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failure: { e: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (next < items.length && !failure) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]!);
+      } catch (e) {
+        failure ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw (failure as { e: unknown }).e;
+  return out;
 }
 
 function isStrong(r: PrereqReason): boolean {

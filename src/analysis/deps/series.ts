@@ -106,6 +106,13 @@ function firstParentChain(graph: CommitGraph, state: BranchState): Set<string> {
   return s;
 }
 
+/** Builds now what the series rules read on first use (the thread index, the child map, the first-parent chain), kept per index handle. */
+export function loadSeriesIndexes(db: DB, mainline: BranchState): void {
+  threadIndex(db);
+  childMap(db);
+  firstParentChain(commitGraph(db), mainline);
+}
+
 const subjectPrefix = (s: string): string => {
   const i = s.indexOf(':');
   return i > 0 ? s.slice(0, i).trim().toLowerCase() : '';

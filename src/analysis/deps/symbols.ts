@@ -7,6 +7,7 @@ import type { FileDiff } from '../../git/diff.js';
 import { grepWords, type GrepHit } from '../../git/grep.js';
 import { wordsPresent } from '../../git/grep-present.js';
 import { pickaxeCommits } from '../../git/pickaxe.js';
+import { literalPathspec, treeDiffPaths } from '../../git/tree-diff-paths.js';
 import type { BlobReader } from '../../git/show.js';
 import type { AnalysisContext } from '../fixes/types.js';
 import type { SymbolEvidence } from './types.js';
@@ -103,7 +104,7 @@ export async function newSymbols(ctx: AnalysisContext, files: readonly FileDiff[
   const selfDefined: string[] = [];
   // Names the parent's tree lacks are the patch's own; the others came from an upstream commit the branch
   // lacks: `git log -S` limited to the files that mention the name at the parent.
-  const atParent = missing.length ? await grepWords(ctx.repo, parent, missing, { pathspecs: [...exts] }) : new Map<string, GrepHit[]>();
+  const atParent = missing.length ? await grepMissingAtParent(ctx, parent, branchTip, missing, [...exts]) : new Map<string, GrepHit[]>();
   const filesOf = new Map<string, string[]>();
   for (const [path, hits] of atParent) {
     for (const n of missing) {
@@ -130,4 +131,19 @@ export async function newSymbols(ctx: AnalysisContext, files: readonly FileDiff[
     else byIntroducer.set(intro, [used.get(n)!]);
   }
   return { byIntroducer, selfDefined };
+}
+
+/** Above this many differing files the parent's whole tree is searched (one long command line is no gain). */
+const MAX_DIFFERING_PATHS = 4000;
+
+/**
+ * The lines of the parent's tree that name `missing` (names no file of the branch tip has). A file whose
+ * blob is the same at the tip and at the parent cannot name them, so only the files that differ between
+ * the two trees are searched: the same hits as a search of the parent's whole tree, for a fraction of it.
+ */
+async function grepMissingAtParent(ctx: AnalysisContext, parent: string, branchTip: string, missing: readonly string[], pathspecs: readonly string[]): Promise<Map<string, GrepHit[]>> {
+  const differing = await treeDiffPaths(ctx.repo, branchTip, parent, pathspecs);
+  if (!differing.length) return new Map();
+  const only = differing.length <= MAX_DIFFERING_PATHS ? differing.map(literalPathspec) : pathspecs;
+  return grepWords(ctx.repo, parent, missing, { pathspecs: only });
 }

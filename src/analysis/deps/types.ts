@@ -1,5 +1,6 @@
 /** Prerequisites of a pick and the ordered queue (prerequisites, candidate, follow-ups), with evidence. */
 import type { FollowUp, FollowUpResult, Holding } from '../fixes/types.js';
+import type { BlobReader } from '../../git/show.js';
 
 /** A line of the candidate's parent that the patch removes or needs as context, and who wrote it. */
 export interface BlameEvidence {
@@ -73,6 +74,8 @@ export interface PrereqOptions {
   blame?: boolean;
   series?: boolean;
   symbols?: boolean;
+  /** A blob reader to use (kept open; the caller closes it); one is opened and closed here otherwise. */
+  reader?: BlobReader;
 }
 
 export interface PrereqResult {

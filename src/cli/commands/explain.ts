@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
 import { buildCase, caseMarkdown, verifyCase } from '../../report/case/index.js';
+import { reviewAdjuster } from '../../review/policy.js';
 import { indexedCommit } from '../revisions.js';
 import { branchList, withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { printJson, progress } from '../output.js';
@@ -44,7 +45,8 @@ export const explainCommand: CommandModule = {
             { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir: ctx.repo.workTree ?? ctx.repo.gitDir, ...(opts.config ? { configFile: opts.config } : {}) },
             full,
             branches,
-            { noApply: opts.apply === false },
+            // Recorded review decisions and the review policy, as `scan` and `mail` apply them.
+            { noApply: opts.apply === false, adjust: reviewAdjuster(ctx.db, ctx.repo.workTree ?? ctx.repo.gitDir, opts.config) },
           );
           const md = caseMarkdown(c);
           bar.update('checking every cited fact…');

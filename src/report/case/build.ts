@@ -7,6 +7,7 @@
 import type { Conventions } from '../../conventions/types.js';
 import { commitDiff } from '../../git/diff.js';
 import type { Repository } from '../../git/repo.js';
+import type { BlobReader } from '../../git/show.js';
 import type { DB } from '../../history/db.js';
 import { commitView, resolveIndexed } from '../../history/queries.js';
 import { affectedBranches } from '../../analysis/affected/index.js';
@@ -16,7 +17,7 @@ import { pickQueue } from '../../analysis/deps/queue.js';
 import type { PickQueue } from '../../analysis/deps/types.js';
 import { commitGraph, mainlineState } from '../../analysis/fixes/branch-state.js';
 import type { Verdict } from '../../select/judge.js';
-import { judgeRange } from '../../select/judge-range.js';
+import { judgeRange, type JudgeRangeInput } from '../../select/judge-range.js';
 import { bugFacts } from './bug-facts.js';
 import { codeFacts, followUpStory, type CodeFactOptions } from './code-facts.js';
 import { bugStatements, numbersOf, priorityOf } from './statements.js';
@@ -39,6 +40,8 @@ export interface CaseContext {
 export interface CaseOptions {
   /** Verdicts already computed (by a scan of the whole range), per branch; judged alone otherwise. */
   verdicts?: ReadonlyMap<string, Verdict>;
+  /** When judged here: the review step of the front ends (src/review/policy.ts reviewAdjuster). */
+  adjust?: JudgeRangeInput['adjust'];
   /** Skip the trial picks (faster; apply status 'not-tried'). */
   noApply?: boolean;
   /** Commits a series picks before this one, per branch: a fix of one of them is needed there too. */
@@ -94,9 +97,14 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   // Verdicts per branch.
   let verdicts = opts.verdicts;
   if (!verdicts) {
-    const j = await judgeRange({ db: ctx.db, repo: ctx.repo, configDir: ctx.configDir, ...(ctx.configFile ? { configFile: ctx.configFile } : {}), branches, shas: [sha] });
+    const j = await judgeRange({ db: ctx.db, repo: ctx.repo, configDir: ctx.configDir, ...(ctx.configFile ? { configFile: ctx.configFile } : {}), branches, shas: [sha], ...(opts.adjust ? { adjust: opts.adjust } : {}) });
     verdicts = new Map(j.verdicts.map((vs, i) => [branches[i]!, vs[0]!]));
   }
+
+  // The pick queues (blame, the new symbols' greps) run beside the code facts (the callers' greps): both
+  // mostly wait for git. Two lanes at most; each lane's answers are the same as run alone.
+  const queuesDone = pickQueues(ctx, sha, branches, opts.code?.context?.reader);
+  queuesDone.catch(() => undefined); // awaited below; a failure of the code facts first must not leave it unhandled
 
   // Facts of the commit itself.
   const diff = await commitDiff(ctx.repo, sha);
@@ -131,8 +139,7 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     if (release) citations.push({ kind: 'release', sha: i.sha, tag: release });
     return { sha: i.sha, subject: row?.subject ?? '', release, how: affected.evidence === 'fixes' ? 'named by Fixes:' : 'blame of the removed lines' };
   });
-  const queues = new Map<string, PickQueue>();
-  for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b));
+  const queues = await queuesDone;
   // Weak prerequisites (only context lines, or only adjacency) are reported, not queued: stable teams
   // rarely take them (bench/analysis/RESULTS.md); a conflict without them shows up in the trial pick.
   const queued = (q: PickQueue): PickQueue['queue'] => q.queue.filter((m) => m.role !== 'prerequisite' || m.prerequisite?.strength === 'strong');
@@ -303,6 +310,13 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   };
   c.summary = summaryOf(c);
   return c;
+}
+
+/** The pick queue of `sha` for each branch, one branch after the other. */
+async function pickQueues(ctx: CaseContext, sha: string, branches: readonly string[], reader?: BlobReader): Promise<Map<string, PickQueue>> {
+  const queues = new Map<string, PickQueue>();
+  for (const b of branches) queues.set(b, await pickQueue(ctx, sha, b, reader ? { reader } : {}));
+  return queues;
 }
 
 function dedupe(cs: readonly Citation[]): Citation[] {

@@ -5,7 +5,7 @@
 import type { GitTarget } from '../../git/run.js';
 import { commitDiff } from '../../git/diff.js';
 import { BlobReader } from '../../git/show.js';
-import { findCallers, openCodeContext, touched, type CodeContext, type TouchedResult } from '../../analysis/code/index.js';
+import { findCallersMany, openCodeContext, touched, type CodeContext, type TouchedResult } from '../../analysis/code/index.js';
 import { changeFacts, type ChangeFacts } from '../../analysis/code/change-facts.js';
 import { changeStory } from './change-story.js';
 import { bugStatements } from './statements.js';
@@ -33,11 +33,15 @@ export interface CodeFactOptions {
   context?: CodeContext;
 }
 
-/** The items a commit touches and its change facts (one cat-file process for the file texts). */
-async function touchedWithFacts(repo: GitTarget, sha: string): Promise<{ t: TouchedResult; cf: ChangeFacts }> {
-  const t = await touched(repo, sha);
+/** The items a commit touches and its change facts (one cat-file process for the file texts: the context's, if given). */
+async function touchedWithFacts(repo: GitTarget, sha: string, context?: CodeContext): Promise<{ t: TouchedResult; cf: ChangeFacts }> {
+  if (context) {
+    const t = await touched(repo, sha, { reader: context.reader, parser: context.parser });
+    return { t, cf: await changeFacts(await commitDiff(repo, sha), t, context.reader) };
+  }
   const reader = new BlobReader(repo);
   try {
+    const t = await touched(repo, sha, { reader });
     return { t, cf: await changeFacts(await commitDiff(repo, sha), t, reader) };
   } finally {
     reader.close();
@@ -45,7 +49,7 @@ async function touchedWithFacts(repo: GitTarget, sha: string): Promise<{ t: Touc
 }
 
 export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOptions = {}): Promise<CodeFacts> {
-  const { t, cf } = await touchedWithFacts(repo, sha);
+  const { t, cf } = await touchedWithFacts(repo, sha, opts.context);
   const story = changeStory(cf);
   const citations: Citation[] = [...story.citations];
   const functions: CaseFunction[] = [];
@@ -73,8 +77,10 @@ export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOpti
   // One parser and one cat-file process for all the lookups.
   const context = opts.context ?? (looked.length ? await openCodeContext(repo) : null);
   try {
-    for (const f of looked) {
-      const r = await findCallers(repo, f.name, { rev: sha, depth: opts.depth ?? 2, stopAtEntry: true, maxNodes: 60, ...(context ? { context } : {}) });
+    // The walks run side by side and share one git grep per level; their answers are taken in order.
+    const walks = looked.length ? await findCallersMany(repo, looked.map((f) => f.name), { rev: sha, depth: opts.depth ?? 2, stopAtEntry: true, maxNodes: 60, ...(context ? { context } : {}) }) : [];
+    for (const [i, f] of looked.entries()) {
+      const r = walks[i]!;
       for (const e of r.edges) {
         if (e.kind === 'reference') continue;
         // Direct callers of a changed function; deeper edges only when they lead to an entry point.
