@@ -18,7 +18,7 @@ import { loadConfig, userConfigPath } from '../../conventions/config.js';
 import { mailConfig } from '../../report/series/config.js';
 import { planSeries } from '../../report/series/plan.js';
 import { writeSeries } from '../../report/series/write.js';
-import { applyReview, reviewConfig } from '../../review/policy.js';
+import { reviewAdjuster } from '../../review/policy.js';
 import { ReviewStore } from '../../review/store.js';
 import { indexedCommit, indexedRange, isRange } from '../revisions.js';
 import { addressOption, mustBeBranch, outsideRepository } from '../validate.js';
@@ -115,8 +115,7 @@ export const mailCommand: CommandModule = {
               why: project.project === 'other' ? 'no list is known for this project' : `no stable list is known for ${project.project}`,
               fix: `${project.toHint}, or set mail.to in stablepick.config.json`,
             });
-          const policy = reviewConfig(configDir, opts.config);
-          const store = new ReviewStore(ctx.db);
+          const adjust = reviewAdjuster(ctx.db, configDir, opts.config);
           const bar = progress(!ctx.json);
           const plan = await planSeries(
             { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir, ...(opts.config ? { configFile: opts.config } : {}) },
@@ -124,7 +123,7 @@ export const mailCommand: CommandModule = {
               branches,
               ...(range ? { range: await indexedRange(ctx, commits[0]!) } : { shas: await Promise.all(commits.map((c) => indexedCommit(ctx, c))) }),
               firstParent: opts.firstParent === true,
-              adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy),
+              adjust,
               onProgress: (t) => bar.update(t),
             },
           );
@@ -162,6 +161,7 @@ export const mailCommand: CommandModule = {
             mkdirSync(opts.outDir, { recursive: true });
             mails.forEach((m, i) => writeOutputFile(path.join(opts.outDir!, `${String(i + 1).padStart(4, '0')}-${patchSlug(m.subject)}.patch`), m.text));
           }
+          const store = new ReviewStore(ctx.db);
           for (const m of mails) store.recordMail({ messageId: m.messageId, sha: m.sha, branches: m.branches, subject: m.subject });
           let sent: Awaited<ReturnType<typeof sendMbox>> = [];
           if (opts.send) {

@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { Verdict } from '../../select/judge.js';
 import { judgeRange } from '../../select/judge-range.js';
-import { applyReview, reviewConfig } from '../../review/policy.js';
-import { ReviewStore } from '../../review/store.js';
+import { reviewAdjuster } from '../../review/policy.js';
 import { StablepickError } from '../../errors.js';
 import { indexedRange } from '../revisions.js';
 import { branchList, withCommonOptions, withContext, type CommonOptions } from '../context.js';
@@ -66,8 +65,7 @@ export const scanCommand: CommandModule = {
           sortVerdicts([], opts.sort);
           const bar = progress(!ctx.json);
           const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
-          const policy = reviewConfig(configDir, opts.config);
-          const store = new ReviewStore(ctx.db);
+          const adjust = reviewAdjuster(ctx.db, configDir, opts.config);
           const judged = await judgeRange({
             db: ctx.db,
             repo: ctx.repo,
@@ -77,7 +75,7 @@ export const scanCommand: CommandModule = {
             range: await indexedRange(ctx, range),
             firstParent: opts.firstParent === true,
             // Review decisions and the config's review policy: a rejected pick stays NO, opt-outs, ACK paths.
-            adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), policy),
+            adjust,
             onProgress: (t) => bar.update(t),
           });
           const all = judged.verdicts;
