@@ -170,7 +170,11 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${d.dash.url}#/list/linux-6.17.y?sort=order&dir=asc`);
     await waitRows(demo.window.length);
     const shas = await rowsShown();
-    for (let i = 0; i < shas.indexOf(s.lazyFollowUp); i++) await page.keyboard.press('j');
+    // The page puts its cursor on a row once it has loaded: move from there, then wait for the page to follow.
+    await page.waitForFunction(() => document.querySelector('#list-scroller .grid-row.selected') !== null);
+    const start = shas.indexOf((await selected()) ?? '');
+    for (let i = start; i < shas.indexOf(s.lazyFollowUp); i++) await page.keyboard.press('j');
+    await page.waitForFunction((sha) => document.querySelector('#list-scroller .grid-row.selected')?.getAttribute('data-sha') === sha, s.lazyFollowUp, { timeout: 10_000 });
     expect(await selected()).toBe(s.lazyFollowUp);
     await page.keyboard.press('a');
     await page.locator('#queue-guard').waitFor();
