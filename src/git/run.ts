@@ -6,6 +6,7 @@
 import { processEnvironment } from '../env.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StablepickError } from '../errors.js';
+import { spawnThroughSpawner } from './spawner.js';
 
 export interface GitTarget {
   /** Absolute path of the git directory (the `.git` folder, or the bare repository). */
@@ -184,33 +185,62 @@ export function spawnFailure(err: NodeJS.ErrnoException): StablepickError {
   return new StablepickError('GIT_FAILED', { command: '', gitSays: err.message, when: 'start' });
 }
 
-/** Runs git to completion and returns its output; a non-zero exit (not in okCodes) throws. */
-export function runGit(target: GitTarget | null, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnGit(target, args, opts.env);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let failed = false;
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      failed = true;
-      reject(spawnFailure(e));
-    });
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.stdin.on('error', () => undefined); // git may exit before reading all of its input
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
-    child.on('close', (code) => {
-      if (failed) return;
-      const stderr = Buffer.concat(err).toString('utf8');
-      const c = code ?? -1;
-      if (c !== 0 && !(opts.okCodes ?? []).includes(c)) {
-        reject(classifyGitFailure(args, stderr, code));
-        return;
-      }
-      resolve({ stdout: Buffer.concat(out), stderr, code: c });
-    });
+/** A git process started by `startGit`: its output goes to the handlers given. */
+export interface GitProcess {
+  /** Git's exit code (null when a signal ended it), after all of its output; a typed error when git could not start. */
+  readonly exit: Promise<number | null>;
+  kill(): void;
+  /** Stop and restart reading git's output (git blocks on a full pipe meanwhile). */
+  pause(): void;
+  resume(): void;
+}
+
+export interface StartOptions {
+  env?: Readonly<Record<string, string>> | undefined;
+  input?: string | Buffer | undefined;
+  onStdout(chunk: Buffer): void;
+  onStderr(chunk: Buffer): void;
+}
+
+/**
+ * Starts git with its standard input written (or closed) and its output handed over in chunks: through
+ * the spawner when it runs (spawner.ts; the same arguments and environment), directly otherwise.
+ */
+export function startGit(target: GitTarget | null, args: readonly string[], opts: StartOptions): GitProcess {
+  let settle!: { resolve: (code: number | null) => void; reject: (e: StablepickError) => void };
+  const exit = new Promise<number | null>((resolve, reject) => {
+    settle = { resolve, reject };
   });
+  let failed = false;
+  const onError = (e: NodeJS.ErrnoException): void => {
+    failed = true;
+    settle.reject(spawnFailure(e));
+  };
+  const via = spawnThroughSpawner(
+    { file: 'git', args: gitArgs(target, args), env: gitEnv(target, opts.env), cwd: target?.workTree ?? target?.gitDir ?? process.cwd(), input: opts.input },
+    { stdout: opts.onStdout, stderr: opts.onStderr, error: onError, close: (code) => !failed && settle.resolve(code) },
+  );
+  if (via) return { exit, kill: () => via.kill(), pause: () => via.pause(), resume: () => via.resume() };
+  const child = spawnGit(target, args, opts.env);
+  child.on('error', onError);
+  child.stdout.on('data', opts.onStdout);
+  child.stderr.on('data', opts.onStderr);
+  child.stdin.on('error', () => undefined); // git may exit before reading all of its input
+  if (opts.input !== undefined) child.stdin.end(opts.input);
+  else child.stdin.end();
+  child.on('close', (code) => !failed && settle.resolve(code));
+  return { exit, kill: () => child.kill('SIGTERM'), pause: () => child.stdout.pause(), resume: () => child.stdout.resume() };
+}
+
+/** Runs git to completion and returns its output; a non-zero exit (not in okCodes) throws. */
+export async function runGit(target: GitTarget | null, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const code = await startGit(target, args, { env: opts.env, input: opts.input, onStdout: (b) => out.push(b), onStderr: (b) => err.push(b) }).exit;
+  const stderr = Buffer.concat(err).toString('utf8');
+  const c = code ?? -1;
+  if (c !== 0 && !(opts.okCodes ?? []).includes(c)) throw classifyGitFailure(args, stderr, code);
+  return { stdout: Buffer.concat(out), stderr, code: c };
 }
 
 /** Runs git and returns its standard output as text, trailing newline removed. */

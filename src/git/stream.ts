@@ -3,7 +3,7 @@
  * records at a separator; each record is handed to a synchronous callback as soon as it is complete, so
  * memory stays flat whatever the history's size and the consumer works while git is still printing.
  */
-import { classifyGitFailure, spawnFailure, spawnGit, type GitTarget } from './run.js';
+import { classifyGitFailure, startGit, type GitProcess, type GitTarget } from './run.js';
 
 export interface StreamOptions {
   /**
@@ -32,7 +32,6 @@ export function streamRecords(
   opts: StreamOptions & { onChunkEnd?: () => void } = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawnGit(target, args, opts.env);
     let pending: Buffer = Buffer.alloc(0);
     let failed: Error | null = null;
     const errChunks: Buffer[] = [];
@@ -40,19 +39,9 @@ export function streamRecords(
     const fail = (e: Error): void => {
       if (failed) return;
       failed = e;
-      child.kill('SIGTERM');
+      proc.kill();
     };
-    child.on('error', (e: NodeJS.ErrnoException) => fail(spawnFailure(e)));
-    child.stderr.on('data', (b: Buffer) => {
-      if (errBytes < 65536) {
-        errChunks.push(b);
-        errBytes += b.length;
-      }
-    });
-    child.stdin.on('error', () => undefined);
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
-    child.stdout.on('data', (chunk: Buffer) => {
+    const onStdout = (chunk: Buffer): void => {
       if (failed) return;
       const buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       let start = 0;
@@ -71,29 +60,39 @@ export function streamRecords(
       pending = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
       const wait = opts.waitBeforeNextChunk?.();
       if (wait) {
-        child.stdout.pause();
-        void wait.then(() => child.stdout.resume());
+        proc.pause();
+        void wait.then(() => proc.resume());
       }
-    });
-    child.on('close', (code) => {
-      if (failed) {
-        reject(failed);
-        return;
+    };
+    const onStderr = (b: Buffer): void => {
+      if (errBytes < 65536) {
+        errChunks.push(b);
+        errBytes += b.length;
       }
-      const c = code ?? -1;
-      if (c !== 0 && !(opts.okCodes ?? []).includes(c)) {
-        reject(classifyGitFailure(args, Buffer.concat(errChunks).toString('utf8'), code));
-        return;
-      }
-      try {
-        if (pending.length) onRecord(pending);
-        opts.onChunkEnd?.();
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
-      resolve();
-    });
+    };
+    const proc: GitProcess = startGit(target, args, { env: opts.env, input: opts.input, onStdout, onStderr });
+    proc.exit.then(
+      (code) => {
+        if (failed) {
+          reject(failed);
+          return;
+        }
+        const c = code ?? -1;
+        if (c !== 0 && !(opts.okCodes ?? []).includes(c)) {
+          reject(classifyGitFailure(args, Buffer.concat(errChunks).toString('utf8'), code));
+          return;
+        }
+        try {
+          if (pending.length) onRecord(pending);
+          opts.onChunkEnd?.();
+        } catch (e) {
+          reject(e as Error);
+          return;
+        }
+        resolve();
+      },
+      (e: Error) => reject(failed ?? e),
+    );
   });
 }
 

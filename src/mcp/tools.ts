@@ -23,6 +23,7 @@ import { loadFixGraph } from '../analysis/fixes/graph.js';
 import { StablepickError } from '../errors.js';
 import { grepPattern } from '../git/grep-pattern.js';
 import { enableMemo } from '../git/memo.js';
+import { startSpawner, stopSpawner } from '../git/spawner.js';
 import { resolveCommit } from '../git/show.js';
 import { revList } from '../git/rev-list.js';
 import { commitView, listBranches, resolveIndexed } from '../history/queries.js';
@@ -514,6 +515,8 @@ export function openSession(ctx: Context, configFile?: string): Session {
   // Answers of git that depend only on full object ids (diffs, greps of a tree, blames) are kept between
   // calls: an agent asks about the same commit through several tools.
   enableMemo(ctx.repo);
+  // git commands are started by a small helper process: a fork of this large heap costs 10-20 ms each.
+  startSpawner();
   let code: Promise<CodeContext> | null = null;
   let history: History | null = null;
   const session: Session = {
@@ -545,6 +548,7 @@ export function openSession(ctx: Context, configFile?: string): Session {
     ...(configFile ? { configFile } : {}),
     code: () => (code ??= openCodeContext(ctx.repo)),
     close: async () => {
+      stopSpawner();
       if (code) (await code).close();
     },
   };

@@ -12,6 +12,7 @@ import { BlobReader } from '../../git/show.js';
 import { branchState, mainlineState, type BranchState } from '../fixes/branch-state.js';
 import type { AnalysisContext } from '../fixes/types.js';
 import { adjacentPredecessors, mergePredecessors, threadPredecessors } from './series.js';
+import { mapBounded } from './bounded.js';
 import { newSymbols } from './symbols.js';
 import type { BlameEvidence, PrereqOptions, PrereqReason, PrereqResult, Prerequisite } from './types.js';
 import { commitRecord } from '../../history/tables/commits.js';
@@ -152,26 +153,6 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
 /** Commits of a frontier looked at at once, and files of one commit blamed at once (2 × 3 git processes at most, plus the greps). */
 const COMMIT_LANES = 2;
 const BLAME_LANES = 3;
-
-/** `fn` of each item, at most `limit` running at once; the answers in the items' order. A failure fails the whole after the running ones end. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  let failure: { e: unknown } | null = null;
-  const lane = async (): Promise<void> => {
-    while (next < items.length && !failure) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i]!);
-      } catch (e) {
-        failure ??= { e };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure) throw (failure as { e: unknown }).e;
-  return out;
-}
 
 function isStrong(r: PrereqReason): boolean {
   if (r.kind === 'blame') return r.lines.some((l) => l.use === 'removed');

@@ -7,6 +7,7 @@ import type { FileDiff } from '../../git/diff.js';
 import { grepWords, type GrepHit } from '../../git/grep.js';
 import { wordsPresent } from '../../git/grep-present.js';
 import { pickaxeCommits } from '../../git/pickaxe.js';
+import { mapBounded } from './bounded.js';
 import { literalPathspec, treeDiffPaths } from '../../git/tree-diff-paths.js';
 import type { BlobReader } from '../../git/show.js';
 import type { AnalysisContext } from '../fixes/types.js';
@@ -114,14 +115,16 @@ export async function newSymbols(ctx: AnalysisContext, files: readonly FileDiff[
       else filesOf.set(n, [path]);
     }
   }
-  for (const n of missing.slice(0, 20)) {
+  // The `git log -S` of the names run a few at a time; their answers are taken in the names' order.
+  const named = missing.slice(0, 20);
+  const introducers = await mapBounded(named, PICKAXE_LANES, async (n) => {
     const paths = filesOf.get(n);
-    if (!paths) {
-      selfDefined.push(n);
-      continue;
-    }
+    if (!paths) return undefined;
     const shas = await pickaxeCommits(ctx.repo, n, parent, [branchTip], paths.slice(0, 20));
-    const intro = shas[shas.length - 1];
+    return shas[shas.length - 1];
+  });
+  for (const [i, n] of named.entries()) {
+    const intro = introducers[i];
     if (!intro) {
       selfDefined.push(n);
       continue;
@@ -132,6 +135,9 @@ export async function newSymbols(ctx: AnalysisContext, files: readonly FileDiff[
   }
   return { byIntroducer, selfDefined };
 }
+
+/** `git log -S` searches run at once for one commit's new symbols. */
+const PICKAXE_LANES = 3;
 
 /** Above this many differing files the parent's whole tree is searched (one long command line is no gain). */
 const MAX_DIFFERING_PATHS = 4000;
