@@ -2,7 +2,7 @@
  * The links between commits that messages state (tables `trailers` and `markers`: Fixes:, Link:,
  * Message-ID:, `This reverts commit ...`), read by the stages above history.
  */
-import { placeholders, type DB } from '../db.js';
+import { cachedStatement, placeholders, type DB } from '../db.js';
 
 /** A Fixes: trailer with a commit id, and how the index resolved it. */
 export interface FixesTrailer {
@@ -16,14 +16,28 @@ export interface FixesTrailer {
   status: string | null;
 }
 
+const FIXES_TRAILER = `SELECT c.sha, t.key, t.value, t.line, t.ref_prefix AS prefix, t.ref_subject AS subject, t.ref_sha, t.ref_status AS status
+       FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind = 'fixes' AND t.ref_prefix IS NOT NULL`;
+
 /** Every Fixes: trailer that names a commit id (`sha` is the commit carrying it). */
 export function fixesTrailers(db: DB): FixesTrailer[] {
-  return db
-    .prepare(
-      `SELECT c.sha, t.key, t.value, t.line, t.ref_prefix AS prefix, t.ref_subject AS subject, t.ref_sha, t.ref_status AS status
-       FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind = 'fixes' AND t.ref_prefix IS NOT NULL`,
-    )
-    .all() as FixesTrailer[];
+  return db.prepare(FIXES_TRAILER).all() as FixesTrailer[];
+}
+
+/** The Fixes: trailers of one commit that name a commit id, in message order. */
+export function fixesTrailersOf(db: DB, sha: string): FixesTrailer[] {
+  return cachedStatement(db, `${FIXES_TRAILER} AND c.sha = ? ORDER BY t.rowid`).all(sha) as FixesTrailer[];
+}
+
+/** The Fixes: trailers the index resolved to one of `targets` (through the trailers_ref index), in table order. */
+export function fixesTrailersNaming(db: DB, targets: readonly string[]): FixesTrailer[] {
+  if (!targets.length) return [];
+  return db.prepare(`${FIXES_TRAILER} AND t.ref_sha IN (${placeholders(targets.length)}) ORDER BY t.rowid`).all(...targets) as FixesTrailer[];
+}
+
+/** The Fixes: trailers the index left unresolved (ambiguous, unknown or malformed ids), in table order. */
+export function unresolvedFixesTrailers(db: DB): FixesTrailer[] {
+  return db.prepare(`${FIXES_TRAILER} AND (t.ref_sha IS NULL OR t.ref_status IS NOT 'resolved') ORDER BY t.rowid`).all() as FixesTrailer[];
 }
 
 /** Every resolved Fixes: trailer as [fixed sha, fixing sha, commit time of the fix]. */
@@ -44,11 +58,27 @@ export interface RevertMarker {
   status: string | null;
 }
 
+const REVERT_MARKER = "SELECT c.sha, c.subject, m.prefix, m.line, m.sha AS target, m.status FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts'";
+
 /** Every `reverts` marker (`sha` is the reverting commit). */
 export function revertMarkers(db: DB): RevertMarker[] {
-  return db
-    .prepare("SELECT c.sha, c.subject, m.prefix, m.line, m.sha AS target, m.status FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts'")
-    .all() as RevertMarker[];
+  return db.prepare(REVERT_MARKER).all() as RevertMarker[];
+}
+
+/** The `reverts` markers of one commit. */
+export function revertMarkersOf(db: DB, sha: string): RevertMarker[] {
+  return cachedStatement(db, `${REVERT_MARKER} AND c.sha = ? ORDER BY m.rowid`).all(sha) as RevertMarker[];
+}
+
+/** The `reverts` markers the index resolved to one of `targets` (through the markers_sha index), in table order. */
+export function revertMarkersNaming(db: DB, targets: readonly string[]): RevertMarker[] {
+  if (!targets.length) return [];
+  return db.prepare(`${REVERT_MARKER} AND m.sha IN (${placeholders(targets.length)}) ORDER BY m.rowid`).all(...targets) as RevertMarker[];
+}
+
+/** The `reverts` markers the index left unresolved, in table order. */
+export function unresolvedRevertMarkers(db: DB): RevertMarker[] {
+  return db.prepare(`${REVERT_MARKER} AND (m.sha IS NULL OR m.status IS NOT 'resolved') ORDER BY m.rowid`).all() as RevertMarker[];
 }
 
 /** Every resolved `reverts` marker as [reverted sha, reverting sha]. */
