@@ -14,13 +14,9 @@ import { commitSubject, revertLikeSubjects, shasWithSubject } from '../../histor
 import { branchCopies } from '../../history/tables/branches.js';
 import {
   fixesTrailers,
-  fixesTrailersNaming,
-  fixesTrailersOf,
+  fixesTrailersWhere,
   revertMarkers,
-  revertMarkersNaming,
-  revertMarkersOf,
-  unresolvedFixesTrailers,
-  unresolvedRevertMarkers,
+  revertMarkersWhere,
   type FixesTrailer,
   type RevertMarker,
 } from '../../history/tables/links.js';
@@ -234,8 +230,8 @@ export function fixLinks(db: DB): FixLinks {
   }
   const make = edgeMaker(db, graph, upstreamOf);
   let pending: { trailers: FixesTrailer[]; markers: RevertMarker[] } | null = null;
-  const unresolvedRows = (): { trailers: FixesTrailer[]; markers: RevertMarker[] } => (pending ??= { trailers: unresolvedFixesTrailers(db), markers: unresolvedRevertMarkers(db) });
-  const hasMarker = (sha: string): boolean => revertMarkersOf(db, sha).length > 0;
+  const unresolvedRows = (): { trailers: FixesTrailer[]; markers: RevertMarker[] } => (pending ??= { trailers: fixesTrailersWhere(db, 'unresolved'), markers: revertMarkersWhere(db, 'unresolved') });
+  const hasMarker = (sha: string): boolean => revertMarkersWhere(db, { of: sha }).length > 0;
   const baseNames = new Map<string, FixEdge[]>();
   const baseNamedBy = new Map<string, FixEdge[]>();
   const namesMemo = new Map<string, FixEdge[]>();
@@ -250,8 +246,8 @@ export function fixLinks(db: DB): FixLinks {
     if (out) return out;
     out = [];
     const all = (): boolean => true;
-    for (const r of fixesTrailersOf(db, sha)) keep(out, make.trailer(r), all);
-    const markers = revertMarkersOf(db, sha);
+    for (const r of fixesTrailersWhere(db, { of: sha })) keep(out, make.trailer(r), all);
+    const markers = revertMarkersWhere(db, { of: sha });
     for (const m of markers) keep(out, make.marker(m), all);
     const subject = commitSubject(db, sha);
     if (subject && /^(?:Revert|Reapply) "/i.test(subject)) keep(out, make.subject({ sha, subject }, markers.length > 0), all);
@@ -267,11 +263,11 @@ export function fixLinks(db: DB): FixLinks {
     // The rows that can name it: itself or a stable copy of it, by resolved id, by prefix or subject.
     const raw = [sha, ...(copiesOf.get(sha) ?? [])];
     const subjects = new Set(raw.map((r) => commitSubject(db, r)).filter((s): s is string => !!s));
-    for (const r of fixesTrailersNaming(db, raw)) keep(out, make.trailer(r), to);
+    for (const r of fixesTrailersWhere(db, { naming: raw })) keep(out, make.trailer(r), to);
     const { trailers, markers } = unresolvedRows();
     const mayName = (prefix: string | null, subject: string | null): boolean => (prefix !== null && raw.some((r) => r.startsWith(prefix))) || (subject !== null && subjects.has(subject));
     for (const r of trailers) if (mayName(r.prefix, r.subject)) keep(out, make.trailer(r), to);
-    for (const m of revertMarkersNaming(db, raw)) keep(out, make.marker(m), to);
+    for (const m of revertMarkersWhere(db, { naming: raw })) keep(out, make.marker(m), to);
     for (const m of markers) if (mayName(m.prefix, revertSubject(m.subject))) keep(out, make.marker(m), to);
     const bySubject: string[] = [];
     for (const s of subjects) bySubject.push(...shasWithSubject(db, `Revert "${s}"`), ...shasWithSubject(db, `Reapply "${s}"`));

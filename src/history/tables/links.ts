@@ -24,20 +24,24 @@ export function fixesTrailers(db: DB): FixesTrailer[] {
   return db.prepare(FIXES_TRAILER).all() as FixesTrailer[];
 }
 
-/** The Fixes: trailers of one commit that name a commit id, in message order. */
-export function fixesTrailersOf(db: DB, sha: string): FixesTrailer[] {
-  return cachedStatement(db, `${FIXES_TRAILER} AND c.sha = ? ORDER BY t.rowid`).all(sha) as FixesTrailer[];
+/** Which link rows: a commit's own, those the index resolved to one of some commits, or those it left unresolved. */
+type LinkRows = { of: string } | { naming: readonly string[] } | 'unresolved';
+
+/** Rows of a link query `base` over table alias `a` (resolved sha in `ref`, status in `status`), in table order. */
+function linkRows<T>(db: DB, base: string, a: string, ref: string, status: string, which: LinkRows): T[] {
+  const order = ` ORDER BY ${a}.rowid`;
+  if (which === 'unresolved') return db.prepare(`${base} AND (${a}.${ref} IS NULL OR ${a}.${status} IS NOT 'resolved')${order}`).all() as T[];
+  if ('of' in which) return cachedStatement(db, `${base} AND c.sha = ?${order}`).all(which.of) as T[];
+  if (!which.naming.length) return [];
+  return db.prepare(`${base} AND ${a}.${ref} IN (${placeholders(which.naming.length)})${order}`).all(...which.naming) as T[];
 }
 
-/** The Fixes: trailers the index resolved to one of `targets` (through the trailers_ref index), in table order. */
-export function fixesTrailersNaming(db: DB, targets: readonly string[]): FixesTrailer[] {
-  if (!targets.length) return [];
-  return db.prepare(`${FIXES_TRAILER} AND t.ref_sha IN (${placeholders(targets.length)}) ORDER BY t.rowid`).all(...targets) as FixesTrailer[];
-}
-
-/** The Fixes: trailers the index left unresolved (ambiguous, unknown or malformed ids), in table order. */
-export function unresolvedFixesTrailers(db: DB): FixesTrailer[] {
-  return db.prepare(`${FIXES_TRAILER} AND (t.ref_sha IS NULL OR t.ref_status IS NOT 'resolved') ORDER BY t.rowid`).all() as FixesTrailer[];
+/**
+ * Fixes: trailers that name a commit id: of one commit (message order), resolved by the index to one of
+ * `naming` (through the trailers_ref index), or left unresolved (ambiguous, unknown or malformed ids).
+ */
+export function fixesTrailersWhere(db: DB, which: LinkRows): FixesTrailer[] {
+  return linkRows<FixesTrailer>(db, FIXES_TRAILER, 't', 'ref_sha', 'ref_status', which);
 }
 
 /** Every resolved Fixes: trailer as [fixed sha, fixing sha, commit time of the fix]. */
@@ -65,20 +69,9 @@ export function revertMarkers(db: DB): RevertMarker[] {
   return db.prepare(REVERT_MARKER).all() as RevertMarker[];
 }
 
-/** The `reverts` markers of one commit. */
-export function revertMarkersOf(db: DB, sha: string): RevertMarker[] {
-  return cachedStatement(db, `${REVERT_MARKER} AND c.sha = ? ORDER BY m.rowid`).all(sha) as RevertMarker[];
-}
-
-/** The `reverts` markers the index resolved to one of `targets` (through the markers_sha index), in table order. */
-export function revertMarkersNaming(db: DB, targets: readonly string[]): RevertMarker[] {
-  if (!targets.length) return [];
-  return db.prepare(`${REVERT_MARKER} AND m.sha IN (${placeholders(targets.length)}) ORDER BY m.rowid`).all(...targets) as RevertMarker[];
-}
-
-/** The `reverts` markers the index left unresolved, in table order. */
-export function unresolvedRevertMarkers(db: DB): RevertMarker[] {
-  return db.prepare(`${REVERT_MARKER} AND (m.sha IS NULL OR m.status IS NOT 'resolved') ORDER BY m.rowid`).all() as RevertMarker[];
+/** `reverts` markers: of one commit, resolved by the index to one of `naming` (the markers_sha index), or left unresolved. */
+export function revertMarkersWhere(db: DB, which: LinkRows): RevertMarker[] {
+  return linkRows<RevertMarker>(db, REVERT_MARKER, 'm', 'sha', 'status', which);
 }
 
 /** Every resolved `reverts` marker as [reverted sha, reverting sha]. */
