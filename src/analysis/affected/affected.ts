@@ -6,7 +6,7 @@
 import { blameRanges } from '../../git/blame-range.js';
 import { commitDiff } from '../../git/diff.js';
 import { branchState } from '../fixes/branch-state.js';
-import { loadFixGraph } from '../fixes/graph.js';
+import { fixLinks } from '../fixes/graph.js';
 import type { AnalysisContext, AsOfOptions } from '../fixes/types.js';
 import { toRanges } from '../deps/prerequisites.js';
 import type { AffectedResult, BranchImpact, Introducer, SkippedByBlame } from './types.js';
@@ -31,7 +31,7 @@ function compareVersions(a: string, b: string): number {
 }
 
 export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: AffectedOptions = {}): Promise<AffectedResult> {
-  const fg = loadFixGraph(ctx.db);
+  const fg = fixLinks(ctx.db);
   const meta = (s: string): { subject: string; first_release: string | null; commit_time: number } => commitRecord(ctx.db, s) ?? { subject: '', first_release: null, commit_time: 0 };
   const introducers: Introducer[] = [];
   for (const e of fg.names(sha)) {

@@ -6,7 +6,7 @@
  */
 import { commitGraph, describeHolding, mainlineState, branchState, type BranchState } from './branch-state.js';
 import type { CommitGraph } from '../../history/graph.js';
-import { loadFixGraph, type FixGraph } from './graph.js';
+import { fixLinks, type FixLinks } from './graph.js';
 import type { AnalysisContext, AsOfOptions, FixEdge, FollowUp, FollowUpResult, UpstreamState } from './types.js';
 import { commitSubject } from '../../history/tables/commits.js';
 
@@ -23,7 +23,7 @@ function subjectOf(ctx: AnalysisContext, sha: string): string {
  * Whether `sha` is in effect upstream: reverted by an effective revert that no later effective
  * re-application (a revert of the revert, `Reapply "..."`, or the same subject again) undid.
  */
-export function upstreamState(fg: FixGraph, mainline: BranchState, graph: CommitGraph, sha: string, depth = 0): UpstreamState {
+export function upstreamState(fg: FixLinks, mainline: BranchState, graph: CommitGraph, sha: string, depth = 0): UpstreamState {
   if (depth > 8) return { state: 'active' };
   const inMain = mainline.ancestors;
   let last: { kind: 'revert' | 'reapply'; by: string; revertedBy?: string } | null = null;
@@ -54,7 +54,7 @@ export function upstreamState(fg: FixGraph, mainline: BranchState, graph: Commit
 
 export function followUps(ctx: AnalysisContext, sha: string, branch: string | null, opts: FollowUpOptions = {}): FollowUpResult {
   const graph = commitGraph(ctx.db);
-  const fg = loadFixGraph(ctx.db);
+  const fg = fixLinks(ctx.db);
   const mainline = mainlineState(ctx, opts.asOf);
   const held = branch ? branchState(ctx, branch, opts.asOf) : null;
   const maxDepth = opts.maxDepth ?? 6;

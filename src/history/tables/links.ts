@@ -2,7 +2,7 @@
  * The links between commits that messages state (tables `trailers` and `markers`: Fixes:, Link:,
  * Message-ID:, `This reverts commit ...`), read by the stages above history.
  */
-import { placeholders, type DB } from '../db.js';
+import { cachedStatement, placeholders, type DB } from '../db.js';
 
 /** A Fixes: trailer with a commit id, and how the index resolved it. */
 export interface FixesTrailer {
@@ -16,14 +16,32 @@ export interface FixesTrailer {
   status: string | null;
 }
 
+const FIXES_TRAILER = `SELECT c.sha, t.key, t.value, t.line, t.ref_prefix AS prefix, t.ref_subject AS subject, t.ref_sha, t.ref_status AS status
+       FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind = 'fixes' AND t.ref_prefix IS NOT NULL`;
+
 /** Every Fixes: trailer that names a commit id (`sha` is the commit carrying it). */
 export function fixesTrailers(db: DB): FixesTrailer[] {
-  return db
-    .prepare(
-      `SELECT c.sha, t.key, t.value, t.line, t.ref_prefix AS prefix, t.ref_subject AS subject, t.ref_sha, t.ref_status AS status
-       FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.kind = 'fixes' AND t.ref_prefix IS NOT NULL`,
-    )
-    .all() as FixesTrailer[];
+  return db.prepare(FIXES_TRAILER).all() as FixesTrailer[];
+}
+
+/** Which link rows: a commit's own, those the index resolved to one of some commits, or those it left unresolved. */
+type LinkRows = { of: string } | { naming: readonly string[] } | 'unresolved';
+
+/** Rows of a link query `base` over table alias `a` (resolved sha in `ref`, status in `status`), in table order. */
+function linkRows<T>(db: DB, base: string, a: string, ref: string, status: string, which: LinkRows): T[] {
+  const order = ` ORDER BY ${a}.rowid`;
+  if (which === 'unresolved') return db.prepare(`${base} AND (${a}.${ref} IS NULL OR ${a}.${status} IS NOT 'resolved')${order}`).all() as T[];
+  if ('of' in which) return cachedStatement(db, `${base} AND c.sha = ?${order}`).all(which.of) as T[];
+  if (!which.naming.length) return [];
+  return db.prepare(`${base} AND ${a}.${ref} IN (${placeholders(which.naming.length)})${order}`).all(...which.naming) as T[];
+}
+
+/**
+ * Fixes: trailers that name a commit id: of one commit (message order), resolved by the index to one of
+ * `naming` (through the trailers_ref index), or left unresolved (ambiguous, unknown or malformed ids).
+ */
+export function fixesTrailersWhere(db: DB, which: LinkRows): FixesTrailer[] {
+  return linkRows<FixesTrailer>(db, FIXES_TRAILER, 't', 'ref_sha', 'ref_status', which);
 }
 
 /** Every resolved Fixes: trailer as [fixed sha, fixing sha, commit time of the fix]. */
@@ -44,11 +62,16 @@ export interface RevertMarker {
   status: string | null;
 }
 
+const REVERT_MARKER = "SELECT c.sha, c.subject, m.prefix, m.line, m.sha AS target, m.status FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts'";
+
 /** Every `reverts` marker (`sha` is the reverting commit). */
 export function revertMarkers(db: DB): RevertMarker[] {
-  return db
-    .prepare("SELECT c.sha, c.subject, m.prefix, m.line, m.sha AS target, m.status FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts'")
-    .all() as RevertMarker[];
+  return db.prepare(REVERT_MARKER).all() as RevertMarker[];
+}
+
+/** `reverts` markers: of one commit, resolved by the index to one of `naming` (the markers_sha index), or left unresolved. */
+export function revertMarkersWhere(db: DB, which: LinkRows): RevertMarker[] {
+  return linkRows<RevertMarker>(db, REVERT_MARKER, 'm', 'sha', 'status', which);
 }
 
 /** Every resolved `reverts` marker as [reverted sha, reverting sha]. */

@@ -130,7 +130,8 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   };
 
   // Where the bug is, and what goes with the pick, per branch.
-  const affected = await affectedBranches(ctx, sha);
+  // Only the case's branches: each other stable branch would cost a walk of its whole history.
+  const affected = await affectedBranches(ctx, sha, { branches });
   for (const i of affected.introducers) citations.push({ kind: 'sha', sha: i.sha });
   for (const k of affected.blameSkipped) citations.push({ kind: 'sha', sha: k.sha });
   const introduced: NonNullable<WrittenCase['bug']['introduced']> = affected.introducers.map((i) => {
