@@ -212,3 +212,68 @@ async function changedLinesBatch(target: GitTarget, shas: readonly string[]): Pr
   for (const s of shas) if (!res.has(s)) res.set(s, new Set());
   return res;
 }
+
+/** What reads one commit's patch line by line (`diff --git`, `+++ b/path`, `@@ ...`, `+text`, `-text`). */
+export interface PatchSink<T> {
+  line(l: string): void;
+  done(): T;
+}
+
+/**
+ * Each commit's zero-context patch against its first parent (`git diff-tree -p -U0`), streamed line by line
+ * into a sink made per commit; the sinks' results by sha. null for a commit git cannot diff.
+ */
+export async function streamPatches<T>(target: GitTarget, shas: readonly string[], sink: () => PatchSink<T>): Promise<Map<string, T | null>> {
+  const out = new Map<string, T | null>();
+  await bisecting(shas, (b) => patchStreamBatch(target, b, sink), out);
+  return out;
+}
+
+function patchStreamBatch<T>(target: GitTarget, shas: readonly string[], sink: () => PatchSink<T>): Promise<Map<string, T>> {
+  return new Promise((resolve, reject) => {
+    const args = ['diff-tree', '--stdin', '-p', '-U0', '--no-renames', '-r', '--root', '--no-color', '--no-ext-diff', '--no-textconv'];
+    const child = spawnGit(target, args, { GIT_FLUSH: '0' });
+    const res = new Map<string, T>();
+    let sha: string | null = null;
+    let cur: PatchSink<T> | null = null;
+    let pending = '';
+    let errText = '';
+    let failed = false;
+    const close = (): void => {
+      if (sha && cur) res.set(sha, cur.done());
+    };
+    const onLine = (line: string): void => {
+      if (line.length === 40 && /^[0-9a-f]{40}$/.test(line)) {
+        close();
+        sha = line;
+        cur = sink();
+        return;
+      }
+      cur?.line(line);
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      failed = true;
+      reject(spawnFailure(e));
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (s: string) => {
+      pending += s;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) onLine(l);
+    });
+    child.stderr.on('data', (b: Buffer) => (errText += b.toString('utf8')));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(`${shas.join('\n')}\n`);
+    child.on('close', (code) => {
+      if (failed) return;
+      if (pending) onLine(pending);
+      close();
+      if (code !== 0) reject(classifyGitFailure(args, errText, code));
+      else {
+        for (const s of shas) if (!res.has(s)) res.set(s, sink().done());
+        resolve(res);
+      }
+    });
+  });
+}
