@@ -135,7 +135,7 @@ export function oneTokenChange(removed: string, added: string): boolean {
 const MAX_LINES = 4000;
 
 /** A sink for one commit's patch (streamPatches): facts of its added and removed lines. */
-export function diffFactsSink(): PatchSink<DiffFacts> {
+function diffFactsSink(): PatchSink<DiffFacts> {
   let bits = 0;
   const quotes: Partial<Record<DiffFactName, string>> = {};
   let path = '';
