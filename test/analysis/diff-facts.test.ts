@@ -6,6 +6,10 @@ import { openRepository } from '../../src/git/repo.js';
 import { diffFactsOf, hasFact, oneTokenChange, DIFF_FACTS, type DiffFacts, type DiffFactName } from '../../src/analysis/diff/facts.js';
 import { openDb } from '../../src/history/db.js';
 import { cachedNumstats } from '../../src/select/store.js';
+import { indexRepository } from '../../src/history/indexer.js';
+import { DEFAULT_CONVENTIONS } from '../../src/conventions/types.js';
+import { History } from '../../src/select/history.js';
+import { extractFeatures, newStats } from '../../src/select/features.js';
 
 const BASE_C = `#include <errno.h>
 #include <stdlib.h>
@@ -41,6 +45,7 @@ const polyglot = r.commit('tools: stop on errors', {
   'tools/check.py': 'def check(x):\n    if x is None:\n        raise ValueError("x")\n    return x\n',
 });
 const testsOnly = r.commit('tests: cover parse', { 'tests/test_conf.c': 'static int t(void)\n{\n\tif (!parse(0, 0, 0))\n\t\treturn -EINVAL;\n\treturn 0;\n}\n' });
+const ci = r.commit('ci: run the tests on arm64', { '.github/workflows/ci.yml': 'jobs: {}\n' });
 const before = repoStateHash(r.dir);
 const dir = makeTempDir();
 
@@ -96,6 +101,30 @@ describe('what a diff does (git diff-tree -p -U0 on a built repository)', () => 
     expect(off.get(guard)!).not.toHaveProperty('facts');
     db.close();
     expect(repoStateHash(r.dir)).toBe(before);
+  });
+
+  it('are features of the model, each quoting the line that showed it; off when the family is off', async () => {
+    const repo = await openRepository(r.dir);
+    const db = openDb(path.join(dir, 'f.sqlite'));
+    await indexRepository(repo, db, { conventions: DEFAULT_CONVENTIONS });
+    const h = History.load(db);
+    const feats = async (sha: string, diffFacts: boolean): Promise<Map<string, string>> => {
+      const c = h.commits.get(sha)!;
+      h.loadDetails([c.id]);
+      const ns = (await cachedNumstats(db, repo, [sha], { diffFacts })).get(sha) ?? null;
+      const fs = extractFeatures({ commit: c, details: h.detailsOf(c.id), hits: [], stats: newStats(), numstat: ns, visibleUntil: Infinity, forkTime: null, history: h });
+      return new Map(fs.map((f) => [f.key, f.label]));
+    };
+    const g = await feats(guard, true);
+    expect(g.get('d:guard')).toBe('adds a check: "src/conf.c: if (!p)"');
+    expect(g.get('d:goto-err')).toBe('adds a jump to an error path: "src/conf.c: goto err;"');
+    expect(g.has('d:new-function')).toBe(false);
+    expect((await feats(feature, true)).get('d:new-option')).toBe(`adds a command-line or config option: "meson_options.txt: option('timeout', type: 'integer', value: 30)"`);
+    expect((await feats(ci, true)).get('m:only-ci')).toBe('touches only CI files');
+    expect((await feats(testsOnly, true)).get('d:no-code')).toBe('changes no C, Go, Python or shell code outside tests');
+    const off = await feats(guard, false);
+    expect([...off.keys()].filter((k) => k.startsWith('d:') || k === 'm:only-ci')).toEqual([]);
+    db.close();
   });
 
   it('one token: a constant or an operator, nothing else', () => {
