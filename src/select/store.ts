@@ -23,8 +23,9 @@ function ensureSelectTables(db: DB): void {
 const NUMSTAT_CHUNK = 20000;
 
 /**
- * Line counts of these commits, and what each diff does (unless `diffFacts` is false): from the cache,
- * the rest computed with git and cached.
+ * Line counts of these commits, and what each diff does when `diffFacts` is true (off by default: measured
+ * on the dev windows it lowered the ten-window mean F1, bench/select/RESULTS.md): from the cache, the rest
+ * computed with git and cached.
  */
 export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: readonly string[], opts: { diffFacts?: boolean } = {}): Promise<Map<string, CommitStat | null>> {
   const out = new Map<string, CommitStat | null>();
@@ -60,7 +61,7 @@ export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: reado
     }
     for (const [s, n] of got) out.set(s, n);
   }
-  if (opts.diffFacts !== false) {
+  if (opts.diffFacts === true) {
     const facts = await cachedDiffFacts(db, repo, shas, readonly);
     for (const [s, n] of out) if (n) n.facts = facts.get(s) ?? null;
   }
