@@ -6,7 +6,7 @@ import { userErrorOf, type DB } from '../history/db.js';
 import { numstats, type NumStat } from '../git/diff-batch.js';
 import type { GitTarget } from '../git/run.js';
 import { StablepickError } from '../errors.js';
-import { diffFactsOf, type DiffFacts } from '../analysis/diff/facts.js';
+import { DIFF_FACTS_VERSION, diffFactsOf, type DiffFacts } from '../analysis/diff/facts.js';
 
 /** A commit's line counts and, when computed, what its diff does. */
 export type CommitStat = NumStat & { facts?: DiffFacts | null };
@@ -14,7 +14,7 @@ export type CommitStat = NumStat & { facts?: DiffFacts | null };
 function ensureSelectTables(db: DB): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS select_numstat (sha TEXT PRIMARY KEY, added INTEGER, deleted INTEGER, files INTEGER, missing INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE IF NOT EXISTS select_difffacts (sha TEXT PRIMARY KEY, bits INTEGER NOT NULL, quotes TEXT NOT NULL, code_added INTEGER NOT NULL, code_removed INTEGER NOT NULL, missing INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE IF NOT EXISTS select_difffacts (sha TEXT PRIMARY KEY, version INTEGER NOT NULL, bits INTEGER NOT NULL, quotes TEXT NOT NULL, code_added INTEGER NOT NULL, code_removed INTEGER NOT NULL, missing INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS select_models (name TEXT PRIMARY KEY, created INTEGER NOT NULL, cut INTEGER NOT NULL, json TEXT NOT NULL);
   `);
 }
@@ -72,9 +72,9 @@ async function cachedDiffFacts(db: DB, repo: GitTarget | null, shas: readonly st
   const out = new Map<string, DiffFacts | null>();
   const missing: string[] = [];
   if (!readonly) {
-    const get = db.prepare('SELECT bits, quotes, code_added, code_removed, missing FROM select_difffacts WHERE sha = ?');
+    const get = db.prepare('SELECT bits, quotes, code_added, code_removed, missing FROM select_difffacts WHERE sha = ? AND version = ?');
     for (const s of shas) {
-      const r = get.get(s) as { bits: number; quotes: string; code_added: number; code_removed: number; missing: number } | undefined;
+      const r = get.get(s, DIFF_FACTS_VERSION) as { bits: number; quotes: string; code_added: number; code_removed: number; missing: number } | undefined;
       if (!r) missing.push(s);
       else out.set(s, r.missing ? null : { bits: r.bits, quotes: JSON.parse(r.quotes) as DiffFacts['quotes'], codeAdded: r.code_added, codeRemoved: r.code_removed });
     }
@@ -83,9 +83,9 @@ async function cachedDiffFacts(db: DB, repo: GitTarget | null, shas: readonly st
     const got = await diffFactsOf(repo, missing.slice(i, i + NUMSTAT_CHUNK));
     if (!readonly) {
       try {
-        const put = db.prepare('INSERT OR REPLACE INTO select_difffacts (sha, bits, quotes, code_added, code_removed, missing) VALUES (?, ?, ?, ?, ?, ?)');
+        const put = db.prepare('INSERT OR REPLACE INTO select_difffacts (sha, version, bits, quotes, code_added, code_removed, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
         db.transaction(() => {
-          for (const [s, f] of got) put.run(s, f?.bits ?? 0, JSON.stringify(f?.quotes ?? {}), f?.codeAdded ?? 0, f?.codeRemoved ?? 0, f ? 0 : 1);
+          for (const [s, f] of got) put.run(s, DIFF_FACTS_VERSION, f?.bits ?? 0, JSON.stringify(f?.quotes ?? {}), f?.codeAdded ?? 0, f?.codeRemoved ?? 0, f ? 0 : 1);
         }).immediate();
       } catch (e) {
         if (userErrorOf(e)?.code !== 'IO') throw e;

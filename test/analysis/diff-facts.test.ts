@@ -136,3 +136,16 @@ describe('what a diff does (git diff-tree -p -U0 on a built repository)', () => 
     expect(oneTokenChange('x = 1;', 'x = 2 + 1;')).toBe(false);
   });
 });
+
+describe('a struct field, not a local of a function returning a struct', () => {
+  it('counts a declaration as a field only in a hunk of a struct definition', async () => {
+    const q = makeRepo();
+    const body = (extra: string): string => `struct conf {\n\tint a;\n\tint b;\n\tint c;\n\tint d;\n};\n\nstruct conf *make(void)\n{\n\tint x;\n\tint y;\n\tint z;\n${extra}\treturn 0;\n}\n`;
+    q.commit('first', { 'm.c': body('') });
+    const local = q.commit('add a local', { 'm.c': body('\tint w;\n') });
+    const repo = await openRepository(q.dir);
+    const f = (await diffFactsOf(repo, [local])).get(local)!;
+    expect(hasFact(f, 'new-field')).toBe(false);
+    q.cleanup();
+  });
+});

@@ -7,6 +7,9 @@
 import type { GitTarget } from '../../git/run.js';
 import { streamPatches, type PatchSink } from '../../git/diff-batch.js';
 
+/** Bumped whenever a pattern changes: cached facts of another version are computed again. */
+export const DIFF_FACTS_VERSION = 2;
+
 /** The facts, in a fixed order (stored as a bitmask: never reorder, only append). */
 export const DIFF_FACTS = [
   { name: 'guard', label: 'adds a check' },
@@ -111,6 +114,8 @@ const DEF: Record<Exclude<Lang, 'other'>, RegExp> = {
   py: /^\s*def\s+(\w+)\s*\(/,
   sh: /^\s*(?:function\s+)?([\w-]+)\s*\(\)\s*\{?\s*$/,
 };
+/** A hunk inside a struct's definition (git's function line is the struct's opening line, not a function returning one). */
+const STRUCT_HEAD = /^(?:typedef\s+)?(?:struct|union)(?:\s+\w+)?\s*\{\s*$/;
 const C_KEYWORD = /^(?:if|for|while|switch|return|else|do|sizeof|case|goto)$/;
 
 const TOKEN = /[A-Za-z_]\w*|0x[0-9a-fA-F]+|\d+\w*|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<<=|>>=|&&|\|\||[<>=!]=|<<|>>|->|\+\+|--|\S/g;
@@ -203,7 +208,7 @@ function diffFactsSink(): PatchSink<DiffFacts> {
       const m = DEF[lang as Exclude<Lang, 'other'>].exec(text);
       if (m && !C_KEYWORD.test(m[1]!)) addedDefs.push([m[1]!, path, text]);
       if (lang === 'c') {
-        if (/^(?:struct|union)\s+\w+|^typedef\s+struct/.test(hunkHead) && C_FIELD.test(text)) set('new-field', text);
+        if (STRUCT_HEAD.test(hunkHead) && C_FIELD.test(text)) set('new-field', text);
       }
     },
     done(): DiffFacts {
