@@ -23,8 +23,8 @@ function ensureSelectTables(db: DB): void {
 const NUMSTAT_CHUNK = 20000;
 
 /**
- * Line counts of these commits, and what each diff does when `diffFacts` is true (off by default: measured
- * on the dev windows it lowered the ten-window mean F1, bench/select/RESULTS.md): from the cache, the rest
+ * Line counts of these commits, and what each diff does when `diffFacts` is true (off by default: on the dev
+ * windows it gained no F1 and lost some on unseen projects, bench/select/RESULTS.md): from the cache, the rest
  * computed with git and cached.
  */
 export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: readonly string[], opts: { diffFacts?: boolean } = {}): Promise<Map<string, CommitStat | null>> {
