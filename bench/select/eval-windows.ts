@@ -3,7 +3,7 @@
  * table; per-window JSON (metrics + per-commit predictions) goes to bench/out/select/.
  *
  *   npx tsx bench/select/eval-windows.ts [--only name,name] [--lag weight|drop|none] [--tag suffix] [--extra]
- *        [--db FILE] [--index-dir DIR]
+ *        [--db FILE] [--index-dir DIR]   (SEL_DIFF=1: with the diff-facts family, off by default)
  *
  * Each window needs its repository fetched and indexed: /work/.mirror/<owner>+<name>/repo indexed into
  * /tmp/sel/<short>.sqlite (or DIR/<short>.sqlite; see RESULTS.md for the commands). --db FILE uses that index instead (only when
@@ -49,7 +49,7 @@ for (const w of windows) {
     firstParent: FIRST_PARENT.test(w.name),
     labels: readLabels(path.join(DATA, 'labels', `${w.name}.txt`)),
     lag,
-    numstats: (shas) => cachedNumstats(db, repo, shas),
+    numstats: (shas) => cachedNumstats(db, repo, shas, { diffFacts: process.env.SEL_DIFF === '1' }),
     ...(process.env.SEL_POLICY === '0' ? { policy: false } : {}),
     train: {
       ...(process.env.SEL_LABEL ? { label: process.env.SEL_LABEL as 'newest' | 'any' } : {}),

@@ -59,34 +59,13 @@ export async function numstats(target: GitTarget, shas: readonly string[]): Prom
   return out;
 }
 
-function numstatBatch(target: GitTarget, shas: readonly string[]): Promise<Map<string, NumStat>> {
+/** Runs `git <args>` with the shas on its standard input, each line of its output to `onLine`; resolves when git exits 0. */
+function linesOfGit(target: GitTarget, args: readonly string[], shas: readonly string[], onLine: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = ['diff-tree', '--stdin', '--numstat', '--no-renames', '-r', '--root'];
-    const child = spawnGit(target, args, { GIT_FLUSH: '0' });
-    const res = new Map<string, NumStat>();
-    let cur: NumStat | null = null;
+    const child = spawnGit(target, [...args], { GIT_FLUSH: '0' });
     let pending = '';
     let errText = '';
     let failed = false;
-    const onLine = (line: string): void => {
-      if (/^[0-9a-f]{40}$/.test(line)) {
-        cur = { added: 0, deleted: 0, files: 0, binaryFiles: 0 };
-        res.set(line, cur);
-        return;
-      }
-      if (!cur || !line) return;
-      const t1 = line.indexOf('\t');
-      const t2 = line.indexOf('\t', t1 + 1);
-      if (t1 < 0 || t2 < 0) return;
-      const a = line.slice(0, t1);
-      const d = line.slice(t1 + 1, t2);
-      cur.files++;
-      if (a === '-' || d === '-') cur.binaryFiles++;
-      else {
-        cur.added += Number(a);
-        cur.deleted += Number(d);
-      }
-    };
     child.on('error', (e: NodeJS.ErrnoException) => {
       failed = true;
       reject(spawnFailure(e));
@@ -104,14 +83,37 @@ function numstatBatch(target: GitTarget, shas: readonly string[]): Promise<Map<s
     child.on('close', (code) => {
       if (failed) return;
       if (pending) onLine(pending);
-      if (code !== 0) reject(classifyGitFailure(args, errText, code));
-      else {
-        // Commits with no file changes print nothing: they are 0/0.
-        for (const s of shas) if (!res.has(s)) res.set(s, { added: 0, deleted: 0, files: 0, binaryFiles: 0 });
-        resolve(res);
-      }
+      if (code !== 0) reject(classifyGitFailure([...args], errText, code));
+      else resolve();
     });
   });
+}
+
+async function numstatBatch(target: GitTarget, shas: readonly string[]): Promise<Map<string, NumStat>> {
+  const res = new Map<string, NumStat>();
+  let cur: NumStat | null = null;
+  await linesOfGit(target, ['diff-tree', '--stdin', '--numstat', '--no-renames', '-r', '--root'], shas, (line) => {
+    if (/^[0-9a-f]{40}$/.test(line)) {
+      cur = { added: 0, deleted: 0, files: 0, binaryFiles: 0 };
+      res.set(line, cur);
+      return;
+    }
+    if (!cur || !line) return;
+    const t1 = line.indexOf('\t');
+    const t2 = line.indexOf('\t', t1 + 1);
+    if (t1 < 0 || t2 < 0) return;
+    const a = line.slice(0, t1);
+    const d = line.slice(t1 + 1, t2);
+    cur.files++;
+    if (a === '-' || d === '-') cur.binaryFiles++;
+    else {
+      cur.added += Number(a);
+      cur.deleted += Number(d);
+    }
+  });
+  // Commits with no file changes print nothing: they are 0/0.
+  for (const s of shas) if (!res.has(s)) res.set(s, { added: 0, deleted: 0, files: 0, binaryFiles: 0 });
+  return res;
 }
 
 /**
@@ -210,5 +212,43 @@ async function changedLinesBatch(target: GitTarget, shas: readonly string[]): Pr
     if (t.length >= 4) cur.add(`${line[0]}${t}`);
   }
   for (const s of shas) if (!res.has(s)) res.set(s, new Set());
+  return res;
+}
+
+/** What reads one commit's patch line by line (`diff --git`, `+++ b/path`, `@@ ...`, `+text`, `-text`). */
+export interface PatchSink<T> {
+  line(l: string): void;
+  done(): T;
+}
+
+/**
+ * Each commit's zero-context patch against its first parent (`git diff-tree -p -U0`), streamed line by line
+ * into a sink made per commit; the sinks' results by sha. null for a commit git cannot diff.
+ */
+export async function streamPatches<T>(target: GitTarget, shas: readonly string[], sink: () => PatchSink<T>): Promise<Map<string, T | null>> {
+  const out = new Map<string, T | null>();
+  await bisecting(shas, (b) => patchStreamBatch(target, b, sink), out);
+  return out;
+}
+
+async function patchStreamBatch<T>(target: GitTarget, shas: readonly string[], sink: () => PatchSink<T>): Promise<Map<string, T>> {
+  const args = ['diff-tree', '--stdin', '-p', '-U0', '--no-renames', '-r', '--root', '--no-color', '--no-ext-diff', '--no-textconv'];
+  const res = new Map<string, T>();
+  let sha: string | null = null;
+  let cur: PatchSink<T> | null = null;
+  const close = (): void => {
+    if (sha && cur) res.set(sha, cur.done());
+  };
+  await linesOfGit(target, args, shas, (line) => {
+    if (line.length === 40 && /^[0-9a-f]{40}$/.test(line)) {
+      close();
+      sha = line;
+      cur = sink();
+      return;
+    }
+    cur?.line(line);
+  });
+  close();
+  for (const s of shas) if (!res.has(s)) res.set(s, sink().done());
   return res;
 }

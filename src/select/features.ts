@@ -5,6 +5,7 @@
  * and the rule facts.
  */
 import type { NumStat } from '../git/diff-batch.js';
+import { DIFF_FACTS, type DiffFacts } from '../analysis/diff/facts.js';
 import type { CommitRec, Details, History, MergeGroup } from './history.js';
 import type { RuleHit } from './rules.js';
 import { BUG_WORDS, FEATURE_WORDS, hash32, proseOfBody, subjectPrefix, tokens, wordClasses } from './text.js';
@@ -67,6 +68,7 @@ const TEST_PATH = /(?:^|\/)(?:tests?|testing|testsuite|selftests?|unittests?|uni
 const DOC_PATH = /(?:^|\/)(?:docs?|documentation|man|man\d)\/|\.(?:md|rst|txt|adoc|texi|texinfo|[1-8])$|(?:^|\/)(?:README|NEWS|ChangeLog|CHANGES|AUTHORS|MAINTAINERS)[^/]*$/i;
 const BUILD_PATH = /(?:^|\/)(?:meson\.build|meson_options\.txt|meson\.options|Makefile[^/]*|[^/]*\.mk|CMakeLists\.txt|configure(?:\.ac)?|[^/]*\.am|[^/]*\.in|\.github\/.*|\.gitlab-ci[^/]*|\.ci\/.*|\.travis\.yml|[^/]*\.spec|debian\/.*)$/i;
 const BUG_URL = /https?:\/\/\S*(?:bugzilla|show_bug|\/issues?\/\d+|\/bugs?\/\d+|launchpad\.net\/bugs|\/jira\/|\/browse\/[A-Z]+-\d+|redmine)/i;
+const CI_PATH = /(?:^|\/)(?:\.github\/|\.gitlab-ci[^/]*$|\.gitlab\/|\.ci\/|\.circleci\/|\.cirrus[^/]*$|\.travis\.yml$|azure-pipelines[^/]*$|\.semaphore\/|Jenkinsfile$|\.packit[^/]*$|\.mergify[^/]*$|\.copr\/)/i;
 const PO_PATH = /(?:^|\/)po\/|\.po$|\.pot$/i;
 
 /** Directory keys of a path at depths 1..3 and the file itself. */
@@ -127,7 +129,8 @@ export interface FeatureInput {
   details: Details;
   hits: readonly RuleHit[];
   stats: Stats;
-  numstat: NumStat | null;
+  /** Line counts; with `facts` (what the diff does) when that family is on (null: git could not diff it). */
+  numstat: (NumStat & { facts?: DiffFacts | null }) | null;
   /** Later commits count as follow-up fixes only when dated before this. */
   visibleUntil: number;
   /** When the branch the commit is judged for forked (training: the newest stable fork then). */
@@ -225,6 +228,18 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
     const churn = inp.numstat.added + inp.numstat.deleted;
     if (churn <= 10) add('m:tiny', 1, `a small change (${churn} lines)`);
     else if (churn >= 300) add('m:large', 1, `a large change (${churn} lines)`);
+  }
+  // What the diff does (added guards, error paths, lock and reference balance; new functions, types,
+  // fields, exports, options), each quoting the first line that showed it; and CI-only commits.
+  if (inp.numstat && 'facts' in inp.numstat) {
+    const fx = inp.numstat.facts;
+    if (fx) {
+      DIFF_FACTS.forEach((x, i) => {
+        if (fx.bits & (1 << i)) add(`d:${x.name}`, 1, `${x.label}: "${fx.quotes[x.name] ?? ''}"`);
+      });
+      if (fx.codeAdded + fx.codeRemoved === 0) add('d:no-code', 1, 'changes no C, Go, Python or shell code outside tests');
+    }
+    if (files.length && files.every((f) => CI_PATH.test(f.path))) add('m:only-ci', 1, 'touches only CI files');
   }
   const newFiles = files.filter((f) => f.status === 'A').length;
   if (newFiles) add('m:new-files', 1, `adds ${newFiles} new file${newFiles > 1 ? 's' : ''}`);

@@ -6,10 +6,15 @@ import { userErrorOf, type DB } from '../history/db.js';
 import { numstats, type NumStat } from '../git/diff-batch.js';
 import type { GitTarget } from '../git/run.js';
 import { StablepickError } from '../errors.js';
+import { DIFF_FACTS_VERSION, diffFactsOf, type DiffFacts } from '../analysis/diff/facts.js';
+
+/** A commit's line counts and, when computed, what its diff does. */
+export type CommitStat = NumStat & { facts?: DiffFacts | null };
 
 function ensureSelectTables(db: DB): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS select_numstat (sha TEXT PRIMARY KEY, added INTEGER, deleted INTEGER, files INTEGER, missing INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE IF NOT EXISTS select_difffacts (sha TEXT PRIMARY KEY, version INTEGER NOT NULL, bits INTEGER NOT NULL, quotes TEXT NOT NULL, code_added INTEGER NOT NULL, code_removed INTEGER NOT NULL, missing INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS select_models (name TEXT PRIMARY KEY, created INTEGER NOT NULL, cut INTEGER NOT NULL, json TEXT NOT NULL);
   `);
 }
@@ -17,9 +22,13 @@ function ensureSelectTables(db: DB): void {
 // Large chunks: each spawn of git from a process holding a 1M-commit history costs about half a second (fork).
 const NUMSTAT_CHUNK = 20000;
 
-/** Line counts of these commits: from the cache, the rest computed with git and cached. */
-export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: readonly string[]): Promise<Map<string, NumStat | null>> {
-  const out = new Map<string, NumStat | null>();
+/**
+ * Line counts of these commits, and what each diff does when `diffFacts` is true (off by default: on the dev
+ * windows it gained no F1 and lost some on unseen projects, bench/select/RESULTS.md): from the cache, the rest
+ * computed with git and cached.
+ */
+export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: readonly string[], opts: { diffFacts?: boolean } = {}): Promise<Map<string, CommitStat | null>> {
+  const out = new Map<string, CommitStat | null>();
   let readonly = false;
   try {
     ensureSelectTables(db);
@@ -51,6 +60,39 @@ export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: reado
       }
     }
     for (const [s, n] of got) out.set(s, n);
+  }
+  if (opts.diffFacts === true) {
+    const facts = await cachedDiffFacts(db, repo, shas, readonly);
+    for (const [s, n] of out) if (n) n.facts = facts.get(s) ?? null;
+  }
+  return out;
+}
+
+async function cachedDiffFacts(db: DB, repo: GitTarget | null, shas: readonly string[], readonly: boolean): Promise<Map<string, DiffFacts | null>> {
+  const out = new Map<string, DiffFacts | null>();
+  const missing: string[] = [];
+  if (!readonly) {
+    const get = db.prepare('SELECT bits, quotes, code_added, code_removed, missing FROM select_difffacts WHERE sha = ? AND version = ?');
+    for (const s of shas) {
+      const r = get.get(s, DIFF_FACTS_VERSION) as { bits: number; quotes: string; code_added: number; code_removed: number; missing: number } | undefined;
+      if (!r) missing.push(s);
+      else out.set(s, r.missing ? null : { bits: r.bits, quotes: JSON.parse(r.quotes) as DiffFacts['quotes'], codeAdded: r.code_added, codeRemoved: r.code_removed });
+    }
+  } else missing.push(...shas);
+  for (let i = 0; repo && i < missing.length; i += NUMSTAT_CHUNK) {
+    const got = await diffFactsOf(repo, missing.slice(i, i + NUMSTAT_CHUNK));
+    if (!readonly) {
+      try {
+        const put = db.prepare('INSERT OR REPLACE INTO select_difffacts (sha, version, bits, quotes, code_added, code_removed, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
+        db.transaction(() => {
+          for (const [s, f] of got) put.run(s, DIFF_FACTS_VERSION, f?.bits ?? 0, JSON.stringify(f?.quotes ?? {}), f?.codeAdded ?? 0, f?.codeRemoved ?? 0, f ? 0 : 1);
+        }).immediate();
+      } catch (e) {
+        if (userErrorOf(e)?.code !== 'IO') throw e;
+        readonly = true;
+      }
+    }
+    for (const [s, f] of got) out.set(s, f);
   }
   return out;
 }
