@@ -40,7 +40,10 @@ export default tseslint.config(
       'architecture/stage-order': 'error',
       'architecture/table-owner': 'error',
       'no-restricted-imports': ['error', CHILD_PROCESS],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read the environment through src/env.ts, where every variable is documented.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment through src/env.ts, where every variable is documented.' },
+      ],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -56,7 +59,10 @@ export default tseslint.config(
   {
     files: ['bench/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/cli/**', '**/src/cli'], message: 'bench uses the library face (src/index.ts), never the CLI.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/cli/**', '**/src/cli'], message: 'bench uses the library face (src/index.ts), never the CLI.' }] },
+      ],
     },
   },
   {

@@ -22,7 +22,9 @@
 import path from 'node:path';
 
 export const STAGES = {
-  errors: 0, env: 0, util: 0,
+  errors: 0,
+  env: 0,
+  util: 0,
   git: 1,
   conventions: 2,
   history: 3,
@@ -32,7 +34,9 @@ export const STAGES = {
   llm: 7,
   report: 8,
   review: 9,
-  server: 10, mcp: 10, demo: 10,
+  server: 10,
+  mcp: 10,
+  demo: 10,
   index: 11,
   cli: 12,
 };
@@ -56,8 +60,9 @@ const stageOrder = {
     docs: { description: 'A stage of src/ imports only from stages below it (DEVELOPERS.md, Layout).' },
     schema: [],
     messages: {
-      upward: '{{from}} (rank {{fromRank}}) must not import {{to}} (rank {{toRank}}): data flows one way; move what {{from}} needs down to {{from}} or below, or let a stage above both call the two.',
-      unknown: "src/{{stage}} is not a stage of lint/architecture.js: give it a rank there (and in DEVELOPERS.md) before adding code to it.",
+      upward:
+        '{{from}} (rank {{fromRank}}) must not import {{to}} (rank {{toRank}}): data flows one way; move what {{from}} needs down to {{from}} or below, or let a stage above both call the two.',
+      unknown: 'src/{{stage}} is not a stage of lint/architecture.js: give it a rank there (and in DEVELOPERS.md) before adding code to it.',
     },
   },
   create(context) {
@@ -139,7 +144,8 @@ const tableOwner = {
     docs: { description: 'Only the module that owns a table family queries it (lint/architecture.js TABLE_OWNERS).' },
     schema: [],
     messages: {
-      notOwner: '{{method}}() on the index outside the table owners: {{file}} must call a function of the module that owns the table (src/history/tables/*, src/review/store.ts, src/select/store.ts, src/llm/cache.ts) instead of writing SQL.',
+      notOwner:
+        '{{method}}() on the index outside the table owners: {{file}} must call a function of the module that owns the table (src/history/tables/*, src/review/store.ts, src/select/store.ts, src/llm/cache.ts) instead of writing SQL.',
     },
   },
   create(context) {

@@ -68,8 +68,7 @@ function parse(file: string): ModuleInfo {
     s.add(name);
   };
   const line = (n: ts.Node): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
-  const isExported = (n: ts.Node): boolean =>
-    ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const isExported = (n: ts.Node): boolean => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
       const mod = resolve(file, st.moduleSpecifier.text);
@@ -200,7 +199,8 @@ const problems: string[] = [];
     if (!inSrc(m.file)) continue;
     const u = used.get(m.file);
     if (u?.has('*')) continue;
-    for (const [name, ln] of m.exports) if (!u?.has(name)) problems.push(`unused export: ${rel(m.file)}:${ln} ${name} is exported but imported nowhere; drop the export (or the code)`);
+    for (const [name, ln] of m.exports)
+      if (!u?.has(name)) problems.push(`unused export: ${rel(m.file)}:${ln} ${name} is exported but imported nowhere; drop the export (or the code)`);
     for (const [name] of m.reexports) if (!u?.has(name)) problems.push(`unused export: ${rel(m.file)} re-exports ${name}, imported nowhere through it`);
   }
 }
@@ -210,5 +210,7 @@ const cycles = problems.filter((p) => p.startsWith('cycle:'));
 const unused = problems.filter((p) => !p.startsWith('cycle:'));
 for (const p of cycles) process.stderr.write(`${p}\n`);
 if (process.argv.includes('--list') || process.argv.includes('--strict')) for (const p of unused) process.stdout.write(`${p}\n`);
-process.stdout.write(`modules: ${mods.size} files, ${cycles.length} import cycle(s), ${unused.length} unused export(s)${unused.length && !process.argv.includes('--list') ? ' (npx tsx lint/modules.ts --list names them)' : ''}\n`);
+process.stdout.write(
+  `modules: ${mods.size} files, ${cycles.length} import cycle(s), ${unused.length} unused export(s)${unused.length && !process.argv.includes('--list') ? ' (npx tsx lint/modules.ts --list names them)' : ''}\n`,
+);
 if (cycles.length || (process.argv.includes('--strict') && unused.length)) process.exit(1);

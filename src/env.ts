@@ -44,7 +44,12 @@ export const env = {
   cacheDir: (): string => get('STABLEPICK_CACHE_DIR') ?? path.join(get('XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache'), 'stablepick'),
   configDir: (): string => path.join(get('XDG_CONFIG_HOME') ?? path.join(os.homedir(), '.config'), 'stablepick'),
   smtpPassword: (): string | undefined => get('STABLEPICK_SMTP_PASS'),
-  llm: (): { url?: string; models?: string; apiKey?: string; timeout?: string } => ({ url: get('STABLEPICK_LLM_URL'), models: get('STABLEPICK_LLM_MODELS'), apiKey: get('STABLEPICK_LLM_API_KEY'), timeout: get('STABLEPICK_LLM_TIMEOUT') }),
+  llm: (): { url?: string; models?: string; apiKey?: string; timeout?: string } => ({
+    url: get('STABLEPICK_LLM_URL'),
+    models: get('STABLEPICK_LLM_MODELS'),
+    apiKey: get('STABLEPICK_LLM_API_KEY'),
+    timeout: get('STABLEPICK_LLM_TIMEOUT'),
+  }),
   debug: (): boolean => get('STABLEPICK_DEBUG') === '1',
   timing: (): boolean => get('STABLEPICK_TIMING') === '1',
   indexBatch: (): number | undefined => positiveInt('STABLEPICK_INDEX_BATCH'),

@@ -41,7 +41,13 @@ export interface ErrorDataMap {
    */
   BAD_OPTION: { option: string; value?: string; why?: string; fix: string; form?: 'unknown' | 'param' | 'missing' };
   /** A text that must be a revision or commit id and is not. */
-  BAD_REVISION: { rev: string; expected: 'revision' | 'hex id' | 'full id' | 'object name' | 'non-merge' | 'object type'; found?: string; wanted?: string; fix: string };
+  BAD_REVISION: {
+    rev: string;
+    expected: 'revision' | 'hex id' | 'full id' | 'object name' | 'non-merge' | 'object type';
+    found?: string;
+    wanted?: string;
+    fix: string;
+  };
   /** A range that is not A..B. */
   BAD_RANGE: { spec: string; why: 'not-a-range' | 'symmetric'; example?: string };
   /** A mail address that is not one; `field` is the option or header that gave it. */
@@ -142,9 +148,15 @@ function describe(d: ErrorData): { message: string; hint: string } {
         case 'no-upstream':
           return { message: `'${d.rev ?? ''}': the current branch has no upstream`, hint: 'set one with `git branch --set-upstream-to`, or name the branch' };
         case 'not-indexed-or-ref':
-          return { message: `'${d.rev ?? ''}' is neither an indexed commit nor a tag or branch`, hint: 'run `stablepick index` if it is new, or check the name' };
+          return {
+            message: `'${d.rev ?? ''}' is neither an indexed commit nor a tag or branch`,
+            hint: 'run `stablepick index` if it is new, or check the name',
+          };
         case 'git':
-          return { message: d.gitSays ?? `unknown revision '${d.rev ?? ''}'`, hint: 'check the commit, branch or range name (git rev-parse <rev> must know it)' };
+          return {
+            message: d.gitSays ?? `unknown revision '${d.rev ?? ''}'`,
+            hint: 'check the commit, branch or range name (git rev-parse <rev> must know it)',
+          };
         default:
           return unreachable(d);
       }
@@ -175,7 +187,9 @@ function describe(d: ErrorData): { message: string; hint: string } {
         case 'repository':
           return {
             message: `${d.option ?? '--branch'} ${JSON.stringify(d.branch)}: no such branch in this repository`,
-            hint: d.known.length ? `check the name (\`stablepick branches\` lists them: ${known}${d.more ? ', ...' : ''})` : 'check the name with `git branch -a`',
+            hint: d.known.length
+              ? `check the name (\`stablepick branches\` lists them: ${known}${d.more ? ', ...' : ''})`
+              : 'check the name with `git branch -a`',
           };
         case 'index':
           return { message: `no indexed branch ${q(d.branch)}`, hint: `known branches: ${known || '(none)'}; run \`stablepick index\` after fetching it` };
@@ -216,14 +230,23 @@ function describe(d: ErrorData): { message: string; hint: string } {
       }
     case 'BAD_RANGE':
       return d.why === 'symmetric'
-        ? { message: `${q(d.spec)} is a symmetric difference (A...B), which stablepick does not take`, hint: 'write the window as A..B (the commits reachable from B and not from A)' }
-        : { message: `${q(d.spec)} is not a range${d.example ? ' A..B' : ''}`, hint: d.example ? `write e.g. ${d.example}` : 'write A..B, A.. (up to HEAD) or ..B (from HEAD), e.g. v6.17..v6.18' };
+        ? {
+            message: `${q(d.spec)} is a symmetric difference (A...B), which stablepick does not take`,
+            hint: 'write the window as A..B (the commits reachable from B and not from A)',
+          }
+        : {
+            message: `${q(d.spec)} is not a range${d.example ? ' A..B' : ''}`,
+            hint: d.example ? `write e.g. ${d.example}` : 'write A..B, A.. (up to HEAD) or ..B (from HEAD), e.g. v6.17..v6.18',
+          };
     case 'BAD_ADDRESS': {
       const v = JSON.stringify(d.value);
       switch (d.why) {
         case 'control':
           return d.field
-            ? { message: `${d.field} ${v} holds a line break or control character`, hint: 'give one address per option, e.g. --to "Stable Team <stable@example.org>"' }
+            ? {
+                message: `${d.field} ${v} holds a line break or control character`,
+                hint: 'give one address per option, e.g. --to "Stable Team <stable@example.org>"',
+              }
             : { message: 'an address holds a line break', hint: 'give each address on its own, without line breaks' };
         case 'not-an-address':
           return { message: `${d.field ?? 'address'} ${v} is not a mail address`, hint: 'write "Name <user@example.org>" or user@example.org' };
@@ -242,7 +265,10 @@ function describe(d: ErrorData): { message: string; hint: string } {
         case 'port':
           return { message: `not an SMTP port: ${d.port}`, hint: 'give a port between 1 and 65535' };
         case 'not-allowed':
-          return { message: `refusing to send to SMTP host ${d.host}: not one of ${(d.allowed ?? []).join(', ')}`, hint: 'send only through the host you configured' };
+          return {
+            message: `refusing to send to SMTP host ${d.host}: not one of ${(d.allowed ?? []).join(', ')}`,
+            hint: 'send only through the host you configured',
+          };
         case 'credentials':
           return { message: 'SMTP user and password go together', hint: 'give both or neither' };
         default:
@@ -280,7 +306,10 @@ function describe(d: ErrorData): { message: string; hint: string } {
     case 'INDEX_CORRUPT':
       return { message: `the index ${d.file} is damaged (${d.what.replace(/\s+/g, ' ').slice(0, 200)})`, hint: 'delete it and run `stablepick index` again' };
     case 'INDEX_NEWER':
-      return { message: `the index ${d.file} was written by a newer stablepick (schema ${d.version} > ${d.supported})`, hint: 'upgrade stablepick or use another --db' };
+      return {
+        message: `the index ${d.file} was written by a newer stablepick (schema ${d.version} > ${d.supported})`,
+        hint: 'upgrade stablepick or use another --db',
+      };
     case 'NOT_FOUND':
       switch (d.what) {
         case 'file':
@@ -298,14 +327,23 @@ function describe(d: ErrorData): { message: string; hint: string } {
         case 'api':
           return { message: `no API at ${d.path}`, hint: 'see docs/dashboard.md' };
         case 'web-page':
-          return { message: `the dashboard's page is not built (no ${d.file})`, hint: 'run `npm run build` (or `npx vite build --config web/vite.config.ts`) in the stablepick folder' };
+          return {
+            message: `the dashboard's page is not built (no ${d.file})`,
+            hint: 'run `npm run build` (or `npx vite build --config web/vite.config.ts`) in the stablepick folder',
+          };
         default:
           return unreachable(d);
       }
     case 'NOT_MAILABLE':
       return d.why === 'already'
-        ? { message: `refusing to mail ${d.what}: the branch already holds it (${d.already === undefined || d.already === 'ancestor' ? 'it predates the fork' : `as ${d.already.slice(0, 12)}`})`, hint: 'drop it from the series' }
-        : { message: `refusing to mail ${d.what}: its verdict is ${d.verdict || 'missing'}, and only YES commits are mailed`, hint: 'review it with `stablepick explain` and mail only the YES ones' };
+        ? {
+            message: `refusing to mail ${d.what}: the branch already holds it (${d.already === undefined || d.already === 'ancestor' ? 'it predates the fork' : `as ${d.already.slice(0, 12)}`})`,
+            hint: 'drop it from the series',
+          }
+        : {
+            message: `refusing to mail ${d.what}: its verdict is ${d.verdict || 'missing'}, and only YES commits are mailed`,
+            hint: 'review it with `stablepick explain` and mail only the YES ones',
+          };
     case 'DOES_NOT_APPLY':
       return {
         message: `${d.sha.slice(0, 12)} ("${d.subject}") does not apply to ${d.branch}: ${d.reason}; ${d.written} of ${d.total} written to ${d.out}`,
@@ -316,10 +354,16 @@ function describe(d: ErrorData): { message: string; hint: string } {
       const already = d.sent ? ` (${d.sent} of ${d.total} mails were sent before)` : '';
       switch (d.why) {
         case 'refused':
-          return { message: `cannot send mail: connection to SMTP server ${where} refused${already}`, hint: 'check the SMTP host and port, and that the server is running' };
+          return {
+            message: `cannot send mail: connection to SMTP server ${where} refused${already}`,
+            hint: 'check the SMTP host and port, and that the server is running',
+          };
         case 'login':
           return {
-            message: `cannot send mail: SMTP server ${where} refused the login${d.user ? ` of ${d.user}` : ''} (${d.detail ?? ''})${already}`.replace(/\s+/g, ' '),
+            message: `cannot send mail: SMTP server ${where} refused the login${d.user ? ` of ${d.user}` : ''} (${d.detail ?? ''})${already}`.replace(
+              /\s+/g,
+              ' ',
+            ),
             hint: 'check the SMTP user and password',
           };
         case 'host-unknown':
@@ -327,16 +371,23 @@ function describe(d: ErrorData): { message: string; hint: string } {
         case 'timeout':
           return { message: `cannot send mail: SMTP server ${where} did not answer in time${already}`, hint: 'check the SMTP host, port and firewall' };
         case 'other':
-          return { message: `cannot send mail: SMTP connection to ${where} failed: ${d.detail ?? ''}${already}`, hint: 'check the SMTP host, port and TLS settings' };
+          return {
+            message: `cannot send mail: SMTP connection to ${where} failed: ${d.detail ?? ''}${already}`,
+            hint: 'check the SMTP host, port and TLS settings',
+          };
         default:
           return unreachable(d);
       }
     }
     case 'IO':
       if (d.op === 'disk-full') {
-        return { message: `no space left on the disk${d.path ? ` (${d.path})` : ''}`, hint: 'free some space (or give --db / --out a path on another disk) and run the command again' };
+        return {
+          message: `no space left on the disk${d.path ? ` (${d.path})` : ''}`,
+          hint: 'free some space (or give --db / --out a path on another disk) and run the command again',
+        };
       }
-      if (d.op === 'io-error') return { message: `input/output error${d.path ? ` (${d.path})` : ''}: ${d.why}`, hint: 'check the disk, then run the command again' };
+      if (d.op === 'io-error')
+        return { message: `input/output error${d.path ? ` (${d.path})` : ''}: ${d.why}`, hint: 'check the disk, then run the command again' };
       return { message: `cannot ${d.op} ${d.target}: ${d.why}`, hint: d.fix };
     default:
       return unreachable(d);

@@ -44,7 +44,11 @@ export async function openContext(opts: CommonOptions, mode: ContextMode = {}): 
   const repo = await openRepository(opts.repo);
   const { config } = loadConfig(repo.workTree ?? repo.gitDir, opts.config);
   const dbPath = opts.db ?? defaultDbPath(repo.commonDir);
-  const db = openDb(dbPath, { mustExist: mode.mustExist === true, readonlyOk: mode.mustExist === true && mode.writes !== true, integrity: mode.integrity === true });
+  const db = openDb(dbPath, {
+    mustExist: mode.mustExist === true,
+    readonlyOk: mode.mustExist === true && mode.writes !== true,
+    integrity: mode.integrity === true,
+  });
   // Precedence: config, then what the index detected from history, then the defaults.
   const detected = storedDetection(db);
   const conventions = resolveConventions(config, detected ? detectedOverrides(DEFAULT_CONVENTIONS, detected) : undefined);
@@ -75,7 +79,10 @@ export async function withContext<T>(opts: CommonOptions, fn: (ctx: Context) => 
  */
 async function takeNamedBranches(repo: Repository, db: DB, conventions: Conventions, option: unknown): Promise<void> {
   const given = typeof option === 'string' ? [option] : Array.isArray(option) ? option.filter((x): x is string => typeof x === 'string') : [];
-  const names = given.flatMap((g) => g.split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = given
+    .flatMap((g) => g.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!names.length) return;
   for (const b of await requestBranches(repo, db, conventions, names)) {
     process.stderr.write(

@@ -31,10 +31,31 @@ import { trainModel } from '../../src/select/model.js';
 import { cachedNumstats } from '../../src/select/store.js';
 
 const PROJECTS = {
-  dpdk: { repo: '/work/.mirror/DPDK+dpdk/repo', db: '/tmp/deps-dpdk.sqlite', branch: '22.11', mainline: 'main', base: 'v22.11', cuts: ['2023-03-31', '2023-08-01', '2023-12-01', '2024-04-01'] },
+  dpdk: {
+    repo: '/work/.mirror/DPDK+dpdk/repo',
+    db: '/tmp/deps-dpdk.sqlite',
+    branch: '22.11',
+    mainline: 'main',
+    base: 'v22.11',
+    cuts: ['2023-03-31', '2023-08-01', '2023-12-01', '2024-04-01'],
+  },
   // A third project, only to check that the classification is not tuned to the first two.
-  ovs: { repo: '/work/.mirror/openvswitch+ovs/repo', db: '/tmp/sel/ovs.sqlite', branch: 'branch-3.3', mainline: 'main', base: 'v3.3.0', cuts: ['2024-05-01', '2024-09-01', '2025-01-01', '2025-05-01'] },
-  xen: { repo: '/work/.mirror/xen-project+xen/repo', db: '/tmp/deps-xen.sqlite', branch: 'stable-4.19', mainline: 'master', base: '57338346f29cea7b183403561bdc5f407163b846', cuts: ['2024-11-01', '2025-02-21', '2025-06-01', '2025-10-01'] },
+  ovs: {
+    repo: '/work/.mirror/openvswitch+ovs/repo',
+    db: '/tmp/sel/ovs.sqlite',
+    branch: 'branch-3.3',
+    mainline: 'main',
+    base: 'v3.3.0',
+    cuts: ['2024-05-01', '2024-09-01', '2025-01-01', '2025-05-01'],
+  },
+  xen: {
+    repo: '/work/.mirror/xen-project+xen/repo',
+    db: '/tmp/deps-xen.sqlite',
+    branch: 'stable-4.19',
+    mainline: 'master',
+    base: '57338346f29cea7b183403561bdc5f407163b846',
+    cuts: ['2024-11-01', '2025-02-21', '2025-06-01', '2025-10-01'],
+  },
 } as const;
 
 const name = (process.argv[2] ?? 'dpdk') as keyof typeof PROJECTS;
@@ -69,7 +90,9 @@ const tPeer =
   git(['log', '--format=%H%n%B', `${P.base}..${P.branch}`]);
 
 const picks = db
-  .prepare('SELECT bc.upstream_sha AS up, min(c.commit_time) AS t FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ? AND bc.upstream_sha IS NOT NULL GROUP BY bc.upstream_sha')
+  .prepare(
+    'SELECT bc.upstream_sha AS up, min(c.commit_time) AS t FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ? AND bc.upstream_sha IS NOT NULL GROUP BY bc.upstream_sha',
+  )
   .all(P.branch) as { up: string; t: number }[];
 const pickTime = new Map(picks.map((p) => [p.up, p.t]));
 const messageOf = db.prepare('SELECT message FROM commits WHERE sha = ?').pluck();
@@ -89,8 +112,34 @@ const tpi = process.argv.indexOf('--take-precision');
 const takePrecision = tpi > 0 ? Number(process.argv[tpi + 1]) : undefined;
 const classify = process.argv.includes('--classify') || takePrecision !== undefined;
 const hist = classify ? History.load(db) : null;
-interface TakeRow { takeThreshold?: unknown; take: number; takePickedLater: number; precisionTake: number; truthInTake: number; recallTake: number; review: number; reviewPickedLater: number; modelCut: string; threshold: number }
-interface Row { take?: TakeRow; cut: string; variant: string; listed: number; truth: number; found: number; recall: number; listedPickedLater: number; precision: number; precisionWindow: number; fresh: number; freshPickedLater: number; precisionFresh: number; missed: string[] }
+interface TakeRow {
+  takeThreshold?: unknown;
+  take: number;
+  takePickedLater: number;
+  precisionTake: number;
+  truthInTake: number;
+  recallTake: number;
+  review: number;
+  reviewPickedLater: number;
+  modelCut: string;
+  threshold: number;
+}
+interface Row {
+  take?: TakeRow;
+  cut: string;
+  variant: string;
+  listed: number;
+  truth: number;
+  found: number;
+  recall: number;
+  listedPickedLater: number;
+  precision: number;
+  precisionWindow: number;
+  fresh: number;
+  freshPickedLater: number;
+  precisionFresh: number;
+  missed: string[];
+}
 const rows: Row[] = [];
 for (const cut of P.cuts) {
   const D = Math.floor(Date.parse(`${cut}T00:00:00Z`) / 1000);
@@ -99,7 +148,10 @@ for (const cut of P.cuts) {
   const heldSorted = [...held.ancestors, ...held.picks.keys()].sort();
   // Learned only from what was visible before D.
   const model = hist ? await trainModel(hist, { cut: D, lag: 'weight', numstats: (s) => cachedNumstats(db, repo, s) }) : null;
-  const takeThreshold = hist && takePrecision !== undefined ? await learnTakeThreshold(hist, loadFixGraph(db).edges, { cut: D, precision: takePrecision, numstats: (s) => cachedNumstats(db, repo, s) }) : undefined;
+  const takeThreshold =
+    hist && takePrecision !== undefined
+      ? await learnTakeThreshold(hist, loadFixGraph(db).edges, { cut: D, precision: takePrecision, numstats: (s) => cachedNumstats(db, repo, s) })
+      : undefined;
   for (const variant of ['cut', 'release-prep'] as const) {
     const a = auditBranch(ctx, P.branch, variant === 'cut' ? { asOf: D } : { asOf: D, mainlineAsOf: E });
     const listed = new Set(a.missing.map((m) => m.sha));
@@ -117,10 +169,18 @@ for (const cut of P.cuts) {
     });
     const found = truth.filter((p) => listed.has(p.up));
     const pickedLater = [...listed].filter((s) => (pickTime.get(s) ?? 0) >= D);
-    const pickedInWindow = [...listed].filter((s) => { const t = pickTime.get(s) ?? 0; return t >= D && t < E; });
+    const pickedInWindow = [...listed].filter((s) => {
+      const t = pickTime.get(s) ?? 0;
+      return t >= D && t < E;
+    });
     let take: TakeRow | undefined;
     if (hist && model) {
-      const judged = judgeAuditItems(hist, model, [...listed], { branch: P.branch, branchAsOf: D, visibleUntil: horizon, numstats: await cachedNumstats(db, repo, [...listed]) });
+      const judged = judgeAuditItems(hist, model, [...listed], {
+        branch: P.branch,
+        branchAsOf: D,
+        visibleUntil: horizon,
+        numstats: await cachedNumstats(db, repo, [...listed]),
+      });
       const c = classifyAudit(a, (s) => judged.get(s), { model: `trained before ${cut}`, ...(takeThreshold ? { takeThreshold } : {}) });
       const takeSet = new Set(c.missing.filter((m) => m.class === 'take').map((m) => m.sha));
       const tp = [...takeSet].filter((s) => (pickTime.get(s) ?? 0) >= D).length;
@@ -128,10 +188,35 @@ for (const cut of P.cuts) {
       // AUDIT_DUMP=FILE: one JSON line per listed commit (for reading the misses; the file is not committed).
       if (process.env.AUDIT_DUMP) {
         const truthSet = new Set(truth.map((p) => p.up));
-        const lines = c.missing.map((m) => JSON.stringify({ cut, variant, sha: m.sha, subject: (messageOf.get(m.sha) as string | undefined)?.split('\n')[0], cls: m.class, p: m.probability, score: judged.get(m.sha)?.score, passedOver: m.passedOver, truth: truthSet.has(m.sha), pickedLater: (pickTime.get(m.sha) ?? 0) >= D, why: m.modelReasons.slice(0, 6) }));
+        const lines = c.missing.map((m) =>
+          JSON.stringify({
+            cut,
+            variant,
+            sha: m.sha,
+            subject: (messageOf.get(m.sha) as string | undefined)?.split('\n')[0],
+            cls: m.class,
+            p: m.probability,
+            score: judged.get(m.sha)?.score,
+            passedOver: m.passedOver,
+            truth: truthSet.has(m.sha),
+            pickedLater: (pickTime.get(m.sha) ?? 0) >= D,
+            why: m.modelReasons.slice(0, 6),
+          }),
+        );
         appendFileSync(process.env.AUDIT_DUMP, `${lines.join('\n')}\n`);
       }
-      take = { take: takeSet.size, takePickedLater: tp, precisionTake: takeSet.size ? tp / takeSet.size : NaN, truthInTake: tit, recallTake: truth.length ? tit / truth.length : NaN, review: listed.size - takeSet.size, reviewPickedLater: pickedLater.length - tp, modelCut: new Date(model.cut * 1000).toISOString().slice(0, 10), threshold: model.threshold, ...(takeThreshold ? { takeThreshold } : {}) };
+      take = {
+        take: takeSet.size,
+        takePickedLater: tp,
+        precisionTake: takeSet.size ? tp / takeSet.size : NaN,
+        truthInTake: tit,
+        recallTake: truth.length ? tit / truth.length : NaN,
+        review: listed.size - takeSet.size,
+        reviewPickedLater: pickedLater.length - tp,
+        modelCut: new Date(model.cut * 1000).toISOString().slice(0, 10),
+        threshold: model.threshold,
+        ...(takeThreshold ? { takeThreshold } : {}),
+      };
     }
     rows.push({
       ...(take ? { take } : {}),
@@ -152,8 +237,10 @@ for (const cut of P.cuts) {
   }
 }
 for (const r of rows) r.precisionFresh = r.fresh ? r.freshPickedLater / r.fresh : NaN;
-const sum = (v: string, k: 'truth' | 'found' | 'listed' | 'listedPickedLater' | 'fresh' | 'freshPickedLater'): number => rows.filter((r) => r.variant === v).reduce((s, r) => s + r[k], 0);
-const sumT = (v: string, k: 'take' | 'takePickedLater' | 'truthInTake'): number => rows.filter((r) => r.variant === v).reduce((s, r) => s + (r.take?.[k] ?? 0), 0);
+const sum = (v: string, k: 'truth' | 'found' | 'listed' | 'listedPickedLater' | 'fresh' | 'freshPickedLater'): number =>
+  rows.filter((r) => r.variant === v).reduce((s, r) => s + r[k], 0);
+const sumT = (v: string, k: 'take' | 'takePickedLater' | 'truthInTake'): number =>
+  rows.filter((r) => r.variant === v).reduce((s, r) => s + (r.take?.[k] ?? 0), 0);
 const pooled = ['cut', 'release-prep'].map((v) => ({
   variant: v,
   recall: sum(v, 'found') / sum(v, 'truth'),
@@ -161,9 +248,21 @@ const pooled = ['cut', 'release-prep'].map((v) => ({
   precisionFresh: sum(v, 'freshPickedLater') / sum(v, 'fresh'),
   truth: sum(v, 'truth'),
   listed: sum(v, 'listed'),
-  ...(classify ? { take: sumT(v, 'take'), precisionTake: sumT(v, 'takePickedLater') / sumT(v, 'take'), recallTake: sumT(v, 'truthInTake') / sum(v, 'truth') } : {}),
+  ...(classify
+    ? { take: sumT(v, 'take'), precisionTake: sumT(v, 'takePickedLater') / sumT(v, 'take'), recallTake: sumT(v, 'truthInTake') / sum(v, 'truth') }
+    : {}),
 }));
-const out = { project: name, branch: P.branch, months, timings: { loadMs: Math.round(tLoad), auditMs: Math.round(tAudit), plainGitPeerMs: Math.round(tPeer), listedNow: full.missing.length }, rows: rows.map((r) => ({ ...r, missed: r.missed.slice(0, 10) })), pooled };
+const out = {
+  project: name,
+  branch: P.branch,
+  months,
+  timings: { loadMs: Math.round(tLoad), auditMs: Math.round(tAudit), plainGitPeerMs: Math.round(tPeer), listedNow: full.missing.length },
+  rows: rows.map((r) => ({ ...r, missed: r.missed.slice(0, 10) })),
+  pooled,
+};
 mkdirSync('bench/analysis/out', { recursive: true });
-writeFileSync(`bench/analysis/out/audit-${name}${takePrecision !== undefined ? `-take${takePrecision}` : classify ? '-classify' : ''}.json`, `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(
+  `bench/analysis/out/audit-${name}${takePrecision !== undefined ? `-take${takePrecision}` : classify ? '-classify' : ''}.json`,
+  `${JSON.stringify(out, null, 2)}\n`,
+);
 console.log(JSON.stringify({ ...out, rows: rows.map((r) => ({ ...r, missed: r.missed.length })) }, null, 1));

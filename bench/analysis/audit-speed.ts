@@ -11,13 +11,21 @@ import { withContext } from '../../src/workspace.js';
 
 const PROJECTS = {
   dpdk: { repo: '/work/.mirror/DPDK+dpdk/repo', db: '/tmp/deps-dpdk.sqlite', branch: '22.11', mainline: 'main', base: 'v22.11' },
-  xen: { repo: '/work/.mirror/xen-project+xen/repo', db: '/tmp/deps-xen.sqlite', branch: 'stable-4.19', mainline: 'master', base: '57338346f29cea7b183403561bdc5f407163b846' },
+  xen: {
+    repo: '/work/.mirror/xen-project+xen/repo',
+    db: '/tmp/deps-xen.sqlite',
+    branch: 'stable-4.19',
+    mainline: 'master',
+    base: '57338346f29cea7b183403561bdc5f407163b846',
+  },
 } as const;
 const P = PROJECTS[(process.argv[2] ?? 'dpdk') as keyof typeof PROJECTS];
 
 async function runAudit(): Promise<{ ms: number; bytes: number }> {
   const t = performance.now();
-  const bytes = await withContext({ repo: P.repo, db: P.db, json: true }, (ctx) => JSON.stringify(auditBranch(ctx, P.branch), null, 2).length + 1, { mustExist: true });
+  const bytes = await withContext({ repo: P.repo, db: P.db, json: true }, (ctx) => JSON.stringify(auditBranch(ctx, P.branch), null, 2).length + 1, {
+    mustExist: true,
+  });
   return { ms: performance.now() - t, bytes };
 }
 

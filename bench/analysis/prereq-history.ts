@@ -42,10 +42,19 @@ const picked = readFileSync(`/work/shared/datasets/labels/${P.labels}.txt`, 'utf
   .split('\n')
   .filter((l) => l.endsWith(' 1'))
   .map((l) => l.split(' ')[0]!);
-const pickOf = db.prepare('SELECT bc.sha FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ? AND bc.upstream_sha = ? ORDER BY c.commit_time LIMIT 1').pluck();
+const pickOf = db
+  .prepare('SELECT bc.sha FROM branch_commits bc JOIN commits c ON c.sha = bc.sha WHERE bc.branch = ? AND bc.upstream_sha = ? ORDER BY c.commit_time LIMIT 1')
+  .pluck();
 const upstreamOf = db.prepare('SELECT upstream_sha FROM branch_commits WHERE branch = ? AND sha = ? AND upstream_sha IS NOT NULL LIMIT 1').pluck();
 
-interface Case { u: string; pick: string; t1: string; t0: string | null; uprev: string | null; time: number }
+interface Case {
+  u: string;
+  pick: string;
+  t1: string;
+  t0: string | null;
+  uprev: string | null;
+  time: number;
+}
 const cases: Case[] = [];
 for (const u of picked) {
   const pick = pickOf.get(P.branch, u) as string | undefined;
@@ -100,7 +109,15 @@ for (const c of cases) {
     prereqNamed++;
     const ever = everPicked.get(P.branch, p.sha) ? 1 : 0;
     if (ever) prereqPickedEver++;
-    const kinds = p.reasons.map((r) => (r.kind === 'blame' ? (r.lines.some((l) => l.use === 'removed') ? 'blame-removed' : 'blame-context') : r.kind === 'series' ? `series-${r.series.rule}` : r.kind));
+    const kinds = p.reasons.map((r) =>
+      r.kind === 'blame'
+        ? r.lines.some((l) => l.use === 'removed')
+          ? 'blame-removed'
+          : 'blame-context'
+        : r.kind === 'series'
+          ? `series-${r.series.rule}`
+          : r.kind,
+    );
     kinds.push(`depth${p.depth}`, p.strength);
     for (const k of kinds) {
       const b = byKind.get(k) ?? { named: 0, pickedEver: 0 };
@@ -119,7 +136,11 @@ for (const c of cases) {
     const count = wc.stdout.toString('utf8').split('\n').length - 1;
     const ranges = toRanges(linesToBlame(f.hunks, count, 3).keys());
     if (!ranges.length) continue;
-    spawnSync('git', ['--git-dir', P.repo, 'blame', '--porcelain', ...ranges.flatMap((r) => ['-L', `${r.start},${r.end}`]), parent, `^${c.t1}`, '--', f.oldPath], { maxBuffer: 1 << 28 });
+    spawnSync(
+      'git',
+      ['--git-dir', P.repo, 'blame', '--porcelain', ...ranges.flatMap((r) => ['-L', `${r.start},${r.end}`]), parent, `^${c.t1}`, '--', f.oldPath],
+      { maxBuffer: 1 << 28 },
+    );
   }
   peerMs += performance.now() - tp;
 }
@@ -135,7 +156,14 @@ const out = {
   namedByRule: ['blame', 'series', 'symbol', 'strong', 'weak'].map((k) => ({ rule: k, n: named.filter((x) => x.rules.includes(k)).length })),
   meanQueueExtraWhenNeeded: needed.length ? [...named, ...notNamed].reduce((s, x) => s + x.queue, 0) / needed.length : null,
   notNamed: notNamed.map((x) => `${x.u.slice(0, 12)} needs ${x.uprev.slice(0, 12)}`),
-  speed: { depsAllPicksMs: Math.round(depsMs), perPickMs: Math.round(depsMs / cases.length), plainGitBlamePeerMs: Math.round(peerMs), trialPicksMs: Math.round(applyMs), queuedExtra: queued, picksWithPrerequisites: withPrereq },
+  speed: {
+    depsAllPicksMs: Math.round(depsMs),
+    perPickMs: Math.round(depsMs / cases.length),
+    plainGitBlamePeerMs: Math.round(peerMs),
+    trialPicksMs: Math.round(applyMs),
+    queuedExtra: queued,
+    picksWithPrerequisites: withPrereq,
+  },
   // Of the prerequisites named for the picks (branch cut just before each), how many the branch picked at some time.
   prerequisitesNamed: prereqNamed,
   prerequisitesPickedEver: prereqPickedEver,

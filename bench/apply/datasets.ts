@@ -72,7 +72,14 @@ export async function realPicks(target: GitTarget, spec: DatasetSpec): Promise<{
     const t = rec.replace(/^\n+/, '');
     const [sha, parents, email, subject, body] = t.split('\0');
     if (!sha || !body) return;
-    stable.push({ sha, parents: (parents ?? '').split(' ').filter(Boolean), email: (email ?? '').toLowerCase(), subject: subject ?? '', refs: upstreamShasInMessage(body), order: records.length - i });
+    stable.push({
+      sha,
+      parents: (parents ?? '').split(' ').filter(Boolean),
+      email: (email ?? '').toLowerCase(),
+      subject: subject ?? '',
+      refs: upstreamShasInMessage(body),
+      order: records.length - i,
+    });
   });
   const picked = pickedShas(spec);
   const info = await runGit(target, ['log', '--no-walk=unsorted', '--stdin', '--format=%H%x00%ae%x00%s'], { input: `${picked.join('\n')}\n` });

@@ -29,7 +29,12 @@ interface PeerOutcome {
 
 interface Row {
   pick: RealPick;
-  ours: Pick<ApplyResult, 'result' | 'reason' | 'resultTree'> & { patchId: string | null; conflicts: string[]; prerequisites: string[]; branchCommits: string[] };
+  ours: Pick<ApplyResult, 'result' | 'reason' | 'resultTree'> & {
+    patchId: string | null;
+    conflicts: string[];
+    prerequisites: string[];
+    branchCommits: string[];
+  };
   peer: (PeerOutcome & { patchId: string | null }) | null;
   pidUpstream: string | null;
   pidStable: string | null;
@@ -113,7 +118,13 @@ async function missingPaths(clone: GitTarget, tip: string): Promise<string[]> {
   const entries = r.out.split('\0').filter(Boolean);
   const blobs = entries.map((e) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(e)).filter((m): m is RegExpExecArray => !!m);
   const check = await runGit(clone, ['cat-file', '--batch-check'], { input: `${blobs.map((m) => m[1]).join('\n')}\n` });
-  const missing = new Set(check.stdout.toString('utf8').split('\n').filter((l) => l.endsWith(' missing')).map((l) => l.split(' ')[0]));
+  const missing = new Set(
+    check.stdout
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.endsWith(' missing'))
+      .map((l) => l.split(' ')[0]),
+  );
   return blobs.filter((m) => missing.has(m[1] ?? '')).map((m) => m[2] ?? '');
 }
 
@@ -247,7 +258,10 @@ async function runDataset(name: string): Promise<string[]> {
     }
   }
 
-  const ourPids = await patchIdsOfTexts(clone, first.results.map((r) => r.patch ?? ''));
+  const ourPids = await patchIdsOfTexts(
+    clone,
+    first.results.map((r) => r.patch ?? ''),
+  );
   const peerCommits = (peer ?? []).map((o) => o.commit).filter((c): c is string => !!c);
   const peerPids = await patchIdsOfCommits(clone, peerCommits);
 
@@ -280,7 +294,11 @@ async function runDataset(name: string): Promise<string[]> {
   const samePid = (r: Row): boolean => applies(r) && !!r.ours.patchId && r.ours.patchId === r.pidStable;
   const agreeGit = (r: Row): boolean =>
     !!r.peer &&
-    ((r.peer.result === 'clean' && applies(r) && (r.peer.standIn ? !!r.peer.patchId && r.peer.patchId === r.ours.patchId : r.peer.tree === r.ours.resultTree)) || (r.peer.result === 'conflict' && r.ours.result === 'conflict') || (r.peer.result === 'empty' && (r.ours.result === 'empty' || r.ours.result === 'already-applied')));
+    ((r.peer.result === 'clean' &&
+      applies(r) &&
+      (r.peer.standIn ? !!r.peer.patchId && r.peer.patchId === r.ours.patchId : r.peer.tree === r.ours.resultTree)) ||
+      (r.peer.result === 'conflict' && r.ours.result === 'conflict') ||
+      (r.peer.result === 'empty' && (r.ours.result === 'empty' || r.ours.result === 'already-applied')));
 
   const stats = {
     dataset: spec.name,
@@ -327,7 +345,13 @@ for (const name of names.length ? names : ['dpdk', 'xen', 'bind']) {
 }
 process.stdout.write(
   [
-    `git ${(await runGit(null, ['version'])).stdout.toString('utf8').trim().replace(/^git version /, '')}, node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end${flag('--no-blame') ? ', conflicts not blamed' : ''}`,
+    `git ${(await runGit(null, ['version'])).stdout
+      .toString('utf8')
+      .trim()
+      .replace(/^git version /, '')}, node ${process.version}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} at the end${flag('--no-blame') ? ', conflicts not blamed' : ''}`,
     '',
     '| dataset | picks | clean + offset | conflict | already/empty | real clean picks | real clean: same patch-id | applies: same patch-id as real | clean/conflict right | same as git cherry-pick | repo untouched |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

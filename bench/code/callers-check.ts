@@ -24,7 +24,10 @@ const { values } = parseArgs({
 });
 const repo = await openRepository(values.repo);
 const ctx = await openCodeContext(repo);
-const shas = readFileSync(values.labels ?? '', 'utf8').split('\n').filter((l) => l.endsWith(' 1')).map((l) => l.split(' ')[0] ?? '');
+const shas = readFileSync(values.labels ?? '', 'utf8')
+  .split('\n')
+  .filter((l) => l.endsWith(' 1'))
+  .map((l) => l.split(' ')[0] ?? '');
 const picked: Array<{ sha: string; name: string }> = [];
 let k = 0;
 const seen = new Set<string>();
@@ -64,8 +67,17 @@ for (const { sha, name } of picked) {
   totalHits += hits;
   totalExplained += explained;
   const calls = r.edges.filter((e) => e.kind === 'call').length;
-  console.log(`\n## ${name} at ${sha.slice(0, 12)}: ${hits} grep lines, ${calls} calls, ${r.edges.length - calls} other uses; entry: ${r.nodes.filter((n) => n.depth === 0).flatMap((n) => n.entry.map((e) => `${e.kind} ${e.how}`)).join('; ') || '-'}`);
+  console.log(
+    `\n## ${name} at ${sha.slice(0, 12)}: ${hits} grep lines, ${calls} calls, ${r.edges.length - calls} other uses; entry: ${
+      r.nodes
+        .filter((n) => n.depth === 0)
+        .flatMap((n) => n.entry.map((e) => `${e.kind} ${e.how}`))
+        .join('; ') || '-'
+    }`,
+  );
   console.log(lines.join('\n'));
 }
 ctx.close();
-console.log(`\n${picked.length} functions, ${totalHits} grep lines, ${totalExplained} given a meaning (call, registration, definition, entry); the rest are '-' (prototypes, comments, strings, other identifiers).`);
+console.log(
+  `\n${picked.length} functions, ${totalHits} grep lines, ${totalExplained} given a meaning (call, registration, definition, entry); the rest are '-' (prototypes, comments, strings, other identifiers).`,
+);

@@ -70,19 +70,25 @@ for (const path of files) {
 reader.close();
 const wall = performance.now() - t0;
 const pct = (a: number, b: number): string => `${((100 * a) / Math.max(1, b)).toFixed(2)}%`;
-console.log(JSON.stringify({
-  rev: values.rev,
-  mode: values.regions ? 'regions' : 'whole files',
-  sha,
-  files: files.length,
-  megabytes: +(bytes / 1e6).toFixed(1),
-  referenceFunctions: truth,
-  recovered,
-  recoveredShare: pct(recovered, truth),
-  functionsReported: reported,
-  linesInErrorNodes: pct(errorLines, totalLines),
-  parseSeconds: +(parseMs / 1000).toFixed(1),
-  parseMBperSecond: +((bytes / 1e6) / (parseMs / 1000)).toFixed(1),
-  wallSeconds: +(wall / 1000).toFixed(1),
-  sampleMisses: misses,
-}, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      rev: values.rev,
+      mode: values.regions ? 'regions' : 'whole files',
+      sha,
+      files: files.length,
+      megabytes: +(bytes / 1e6).toFixed(1),
+      referenceFunctions: truth,
+      recovered,
+      recoveredShare: pct(recovered, truth),
+      functionsReported: reported,
+      linesInErrorNodes: pct(errorLines, totalLines),
+      parseSeconds: +(parseMs / 1000).toFixed(1),
+      parseMBperSecond: +(bytes / 1e6 / (parseMs / 1000)).toFixed(1),
+      wallSeconds: +(wall / 1000).toFixed(1),
+      sampleMisses: misses,
+    },
+    null,
+    1,
+  ),
+);

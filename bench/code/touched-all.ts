@@ -26,7 +26,10 @@ const { values } = parseArgs({
 });
 
 const repo = await openRepository(values.repo);
-const shas = readFileSync(values.labels ?? '', 'utf8').split('\n').filter((l) => l.endsWith(' 1')).map((l) => l.split(' ')[0] ?? '');
+const shas = readFileSync(values.labels ?? '', 'utf8')
+  .split('\n')
+  .filter((l) => l.endsWith(' 1'))
+  .map((l) => l.split(' ')[0] ?? '');
 const tInit = performance.now();
 const parser = await loadCParser();
 const reader = new BlobReader(repo);
@@ -65,19 +68,25 @@ for (const r of results) {
 }
 mkdirSync(path.dirname(values.out ?? 'x'), { recursive: true });
 writeFileSync(values.out ?? '', JSON.stringify(disagreements, null, 1));
-console.log(JSON.stringify({
-  commits: shas.length,
-  initMs: Math.round(initMs),
-  totalSeconds: +(totalMs / 1000).toFixed(2),
-  msPerCommit: +(totalMs / shas.length).toFixed(1),
-  files: results.reduce((s, r) => s + r.files.length, 0),
-  cFiles: results.reduce((s, r) => s + r.files.filter((f) => f.isC).length, 0),
-  items,
-  byChange: Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1])),
-  cHunks,
-  checkableHunks: checkable,
-  headerAgrees: agree,
-  agreement: `${((100 * agree) / Math.max(1, checkable)).toFixed(1)}%`,
-  headerEmpty,
-  disagreementsWritten: values.out,
-}, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      commits: shas.length,
+      initMs: Math.round(initMs),
+      totalSeconds: +(totalMs / 1000).toFixed(2),
+      msPerCommit: +(totalMs / shas.length).toFixed(1),
+      files: results.reduce((s, r) => s + r.files.length, 0),
+      cFiles: results.reduce((s, r) => s + r.files.filter((f) => f.isC).length, 0),
+      items,
+      byChange: Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1])),
+      cHunks,
+      checkableHunks: checkable,
+      headerAgrees: agree,
+      agreement: `${((100 * agree) / Math.max(1, checkable)).toFixed(1)}%`,
+      headerEmpty,
+      disagreementsWritten: values.out,
+    },
+    null,
+    1,
+  ),
+);

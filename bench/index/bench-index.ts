@@ -90,7 +90,11 @@ if (!skipIncremental) {
   const incTimes: number[] = [];
   let last = parent;
   for (let i = 0; i < runs; i++) {
-    const c = execFileSync('git', ['--git-dir', clone, 'commit-tree', tree, '-p', last, '-m', `bench: one more commit ${i}\n\nFixes: ${parent.slice(0, 12)} ("x")`], { encoding: 'utf8', env }).trim();
+    const c = execFileSync(
+      'git',
+      ['--git-dir', clone, 'commit-tree', tree, '-p', last, '-m', `bench: one more commit ${i}\n\nFixes: ${parent.slice(0, 12)} ("x")`],
+      { encoding: 'utf8', env },
+    ).trim();
     execFileSync('git', ['--git-dir', clone, 'update-ref', head, c]);
     last = c;
     const inc = timed(process.execPath, [bin, 'index', '--repo', clone, '--db', db, '--json']);

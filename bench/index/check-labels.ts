@@ -20,9 +20,7 @@ const labels = readFileSync(opt('labels'), 'utf8')
   .trim()
   .split('\n')
   .map((l) => l.split(' ') as [string, string]);
-const picked = new Set(
-  (db.prepare('SELECT upstream_sha FROM branch_commits WHERE branch = ? AND upstream_sha IS NOT NULL').pluck().all(branch) as string[]),
-);
+const picked = new Set(db.prepare('SELECT upstream_sha FROM branch_commits WHERE branch = ? AND upstream_sha IS NOT NULL').pluck().all(branch) as string[]);
 const via = db.prepare('SELECT via FROM branch_commits WHERE branch = ? AND upstream_sha = ?').pluck();
 let tp = 0;
 let fn = 0;
@@ -40,4 +38,6 @@ for (const [sha, lab] of labels) {
     missed.push(sha);
   } else if (ours) fp++;
 }
-process.stdout.write(`${JSON.stringify({ branch, labelled_picks: tp + fn, mapped: tp, missed: fn, mapped_but_labelled_0: fp, by: byVia, missed_shas: missed.slice(0, 20) }, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ branch, labelled_picks: tp + fn, mapped: tp, missed: fn, mapped_but_labelled_0: fp, by: byVia, missed_shas: missed.slice(0, 20) }, null, 2)}\n`,
+);

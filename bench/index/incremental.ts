@@ -64,7 +64,14 @@ function setRefs(dir: string, changes: Map<string, string | null>): void {
 }
 
 /** Refs to delete so that nothing reaches past `oldCommit` but `keep`, plus mainline reset to it. */
-function cutBack(dir: string, refs: Map<string, string>, main: string, oldCommit: string, keep: Set<string>, dropTags: 'all' | 'unreachable'): Map<string, string | null> {
+function cutBack(
+  dir: string,
+  refs: Map<string, string>,
+  main: string,
+  oldCommit: string,
+  keep: Set<string>,
+  dropTags: 'all' | 'unreachable',
+): Map<string, string | null> {
   const ch = new Map<string, string | null>();
   const oldAnc = new Set(git(dir, ['rev-list', oldCommit]).trim().split('\n'));
   for (const [r, o] of refs) {
@@ -75,7 +82,11 @@ function cutBack(dir: string, refs: Map<string, string>, main: string, oldCommit
   }
   ch.set(main, oldCommit);
   const keptTips = [oldCommit, ...[...keep].map((k) => refs.get(k)!).filter(Boolean)];
-  const reach = new Set(git(dir, ['rev-list', ...keptTips]).trim().split('\n'));
+  const reach = new Set(
+    git(dir, ['rev-list', ...keptTips])
+      .trim()
+      .split('\n'),
+  );
   for (const [r, o] of refs) {
     if (!r.startsWith('refs/tags/')) continue;
     if (dropTags === 'all') ch.set(r, null);
@@ -90,7 +101,10 @@ function report(name: string, file: string, clean: string, seconds: number[]): v
   const diff = digestDifferences(a, b);
   const db = new Database(file, { readonly: true });
   db.prepare('ATTACH DATABASE ? AS clean').run(clean);
-  const wrongRelease = db.prepare('SELECT count(*) FROM commits c JOIN clean.commits k ON k.sha = c.sha WHERE c.first_release IS NOT k.first_release').pluck().get() as number;
+  const wrongRelease = db
+    .prepare('SELECT count(*) FROM commits c JOIN clean.commits k ON k.sha = c.sha WHERE c.first_release IS NOT k.first_release')
+    .pluck()
+    .get() as number;
   const picks = (d: string): number =>
     db.prepare(`SELECT count(DISTINCT upstream_sha) FROM ${d}.branch_commits WHERE branch = ? AND upstream_sha IS NOT NULL`).pluck().get(branch) as number;
   const rows = (d: string): number => db.prepare(`SELECT count(*) FROM ${d}.branch_commits`).pluck().get() as number;
@@ -99,7 +113,12 @@ function report(name: string, file: string, clean: string, seconds: number[]): v
       `branch_commits rows ${rows('main')} (clean ${rows('clean')}); commits with another first release: ${wrongRelease}; ` +
       `${diff.length ? `DIFFER:\n  ${diff.join('\n  ')}` : 'logical digest identical'}\n`,
   );
-  process.stdout.write(`  digest: ${[...b].filter(([k]) => k.startsWith('table ')).map(([k, v]) => `${k.slice(6)} ${v}`).join('; ')}\n`);
+  process.stdout.write(
+    `  digest: ${[...b]
+      .filter(([k]) => k.startsWith('table '))
+      .map(([k, v]) => `${k.slice(6)} ${v}`)
+      .join('; ')}\n`,
+  );
   db.close();
 }
 
@@ -111,13 +130,20 @@ const oldCommit = git(base.dir, ['rev-parse', `${old}^{commit}`]).trim();
 if (!existsSync(cleanDb)) process.stdout.write(`clean index: ${(await index(base.dir, cleanDb)).toFixed(2)} s (src ${src})\n`);
 
 const orders: [string, (refs: Map<string, string>, dir: string) => Map<string, string | null>][] = [
-  ['issue', (refs, dir) => {
-    const ch = cutBack(dir, refs, main, oldCommit, new Set(), 'all');
-    ch.set(`refs/heads/${branch}`, null);
-    ch.set(`refs/heads/${branch}-staging`, null);
-    return ch;
-  }],
-  ['two-remotes', (refs, dir) => cutBack(dir, refs, main, oldCommit, new Set([`refs/heads/${branch}`, `refs/heads/${branch}-staging`].filter((r) => refs.has(r))), 'unreachable')],
+  [
+    'issue',
+    (refs, dir) => {
+      const ch = cutBack(dir, refs, main, oldCommit, new Set(), 'all');
+      ch.set(`refs/heads/${branch}`, null);
+      ch.set(`refs/heads/${branch}-staging`, null);
+      return ch;
+    },
+  ],
+  [
+    'two-remotes',
+    (refs, dir) =>
+      cutBack(dir, refs, main, oldCommit, new Set([`refs/heads/${branch}`, `refs/heads/${branch}-staging`].filter((r) => refs.has(r))), 'unreachable'),
+  ],
   ['late-tag', () => new Map(lateTags.map((t) => [`refs/tags/${t}`, null]))],
 ];
 for (const [name, cut] of orders) {

@@ -55,7 +55,15 @@ const env: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
 const rows: string[] = ['| tool | 1st call (s) | 2nd call (s) | answer |', '| --- | ---: | ---: | --- |'];
 const client = new Client({ name: 'bench', version: '1' });
-if (!aloneOnly) await client.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db], env, stderr: 'inherit' }));
+if (!aloneOnly)
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db],
+      env,
+      stderr: 'inherit',
+    }),
+  );
 for (const [name, args] of aloneOnly ? [] : calls) {
   const times: number[] = [];
   let note = '';
@@ -77,7 +85,9 @@ const cold = [calls.find((c) => c[0] === 'explain')!, calls.find((c) => c[0] ===
 rows.push('', '| tool alone, fresh session | call (s) | server CPU in the call (s) | server RSS (MB) | answer |', '| --- | ---: | ---: | ---: | --- |');
 const procStat = (pid: number | null | undefined): { cpu: number; rssMb: number } | null => {
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return { cpu: (Number(f[11]) + Number(f[12])) / 100, rssMb: (Number(f[21]) * 4096) / 2 ** 20 };
   } catch {
     return null;
@@ -85,7 +95,12 @@ const procStat = (pid: number | null | undefined): { cpu: number; rssMb: number 
 };
 for (const [name, args] of cold) {
   const c = new Client({ name: 'bench', version: '1' });
-  const transport = new StdioClientTransport({ command: process.execPath, args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db], env, stderr: 'inherit' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db],
+    env,
+    stderr: 'inherit',
+  });
   await c.connect(transport);
   await new Promise((r) => setTimeout(r, 6000)); // the warm-up after the handshake (parser, history, graphs)
   const before = procStat(transport.pid);
@@ -94,7 +109,9 @@ for (const [name, args] of cold) {
   const t = (performance.now() - t0) / 1000;
   const after = procStat(transport.pid);
   const cpu = before && after ? (after.cpu - before.cpu).toFixed(2) : '?';
-  rows.push(`| ${name} | ${t.toFixed(2)} | ${cpu} | ${after ? after.rssMb.toFixed(0) : '?'} | ${r.isError ? `ERROR ${r.content[0]?.text ?? ''}` : `${r.content[0]?.text.length ?? 0} chars`} |`);
+  rows.push(
+    `| ${name} | ${t.toFixed(2)} | ${cpu} | ${after ? after.rssMb.toFixed(0) : '?'} | ${r.isError ? `ERROR ${r.content[0]?.text ?? ''}` : `${r.content[0]?.text.length ?? 0} chars`} |`,
+  );
   await c.close();
 }
 
@@ -112,7 +129,14 @@ for (let i = 0; i < 3; i++) {
   grepTimes.push((performance.now() - t0) / 1000);
 }
 const c2 = new Client({ name: 'bench', version: '1' });
-await c2.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db], env, stderr: 'inherit' }));
+await c2.connect(
+  new StdioClientTransport({
+    command: process.execPath,
+    args: [path.join(ROOT, 'bin', 'stablepick.js'), 'mcp', '--repo', repo, '--db', db],
+    env,
+    stderr: 'inherit',
+  }),
+);
 await c2.callTool({ name: 'find_function', arguments: { name: 'main' } }); // load the parser once
 const callerTimes: number[] = [];
 for (let i = 0; i < 3; i++) {
@@ -121,5 +145,8 @@ for (let i = 0; i < 3; i++) {
   callerTimes.push((performance.now() - t0) / 1000);
 }
 await c2.close();
-rows.push('', `find_callers ${fn}: median ${median(callerTimes).toFixed(3)} s; git grep -w ${fn} HEAD -- '*.c' '*.h': median ${median(grepTimes).toFixed(3)} s; ratio ${(median(callerTimes) / median(grepTimes)).toFixed(2)}x`);
+rows.push(
+  '',
+  `find_callers ${fn}: median ${median(callerTimes).toFixed(3)} s; git grep -w ${fn} HEAD -- '*.c' '*.h': median ${median(grepTimes).toFixed(3)} s; ratio ${(median(callerTimes) / median(grepTimes)).toFixed(2)}x`,
+);
 process.stdout.write(`${rows.join('\n')}\n`);

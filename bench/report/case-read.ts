@@ -44,20 +44,44 @@ const j = await judgeRange({ db, repo, configDir: repo.workTree ?? repo.gitDir, 
 const judgeSeconds = (performance.now() - t0) / 1000;
 const yes = j.commits.map((c, i) => ({ c, vs: j.verdicts.map((v) => v[i]!) })).filter((x) => x.vs.some((v) => v.verdict === 'YES' && !v.already));
 const picked = [...yes].sort(() => rand() - 0.5).slice(0, sample);
-const rows: { sha: string; subject: string; seconds: number; facts: number; problems: string[]; risk: string; priority: string | null; longLines: number }[] = [];
+const rows: { sha: string; subject: string; seconds: number; facts: number; problems: string[]; risk: string; priority: string | null; longLines: number }[] =
+  [];
 for (const { c, vs } of picked) {
   const s0 = performance.now();
-  const wc = await buildCase({ repo, db, conventions: DEFAULT_CONVENTIONS, configDir: repo.workTree ?? repo.gitDir }, c.sha, branches, { verdicts: new Map(branches.map((b, i) => [b, vs[i]!])) });
+  const wc = await buildCase({ repo, db, conventions: DEFAULT_CONVENTIONS, configDir: repo.workTree ?? repo.gitDir }, c.sha, branches, {
+    verdicts: new Map(branches.map((b, i) => [b, vs[i]!])),
+  });
   const text = caseText(wc);
   const problems = (await findProblems(repo, db, wc, [text, caseMarkdown(wc)])).map((p) => p.problem);
   const seconds = (performance.now() - s0) / 1000;
   writeFileSync(path.join(out, `${c.sha.slice(0, 12)}.txt`), `${c.sha} ${c.subject}\n\n${text}`);
-  const row = { sha: c.sha, subject: c.subject, seconds: Math.round(seconds * 100) / 100, facts: wc.citations.length, problems, risk: wc.risk.level, priority: wc.priority?.level ?? null, longLines: text.split('\n').filter((l) => l.length > 75).length };
+  const row = {
+    sha: c.sha,
+    subject: c.subject,
+    seconds: Math.round(seconds * 100) / 100,
+    facts: wc.citations.length,
+    problems,
+    risk: wc.risk.level,
+    priority: wc.priority?.level ?? null,
+    longLines: text.split('\n').filter((l) => l.length > 75).length,
+  };
   rows.push(row);
   process.stderr.write(`${c.sha.slice(0, 12)} ${row.seconds}s ${row.facts} facts ${problems.length} problems ${row.risk}/${row.priority} ${c.subject}\n`);
 }
 const secs = rows.map((r) => r.seconds).sort((a, b) => a - b);
-const summary = { range, branches, judged: j.commits.length, yes: yes.length, sample: rows.length, judgeSeconds: Math.round(judgeSeconds * 10) / 10, medianSeconds: secs[Math.floor(secs.length / 2)] ?? null, maxSeconds: secs[secs.length - 1] ?? null, rows };
+const summary = {
+  range,
+  branches,
+  judged: j.commits.length,
+  yes: yes.length,
+  sample: rows.length,
+  judgeSeconds: Math.round(judgeSeconds * 10) / 10,
+  medianSeconds: secs[Math.floor(secs.length / 2)] ?? null,
+  maxSeconds: secs[secs.length - 1] ?? null,
+  rows,
+};
 writeFileSync(path.join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-process.stderr.write(`${rows.length} cases, median ${summary.medianSeconds}s, max ${summary.maxSeconds}s, judged ${j.commits.length} in ${summary.judgeSeconds}s\n`);
+process.stderr.write(
+  `${rows.length} cases, median ${summary.medianSeconds}s, max ${summary.maxSeconds}s, judged ${j.commits.length} in ${summary.judgeSeconds}s\n`,
+);
 db.close();

@@ -103,7 +103,11 @@ try {
             const tip = ctx.db.prepare('SELECT tip FROM branches WHERE name = ?').pluck().get(b) as string | undefined;
             if (!tip || verdicts.get(b)?.already) continue;
             const q = queues.get(b)!;
-            await checker.queueResolved(q.queue.filter((m) => m.role !== 'prerequisite' || m.prerequisite?.strength === 'strong').map((m) => m.sha), tip, b);
+            await checker.queueResolved(
+              q.queue.filter((m) => m.role !== 'prerequisite' || m.prerequisite?.strength === 'strong').map((m) => m.sha),
+              tip,
+              b,
+            );
           }
         }),
       );
@@ -119,7 +123,9 @@ try {
       return m ? commitGraph(ctx.db).ancestors([m]).has(sha) : false;
     });
     // The whole case (again, without trial picks) for the check; with --whole also timed (it repeats the steps).
-    const wc = whole ? await time('buildCase (whole, again)', () => buildCase(ctx, sha, branches, { verdicts, noApply: true })) : await buildCase(ctx, sha, branches, { verdicts, noApply: true });
+    const wc = whole
+      ? await time('buildCase (whole, again)', () => buildCase(ctx, sha, branches, { verdicts, noApply: true }))
+      : await buildCase(ctx, sha, branches, { verdicts, noApply: true });
     const problems = await time('verify', () => findProblems(ctx.repo, ctx.db, wc, [caseMarkdown(wc)]));
     const rows = gitRows();
     const out: Record<string, { ms: number; git: Record<string, number> }> = {};

@@ -72,7 +72,11 @@ interface V {
   reasons: { text: string; evidence?: Record<string, unknown> }[];
 }
 writeFileSync(path.join(outDir, 'scan.jsonl'), scan.stdout);
-const verdicts = scan.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as V);
+const verdicts = scan.stdout
+  .trim()
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as V);
 const scanCounts: Record<string, Record<string, number>> = {};
 for (const v of verdicts) {
   const c = (scanCounts[v.branch] ??= { commits: 0, YES: 0, 'NEEDS-REVIEW': 0, NO: 0, already: 0 });
@@ -82,8 +86,18 @@ for (const v of verdicts) {
 }
 const yesAny = new Set(verdicts.filter((v) => v.verdict === 'YES' && !v.already).map((v) => v.sha));
 // YES verdicts whose printed reasons name a stable pick by its short sha (evidence.pick, or "picked as"/"holds ... as").
-const namesPick = verdicts.filter((v) => v.verdict === 'YES' && !v.already && v.reasons.some((r) => typeof r.evidence?.pick === 'string' || / as [0-9a-f]{12}\b/.test(r.text)));
-result.scan = { seconds: scan.seconds, load: scan.load, cliRoot: root, counts: scanCounts, yesInSomeBranch: yesAny.size, yesVerdictsNamingAPick: namesPick.length, yesCommitsNamingAPick: new Set(namesPick.map((v) => v.sha)).size };
+const namesPick = verdicts.filter(
+  (v) => v.verdict === 'YES' && !v.already && v.reasons.some((r) => typeof r.evidence?.pick === 'string' || / as [0-9a-f]{12}\b/.test(r.text)),
+);
+result.scan = {
+  seconds: scan.seconds,
+  load: scan.load,
+  cliRoot: root,
+  counts: scanCounts,
+  yesInSomeBranch: yesAny.size,
+  yesVerdictsNamingAPick: namesPick.length,
+  yesCommitsNamingAPick: new Set(namesPick.map((v) => v.sha)).size,
+};
 save();
 log(`scan ${scan.seconds.toFixed(1)}s ${JSON.stringify(scanCounts)}`);
 
@@ -91,11 +105,26 @@ log(`scan ${scan.seconds.toFixed(1)}s ${JSON.stringify(scanCounts)}`);
 const mbox = path.join(outDir, 'series.mbox');
 rmSync(mbox, { force: true });
 log('mail');
-const mail = cli(['mail', range, '--branch', branches.join(','), '--out', mbox, '--from', 'Stablepick Bench <bench@stablepick.invalid>', '--to', 'stable@example.org', '--format', 'autosel', '--json', ...common]);
+const mail = cli([
+  'mail',
+  range,
+  '--branch',
+  branches.join(','),
+  '--out',
+  mbox,
+  '--from',
+  'Stablepick Bench <bench@stablepick.invalid>',
+  '--to',
+  'stable@example.org',
+  '--format',
+  'autosel',
+  '--json',
+  ...common,
+]);
 writeFileSync(path.join(outDir, 'mail.stderr'), mail.stderr);
 // Since c4cbf59 a case that fails the fact check is listed in `failed`, the rest is written and the command
 // exits 1 with the JSON on stdout: go on with what was written, and record the failures.
-const mailError = mail.code !== 0 ? mail.stderr.trim().split('\n').pop() ?? `exit ${mail.code}` : null;
+const mailError = mail.code !== 0 ? (mail.stderr.trim().split('\n').pop() ?? `exit ${mail.code}`) : null;
 let parsed: unknown = null;
 try {
   parsed = mail.stdout.trim() ? JSON.parse(mail.stdout) : null;
@@ -117,7 +146,10 @@ interface MailSummary {
 const ms = parsed as MailSummary;
 const skipReasons: Record<string, number> = {};
 for (const s of ms.skipped) {
-  const key = s.reason.replace(/[0-9a-f]{12,40}/g, '<sha>').replace(/ — .*$/, '').slice(0, 90);
+  const key = s.reason
+    .replace(/[0-9a-f]{12,40}/g, '<sha>')
+    .replace(/ — .*$/, '')
+    .slice(0, 90);
   skipReasons[key] = (skipReasons[key] ?? 0) + 1;
 }
 const mailedShas = new Set(ms.mails.map((m) => m.sha));
@@ -170,7 +202,10 @@ const mailInfo = entries.map((e, i) => {
   // the mail's analysis part to check by hand / against the index.
   // The analysis sits between the `---` line and the first `diff --git`.
   const analysisPart = (e.text.split(/^---$/m)[1] ?? '').split(/^diff --git /m)[0] ?? '';
-  const fixedLater = analysisPart.split('\n').filter((l) => /fixed later/i.test(l)).map((l) => l.trim());
+  const fixedLater = analysisPart
+    .split('\n')
+    .filter((l) => /fixed later/i.test(l))
+    .map((l) => l.trim());
   return { sha: e.sha, kind: j?.kind, branches: js, tag, trials, fixedLater, text: e.text };
 });
 result.fixedLater = mailInfo.filter((m) => m.fixedLater.length).map((m) => ({ sha: m.sha, lines: m.fixedLater }));
@@ -179,7 +214,16 @@ result.fixedLater = mailInfo.filter((m) => m.fixedLater.length).map((m) => ({ sh
 const picks = mailInfo.filter((m) => m.kind === 'pick');
 const step = Math.max(1, Math.floor(picks.length / Math.max(1, sample)));
 const chosen = picks.filter((_, i) => i % step === 0).slice(0, sample);
-const explains: { sha: string; ok: boolean; seconds: number; citations: number | null; byKind: Record<string, number>; verdict: string | null; targets: string[]; error: string | null }[] = [];
+const explains: {
+  sha: string;
+  ok: boolean;
+  seconds: number;
+  citations: number | null;
+  byKind: Record<string, number>;
+  verdict: string | null;
+  targets: string[];
+  error: string | null;
+}[] = [];
 for (const p of chosen) {
   log(`explain ${p.sha.slice(0, 12)}`);
   const r = cli(['explain', p.sha, '--branch', branches.join(','), '--format', 'json', ...common]);
@@ -194,22 +238,36 @@ for (const p of chosen) {
     verdict = c.verdict;
     targets = c.recommendation.targets;
   }
-  const err = r.code === 0 ? null : r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
-  explains.push({ sha: p.sha, ok: r.code === 0 && !/UNVERIFIED_FACT|does not check out|unchecked fact/.test(r.stderr), seconds: r.seconds, citations, byKind, verdict, targets, error: err });
+  const err = r.code === 0 ? null : (r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`);
+  explains.push({
+    sha: p.sha,
+    ok: r.code === 0 && !/UNVERIFIED_FACT|does not check out|unchecked fact/.test(r.stderr),
+    seconds: r.seconds,
+    citations,
+    byKind,
+    verdict,
+    targets,
+    error: err,
+  });
 }
 result.explain = {
   sampled: explains.length,
   ok: explains.filter((e) => e.ok).length,
   failed: explains.filter((e) => !e.ok).map((e) => ({ sha: e.sha, error: e.error })),
   citationsPerCase: explains.filter((e) => e.citations !== null).map((e) => e.citations),
-  targetsDifferFromMail: explains.filter((e) => e.ok && e.targets.join(',') !== (mailInfo.find((m) => m.sha === e.sha)?.branches ?? []).join(',')).map((e) => ({ sha: e.sha, explain: e.targets, mail: mailInfo.find((m) => m.sha === e.sha)?.branches })),
+  targetsDifferFromMail: explains
+    .filter((e) => e.ok && e.targets.join(',') !== (mailInfo.find((m) => m.sha === e.sha)?.branches ?? []).join(','))
+    .map((e) => ({ sha: e.sha, explain: e.targets, mail: mailInfo.find((m) => m.sha === e.sha)?.branches })),
   seconds: explains.map((e) => Number(e.seconds.toFixed(1))),
   cases: explains,
 };
 save();
 
 // 4. git am every mail onto each branch it names (subject/JSON), skipping a mail that fails and going on.
-const upstreamIds = await patchIdsOfCommits({ gitDir: repo }, mailInfo.map((m) => m.sha));
+const upstreamIds = await patchIdsOfCommits(
+  { gitDir: repo },
+  mailInfo.map((m) => m.sha),
+);
 const tmpRoot = path.join(os.tmpdir(), 'sp-mail-bench-am');
 mkdirSync(tmpRoot, { recursive: true });
 const am: Record<string, unknown> = {};

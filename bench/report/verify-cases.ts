@@ -21,7 +21,9 @@ if (!repo || !db || !branches.length || !file || file.startsWith('--')) {
 const ctx = await openContext({ repo, db }, { mustExist: true });
 try {
   for (const sha of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
-    const c = await buildCase({ repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir: ctx.repo.workTree ?? ctx.repo.gitDir }, sha, branches, { noApply: true });
+    const c = await buildCase({ repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir: ctx.repo.workTree ?? ctx.repo.gitDir }, sha, branches, {
+      noApply: true,
+    });
     const problems = await findProblems(ctx.repo, ctx.db, c, [caseMarkdown(c)]);
     console.log(JSON.stringify({ sha, ok: problems.length === 0, problems: problems.map((p) => p.problem) }));
   }

@@ -18,7 +18,15 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const N = Number(opt('--replies') ?? 20000);
 const work = mkdtempSync(path.join(os.tmpdir(), 'stablepick-bench-import-'));
 const repo = path.join(work, 'repo');
-const env = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.org', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.org', GIT_CONFIG_NOSYSTEM: '1', HOME: work };
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.org',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.org',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: work,
+};
 const git = (...a: string[]): string => {
   const r = spawnSync('git', ['-C', repo, ...a], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`git ${a.join(' ')}: ${r.stderr}`);
@@ -26,7 +34,12 @@ const git = (...a: string[]): string => {
 };
 const cli = (...a: string[]): { code: number; stdout: string; stderr: string; ms: number } => {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/bin.ts'), ...a], { cwd: ROOT, env: { ...process.env, STABLEPICK_CACHE_DIR: work }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/bin.ts'), ...a], {
+    cwd: ROOT,
+    env: { ...process.env, STABLEPICK_CACHE_DIR: work },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: Number(process.hrtime.bigint() - t) / 1e6 };
 };
 
@@ -86,10 +99,21 @@ if (argv.includes('--prepare-only')) {
 }
 const run = cli('review', 'import', mbox, '--repo', repo, '--db', db, '--json');
 // --json prints one line per reply.
-const lines = run.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { outcome: string });
+const lines = run.stdout
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as { outcome: string });
 const out = run.code === 0 ? { messages: lines.length, recorded: lines.filter((l) => l.outcome === 'recorded').length } : null;
 console.log(
-  JSON.stringify({ replies: N, mboxBytes: statSync(mbox).size, exit: run.code, seconds: +(run.ms / 1000).toFixed(2), messages: out?.messages, recorded: out?.recorded, stderr: run.stderr.slice(0, 300) }),
+  JSON.stringify({
+    replies: N,
+    mboxBytes: statSync(mbox).size,
+    exit: run.code,
+    seconds: +(run.ms / 1000).toFixed(2),
+    messages: out?.messages,
+    recorded: out?.recorded,
+    stderr: run.stderr.slice(0, 300),
+  }),
 );
 if (!argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
 else console.log(`kept ${work}`);

@@ -31,7 +31,9 @@ import { opt } from '../args.js';
 const indexDir = opt('--index-dir') ?? '/tmp/sel5';
 const only = opt('--only')?.split(',');
 const ww = Number(opt('--window-weight') ?? '3');
-const windows = (JSON.parse(readFileSync(path.join(DATA, 'datasets.json'), 'utf8')) as Window[]).filter((w) => SHORT[w.repo] && (!only || only.some((o) => w.name.startsWith(o))));
+const windows = (JSON.parse(readFileSync(path.join(DATA, 'datasets.json'), 'utf8')) as Window[]).filter(
+  (w) => SHORT[w.repo] && (!only || only.some((o) => w.name.startsWith(o))),
+);
 
 const out: Record<string, unknown>[] = [];
 const f = (x: number): string => x.toFixed(3);
@@ -51,7 +53,10 @@ for (const w of windows) {
   const hist = fx.history.map((x) => ({ vec: vectorize(x.features), y: x.y }));
   const win = fx.window.map((x) => ({ vec: vectorize(x.features), y: x.y }));
   const truth = win.map((x) => x.y === 1);
-  const protocol = bestThreshold(win.map((x) => model.lr.score(x.vec)), truth);
+  const protocol = bestThreshold(
+    win.map((x) => model.lr.score(x.vec)),
+    truth,
+  );
   // In-window folds.
   const rnd = prng(7);
   const fold = win.map(() => Math.floor(rnd() * 5));
@@ -65,7 +70,14 @@ for (const w of windows) {
   }
   const inWin = bestThreshold(oof, truth);
   process.stdout.write(`| ${w.name} | ${win.length} | ${truth.filter(Boolean).length} | ${f(protocol.f1)} | ${f(inWin.f1)} |\n`);
-  out.push({ window: w.name, n: win.length, picked: truth.filter(Boolean).length, protocolOracleF1: protocol.f1, inWindowOracleF1: inWin.f1, historyExamples: hist.length });
+  out.push({
+    window: w.name,
+    n: win.length,
+    picked: truth.filter(Boolean).length,
+    protocolOracleF1: protocol.f1,
+    inWindowOracleF1: inWin.f1,
+    historyExamples: hist.length,
+  });
   db.close();
 }
 mkdirSync('bench/out/select', { recursive: true });

@@ -26,7 +26,9 @@ if (process.argv.includes('--extra')) for (const [k, v] of Object.entries(EXTRA)
 const only = opt('--only')?.split(',');
 const lag = (opt('--lag') ?? 'weight') as LagMode;
 const tag = opt('--tag') ?? lag;
-const windows = (JSON.parse(readFileSync(path.join(DATA, 'datasets.json'), 'utf8')) as Window[]).filter((w) => SHORT[w.repo] && (!only || only.some((o) => w.name.startsWith(o))));
+const windows = (JSON.parse(readFileSync(path.join(DATA, 'datasets.json'), 'utf8')) as Window[]).filter(
+  (w) => SHORT[w.repo] && (!only || only.some((o) => w.name.startsWith(o))),
+);
 const dbFile = opt('--db');
 if (dbFile) {
   const repos = new Set(windows.map((w) => w.repo));
@@ -36,7 +38,10 @@ if (dbFile) {
 const outDir = path.resolve('bench/out/select');
 mkdirSync(outDir, { recursive: true });
 const f = (x: number): string => x.toFixed(3);
-const lines: string[] = ['| window | N | picked | tag F1 | fixes F1 | fixword F1 | all-yes F1 | best base | stablepick P | R | F1 | +review R | train s | judge s |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
+const lines: string[] = [
+  '| window | N | picked | tag F1 | fixes F1 | fixword F1 | all-yes F1 | best base | stablepick P | R | F1 | +review R | train s | judge s |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+];
 for (const w of windows) {
   const short = SHORT[w.repo]!;
   const db = openDb(dbFile ?? `${indexDir}/${short}.sqlite`);
@@ -66,7 +71,9 @@ for (const w of windows) {
   const b = r.baselines;
   const line = `| ${w.name} | ${r.n} | ${r.picked} | ${f(b.stableTag.f1)} | ${f(b.fixes.f1)} | ${f(b.fixWord.f1)} | ${f(b.allYes.f1)} | ${f(r.bestBaselineF1)} | ${f(r.stablepick.precision)} | ${f(r.stablepick.recall)} | **${f(r.stablepick.f1)}** | ${f(r.withReview.recall)} | ${r.seconds.train.toFixed(1)} | ${r.seconds.judge.toFixed(1)} |`;
   lines.push(line);
-  process.stdout.write(`${line}  (load+all ${secs.toFixed(1)} s; unmatched ${JSON.stringify(r.unmatched)}; thr ${r.model.threshold.toFixed(2)}/${r.model.reviewThreshold.toFixed(2)} cvF1 ${r.model.cvF1.toFixed(3)} ex ${r.model.examples}/${r.model.picked} lag med ${r.model.lag.medianDays.toFixed(0)}d)\n`);
+  process.stdout.write(
+    `${line}  (load+all ${secs.toFixed(1)} s; unmatched ${JSON.stringify(r.unmatched)}; thr ${r.model.threshold.toFixed(2)}/${r.model.reviewThreshold.toFixed(2)} cvF1 ${r.model.cvF1.toFixed(3)} ex ${r.model.examples}/${r.model.picked} lag med ${r.model.lag.medianDays.toFixed(0)}d)\n`,
+  );
   db.close();
 }
 writeFileSync(path.join(outDir, `table.${tag}.md`), `${lines.join('\n')}\n`);

@@ -29,7 +29,20 @@ function timed(cmd: string, argv: string[], cwd: string): { seconds: number; std
 }
 
 const root = path.resolve('.');
-const scanArgs = (db: string): string[] => ['--import', 'tsx', path.join(root, 'src/cli/bin.ts'), 'scan', RANGE, '--branch', '22.11', '--json', '--repo', MIRROR, '--db', db];
+const scanArgs = (db: string): string[] => [
+  '--import',
+  'tsx',
+  path.join(root, 'src/cli/bin.ts'),
+  'scan',
+  RANGE,
+  '--branch',
+  '22.11',
+  '--json',
+  '--repo',
+  MIRROR,
+  '--db',
+  db,
+];
 const result: Record<string, unknown> = { range: RANGE, runs };
 
 // Warm: the model and line counts stored by `train`. Cold: a copy of the index without cached line counts.
@@ -48,7 +61,12 @@ cdb.exec('DELETE FROM select_numstat');
 cdb.close();
 const coldRun = timed(process.execPath, scanArgs(cold), root).seconds;
 rmSync(cold, { force: true });
-result.stablepick = { warmSeconds: warm, medianWarm: [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)], coldLineCountsSeconds: coldRun, verdicts: lines };
+result.stablepick = {
+  warmSeconds: warm,
+  medianWarm: [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)],
+  coldLineCountsSeconds: coldRun,
+  verdicts: lines,
+};
 
 if (!skipPeer) {
   const clone = path.join(WORK, 'dpdk-clone');

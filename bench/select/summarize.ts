@@ -33,7 +33,7 @@ function auc(rows: readonly { probability: number; label: number }[]): number {
   const neg = s.length - pos;
   if (!pos || !neg) return Number.NaN;
   let rankSum = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let j = i;
     while (j < s.length && s[j]!.probability === s[i]!.probability) j++;
     const mid = (i + 1 + j) / 2;
@@ -45,7 +45,24 @@ function auc(rows: readonly { probability: number; label: number }[]): number {
 const BASE_NAMES = ['stable tag', 'Fixes', 'fix word', 'all YES'];
 const f1 = (b: Base): number => (b.precision && b.recall ? (2 * b.precision * b.recall) / (b.precision + b.recall) : 0);
 const f = (x: number): string => x.toFixed(3);
-const head = ['window', 'N', 'picked', 'tag F1', 'Fixes F1', 'fix-word F1', 'all-YES F1', 'best baseline', 'P', 'R', `F1 (${tags[0]})`, ...tags.slice(1).map((t) => `F1 (${t})`), 'YES+REVIEW R', 'AUC', 'YES', 'time s'];
+const head = [
+  'window',
+  'N',
+  'picked',
+  'tag F1',
+  'Fixes F1',
+  'fix-word F1',
+  'all-YES F1',
+  'best baseline',
+  'P',
+  'R',
+  `F1 (${tags[0]})`,
+  ...tags.slice(1).map((t) => `F1 (${t})`),
+  'YES+REVIEW R',
+  'AUC',
+  'YES',
+  'time s',
+];
 const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
 const sums = { best: 0, sp: tags.map(() => 0), n: 0 };
 for (const w of windows) {
@@ -65,10 +82,14 @@ for (const w of windows) {
     `| ${w.name} | ${r.n} | ${r.picked} | ${b.map(f).join(' | ')} | ${f(best)} (${bestName}) | ${f(r.stablepick.precision)} | ${f(r.stablepick.recall)} | **${f(r.stablepick.f1)}** | ${rs
       .slice(1)
       .map((x) => (x ? f(x.stablepick.f1) : '–'))
-      .join(' | ')}${rs.length > 1 ? ' | ' : ''}${f(r.withReview.recall)} | ${f(auc(r.rows))} | ${r.rows.filter((x) => x.verdict === 'YES').length} | ${r.seconds.total.toFixed(1)} |`,
+      .join(
+        ' | ',
+      )}${rs.length > 1 ? ' | ' : ''}${f(r.withReview.recall)} | ${f(auc(r.rows))} | ${r.rows.filter((x) => x.verdict === 'YES').length} | ${r.seconds.total.toFixed(1)} |`,
   );
 }
 const mean = (x: number): string => f(x / Math.max(1, sums.n));
 out.push('');
-out.push(`Windows without stable tags (${sums.n}): mean best-of-four baseline F1 ${mean(sums.best)}; stablepick mean F1 ${tags.map((t, i) => `${mean(sums.sp[i]!)} (${t})`).join(', ')}; margin ${f((sums.sp[0]! - sums.best) / Math.max(1, sums.n))} (bar: +0.200).`);
+out.push(
+  `Windows without stable tags (${sums.n}): mean best-of-four baseline F1 ${mean(sums.best)}; stablepick mean F1 ${tags.map((t, i) => `${mean(sums.sp[i]!)} (${t})`).join(', ')}; margin ${f((sums.sp[0]! - sums.best) / Math.max(1, sums.n))} (bar: +0.200).`,
+);
 process.stdout.write(`${out.join('\n')}\n`);

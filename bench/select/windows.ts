@@ -75,7 +75,16 @@ export async function windowFeatures(
     const d = h.detailsOf(c.id);
     const view = historyView(h, c.time, w.cut);
     const hits = evaluateRules(h, c, d, { view, checkHeld: false });
-    const features = extractFeatures({ commit: c, details: d, hits, stats: model.stats, numstat: hns.get(c.sha) ?? null, visibleUntil: w.cut, history: h, forkTime: view.forkTime(c.time) });
+    const features = extractFeatures({
+      commit: c,
+      details: d,
+      hits,
+      stats: model.stats,
+      numstat: hns.get(c.sha) ?? null,
+      visibleUntil: w.cut,
+      history: h,
+      forkTime: view.forkTime(c.time),
+    });
     return { commit: c, features, y: h.pickedBefore(c.sha, w.cut) ? 1 : 0 };
   });
   const view = branchView(h, w.branch, w.cut);
@@ -85,7 +94,16 @@ export async function windowFeatures(
   const window = wc.map((c): Featured => {
     const d = h.detailsOf(c.id);
     const hits = evaluateRules(h, c, d, { view, selected: new Set(), optOut: [], checkPaths: true });
-    const features = extractFeatures({ commit: c, details: d, hits, stats: model.stats, numstat: wns.get(c.sha) ?? null, visibleUntil: w.end + 1, history: h, forkTime: view.forkTime(c.time) });
+    const features = extractFeatures({
+      commit: c,
+      details: d,
+      hits,
+      stats: model.stats,
+      numstat: wns.get(c.sha) ?? null,
+      visibleUntil: w.end + 1,
+      history: h,
+      forkTime: view.forkTime(c.time),
+    });
     return { commit: c, features, y: w.labels.get(c.sha)! };
   });
   return { history, window };

@@ -28,11 +28,73 @@ function kindOf(path: string): Kind {
   return 'text';
 }
 
-const VERB = ['init', 'probe', 'remove', 'open', 'release', 'xmit', 'poll', 'setup', 'get_stats', 'set_config', 'handle_irq',
-  'alloc_buf', 'free_buf', 'reset', 'suspend', 'resume', 'read', 'write', 'ioctl', 'flush', 'sync', 'update', 'parse',
-  'validate', 'register', 'unregister', 'enable', 'disable', 'start', 'stop', 'attach', 'detach', 'lookup', 'insert'];
-const NOUN = ['dev', 'priv', 'ctx', 'ring', 'queue', 'desc', 'skb', 'req', 'cmd', 'buf', 'entry', 'node', 'port', 'chan',
-  'info', 'cfg', 'state', 'inode', 'page', 'folio', 'sk', 'work', 'timer', 'vma', 'bio', 'map', 'fw', 'msg', 'tbl'];
+const VERB = [
+  'init',
+  'probe',
+  'remove',
+  'open',
+  'release',
+  'xmit',
+  'poll',
+  'setup',
+  'get_stats',
+  'set_config',
+  'handle_irq',
+  'alloc_buf',
+  'free_buf',
+  'reset',
+  'suspend',
+  'resume',
+  'read',
+  'write',
+  'ioctl',
+  'flush',
+  'sync',
+  'update',
+  'parse',
+  'validate',
+  'register',
+  'unregister',
+  'enable',
+  'disable',
+  'start',
+  'stop',
+  'attach',
+  'detach',
+  'lookup',
+  'insert',
+];
+const NOUN = [
+  'dev',
+  'priv',
+  'ctx',
+  'ring',
+  'queue',
+  'desc',
+  'skb',
+  'req',
+  'cmd',
+  'buf',
+  'entry',
+  'node',
+  'port',
+  'chan',
+  'info',
+  'cfg',
+  'state',
+  'inode',
+  'page',
+  'folio',
+  'sk',
+  'work',
+  'timer',
+  'vma',
+  'bio',
+  'map',
+  'fw',
+  'msg',
+  'tbl',
+];
 const FIELD = ['flags', 'count', 'len', 'size', 'head', 'tail', 'state', 'refcnt', 'lock', 'index', 'mask', 'offset', 'id', 'mode'];
 
 export function identifier(rng: Rng, stem: string): string {
@@ -85,8 +147,34 @@ function hLine(rng: Rng, stem: string): string {
   }
 }
 
-const WORDS = ['the', 'device', 'driver', 'queue', 'is', 'when', 'each', 'value', 'must', 'be', 'set', 'before', 'after',
-  'reset', 'buffer', 'returns', 'zero', 'on', 'success', 'error', 'kernel', 'user', 'space', 'lock', 'held', 'interrupt'];
+const WORDS = [
+  'the',
+  'device',
+  'driver',
+  'queue',
+  'is',
+  'when',
+  'each',
+  'value',
+  'must',
+  'be',
+  'set',
+  'before',
+  'after',
+  'reset',
+  'buffer',
+  'returns',
+  'zero',
+  'on',
+  'success',
+  'error',
+  'kernel',
+  'user',
+  'space',
+  'lock',
+  'held',
+  'interrupt',
+];
 
 function textLine(rng: Rng): string {
   const n = rng.range(4, 9);

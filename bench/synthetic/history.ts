@@ -131,8 +131,20 @@ function bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-const RELEASE_NAMES = ['Hurr durr', 'Baby Opossum Posse', 'Curry Ramen', 'Sneaky Weasel', 'Flesh-Eating Bats', 'Roaring Lionus',
-  'Shy Crocodile', 'Kleptomaniac Octopus', 'Obnoxious Rabbit', 'Hungry Hippo', 'Befuddled Badger', 'Sleepy Sloth'];
+const RELEASE_NAMES = [
+  'Hurr durr',
+  'Baby Opossum Posse',
+  'Curry Ramen',
+  'Sneaky Weasel',
+  'Flesh-Eating Bats',
+  'Roaring Lionus',
+  'Shy Crocodile',
+  'Kleptomaniac Octopus',
+  'Obnoxious Rabbit',
+  'Hungry Hippo',
+  'Befuddled Badger',
+  'Sleepy Sloth',
+];
 
 export class HistoryGenerator {
   private readonly rng: Rng;
@@ -202,9 +214,29 @@ export class HistoryGenerator {
     this.slot = new Int32Array(paths);
     for (const c of this.uni.comps) c.files.forEach((p, i) => (this.slot[p] = i));
     this.counts = {
-      mainline: 0, merges: 0, octopus: 0, releases: 0, rcTags: 0, fixes: 0, fixesLines: 0, fixesShort: 0, fixesMalformed: 0,
-      ccStable: 0, reverts: 0, treewide: 0, stable: 0, stablePicks: 0, stableTags: 0, stableBranches: 0, markers: 0,
-      markerUpstream: 0, markerBracket: 0, markerCherry: 0, markerChained: 0, markerNone: 0, adapted: 0,
+      mainline: 0,
+      merges: 0,
+      octopus: 0,
+      releases: 0,
+      rcTags: 0,
+      fixes: 0,
+      fixesLines: 0,
+      fixesShort: 0,
+      fixesMalformed: 0,
+      ccStable: 0,
+      reverts: 0,
+      treewide: 0,
+      stable: 0,
+      stablePicks: 0,
+      stableTags: 0,
+      stableBranches: 0,
+      markers: 0,
+      markerUpstream: 0,
+      markerBracket: 0,
+      markerCherry: 0,
+      markerChained: 0,
+      markerNone: 0,
+      adapted: 0,
     };
     // Release schedule: a two-week-like merge window (20 % of a cycle), then -rc1 .. -rc7, then the release.
     for (let r = 0; (r + 1) * this.cycle < this.n - 1; r++) {
@@ -447,13 +479,14 @@ export class HistoryGenerator {
     if (r < 0.005) {
       this.counts.fixesMalformed++;
       const v = this.rng.int(5);
-      const line = [
-        `Fixes: ${sha.slice(0, 12)} ${subj}`,
-        `Fixes: commit ${sha.slice(0, 12)} ("${subj}")`,
-        `Fixes: ${sha.slice(0, 12)}("${subj}")`,
-        `Fixes: "${subj}"`,
-        `Fixes: ${sha.slice(0, 12)} ("${subj.slice(0, Math.max(8, subj.length >> 1))}`,
-      ][v] ?? '';
+      const line =
+        [
+          `Fixes: ${sha.slice(0, 12)} ${subj}`,
+          `Fixes: commit ${sha.slice(0, 12)} ("${subj}")`,
+          `Fixes: ${sha.slice(0, 12)}("${subj}")`,
+          `Fixes: "${subj}"`,
+          `Fixes: ${sha.slice(0, 12)} ("${subj.slice(0, Math.max(8, subj.length >> 1))}`,
+        ][v] ?? '';
       return { line, form: 'malformed' };
     }
     if (r < 0.015) {
@@ -580,7 +613,11 @@ export class HistoryGenerator {
   }
 
   private finishCommit(
-    h: Head, committer: Person, subj: string, msg: string, changes: Change[],
+    h: Head,
+    committer: Person,
+    subj: string,
+    msg: string,
+    changes: Change[],
     meta: { bug: boolean; cc: { line: string; min: number } | null; target: number; pickable: boolean; authorTime: number },
   ): void {
     const { ref, from, n, mark, ct, author } = h;
@@ -592,8 +629,18 @@ export class HistoryGenerator {
     this.counts.mainline++;
     if (meta.pickable) {
       this.recs.set(n, {
-        n, mark, subject: subj, message: msg, author, authorTime: meta.authorTime, changes, cc: meta.cc !== null,
-        ccMinRelease: meta.cc?.min ?? -1, fixesTarget: meta.target, bug: meta.bug, picks: [],
+        n,
+        mark,
+        subject: subj,
+        message: msg,
+        author,
+        authorTime: meta.authorTime,
+        changes,
+        cc: meta.cc !== null,
+        ccMinRelease: meta.cc?.min ?? -1,
+        fixesTarget: meta.target,
+        bug: meta.bug,
+        picks: [],
       });
     }
   }
@@ -684,7 +731,10 @@ export class HistoryGenerator {
     } else {
       const tag = mergeWindow ? `${fam?.tree ?? 'misc'}-${maj}.${mn}` : `${fam?.tree ?? 'misc'}-${ver}-rc${Math.max(1, rcNo)}`;
       const url = `git://git.kernel.org/pub/scm/linux/kernel/git/${fam?.url ?? 'misc/misc'}`;
-      const shortlog = subjects.slice(0, 30).map((s) => `  ${s}`).join('\n');
+      const shortlog = subjects
+        .slice(0, 30)
+        .map((s) => `  ${s}`)
+        .join('\n');
       msg = `Merge tag '${tag}' of ${url}\n\nPull ${fam?.name ?? 'misc'} ${mergeWindow ? 'updates' : 'fixes'} from ${maint.name}:\n\n - ${rng.pick(['A handful of fixes', 'Driver updates', 'Cleanups and new hardware support', 'Fix regressions'])} for ${comp.prefix}\n\n* tag '${tag}' of ${url}:\n${shortlog}\n`;
     }
     let extra = tips.map((t) => `merge :${t}\n`).join('');
@@ -728,8 +778,17 @@ export class HistoryGenerator {
     const fork = this.forkAt.get(ev.release);
     if (fork) {
       const b: Branch = {
-        name: `linux-${maj}.${mn}.y`, version: `${maj}.${mn}`, release: ev.release, forkN: n, eolRelease: fork.eol,
-        files: this.files.slice(), scanned: n, picked: new Set(), carry: 0, sublevel: 0, sinceTag: 0,
+        name: `linux-${maj}.${mn}.y`,
+        version: `${maj}.${mn}`,
+        release: ev.release,
+        forkN: n,
+        eolRelease: fork.eol,
+        files: this.files.slice(),
+        scanned: n,
+        picked: new Set(),
+        carry: 0,
+        sublevel: 0,
+        sinceTag: 0,
         nextTagAt: this.rng.range(Math.ceil(this.tagEvery / 2), Math.ceil(this.tagEvery * 1.5)),
       };
       this.branches.push(b);
@@ -835,7 +894,8 @@ export class HistoryGenerator {
     let form: string;
     let committer = GREG;
     let msg: string;
-    const noteFor = (who: string): string => (!clean && rng.chance(0.5) ? `[ ${who}: ${rng.pick(['adjust context', 'resolve minor conflict', 'drop hunk for missing code'])} ]\n` : '');
+    const noteFor = (who: string): string =>
+      !clean && rng.chance(0.5) ? `[ ${who}: ${rng.pick(['adjust context', 'resolve minor conflict', 'drop hunk for missing code'])} ]\n` : '';
     if (prior && rng.chance(0.12)) {
       const psha = await this.fi.sha(prior.mark);
       form = 'chained';
@@ -914,7 +974,9 @@ export class HistoryGenerator {
       if (this.nextN >= this.nextProgress) {
         this.nextProgress += Math.max(1000, Math.round(this.n / 20));
         const s = ((Date.now() - this.started) / 1000).toFixed(1);
-        this.opt.progress(`mainline ${this.nextN}/${this.n}, stable ${this.counts.stable}, tags ${this.counts.releases + this.counts.rcTags}+${this.counts.stableTags}, ${s}s`);
+        this.opt.progress(
+          `mainline ${this.nextN}/${this.n}, stable ${this.counts.stable}, tags ${this.counts.releases + this.counts.rcTags}+${this.counts.stableTags}, ${s}s`,
+        );
       }
     }
     // A last stable round so the youngest branch is not empty.

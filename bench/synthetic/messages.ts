@@ -9,35 +9,126 @@ import type { Rng } from './prng.js';
 import type { Component } from './universe.js';
 
 const BUG_SUBJECTS = [
-  'fix NULL pointer dereference in {fn}()', 'fix use-after-free in {fn}()', 'fix slab-use-after-free in {fn}()',
-  'fix memory leak in {fn}()', 'fix refcount leak in {fn}()', 'fix {obj} leak on error path', 'fix race between {fn}() and {fn2}()',
-  'fix race condition in {fn}()', 'fix deadlock in {fn}()', 'fix possible deadlock on {obj}->lock',
-  'fix ABBA deadlock between {fn}() and {fn2}()', 'fix integer overflow in {fn}()', 'fix buffer overflow in {fn}()',
-  'fix out-of-bounds access in {fn}()', 'fix off-by-one in {fn}()', 'fix double free in {fn}()', 'fix error handling in {fn}()',
-  'fix missing unlock in {fn}() error path', 'avoid NULL pointer dereference when {obj} is not set',
-  'prevent use-after-free of {obj} after {fn}()', 'fix data race on {obj}->{field}', 'fix uninitialized {field} in {fn}()',
-  'fix incorrect {field} calculation', 'fix WARN_ON in {fn}()', 'fix soft lockup in {fn}()', 'fix potential overflow of {obj}->{field}',
-  "don't leak {obj} on {fn}() failure", 'correct {field} check in {fn}()', 'fix hang in {fn}()', 'fix regression in {fn}()',
-  'fix memory leak of {obj} in {fn}()', 'fix use-after-free on {obj} removal', 'fix {field} overflow in {fn}()',
+  'fix NULL pointer dereference in {fn}()',
+  'fix use-after-free in {fn}()',
+  'fix slab-use-after-free in {fn}()',
+  'fix memory leak in {fn}()',
+  'fix refcount leak in {fn}()',
+  'fix {obj} leak on error path',
+  'fix race between {fn}() and {fn2}()',
+  'fix race condition in {fn}()',
+  'fix deadlock in {fn}()',
+  'fix possible deadlock on {obj}->lock',
+  'fix ABBA deadlock between {fn}() and {fn2}()',
+  'fix integer overflow in {fn}()',
+  'fix buffer overflow in {fn}()',
+  'fix out-of-bounds access in {fn}()',
+  'fix off-by-one in {fn}()',
+  'fix double free in {fn}()',
+  'fix error handling in {fn}()',
+  'fix missing unlock in {fn}() error path',
+  'avoid NULL pointer dereference when {obj} is not set',
+  'prevent use-after-free of {obj} after {fn}()',
+  'fix data race on {obj}->{field}',
+  'fix uninitialized {field} in {fn}()',
+  'fix incorrect {field} calculation',
+  'fix WARN_ON in {fn}()',
+  'fix soft lockup in {fn}()',
+  'fix potential overflow of {obj}->{field}',
+  "don't leak {obj} on {fn}() failure",
+  'correct {field} check in {fn}()',
+  'fix hang in {fn}()',
+  'fix regression in {fn}()',
+  'fix memory leak of {obj} in {fn}()',
+  'fix use-after-free on {obj} removal',
+  'fix {field} overflow in {fn}()',
 ];
 
 const FEATURE_SUBJECTS = [
-  'add support for {dev}', 'add {field} support to {fn}()', 'introduce {fn}()', 'convert to platform remove callback returning void',
-  'use {api} in {fn}()', 'remove unused {field} from struct {struct}', 'use {api} instead of open-coding it', 'clean up {fn}()',
-  'simplify {fn}()', 'refactor {obj} handling', 'rename {fn}() to {fn2}()', 'make {fn}() static', 'drop redundant {field} check',
-  'constify struct {struct}', 'document {field} in struct {struct}', 'add missing kernel-doc for {fn}()',
-  'improve {obj} allocation performance', 'export {fn}()', 'move {fn}() to a header', 'replace open-coded {obj} lookup with {api}',
-  'implement {field} offload', 'enable {dev} by default', 'add tracepoint for {fn}()', 'split {fn}() into helpers',
-  'reorder struct {struct} to reduce padding', 'switch to {api}', 'annotate struct {struct} with __counted_by',
-  'update {field} defaults', 'add {dev} compatible', 'support {field} in {fn}()', 'add {obj} statistics', 'use guard() in {fn}()',
-  'remove dead code in {fn}()', 'add debugfs entry for {obj}', 'convert {obj} to xarray', 'prepare {fn}() for {dev}',
+  'add support for {dev}',
+  'add {field} support to {fn}()',
+  'introduce {fn}()',
+  'convert to platform remove callback returning void',
+  'use {api} in {fn}()',
+  'remove unused {field} from struct {struct}',
+  'use {api} instead of open-coding it',
+  'clean up {fn}()',
+  'simplify {fn}()',
+  'refactor {obj} handling',
+  'rename {fn}() to {fn2}()',
+  'make {fn}() static',
+  'drop redundant {field} check',
+  'constify struct {struct}',
+  'document {field} in struct {struct}',
+  'add missing kernel-doc for {fn}()',
+  'improve {obj} allocation performance',
+  'export {fn}()',
+  'move {fn}() to a header',
+  'replace open-coded {obj} lookup with {api}',
+  'implement {field} offload',
+  'enable {dev} by default',
+  'add tracepoint for {fn}()',
+  'split {fn}() into helpers',
+  'reorder struct {struct} to reduce padding',
+  'switch to {api}',
+  'annotate struct {struct} with __counted_by',
+  'update {field} defaults',
+  'add {dev} compatible',
+  'support {field} in {fn}()',
+  'add {obj} statistics',
+  'use guard() in {fn}()',
+  'remove dead code in {fn}()',
+  'add debugfs entry for {obj}',
+  'convert {obj} to xarray',
+  'prepare {fn}() for {dev}',
 ];
 
-const APIS = ['devm_kcalloc()', 'guard(mutex)', 'scoped_guard()', 'dev_err_probe()', 'sysfs_emit()', 'kvmalloc()', 'refcount_t',
-  'the folio API', 'min_t()', 'array_size()', 'strscpy()', 'kmemdup_array()', 'FIELD_PREP()', 'BIT()', 'devm_clk_get_enabled()',
-  'pm_runtime_resume_and_get()', 'of_property_read_u32()', 'platform_get_irq()', 'list_first_entry_or_null()', 'struct_size()'];
-const DEVICES = ['RTL8125', 'MT7996', 'AX210', 'SM8650', 'RK3588', 'i.MX95', 'JH7110', 'X1E80100', 'QCA6390', 'BCM4389', 'CS42L43',
-  'TAS2781', 'BQ25890', 'ADXL380', 'IMX519', 'OV5675', 'LAN8814', 'KSZ9477', 'TI AM62', 'Zen 5', 'Lunar Lake', 'Arrow Lake'];
+const APIS = [
+  'devm_kcalloc()',
+  'guard(mutex)',
+  'scoped_guard()',
+  'dev_err_probe()',
+  'sysfs_emit()',
+  'kvmalloc()',
+  'refcount_t',
+  'the folio API',
+  'min_t()',
+  'array_size()',
+  'strscpy()',
+  'kmemdup_array()',
+  'FIELD_PREP()',
+  'BIT()',
+  'devm_clk_get_enabled()',
+  'pm_runtime_resume_and_get()',
+  'of_property_read_u32()',
+  'platform_get_irq()',
+  'list_first_entry_or_null()',
+  'struct_size()',
+];
+const DEVICES = [
+  'RTL8125',
+  'MT7996',
+  'AX210',
+  'SM8650',
+  'RK3588',
+  'i.MX95',
+  'JH7110',
+  'X1E80100',
+  'QCA6390',
+  'BCM4389',
+  'CS42L43',
+  'TAS2781',
+  'BQ25890',
+  'ADXL380',
+  'IMX519',
+  'OV5675',
+  'LAN8814',
+  'KSZ9477',
+  'TI AM62',
+  'Zen 5',
+  'Lunar Lake',
+  'Arrow Lake',
+];
 const TASKS = ['syz-executor', 'kworker/u8:3', 'modprobe', 'systemd-udevd', 'ip', 'ethtool', 'fio', 'stress-ng', 'repro'];
 
 function fill(rng: Rng, tpl: string, comp: Component): string {
@@ -87,18 +178,28 @@ const BUG_SENTENCES = [
   'Commit ordering between {fn}() and the {ctx} handler is not guaranteed on weakly ordered architectures.',
 ];
 const FIX_SENTENCES = [
-  'Fix this by taking {obj}->lock before reading {field}.', 'Fix it by checking the return value of {fn2}() and bailing out early.',
-  'Move the call to {fn2}() after {obj} is fully initialized.', 'Add the missing put in the error path.',
-  'Use READ_ONCE()/WRITE_ONCE() to annotate the racy accesses.', 'Validate {field} against the size of the table first.',
-  'Free {obj} only after the last user is gone.', 'Found by code review.', 'Found by static analysis (smatch).',
+  'Fix this by taking {obj}->lock before reading {field}.',
+  'Fix it by checking the return value of {fn2}() and bailing out early.',
+  'Move the call to {fn2}() after {obj} is fully initialized.',
+  'Add the missing put in the error path.',
+  'Use READ_ONCE()/WRITE_ONCE() to annotate the racy accesses.',
+  'Validate {field} against the size of the table first.',
+  'Free {obj} only after the last user is gone.',
+  'Found by code review.',
+  'Found by static analysis (smatch).',
   'Found by Linux Verification Center (linuxtesting.org) with SVACE.',
 ];
 const FEATURE_SENTENCES = [
-  'Add support for the {dev} found on recent boards.', 'Use {api} to simplify the code and make it more robust.',
-  'No functional change intended.', 'This prepares for the upcoming {dev} support.',
-  'The {field} member of struct {struct} is never used, remove it.', 'Convert {fn}() to {api}, which handles the error path for us.',
-  'Tested on a {dev} board with {n} queues.', 'This reduces the size of the object by {n} bytes.',
-  'The helper is used by {fn}() and {fn2}() in the next patches.', 'Keep the old behaviour for devices that lack {field}.',
+  'Add support for the {dev} found on recent boards.',
+  'Use {api} to simplify the code and make it more robust.',
+  'No functional change intended.',
+  'This prepares for the upcoming {dev} support.',
+  'The {field} member of struct {struct} is never used, remove it.',
+  'Convert {fn}() to {api}, which handles the error path for us.',
+  'Tested on a {dev} board with {n} queues.',
+  'This reduces the size of the object by {n} bytes.',
+  'The helper is used by {fn}() and {fn2}() in the next patches.',
+  'Keep the old behaviour for devices that lack {field}.',
 ];
 
 function wrap(text: string): string {
@@ -146,8 +247,10 @@ export function body(rng: Rng, comp: Component, bug: boolean): string {
 export function revertReason(rng: Rng): string {
   return rng.pick([
     'It causes a regression on several boards and the fix is not straightforward, so revert it for now.',
-    'This breaks suspend/resume on some machines.', 'The change introduced a boot hang reported by multiple users.',
-    'It turned out to be wrong: the lock is already held by the caller.', 'Revert it until a proper fix is ready.',
+    'This breaks suspend/resume on some machines.',
+    'The change introduced a boot hang reported by multiple users.',
+    'It turned out to be wrong: the lock is already held by the caller.',
+    'Revert it until a proper fix is ready.',
   ]);
 }
 
@@ -189,7 +292,11 @@ export function trailers(rng: Rng, people: readonly Person[], t: TrailerInput): 
     } else {
       out.push(`Reported-by: ${person()}`);
       if (rng.chance(0.35)) {
-        out.push(rng.chance(0.5) ? `Closes: https://bugzilla.kernel.org/show_bug.cgi?id=${rng.range(200000, 219999)}` : `Closes: https://lore.kernel.org/r/${rng.hex(16)}@${rng.pick(['mail.gmail.com', 'redhat.com', 'suse.de'])}/`);
+        out.push(
+          rng.chance(0.5)
+            ? `Closes: https://bugzilla.kernel.org/show_bug.cgi?id=${rng.range(200000, 219999)}`
+            : `Closes: https://lore.kernel.org/r/${rng.hex(16)}@${rng.pick(['mail.gmail.com', 'redhat.com', 'suse.de'])}/`,
+        );
       }
     }
   }

@@ -61,7 +61,8 @@ async function keyToFrame(page: Page, key: string, done: string): Promise<number
   );
 }
 
-const selectedSha = (page: Page): Promise<string> => page.evaluate(() => document.querySelector('#list-scroller .grid-row.selected')?.getAttribute('data-sha') ?? '');
+const selectedSha = (page: Page): Promise<string> =>
+  page.evaluate(() => document.querySelector('#list-scroller .grid-row.selected')?.getAttribute('data-sha') ?? '');
 
 async function source(): Promise<{ src: CandidateSource; label: string; close: () => void }> {
   const syn = opt('synthetic');
@@ -75,16 +76,32 @@ async function source(): Promise<{ src: CandidateSource; label: string; close: (
   const branches = opt('branch')!.split(',');
   const ctx = await openContext({ repo, db }, { mustExist: true });
   const t0 = Date.now();
-  const s = await RepoSource.load({ repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir: ctx.repo.workTree ?? ctx.repo.gitDir, range, branches, reviewer: 'Bench <bench@example.org>' });
+  const s = await RepoSource.load({
+    repo: ctx.repo,
+    db: ctx.db,
+    conventions: ctx.conventions,
+    configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
+    range,
+    branches,
+    reviewer: 'Bench <bench@example.org>',
+  });
   const judged = Date.now() - t0;
   await s.applyDone;
   const picks = Date.now() - t0 - judged;
   const rows = s.rows(branches[0]!).length;
-  return { src: s, label: `${repo} ${range} for ${branches.join(', ')}: ${rows} commits; judged in ${(judged / 1000).toFixed(1)} s, trial picks of every commit × branch in ${(picks / 1000).toFixed(1)} s (background)`, close: () => ctx.close() };
+  return {
+    src: s,
+    label: `${repo} ${range} for ${branches.join(', ')}: ${rows} commits; judged in ${(judged / 1000).toFixed(1)} s, trial picks of every commit × branch in ${(picks / 1000).toFixed(1)} s (background)`,
+    close: () => ctx.close(),
+  };
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'web', 'vite.config.ts')], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'web', 'vite.config.ts')],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   if (build.status !== 0) throw new Error(build.stderr);
   const { src, label, close } = await source();
   const dash = await startDashboard({ source: src, port: 0 });
@@ -100,7 +117,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       await page.goto('about:blank');
       await page.goto(`${dash.url}#/list?status=unreviewed`);
-      await page.waitForFunction(() => (window as unknown as { __stablepickList?: { rows: number } }).__stablepickList !== undefined && document.querySelector('#list-scroller .grid-row') !== null, null, { polling: 'raf' });
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { __stablepickList?: { rows: number } }).__stablepickList !== undefined &&
+          document.querySelector('#list-scroller .grid-row') !== null,
+        null,
+        { polling: 'raf' },
+      );
       paints.push(await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())))));
     }
     stats.push(stat(`first paint of the matrix (${n} rows × ${src.branches.length} branches; navigation start → frame with rows)`, paints));
@@ -109,7 +132,9 @@ async function main(): Promise<void> {
     const js: number[] = [];
     for (let i = 0; i < Math.max(RUNS, 21); i++) {
       const before = await selectedSha(page);
-      js.push(await keyToFrame(page, 'j', `document.querySelector('#list-scroller .grid-row.selected')?.getAttribute('data-sha') !== ${JSON.stringify(before)}`));
+      js.push(
+        await keyToFrame(page, 'j', `document.querySelector('#list-scroller .grid-row.selected')?.getAttribute('data-sha') !== ${JSON.stringify(before)}`),
+      );
     }
     stats.push(stat('j: next row', js));
 
@@ -118,10 +143,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const sha = await selectedSha(page);
       const b = src.branches[0]!;
-      const t = await keyToFrame(page, 'a', `document.querySelector('#queue-guard') !== null || document.querySelector('#list-scroller .grid-row[data-sha="${sha}"] .c-cell[data-branch="${b}"]')?.getAttribute('data-status') === 'accepted'`);
+      const t = await keyToFrame(
+        page,
+        'a',
+        `document.querySelector('#queue-guard') !== null || document.querySelector('#list-scroller .grid-row[data-sha="${sha}"] .c-cell[data-branch="${b}"]')?.getAttribute('data-status') === 'accepted'`,
+      );
       if (await page.locator('#queue-guard').count()) {
         await page.click('#guard-only');
-        await page.waitForFunction(([s, br]) => document.querySelector(`#list-scroller .grid-row[data-sha="${s}"] .c-cell[data-branch="${br}"]`)?.getAttribute('data-status') === 'accepted', [sha, b] as const);
+        await page.waitForFunction(
+          ([s, br]) =>
+            document.querySelector(`#list-scroller .grid-row[data-sha="${s}"] .c-cell[data-branch="${br}"]`)?.getAttribute('data-status') === 'accepted',
+          [sha, b] as const,
+        );
         continue;
       }
       as.push(t);
@@ -141,7 +174,11 @@ async function main(): Promise<void> {
         }
       });
       await page.waitForFunction(() => (document.getElementById('list-count')?.textContent ?? '').includes('50 selected'));
-      const t = await keyToFrame(page, 'a', `document.querySelector('#queue-guard') !== null || /accepted: 50 decisions/.test(document.getElementById('note')?.textContent ?? '')`);
+      const t = await keyToFrame(
+        page,
+        'a',
+        `document.querySelector('#queue-guard') !== null || /accepted: 50 decisions/.test(document.getElementById('note')?.textContent ?? '')`,
+      );
       if (await page.locator('#queue-guard').count()) {
         const t2 = Date.now();
         await page.click('#guard-only');
@@ -160,7 +197,13 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => document.querySelectorAll('#list-scroller .grid-row').length > 0);
       for (let k = 0; k < i * 3; k++) await page.keyboard.press('j');
       const sha = await selectedSha(page);
-      opens.push(await keyToFrame(page, 'Enter', `location.hash.includes(${JSON.stringify(sha)}) && document.querySelector('#message') !== null && document.querySelector('#decision-strip .strip-row') !== null`));
+      opens.push(
+        await keyToFrame(
+          page,
+          'Enter',
+          `location.hash.includes(${JSON.stringify(sha)}) && document.querySelector('#message') !== null && document.querySelector('#decision-strip .strip-row') !== null`,
+        ),
+      );
       diffs.push(await keyToFrame(page, '2', `document.querySelector('#diff .d-file') !== null`));
     }
     stats.push(stat('Enter: open the commit (subject, message, decision strip on screen)', opens));

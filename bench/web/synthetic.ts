@@ -9,11 +9,71 @@ import type { CandidateSource } from '../../src/server/source.js';
 import { subsystemOf } from '../../src/server/subsystem.js';
 import { prng } from '../../src/select/logreg.js';
 
-
-const AREAS = ['drivers/net', 'drivers/gpu', 'drivers/usb', 'drivers/scsi', 'drivers/nvme', 'drivers/md', 'drivers/iio', 'drivers/hid', 'drivers/pci', 'drivers/clk', 'fs/btrfs', 'fs/ext4', 'fs/xfs', 'fs/nfs', 'fs/smb', 'mm', 'kernel/sched', 'kernel/bpf', 'kernel/trace', 'net/ipv4', 'net/ipv6', 'net/core', 'net/mac80211', 'sound/soc', 'arch/x86', 'arch/arm64', 'arch/riscv', 'block', 'crypto', 'io_uring', 'security/selinux', 'include/linux', 'tools/testing', 'Documentation/admin-guide'];
+const AREAS = [
+  'drivers/net',
+  'drivers/gpu',
+  'drivers/usb',
+  'drivers/scsi',
+  'drivers/nvme',
+  'drivers/md',
+  'drivers/iio',
+  'drivers/hid',
+  'drivers/pci',
+  'drivers/clk',
+  'fs/btrfs',
+  'fs/ext4',
+  'fs/xfs',
+  'fs/nfs',
+  'fs/smb',
+  'mm',
+  'kernel/sched',
+  'kernel/bpf',
+  'kernel/trace',
+  'net/ipv4',
+  'net/ipv6',
+  'net/core',
+  'net/mac80211',
+  'sound/soc',
+  'arch/x86',
+  'arch/arm64',
+  'arch/riscv',
+  'block',
+  'crypto',
+  'io_uring',
+  'security/selinux',
+  'include/linux',
+  'tools/testing',
+  'Documentation/admin-guide',
+];
 const VERBS = ['Fix', 'Avoid', 'Add', 'Remove', 'Handle', 'Correct', 'Use', 'Prevent', 'Refactor', 'Drop', 'Check', 'Convert'];
-const WHAT = ['NULL pointer dereference in', 'use-after-free in', 'memory leak in', 'race between', 'missing lock in', 'off-by-one in', 'error path of', 'support for', 'overflow in', 'deadlock in', 'unused variable in', 'warning in'];
-const FN = ['probe()', 'remove()', 'xmit path', 'open()', 'ioctl handler', 'suspend/resume', 'init', 'teardown', 'rx ring refill', 'reset work', 'irq handler', 'timeout handler'];
+const WHAT = [
+  'NULL pointer dereference in',
+  'use-after-free in',
+  'memory leak in',
+  'race between',
+  'missing lock in',
+  'off-by-one in',
+  'error path of',
+  'support for',
+  'overflow in',
+  'deadlock in',
+  'unused variable in',
+  'warning in',
+];
+const FN = [
+  'probe()',
+  'remove()',
+  'xmit path',
+  'open()',
+  'ioctl handler',
+  'suspend/resume',
+  'init',
+  'teardown',
+  'rx ring refill',
+  'reset work',
+  'irq handler',
+  'timeout handler',
+];
 const VERDICTS: [RowVerdict, number][] = [
   ['YES', 0.12],
   ['NEEDS-REVIEW', 0.13],
@@ -35,7 +95,10 @@ export function syntheticRows(n: number, branch: string, seed = 1): CandidateRow
   for (let i = 0; i < n; i++) {
     const area = pick(AREAS);
     const nfiles = 1 + Math.floor(r() * r() * 6);
-    const paths = Array.from({ length: nfiles }, (_, k) => `${area}/${pick(['core', 'main', 'dev', 'util', 'hw', 'ops'])}${k ? `_${k}` : ''}/${pick(['a', 'b', 'c', 'x'])}${Math.floor(r() * 40)}.c`);
+    const paths = Array.from(
+      { length: nfiles },
+      (_, k) => `${area}/${pick(['core', 'main', 'dev', 'util', 'hw', 'ops'])}${k ? `_${k}` : ''}/${pick(['a', 'b', 'c', 'x'])}${Math.floor(r() * 40)}.c`,
+    );
     let u = r();
     let verdict: RowVerdict = 'NO';
     for (const [v, p] of VERDICTS) {
@@ -47,7 +110,11 @@ export function syntheticRows(n: number, branch: string, seed = 1): CandidateRow
     }
     const confidence = Math.round((0.5 + r() * 0.5) * 1000) / 1000;
     const subject = `${area.split('/').pop()}: ${pick(VERBS)} ${pick(WHAT)} ${pick(FN)}`;
-    const reasons = [`${pick(['a reported bug', 'Fixes: tag', 'Cc: stable', 'new feature'])} ("${subject.slice(0, 40)}") [history: ${Math.floor(r() * 90)} of 100 earlier such commits were picked]`, `made ${Math.floor(r() * 200)} days after the branch forked (lowers the score)`, `message mentions "${pick(['crash', 'leak', 'oops', 'warning'])}" (raises the score)`];
+    const reasons = [
+      `${pick(['a reported bug', 'Fixes: tag', 'Cc: stable', 'new feature'])} ("${subject.slice(0, 40)}") [history: ${Math.floor(r() * 90)} of 100 earlier such commits were picked]`,
+      `made ${Math.floor(r() * 200)} days after the branch forked (lowers the score)`,
+      `message mentions "${pick(['crash', 'leak', 'oops', 'warning'])}" (raises the score)`,
+    ];
     t += 600 + Math.floor(r() * 3600);
     rows.push({
       sha: hex(r, 40),
@@ -90,7 +157,21 @@ export class SyntheticSource implements CandidateSource {
     const base = syntheticRows(n, branches[0] ?? 'b', 1);
     branches.forEach((b, i) => {
       const own = i === 0 ? base : syntheticRows(n, b, i + 1);
-      this.byBranch.set(b, base.map((r, k) => ({ ...own[k]!, sha: r.sha, subject: r.subject, order: r.order, time: r.time, author: r.author, subsystem: r.subsystem, paths: r.paths, files: r.files, branch: b })));
+      this.byBranch.set(
+        b,
+        base.map((r, k) => ({
+          ...own[k]!,
+          sha: r.sha,
+          subject: r.subject,
+          order: r.order,
+          time: r.time,
+          author: r.author,
+          subsystem: r.subsystem,
+          paths: r.paths,
+          files: r.files,
+          branch: b,
+        })),
+      );
     });
   }
 
@@ -106,7 +187,11 @@ export class SyntheticSource implements CandidateSource {
     const rowsBy = this.branches.map((b) => this.rows(b));
     const rows = matrixRows(rowsBy, new Map(), new Map(), (bi, sha) => {
       const c = sha.charCodeAt(0) + sha.charCodeAt(1) + bi;
-      return c % 9 === 0 ? { state: 'conflict', reason: 'CONFLICT (content) in synthetic.c' } : c % 5 === 0 ? { state: 'offset', reason: '1 hunk moved' } : { state: 'clean', reason: '' };
+      return c % 9 === 0
+        ? { state: 'conflict', reason: 'CONFLICT (content) in synthetic.c' }
+        : c % 5 === 0
+          ? { state: 'offset', reason: '1 hunk moved' }
+          : { state: 'clean', reason: '' };
     });
     for (const r of rows) if (r.sha.charCodeAt(2) % 7 === 0) r.marks = ['fixes'];
     return { range: this.range, branches: [...this.branches], rows, applyPending: 0, version: this.changes };

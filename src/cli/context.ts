@@ -9,13 +9,21 @@ export function withCommonOptions(cmd: Command): Command {
   return cmd
     .option('--repo <dir>', 'the git repository (default: the current directory)')
     .option('--db <file>', 'the index file (default: one per repository in ~/.cache/stablepick)')
-    .option('--config <file>', 'a stablepick.config.json to use instead of the repository\'s')
+    .option('--config <file>', "a stablepick.config.json to use instead of the repository's")
     .option('--json', 'machine-readable output, no progress');
 }
 
 export function branchList(spec: string): string[] {
-  const branches = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!branches.length) throw new StablepickError('BAD_OPTION', { option: '--branch', why: 'names no branch', fix: 'e.g. --branch linux-6.17.y or --branch linux-6.17.y,linux-6.12.y' });
+  const branches = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!branches.length)
+    throw new StablepickError('BAD_OPTION', {
+      option: '--branch',
+      why: 'names no branch',
+      fix: 'e.g. --branch linux-6.17.y or --branch linux-6.17.y,linux-6.12.y',
+    });
   return branches;
 }
 
@@ -26,5 +34,5 @@ export function patchSlug(subject: string): string {
     .replace(/[^A-Za-z0-9._]+/g, '-')
     .replace(/\.+/g, '.')
     .replace(/^[-.]+|[-.]+$/g, '');
-  return (s.slice(0, 52).replace(/[-.]+$/, '') || 'patch');
+  return s.slice(0, 52).replace(/[-.]+$/, '') || 'patch';
 }

@@ -20,7 +20,10 @@ type Ctx = AnalysisContext & { configDir?: string; configFile?: string };
 
 function configured(note: (line: string) => void): LlmConfig | null {
   const cfg = loadLlmConfig();
-  if (!cfg) note(`stablepick: no LLM endpoint configured (set "llm" in ${userConfigPath()} or STABLEPICK_LLM_URL and STABLEPICK_LLM_MODELS); the output is stablepick's alone`);
+  if (!cfg)
+    note(
+      `stablepick: no LLM endpoint configured (set "llm" in ${userConfigPath()} or STABLEPICK_LLM_URL and STABLEPICK_LLM_MODELS); the output is stablepick's alone`,
+    );
   return cfg;
 }
 
@@ -31,11 +34,17 @@ const stderrNote = (line: string): void => void process.stderr.write(`${line}\n`
 function tell(r: LlmReport, note: (line: string) => void): void {
   for (const n of r.notes) note(`stablepick: LLM: ${n}`);
   const t = r.totals;
-  note(`stablepick: LLM: ${t.requests} request(s), ${t.promptTokens} prompt + ${t.completionTokens} completion tokens, ${(t.ms / 1000).toFixed(1)} s; ${t.cached} answer(s) from the cache`);
+  note(
+    `stablepick: LLM: ${t.requests} request(s), ${t.promptTokens} prompt + ${t.completionTokens} completion tokens, ${(t.ms / 1000).toFixed(1)} s; ${t.cached} answer(s) from the cache`,
+  );
 }
 
 /** `explain --llm`: the model section for the case (null when no endpoint is configured). */
-export async function llmForCase(ctx: AnalysisContext, c: WrittenCase, note: (line: string) => void = stderrNote): Promise<{ report: LlmReport; markdown: string } | null> {
+export async function llmForCase(
+  ctx: AnalysisContext,
+  c: WrittenCase,
+  note: (line: string) => void = stderrNote,
+): Promise<{ report: LlmReport; markdown: string } | null> {
   const cfg = configured(note);
   if (!cfg) return null;
   const report = await llmReview(caseLlmInput(c, branchNames(ctx)), ctx.db, cfg);
@@ -62,7 +71,12 @@ export async function llmForPlan(ctx: AnalysisContext, plan: SeriesPlan, note: (
  */
 export async function llmVotes(ctx: Ctx, verdicts: Verdict[][], rowsOpt: string | true, note: (line: string) => void = stderrNote): Promise<number> {
   const which = rowsOpt === true ? 'review' : rowsOpt;
-  if (which !== 'review' && which !== 'all') throw new StablepickError('BAD_OPTION', { option: '--llm-vote', why: `takes review or all, not ${which}`, fix: 'e.g. scan A..B --branch S --llm-vote all (the range goes before --llm-vote)' });
+  if (which !== 'review' && which !== 'all')
+    throw new StablepickError('BAD_OPTION', {
+      option: '--llm-vote',
+      why: `takes review or all, not ${which}`,
+      fix: 'e.g. scan A..B --branch S --llm-vote all (the range goes before --llm-vote)',
+    });
   const cfg = configured(note);
   if (!cfg) return 0;
   const run = limiter(cfg.concurrency);
@@ -81,12 +95,15 @@ export async function llmVotes(ctx: Ctx, verdicts: Verdict[][], rowsOpt: string 
       const votes = r.answers.filter((a) => a.vote).map((a) => `${a.model} ${a.vote}`);
       if (votes.length) v.reasons.push({ kind: 'rule', decided: false, text: `LLM votes: ${votes.join(', ')}`, evidence: { llm: votes } });
       if (r.disagreement) {
-        if (v.verdict !== 'NEEDS-REVIEW') v.reasons.unshift({ kind: 'rule', decided: true, text: `NEEDS-REVIEW instead of ${v.verdict}: ${r.disagreement}`, evidence: { llm: votes } });
+        if (v.verdict !== 'NEEDS-REVIEW')
+          v.reasons.unshift({ kind: 'rule', decided: true, text: `NEEDS-REVIEW instead of ${v.verdict}: ${r.disagreement}`, evidence: { llm: votes } });
         v.verdict = 'NEEDS-REVIEW';
       }
     }),
   );
-  note(`stablepick: LLM: ${rows.length} row(s) put to the models, ${totals.requests} request(s), ${totals.tokens} tokens, ${totals.cached} answer(s) from the cache`);
+  note(
+    `stablepick: LLM: ${rows.length} row(s) put to the models, ${totals.requests} request(s), ${totals.tokens} tokens, ${totals.cached} answer(s) from the cache`,
+  );
   return rows.length;
 }
 
@@ -110,9 +127,16 @@ export interface LlmEvalRow {
  * opened, so the replay stays a cut-back. Each model's YES is scored against the labels beside
  * stablepick's YES on the same rows (UNSURE and no answer count as not YES).
  */
-export async function llmEvalVotes(ctx: AnalysisContext, branch: string, rows: readonly { sha: string; label: number; verdict: Verdict['verdict'] }[], rowsOpt: string | true, note: (line: string) => void = stderrNote): Promise<LlmEvalRow[]> {
+export async function llmEvalVotes(
+  ctx: AnalysisContext,
+  branch: string,
+  rows: readonly { sha: string; label: number; verdict: Verdict['verdict'] }[],
+  rowsOpt: string | true,
+  note: (line: string) => void = stderrNote,
+): Promise<LlmEvalRow[]> {
   const which = rowsOpt === true ? 'review' : rowsOpt;
-  if (which !== 'review' && which !== 'all') throw new StablepickError('BAD_OPTION', { option: '--llm-vote', why: `takes review or all, not ${which}`, fix: 'e.g. --llm-vote all' });
+  if (which !== 'review' && which !== 'all')
+    throw new StablepickError('BAD_OPTION', { option: '--llm-vote', why: `takes review or all, not ${which}`, fix: 'e.g. --llm-vote all' });
   const cfg = configured(note);
   if (!cfg) return [];
   const run = limiter(cfg.concurrency);
@@ -123,10 +147,24 @@ export async function llmEvalVotes(ctx: AnalysisContext, branch: string, rows: r
     chosen.map(async (r) => {
       const v = commitView(ctx.db, r.sha);
       const t = await touched(ctx.repo, r.sha);
-      const facts = { sha: v.sha, subject: v.subject, message: v.message, stableBranch: branch, files: t.files.map((f) => ({ path: f.path, added: f.linesAdded, removed: f.linesRemoved })), changed: t.items.filter((i) => i.name).map((i) => ({ name: i.name, kind: i.kind, change: i.change, path: i.path })) };
+      const facts = {
+        sha: v.sha,
+        subject: v.subject,
+        message: v.message,
+        stableBranch: branch,
+        files: t.files.map((f) => ({ path: f.path, added: f.linesAdded, removed: f.linesRemoved })),
+        changed: t.items.filter((i) => i.name).map((i) => ({ name: i.name, kind: i.kind, change: i.change, path: i.path })),
+      };
       const numbers = new Set<string>();
       addNumbers(numbers, JSON.stringify(facts));
-      const grounding = { shas: [v.sha], functions: new Set(t.items.flatMap((i) => (i.name ? [i.name] : []))), pathLines: new Set<string>(), paths: new Set(t.files.map((f) => f.path)), numbers, branches: new Set([branch]) };
+      const grounding = {
+        shas: [v.sha],
+        functions: new Set(t.items.flatMap((i) => (i.name ? [i.name] : []))),
+        pathLines: new Set<string>(),
+        paths: new Set(t.files.map((f) => f.path)),
+        numbers,
+        branches: new Set([branch]),
+      };
       const rep = await llmReview({ id: r.sha, verdict: r.verdict, facts, grounding }, ctx.db, cfg, { run });
       requests += rep.totals.requests;
       for (const n of rep.notes) note(`stablepick: LLM: ${r.sha.slice(0, 12)}: ${n}`);
@@ -147,11 +185,35 @@ export async function llmEvalVotes(ctx: AnalysisContext, branch: string, rows: r
     }
     const precision = tp + fp ? tp / (tp + fp) : 0;
     const recall = tp + fn ? tp / (tp + fn) : 0;
-    return { predictor, rows: chosen.length, yes: tp + fp, tp, fp, fn, unsure: u, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
+    return {
+      predictor,
+      rows: chosen.length,
+      yes: tp + fp,
+      tp,
+      fp,
+      fn,
+      unsure: u,
+      precision,
+      recall,
+      f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    };
   };
   const verdictOf = new Map(chosen.map((r) => [r.sha, r.verdict]));
-  const out = [score('stablepick', (s) => verdictOf.get(s) === 'YES', (s) => verdictOf.get(s) === 'NEEDS-REVIEW')];
-  for (const [m, vs] of votes) out.push(score(m, (s) => vs.get(s) === 'YES', (s) => vs.get(s) === 'UNSURE' || vs.get(s) === null || vs.get(s) === undefined));
+  const out = [
+    score(
+      'stablepick',
+      (s) => verdictOf.get(s) === 'YES',
+      (s) => verdictOf.get(s) === 'NEEDS-REVIEW',
+    ),
+  ];
+  for (const [m, vs] of votes)
+    out.push(
+      score(
+        m,
+        (s) => vs.get(s) === 'YES',
+        (s) => vs.get(s) === 'UNSURE' || vs.get(s) === null || vs.get(s) === undefined,
+      ),
+    );
   note(`stablepick: LLM: ${chosen.length} row(s) put to ${cfg.models.length} model(s), ${requests} request(s)`);
   return out;
 }

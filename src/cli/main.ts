@@ -86,7 +86,9 @@ export function reportError(e: unknown): number {
   }
   // A broken internal contract (InternalError) or any other failure: a bug in stablepick.
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`stablepick: ${isInternalError(e) ? e.oneLine() : `internal error: ${msg.split('\n')[0]} — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it`}\n`);
+  process.stderr.write(
+    `stablepick: ${isInternalError(e) ? e.oneLine() : `internal error: ${msg.split('\n')[0]} — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it`}\n`,
+  );
   if (env.debug() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT_BUG;
 }

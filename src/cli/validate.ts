@@ -15,7 +15,9 @@ import { branchNamed, branchNames } from '../history/tables/branches.js';
 export async function mustBeBranch(ctx: { repo: GitTarget; db: DB }, name: string, option = '--branch'): Promise<void> {
   if (branchNamed(ctx.db, name) !== undefined) return;
   if (name && !name.startsWith('-') && !/[\0\n]/.test(name)) {
-    const refs = await runGit(ctx.repo, ['for-each-ref', '--format=%(refname)', `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/*/${name}`], { okCodes: [1] });
+    const refs = await runGit(ctx.repo, ['for-each-ref', '--format=%(refname)', `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/*/${name}`], {
+      okCodes: [1],
+    });
     if (refs.stdout.toString('utf8').trim()) return;
   }
   const known = branchNames(ctx.db).slice(0, 6);
@@ -73,7 +75,12 @@ export function outsideRepository(repo: { workTree?: string | undefined; gitDir:
     if (!dir) continue;
     const d = realPathOf(dir);
     if (out === d || out.startsWith(`${d}${path.sep}`)) {
-      throw new StablepickError('BAD_OUTPUT', { path: out, option, why: 'inside-repository', fix: 'stablepick never writes into the repository: give a path outside it' });
+      throw new StablepickError('BAD_OUTPUT', {
+        path: out,
+        option,
+        why: 'inside-repository',
+        fix: 'stablepick never writes into the repository: give a path outside it',
+      });
     }
   }
   return out;

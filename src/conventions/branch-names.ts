@@ -32,18 +32,71 @@ export interface ReleaseTag {
 }
 
 /** Words that make a versioned name a stable branch. */
-const STABLE_WORDS: ReadonlySet<string> = new Set([
-  'stable', 'release', 'releases', 'branch', 'maint', 'maintenance', 'lts', 'rel', 'longterm',
-]);
+const STABLE_WORDS: ReadonlySet<string> = new Set(['stable', 'release', 'releases', 'branch', 'maint', 'maintenance', 'lts', 'rel', 'longterm']);
 /** Words that make it a staging branch. */
 const STAGING_WORDS: ReadonlySet<string> = new Set(['staging', 'test', 'queue']);
 /** Project prefixes that never name a stable series. */
 const NOT_STABLE_PREFIX: ReadonlySet<string> = new Set([
-  'next', 'for', 'dev', 'devel', 'feature', 'feat', 'wip', 'tmp', 'temp', 'fix', 'bugfix', 'hotfix', 'pr',
-  'pull', 'merge', 'backport', 'backports', 'topic', 'bug', 'issue', 'gh', 'coverity', 'review', 'draft',
-  'test', 'experimental', 'exp', 'old', 'archive', 'renovate', 'dependabot', 'revert', 'master', 'main',
-  'mr', 'part', 'round', 'try', 'take', 'attempt', 'step', 'phase', 'rc', 'cve', 'bz', 'jira', 'ticket', 'task',
-  'sprint', 'update', 'bump', 'poc', 'spike', 'cherry', 'pick', 'patch', 'patches', 'user', 'users', 'copilot',
+  'next',
+  'for',
+  'dev',
+  'devel',
+  'feature',
+  'feat',
+  'wip',
+  'tmp',
+  'temp',
+  'fix',
+  'bugfix',
+  'hotfix',
+  'pr',
+  'pull',
+  'merge',
+  'backport',
+  'backports',
+  'topic',
+  'bug',
+  'issue',
+  'gh',
+  'coverity',
+  'review',
+  'draft',
+  'test',
+  'experimental',
+  'exp',
+  'old',
+  'archive',
+  'renovate',
+  'dependabot',
+  'revert',
+  'master',
+  'main',
+  'mr',
+  'part',
+  'round',
+  'try',
+  'take',
+  'attempt',
+  'step',
+  'phase',
+  'rc',
+  'cve',
+  'bz',
+  'jira',
+  'ticket',
+  'task',
+  'sprint',
+  'update',
+  'bump',
+  'poc',
+  'spike',
+  'cherry',
+  'pick',
+  'patch',
+  'patches',
+  'user',
+  'users',
+  'copilot',
 ]);
 
 /**
@@ -52,12 +105,12 @@ const NOT_STABLE_PREFIX: ReadonlySet<string> = new Set([
  * top of a stable branch). Each with what it is.
  */
 const WORK_HEADS: readonly [RegExp, string][] = [
-  [/^cherry-pick-/i, 'a cherry-pick head (left by a forge\'s cherry-pick button)'],
+  [/^cherry-pick-/i, "a cherry-pick head (left by a forge's cherry-pick button)"],
   [/^(?:[^/]+\/)*wip(?:[/_-]|$)/i, 'a work-in-progress head'],
-  [/^(?:dependabot|renovate|snyk|greenkeeper|pre-commit-ci)[/-]/i, 'a dependency bot\'s head'],
-  [/^(?:copilot|claude|codex|devin|cursor)\//i, 'a coding agent\'s head'],
+  [/^(?:dependabot|renovate|snyk|greenkeeper|pre-commit-ci)[/-]/i, "a dependency bot's head"],
+  [/^(?:copilot|claude|codex|devin|cursor)\//i, "a coding agent's head"],
   [/^backports?[/-]|^(?:[^/]+\/)?backport-\d+-to-|^(?:mergify|backport-bot|patchback)\/(?:bp|backports?)\//i, 'a backport pull-request head'],
-  [/^revert-/i, 'a revert head (left by a forge\'s revert button)'],
+  [/^revert-/i, "a revert head (left by a forge's revert button)"],
   [/^gh-readonly-queue\//i, 'a merge-queue head'],
   [/^(?:pr|pull|mr|merge-requests?)[/-]\d/i, 'a pull-request head'],
   [/^(?:tmp|temp|scratch|test|try)[/-]/i, 'a scratch head'],
@@ -83,8 +136,7 @@ const SLASH_FORM = /^([a-z]+)\/v?(\d+(?:\.\d+){0,2})(?:\.[xy])?(?:\/(master|main
  * `[<prefix>-]v?<version>[-<suffix>]`: version parts separated by '.' (optionally ending in .x/.y) or by
  * '-'/'_' (nm-1-52, glib-2-84, v4-21-test, OpenSSL_1_1_1-stable).
  */
-const DASH_FORM =
-  /^(?:([a-z](?:[a-z0-9]*[a-z])?)[-_])?v?(?:(\d+(?:\.\d+){0,2})(\.[xy])?|(\d+(?:-\d+){1,2})|(\d+(?:_\d+){1,2}))(?:[-_.]([a-z]+))?$/;
+const DASH_FORM = /^(?:([a-z](?:[a-z0-9]*[a-z])?)[-_])?v?(?:(\d+(?:\.\d+){0,2})(\.[xy])?|(\d+(?:-\d+){1,2})|(\d+(?:_\d+){1,2}))(?:[-_.]([a-z]+))?$/;
 
 function normaliseVersion(v: string): string {
   return v.replace(/[-_]/g, '.');
@@ -187,6 +239,9 @@ export function parseReleaseTag(tag: string, conv: Conventions = DEFAULT_CONVENT
   let raw = m.groups?.['version'];
   if (raw === undefined) raw = /\d+(?:[._]\d+)*/.exec(tag)?.[0];
   if (!raw || /^\d+$/.test(tag)) return null;
-  const prefix = (m.groups?.['prefix'] ?? '').replace(/[-_]+$/, '').replace(/_/g, '-').toLowerCase();
+  const prefix = (m.groups?.['prefix'] ?? '')
+    .replace(/[-_]+$/, '')
+    .replace(/_/g, '-')
+    .toLowerCase();
   return { version: raw.replace(/_/g, '.'), prerelease: cc.prerelease.test(tag), prefix };
 }

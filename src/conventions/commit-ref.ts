@@ -35,8 +35,7 @@ const ISSUE_WORD = /^(?:#|gh-?\d|gh#|bz|bug\b|bugs\b|issue|cid|lp[#:]|bsc#|boo#|
 const JIRA_KEY = /^[A-Z][A-Z0-9]+-\d+\b/;
 const URL_START = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** .../commit/<sha> (GitHub, GitLab /-/commit/), cgit .../commit/?id=<sha>, gitweb ;a=commit;h=<sha>, hg /rev/<sha>. */
-const URL_COMMIT =
-  /(?:\/commits?\/(?:\?(?:[^#\s]*[&;])?(?:id|h)=)?|[?&;]a=commit[^#\s]*?[&;]h=|\/rev\/)([0-9a-f]{7,64})(?![0-9a-z])/i;
+const URL_COMMIT = /(?:\/commits?\/(?:\?(?:[^#\s]*[&;])?(?:id|h)=)?|[?&;]a=commit[^#\s]*?[&;]h=|\/rev\/)([0-9a-f]{7,64})(?![0-9a-z])/i;
 const MORE_REF = /^\s*(?:,|;|&|\band\b|\bor\b)?\s*(?:commit\s+)?([0-9a-fA-F]{7,64})(?![0-9a-zA-Z_-])/;
 const LIST_TAIL = /(?:,|;|&|\band|\bor)\s*$/i;
 /** Characters that may follow a commit id. */
@@ -50,7 +49,7 @@ const CLOSERS: Record<string, string> = {
   '‘': "’‘'",
   '’': "’‘'",
   '«': '»',
-  '`': '`\'',
+  '`': "`'",
 };
 
 function validId(hex: string): string | null {

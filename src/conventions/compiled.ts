@@ -64,9 +64,7 @@ export function compileConventions(conv: Conventions): CompiledConventions {
     addressSubstrings,
     addressRegexes,
     stableBranchPatterns: conv.stableBranchPatterns.map((p) => compileRegex(p, '', 'conventions.stableBranchPatterns')),
-    excludeBranchPatterns: conv.excludeBranchPatterns.map((p) =>
-      compileRegex(p, '', 'conventions.excludeBranchPatterns'),
-    ),
+    excludeBranchPatterns: conv.excludeBranchPatterns.map((p) => compileRegex(p, '', 'conventions.excludeBranchPatterns')),
     releaseTag: compileRegex(conv.releaseTagPattern, 'i', 'conventions.releaseTagPattern'),
     prerelease: compileRegex(conv.prereleasePattern, 'i', 'conventions.prereleasePattern'),
   };

@@ -92,8 +92,8 @@ function validateConventions(value: unknown, where: string): Partial<Conventions
     switch (key) {
       case 'fixesKeys':
       case 'stableKeys':
-        out[key] = stringArray(where, key, v, (s) => (KEY_SHAPE.test(canonicalKey(s)) ? null : 'not a trailer key')).map(
-          (s) => (s === INHERIT ? s : canonicalKey(s)),
+        out[key] = stringArray(where, key, v, (s) => (KEY_SHAPE.test(canonicalKey(s)) ? null : 'not a trailer key')).map((s) =>
+          s === INHERIT ? s : canonicalKey(s),
         );
         break;
       case 'stableAddresses':

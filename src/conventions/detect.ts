@@ -38,7 +38,8 @@ const MIN_KEY_USES = 10;
 const MIN_RESOLVED_SHARE = 0.8;
 /** Keys that name another commit but mean something else than "this fixes it". */
 // Keys that name the commit a stable commit carries (Xen's `master commit:`, `master changeset:`), not a bug.
-const NOT_FIXES = /upstream|cherry|picked|backport|dep-of|revert|merge|based|depends|prereq|see-also|references?$|related|supersede|obsolete|replaces|master|changeset|commit-id/;
+const NOT_FIXES =
+  /upstream|cherry|picked|backport|dep-of|revert|merge|based|depends|prereq|see-also|references?$|related|supersede|obsolete|replaces|master|changeset|commit-id/;
 
 export function detectConventions(input: DetectionInput): DetectedConventions {
   const fixesKeys = input.otherKeys

@@ -11,13 +11,7 @@
  */
 import { parseCommitRef } from './commit-ref.js';
 
-export type MarkerKind =
-  | 'upstream-commit'
-  | 'commit-upstream'
-  | 'cherry-picked'
-  | 'xen-master'
-  | 'stable-dep-of'
-  | 'backported-from';
+export type MarkerKind = 'upstream-commit' | 'commit-upstream' | 'cherry-picked' | 'xen-master' | 'stable-dep-of' | 'backported-from';
 
 export interface Marker {
   kind: MarkerKind;

@@ -22,15 +22,63 @@ export interface ProjectMail {
 }
 
 const PROJECTS: readonly (ProjectMail & { marker: readonly string[] })[] = [
-  { project: 'linux', marker: ['Kbuild', 'scripts/get_maintainer.pl'], to: ['patches@lists.linux.dev', 'stable@vger.kernel.org'], format: 'autosel', maintainerFiles: ['MAINTAINERS'], toHint: 'give --to stable@vger.kernel.org' },
-  { project: 'dpdk', marker: ['devtools/check-git-log.sh'], to: ['stable@dpdk.org'], format: 'autosel', maintainerFiles: ['MAINTAINERS'], toHint: 'give --to stable@dpdk.org' },
-  { project: 'qemu', marker: ['qemu-options.hx'], to: ['qemu-stable@nongnu.org'], format: 'autosel', maintainerFiles: ['MAINTAINERS'], toHint: 'give --to qemu-stable@nongnu.org' },
-  { project: 'xen', marker: ['xen/Makefile', 'xen/Kconfig'], to: [], format: 'cherry-pick', maintainerFiles: ['MAINTAINERS'], toHint: "Xen takes stable picks by cherry-pick: use --format cherry-pick, or give the list with --to" },
-  { project: 'openvpn', marker: ['src/openvpn/openvpn.c'], to: [], format: 'cherry-pick', maintainerFiles: [], toHint: "OpenVPN takes stable picks by cherry-pick: use --format cherry-pick, or give the list with --to" },
-  { project: 'systemd', marker: ['src/systemd/sd-daemon.h'], to: [], format: 'cherry-pick', maintainerFiles: [], toHint: "systemd takes stable picks by cherry-pick (systemd-stable): use --format cherry-pick, or give the list with --to" },
+  {
+    project: 'linux',
+    marker: ['Kbuild', 'scripts/get_maintainer.pl'],
+    to: ['patches@lists.linux.dev', 'stable@vger.kernel.org'],
+    format: 'autosel',
+    maintainerFiles: ['MAINTAINERS'],
+    toHint: 'give --to stable@vger.kernel.org',
+  },
+  {
+    project: 'dpdk',
+    marker: ['devtools/check-git-log.sh'],
+    to: ['stable@dpdk.org'],
+    format: 'autosel',
+    maintainerFiles: ['MAINTAINERS'],
+    toHint: 'give --to stable@dpdk.org',
+  },
+  {
+    project: 'qemu',
+    marker: ['qemu-options.hx'],
+    to: ['qemu-stable@nongnu.org'],
+    format: 'autosel',
+    maintainerFiles: ['MAINTAINERS'],
+    toHint: 'give --to qemu-stable@nongnu.org',
+  },
+  {
+    project: 'xen',
+    marker: ['xen/Makefile', 'xen/Kconfig'],
+    to: [],
+    format: 'cherry-pick',
+    maintainerFiles: ['MAINTAINERS'],
+    toHint: 'Xen takes stable picks by cherry-pick: use --format cherry-pick, or give the list with --to',
+  },
+  {
+    project: 'openvpn',
+    marker: ['src/openvpn/openvpn.c'],
+    to: [],
+    format: 'cherry-pick',
+    maintainerFiles: [],
+    toHint: 'OpenVPN takes stable picks by cherry-pick: use --format cherry-pick, or give the list with --to',
+  },
+  {
+    project: 'systemd',
+    marker: ['src/systemd/sd-daemon.h'],
+    to: [],
+    format: 'cherry-pick',
+    maintainerFiles: [],
+    toHint: 'systemd takes stable picks by cherry-pick (systemd-stable): use --format cherry-pick, or give the list with --to',
+  },
 ];
 
-const OTHER: ProjectMail = { project: 'other', to: [], format: 'autosel', maintainerFiles: ['MAINTAINERS'], toHint: "give the project's stable list with --to, or set mail.to in stablepick.config.json" };
+const OTHER: ProjectMail = {
+  project: 'other',
+  to: [],
+  format: 'autosel',
+  maintainerFiles: ['MAINTAINERS'],
+  toHint: "give the project's stable list with --to, or set mail.to in stablepick.config.json",
+};
 
 /** The project's mail conventions, from marker files at `rev` (the mainline tip); `kernelBranches` decides for a repository without them. */
 export async function projectMail(repo: GitTarget, rev: string, kernelBranches = false): Promise<ProjectMail> {

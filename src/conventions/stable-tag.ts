@@ -128,7 +128,30 @@ function extractAddress(text: string): FoundAddress | null {
 const VERSION_TOKEN = /^v?(\d+(?:\.\d+)+|\d+)(?:\.[xy*])?(?:\+|-|\.\.)?$/i;
 const VERSION_SCAN = /(?:^|[^\w.])v?(\d+\.\d+(?:\.\d+)?)(?:\.[xy*])?(?!\w)/gi;
 const CONNECTORS = new Set([
-  'and', 'or', 'later', 'newer', 'onwards', 'onward', 'up', 'through', 'to', 'only', '+', '-', '..', '&', 'stable', 'kernels', 'kernel', 'lts', 'trees', 'tree', '>=', 'since', 'from', '*',
+  'and',
+  'or',
+  'later',
+  'newer',
+  'onwards',
+  'onward',
+  'up',
+  'through',
+  'to',
+  'only',
+  '+',
+  '-',
+  '..',
+  '&',
+  'stable',
+  'kernels',
+  'kernel',
+  'lts',
+  'trees',
+  'tree',
+  '>=',
+  'since',
+  'from',
+  '*',
 ]);
 const HEX_PREREQ = /^([0-9a-f]{7,64})(?![0-9a-z])/i;
 const CONDITION = /^(?:after|once|when|wait|not before|only after|delay|delayed|hold|until)\b/i;

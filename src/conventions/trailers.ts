@@ -95,7 +95,10 @@ export function subjectOf(message: string): string {
 export function bodyOf(message: string): string {
   const nl = message.indexOf('\n');
   if (nl < 0) return '';
-  return message.slice(nl + 1).replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
+  return message
+    .slice(nl + 1)
+    .replace(/^(?:[ \t]*\r?\n)+/, '')
+    .trimEnd();
 }
 
 /** `Name <email>`, `"Last, First" <email>`, `email`, `Name` (no email), `email (Name)`. */

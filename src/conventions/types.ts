@@ -45,8 +45,7 @@ const DEFAULT_RELEASE_TAG_PATTERN =
   '(?<suffix>(?:[-_.~]?(?:rc|beta|alpha|pre|a|b)[-_.]?\\d*)?(?:[-_]release)?)$';
 
 /** The default pre-release form: -rc3, rc1, _beta1, -alpha, pre1, 5.0.0a1, and glibc's 2.40.9000. */
-const DEFAULT_PRERELEASE_PATTERN =
-  '(?:^|[-_.~\\d])(?:rc|beta|alpha|pre|a|b)[-_.]?\\d*(?:[-_]release)?$|\\.9\\d{3}(?:\\.\\d+)?$';
+const DEFAULT_PRERELEASE_PATTERN = '(?:^|[-_.~\\d])(?:rc|beta|alpha|pre|a|b)[-_.]?\\d*(?:[-_]release)?$|\\.9\\d{3}(?:\\.\\d+)?$';
 
 function freezeConventions(c: Conventions): Conventions {
   Object.freeze(c.fixesKeys);
@@ -59,15 +58,7 @@ function freezeConventions(c: Conventions): Conventions {
 
 export const DEFAULT_CONVENTIONS: Conventions = freezeConventions({
   fixesKeys: ['fixes', 'follow-up for', 'follow-up-for', 'addresses', 'fixes-commit', 'follow-up to'],
-  stableAddresses: [
-    'stable@vger.kernel.org',
-    'stable@kernel.org',
-    'stable@dpdk.org',
-    'qemu-stable@nongnu.org',
-    'mesa-stable',
-    'stable@lists.',
-    'stable@',
-  ],
+  stableAddresses: ['stable@vger.kernel.org', 'stable@kernel.org', 'stable@dpdk.org', 'qemu-stable@nongnu.org', 'mesa-stable', 'stable@lists.', 'stable@'],
   // 'backport' is Xen's `Backport: 4.9+`.
   stableKeys: ['backport-to', 'cc-stable', 'backport'],
   mainline: null,

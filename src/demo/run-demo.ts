@@ -59,7 +59,8 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
   const dir = opts.dir ? path.resolve(opts.dir) : mkdtempSync(path.join(os.tmpdir(), 'stablepick-demo-'));
   const repoDir = path.join(dir, 'demo-kernel');
   try {
-    if (readdirSync(repoDir).length) throw new StablepickError('BAD_OUTPUT', { path: repoDir, why: 'exists-not-empty', fix: 'give --dir a new or empty folder' });
+    if (readdirSync(repoDir).length)
+      throw new StablepickError('BAD_OUTPUT', { path: repoDir, why: 'exists-not-empty', fix: 'give --dir a new or empty folder' });
   } catch (e) {
     if (e instanceof StablepickError) throw e;
   }
@@ -71,7 +72,7 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
   try {
     step('indexing it');
     const index = await indexRepository(repo, db, { conventions: DEFAULT_CONVENTIONS });
-    const windowShas = (await revList(repo, ['master', '^v6.17'], ['--reverse', '--no-merges']));
+    const windowShas = await revList(repo, ['master', '^v6.17'], ['--reverse', '--no-merges']);
     const window = windowShas.map((s) => commitView(db, s));
     step('reading the code of the lazy-allocation fix');
     const lazyTouched = await touched(repo, demo.shas.lazyAlloc);
@@ -94,7 +95,12 @@ export async function runDemo(opts: { dir?: string; onStep?: (what: string) => v
     step('writing the cases and the AUTOSEL mails');
     const ctx = { repo, db, conventions: DEFAULT_CONVENTIONS, configDir };
     const plan = await planSeries(ctx, { branches, range: demo.window });
-    const mails = await writeSeries(repo, db, plan, { from: DEMO_SENDER, to: ['patches@lists.linux.dev', DEMO_LIST], kernel: true, now: Date.UTC(2025, 10, 3) / 1000 });
+    const mails = await writeSeries(repo, db, plan, {
+      from: DEMO_SENDER,
+      to: ['patches@lists.linux.dev', DEMO_LIST],
+      kernel: true,
+      now: Date.UTC(2025, 10, 3) / 1000,
+    });
     const casesDir = path.join(dir, 'cases');
     mkdirSync(casesDir, { recursive: true });
     const cases = plan.members.flatMap((m) => (m.case ? [m.case] : []));

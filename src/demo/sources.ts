@@ -150,11 +150,15 @@ static void free_kick_pseqs(void)
   out.push(`static void scx_disable_workfn(struct kthread_work *work)
 {
 	mutex_lock(&scx_enable_mutex);
-${s.nullFix ? `	if (scx_enable_state() == SCX_DISABLED) {
+${
+  s.nullFix
+    ? `	if (scx_enable_state() == SCX_DISABLED) {
 		mutex_unlock(&scx_enable_mutex);
 		return;
 	}
-` : ''}	${setState}(SCX_DISABLED);
+`
+    : ''
+}	${setState}(SCX_DISABLED);
 ${s.lazy ? '	free_kick_pseqs();\n' : ''}	mutex_unlock(&scx_enable_mutex);
 }
 `);
@@ -361,8 +365,12 @@ static int foo_ring_alloc(struct foo_ring *ring, unsigned int count)
 		netif_stop_queue(dev);
 		return NETDEV_TX_BUSY;
 	}
-	ring->desc[ring->head++ % ring->count].skb = skb;${s.stats ? `
-	priv->stats.tx_packets${s.statsFixed ? '64' : ''}++;` : ''}
+	ring->desc[ring->head++ % ring->count].skb = skb;${
+    s.stats
+      ? `
+	priv->stats.tx_packets${s.statsFixed ? '64' : ''}++;`
+      : ''
+  }
 	return NETDEV_TX_OK;
 }
 
@@ -371,8 +379,12 @@ static void foo_link_change(struct net_device *dev, bool up)
 	struct foo_priv *priv = netdev_priv(dev);
 
 	if (!up) {
-		netif_carrier_off(dev);${s.resetOnLinkDown ? `
-		foo_ring_reset(&priv->tx);` : ''}
+		netif_carrier_off(dev);${
+      s.resetOnLinkDown
+        ? `
+		foo_ring_reset(&priv->tx);`
+        : ''
+    }
 		return;
 	}
 	netif_carrier_on(dev);
@@ -434,11 +446,15 @@ struct foo_ring {
 	unsigned int head;
 	unsigned int tail;
 };
-${s.stats ? `
+${
+  s.stats
+    ? `
 struct foo_stats {
 	${s.statsFixed ? 'u64 tx_packets64' : 'u32 tx_packets'};
 };
-` : ''}
+`
+    : ''
+}
 struct foo_priv {
 	struct foo_ring tx;${s.stats ? '\n	struct foo_stats stats;' : ''}
 	void (*link_change)(struct net_device *dev, bool up);

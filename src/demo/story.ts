@@ -74,7 +74,14 @@ export async function buildDemoRepo(dir: string): Promise<DemoRepo> {
 
   const shas: Partial<DemoShas> = {};
   shas.import = await commit(
-    { Makefile: MAKEFILE('6.11'), README, 'kernel/sched/core.c': CORE_C, 'kernel/sched/sched.h': SCHED_H, 'drivers/net/foo/foo_main.c': fooC(foo), 'drivers/net/foo/foo.h': fooH(foo) },
+    {
+      Makefile: MAKEFILE('6.11'),
+      README,
+      'kernel/sched/core.c': CORE_C,
+      'kernel/sched/sched.h': SCHED_H,
+      'drivers/net/foo/foo_main.c': fooC(foo),
+      'drivers/net/foo/foo.h': fooH(foo),
+    },
     'Linux 6.11\n',
     P.linus,
   );
@@ -94,7 +101,14 @@ ${sob(P.tejun)}
   const intro = new Map<string, string>();
   for (const [i, d] of DRIVERS.entries()) {
     const who = owners[i % owners.length]!;
-    intro.set(d.name, await commit({ [d.path]: driverC(d, new Set()), [d.path.replace(/[^/]+$/, `${d.name}.h`)]: driverH(d) }, `${d.prefix}: Add the ${d.title} driver\n\nA new driver for the ${d.title}.\n\n${sob(who)}\n`, who));
+    intro.set(
+      d.name,
+      await commit(
+        { [d.path]: driverC(d, new Set()), [d.path.replace(/[^/]+$/, `${d.name}.h`)]: driverH(d) },
+        `${d.prefix}: Add the ${d.title} driver\n\nA new driver for the ${d.title}.\n\n${sob(who)}\n`,
+        who,
+      ),
+    );
   }
   shas.v612 = await commit({ Makefile: MAKEFILE('6.12') }, 'Linux 6.12\n', P.linus);
   await r.tag('v6.12', 'Linux 6.12', P.linus, t);
@@ -127,7 +141,11 @@ ${sob(P.tejun)}
       tags.push(`Link: https://lore.demo-kernel.org/r/2025${String(ci + 1).padStart(2, '0')}${String(di + 10)}-${d.name}@demo-kernel.org`);
       if (c.reviewed) tags.push(tag('Reviewed-by', reviewer));
       tags.push(sob(who));
-      const sha = await commit({ [d.path]: driverC(d, applied.get(d.name)!) }, `${d.prefix}: ${fill(c.subject, d)}\n\n${fill(c.body, d)}\n\n${tags.join('\n')}\n`, who);
+      const sha = await commit(
+        { [d.path]: driverC(d, applied.get(d.name)!) },
+        `${d.prefix}: ${fill(c.subject, d)}\n\n${fill(c.body, d)}\n\n${tags.join('\n')}\n`,
+        who,
+      );
       made.set(`${d.name}:${ci}`, sha);
       if (c.picked) toPick.push(sha);
     }

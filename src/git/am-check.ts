@@ -51,7 +51,10 @@ export async function amCheck(repo: GitTarget, branch: string, mbox: string, opt
       const [sha = '', subject = ''] = l.split('\0');
       return { sha, subject };
     });
-    const ids = await patchIdsOfCommits(target, commits.map((c) => c.sha));
+    const ids = await patchIdsOfCommits(
+      target,
+      commits.map((c) => c.sha),
+    );
     return { branch, ok: error === null, applied: commits.map((c) => ({ ...c, patchId: ids.get(c.sha) ?? null })), error };
   } finally {
     rmSync(dir, { recursive: true, force: true });

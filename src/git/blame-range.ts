@@ -96,7 +96,9 @@ function ignoreRevsAt(target: GitTarget, rev: string): Promise<string[]> {
   const key = `${target.gitDir}\0${rev}`;
   let p = atRevCache.get(key);
   if (!p) {
-    p = runGit(target, ['cat-file', '-p', `${rev}:${IGNORE_REVS_FILE}`], { okCodes: [128] }).then((r) => (r.code === 0 ? parseIgnoreRevs(r.stdout.toString('utf8')) : []));
+    p = runGit(target, ['cat-file', '-p', `${rev}:${IGNORE_REVS_FILE}`], { okCodes: [128] }).then((r) =>
+      r.code === 0 ? parseIgnoreRevs(r.stdout.toString('utf8')) : [],
+    );
     atRevCache.set(key, p);
   }
   return p;
@@ -108,12 +110,26 @@ async function ignoredRevs(target: GitTarget, rev: string): Promise<Set<string>>
   return new Set([...a, ...b]);
 }
 
-function blameOnce(target: GitTarget, rev: string, file: string, ranges: readonly LineRange[], exclude: readonly string[], ignore: readonly string[]): Promise<BlamedLine[]> {
+function blameOnce(
+  target: GitTarget,
+  rev: string,
+  file: string,
+  ranges: readonly LineRange[],
+  exclude: readonly string[],
+  ignore: readonly string[],
+): Promise<BlamedLine[]> {
   const key = `blame\0${file}\0${ranges.map((r) => `${r.start},${r.end}`).join(' ')}`;
   return memoized(target, [rev, ...exclude, ...ignore], key, () => blameRun(target, rev, file, ranges, exclude, ignore));
 }
 
-async function blameRun(target: GitTarget, rev: string, file: string, ranges: readonly LineRange[], exclude: readonly string[], ignore: readonly string[]): Promise<BlamedLine[]> {
+async function blameRun(
+  target: GitTarget,
+  rev: string,
+  file: string,
+  ranges: readonly LineRange[],
+  exclude: readonly string[],
+  ignore: readonly string[],
+): Promise<BlamedLine[]> {
   const args = ['blame', '--porcelain', '--no-ignore-revs-file'];
   for (const i of ignore) args.push('--ignore-rev', i);
   for (const r of ranges) args.push('-L', `${r.start},${r.end}`);

@@ -34,7 +34,9 @@ export class CatFileBatch {
     this.child.stdout.on('data', (b: Buffer) => this.onData(b));
     this.child.on('close', (code) => {
       if (this.queue.length) {
-        this.fail(new StablepickError('GIT_FAILED', { command: 'cat-file --batch', gitSays: this.stderr.trim().split('\n')[0] ?? '', when: 'ended', status: code }));
+        this.fail(
+          new StablepickError('GIT_FAILED', { command: 'cat-file --batch', gitSays: this.stderr.trim().split('\n')[0] ?? '', when: 'ended', status: code }),
+        );
       }
       this.dead ??= new InternalError('cat-file-closed', 'git cat-file --batch is closed');
     });
@@ -58,7 +60,8 @@ export class CatFileBatch {
   async mustRead(rev: string, type?: string): Promise<GitObject> {
     const o = await this.read(rev);
     if (!o) throw new StablepickError('MISSING_OBJECT', { object: rev });
-    if (type && o.type !== type) throw new StablepickError('BAD_REVISION', { rev, expected: 'object type', found: o.type, wanted: type, fix: `give a ${type}` });
+    if (type && o.type !== type)
+      throw new StablepickError('BAD_REVISION', { rev, expected: 'object type', found: o.type, wanted: type, fix: `give a ${type}` });
     return o;
   }
 

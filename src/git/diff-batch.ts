@@ -21,11 +21,7 @@ function isMissing(e: unknown): boolean {
 }
 
 /** Runs `work` on batches; a batch that fails for a missing object is bisected. */
-async function bisecting<T>(
-  shas: readonly string[],
-  work: (batch: readonly string[]) => Promise<Map<string, T>>,
-  out: Map<string, T | null>,
-): Promise<void> {
+async function bisecting<T>(shas: readonly string[], work: (batch: readonly string[]) => Promise<Map<string, T>>, out: Map<string, T | null>): Promise<void> {
   const batches: string[][] = [];
   for (let i = 0; i < shas.length; i += BATCH) batches.push(shas.slice(i, i + BATCH));
   // Two pipelines at a time: git diffs on one core while the other finishes the previous batch.

@@ -13,7 +13,19 @@ export interface FormatPatchOptions {
 }
 
 /** Options that keep format.* configuration out of the text. */
-const PINNED = ['--no-numbered', '--no-signoff', '--no-cover-letter', '--no-thread', '--no-attach', '--no-to', '--no-cc', '--no-add-header', '--no-base', '--no-notes', '--encode-email-headers'];
+const PINNED = [
+  '--no-numbered',
+  '--no-signoff',
+  '--no-cover-letter',
+  '--no-thread',
+  '--no-attach',
+  '--no-to',
+  '--no-cc',
+  '--no-add-header',
+  '--no-base',
+  '--no-notes',
+  '--encode-email-headers',
+];
 
 /** The mail format-patch writes for `commit` against its first parent. */
 export async function formatPatch(target: GitTarget, commit: string, opts: FormatPatchOptions = {}): Promise<string> {
@@ -32,7 +44,11 @@ const CHUNK = 400;
  * format-patch of many commits (each against its first parent) in few processes (`--no-walk`): the mail
  * of each commit by id. Merge commits are skipped by format-patch and are absent from the answer.
  */
-export async function formatPatches(target: GitTarget, commits: readonly string[], opts: Omit<FormatPatchOptions, 'fromId'> = {}): Promise<Map<string, string>> {
+export async function formatPatches(
+  target: GitTarget,
+  commits: readonly string[],
+  opts: Omit<FormatPatchOptions, 'fromId'> = {},
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const want = [...new Set(commits)];
   for (let i = 0; i < want.length; i += CHUNK) {

@@ -12,7 +12,12 @@ export interface PatternGrepResult {
   total: number;
 }
 
-export async function grepPattern(target: GitTarget, tree: string, pattern: string, opts: { max: number; ignoreCase?: boolean; pathspecs?: readonly string[] }): Promise<PatternGrepResult> {
+export async function grepPattern(
+  target: GitTarget,
+  tree: string,
+  pattern: string,
+  opts: { max: number; ignoreCase?: boolean; pathspecs?: readonly string[] },
+): Promise<PatternGrepResult> {
   const args = ['grep', '-n', '-z', '-I', '-E', '--no-color', '--full-name'];
   if (opts.ignoreCase) args.push('-i');
   args.push('-e', pattern, tree, '--', ...(opts.pathspecs?.length ? opts.pathspecs : C_PATHSPECS));
@@ -29,7 +34,11 @@ export async function grepPattern(target: GitTarget, tree: string, pattern: stri
       total++;
       if (hits.length >= opts.max) return;
       const where = l.slice(0, a);
-      hits.push({ path: where.startsWith(prefix) ? where.slice(prefix.length) : where.slice(where.indexOf(':') + 1), line: Number(l.slice(a + 1, b)), text: l.slice(b + 1) });
+      hits.push({
+        path: where.startsWith(prefix) ? where.slice(prefix.length) : where.slice(where.indexOf(':') + 1),
+        line: Number(l.slice(a + 1, b)),
+        text: l.slice(b + 1),
+      });
     },
     { okCodes: [1] },
   );

@@ -71,15 +71,23 @@ export function hasWholeWord(text: string, names: ReadonlySet<string>): boolean 
 
 /** All hits of `words` in `tree`, grouped by path (in git's order). */
 export function grepWords(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions = {}): Promise<Map<string, GrepHit[]>> {
-  return memoized(target, [tree], `grepWords\0${opts.ignoreCase ? 'i' : ''}\0${words.join(' ')}\0${(opts.pathspecs ?? C_PATHSPECS).join('\0')}`, () => grepAll(target, tree, words, opts));
+  return memoized(target, [tree], `grepWords\0${opts.ignoreCase ? 'i' : ''}\0${words.join(' ')}\0${(opts.pathspecs ?? C_PATHSPECS).join('\0')}`, () =>
+    grepAll(target, tree, words, opts),
+  );
 }
 
 async function grepAll(target: GitTarget, tree: string, words: readonly string[], opts: GrepOptions): Promise<Map<string, GrepHit[]>> {
   const out = new Map<string, GrepHit[]>();
-  await streamGrepWords(target, tree, words, (h) => {
-    const list = out.get(h.path);
-    if (list) list.push(h);
-    else out.set(h.path, [h]);
-  }, opts);
+  await streamGrepWords(
+    target,
+    tree,
+    words,
+    (h) => {
+      const list = out.get(h.path);
+      if (list) list.push(h);
+      else out.set(h.path, [h]);
+    },
+    opts,
+  );
   return out;
 }

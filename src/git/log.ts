@@ -50,12 +50,7 @@ export interface LogOptions {
  * Streams every commit reachable from `revs` (e.g. ['--all'] or ['main', '^old']) to `onCommit`.
  * Revisions are passed on standard input, so any number of them fits.
  */
-export function streamCommits(
-  target: GitTarget,
-  revs: readonly string[],
-  onCommit: (c: RawCommit) => void,
-  opts: LogOptions = {},
-): Promise<void> {
+export function streamCommits(target: GitTarget, revs: readonly string[], onCommit: (c: RawCommit) => void, opts: LogOptions = {}): Promise<void> {
   return streamCommitRecords(target, revs, (r) => onCommit(parseCommitRecord(r)), opts);
 }
 
@@ -63,12 +58,7 @@ export function streamCommits(
  * Like streamCommits, but hands over each commit's raw record (a view into a reused buffer: copy what
  * must outlive the call) for parseCommitRecord() to read later, e.g. on another thread.
  */
-export function streamCommitRecords(
-  target: GitTarget,
-  revs: readonly string[],
-  onRecord: (record: Buffer) => void,
-  opts: LogOptions = {},
-): Promise<void> {
+export function streamCommitRecords(target: GitTarget, revs: readonly string[], onRecord: (record: Buffer) => void, opts: LogOptions = {}): Promise<void> {
   const flags = revs.filter((r) => r.startsWith('--'));
   const plain = revs.filter((r) => !r.startsWith('--'));
   const args = ['log', '-z', `--format=${FORMAT}`, '--name-status', '--no-renames', '--no-color', ...(opts.extraArgs ?? []), ...flags];

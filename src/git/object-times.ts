@@ -45,7 +45,7 @@ export function objectDirsWithAlternates(objectDir: string, extra: readonly stri
     for (const raw of text.split('\n')) {
       const line = raw.trim();
       if (!line || line.startsWith('#')) continue;
-      visit(path.resolve(abs, line.startsWith('"') ? JSON.parse(line) as string : line));
+      visit(path.resolve(abs, line.startsWith('"') ? (JSON.parse(line) as string) : line));
     }
   };
   visit(objectDir);

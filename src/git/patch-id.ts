@@ -36,7 +36,22 @@ export async function patchIdsOfCommits(target: GitTarget, shas: readonly string
   const out = new Map<string, string | null>();
   for (const s of shas) out.set(s, null);
   if (!shas.length) return out;
-  const diff = await runGit(target, ['log', '--no-walk=unsorted', '--stdin', '-p', '--format=commit %H', '--no-color', '--full-index', '--binary', '--first-parent', '--diff-merges=first-parent'], { input: `${shas.join('\n')}\n` });
+  const diff = await runGit(
+    target,
+    [
+      'log',
+      '--no-walk=unsorted',
+      '--stdin',
+      '-p',
+      '--format=commit %H',
+      '--no-color',
+      '--full-index',
+      '--binary',
+      '--first-parent',
+      '--diff-merges=first-parent',
+    ],
+    { input: `${shas.join('\n')}\n` },
+  );
   const r = await runGit(target, ['patch-id', '--stable'], { input: diff.stdout });
   for (const line of r.stdout.toString('utf8').split('\n')) {
     const [pid, sha] = line.split(' ');

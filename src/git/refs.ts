@@ -46,7 +46,8 @@ export async function listRefs(target: GitTarget, patterns: readonly string[] = 
 
 /** The full id of the commit `rev` names (branch, tag, id, any revision expression); a typed error if none. */
 export async function resolveCommit(target: GitTarget, rev: string): Promise<string> {
-  if (!rev || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new StablepickError('BAD_REVISION', { rev, expected: 'revision', fix: 'give a commit id, branch or tag' });
+  if (!rev || rev.startsWith('-') || /[\0\n]/.test(rev))
+    throw new StablepickError('BAD_REVISION', { rev, expected: 'revision', fix: 'give a commit id, branch or tag' });
   // A full id names the same object for ever: asked once per session when the memo is on.
   return memoized(target, [rev], 'resolveCommit', () => resolveNow(target, rev));
 }

@@ -10,9 +10,14 @@ import { streamLines } from './stream.js';
  */
 export async function revList(target: GitTarget, revs: readonly string[], extra: readonly string[] = []): Promise<string[]> {
   const out: string[] = [];
-  await streamLines(target, ['rev-list', '--ignore-missing', ...extra, '--stdin'], (l) => {
-    if (l) out.push(l);
-  }, { input: `${revs.join('\n')}\n`, env: { GIT_FLUSH: '0' } });
+  await streamLines(
+    target,
+    ['rev-list', '--ignore-missing', ...extra, '--stdin'],
+    (l) => {
+      if (l) out.push(l);
+    },
+    { input: `${revs.join('\n')}\n`, env: { GIT_FLUSH: '0' } },
+  );
   return out;
 }
 

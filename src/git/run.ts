@@ -168,12 +168,18 @@ export function classifyGitFailure(args: readonly string[], stderr: string, code
   if (/shallow/i.test(stderr)) {
     return new StablepickError('SHALLOW_REPOSITORY', { gitSays: line });
   }
-  const command = args.filter((a) => !a.startsWith('--git-dir') && !a.startsWith('--work-tree')).slice(0, 3).join(' ');
+  const command = args
+    .filter((a) => !a.startsWith('--git-dir') && !a.startsWith('--work-tree'))
+    .slice(0, 3)
+    .join(' ');
   return new StablepickError('GIT_FAILED', { command, gitSays: line, when: 'ran', status: code });
 }
 
 function firstFatalLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const fatal = lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:'));
   return (fatal ?? lines[0] ?? '').replace(/^(fatal|error):\s*/, '');
 }

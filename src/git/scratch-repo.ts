@@ -72,7 +72,11 @@ export class ScratchRepo {
       }
     }
     await this.git(['add', '-A']);
-    await this.git(['commit', '-q', '--allow-empty', '--no-verify', '--cleanup=verbatim', '-F', '-'], this.idEnv(c.author, c.committer ?? c.author, c.time), c.message);
+    await this.git(
+      ['commit', '-q', '--allow-empty', '--no-verify', '--cleanup=verbatim', '-F', '-'],
+      this.idEnv(c.author, c.committer ?? c.author, c.time),
+      c.message,
+    );
     return this.git(['rev-parse', 'HEAD']);
   }
 

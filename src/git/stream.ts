@@ -97,12 +97,7 @@ export function streamRecords(
 }
 
 /** Runs git and calls `onLine` for every line of output (newline-separated, text). */
-export function streamLines(
-  target: GitTarget | null,
-  args: readonly string[],
-  onLine: (line: string) => void,
-  opts: StreamOptions = {},
-): Promise<void> {
+export function streamLines(target: GitTarget | null, args: readonly string[], onLine: (line: string) => void, opts: StreamOptions = {}): Promise<void> {
   return streamRecords(target, args, NEWLINE, (r) => onLine(r.toString('utf8')), opts);
 }
 

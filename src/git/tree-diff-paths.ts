@@ -12,7 +12,10 @@ export function treeDiffPaths(target: GitTarget, a: string, b: string, pathspecs
 
 async function diffPaths(target: GitTarget, a: string, b: string, pathspecs: readonly string[]): Promise<string[]> {
   const r = await runGit(target, ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--no-ext-diff', a, b, '--', ...pathspecs]);
-  return r.stdout.toString('utf8').split('\0').filter((p) => p !== '');
+  return r.stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((p) => p !== '');
 }
 
 /** A path as a pathspec that matches that path only (no glob, no magic). */

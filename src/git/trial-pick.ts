@@ -36,7 +36,10 @@ export class TrialPickSession {
     this.store = store;
     this.objects = CatFileBatch.open(store.target);
     this.emptyTree = store.writeObject('tree', Buffer.alloc(0));
-    const sentinel = store.writeObject('commit', commitBody({ tree: this.emptyTree, parents: [], author: SYNTHETIC_IDENT, committer: SYNTHETIC_IDENT, message: 'stablepick sentinel\n' }));
+    const sentinel = store.writeObject(
+      'commit',
+      commitBody({ tree: this.emptyTree, parents: [], author: SYNTHETIC_IDENT, committer: SYNTHETIC_IDENT, message: 'stablepick sentinel\n' }),
+    );
     this.merger = MergeTreeBatch.open(store.target, { conflictStyle: 'diff3', sentinel });
   }
 
@@ -106,6 +109,9 @@ export class TrialPickSession {
   }
 
   private writeSynthetic(tree: string, parents: string[], what: string): string {
-    return this.store.writeObject('commit', commitBody({ tree, parents, author: SYNTHETIC_IDENT, committer: SYNTHETIC_IDENT, message: `stablepick trial ${what}\n` }));
+    return this.store.writeObject(
+      'commit',
+      commitBody({ tree, parents, author: SYNTHETIC_IDENT, committer: SYNTHETIC_IDENT, message: `stablepick trial ${what}\n` }),
+    );
   }
 }

@@ -65,7 +65,10 @@ export function chooseMainline(branches: Map<string, RefInfo>, refs: readonly Re
   });
   if (conv.mainline) {
     if (!branches.has(conv.mainline)) {
-      throw new StablepickError('BAD_CONFIG', { problem: `the configured mainline branch '${conv.mainline}' does not exist`, fix: 'fix "mainline" in stablepick.config.json or fetch that branch' });
+      throw new StablepickError('BAD_CONFIG', {
+        problem: `the configured mainline branch '${conv.mainline}' does not exist`,
+        fix: 'fix "mainline" in stablepick.config.json or fetch that branch',
+      });
     }
     return row(conv.mainline, 'config');
   }
@@ -83,7 +86,10 @@ export function chooseMainline(branches: Map<string, RefInfo>, refs: readonly Re
     const short = head.slice('refs/heads/'.length);
     if (branches.has(short) && !parseStableBranchName(short, conv)) return row(short, 'head');
   }
-  throw new StablepickError('BAD_CONFIG', { problem: 'cannot tell which branch is mainline (no main, master or trunk)', fix: 'set "mainline" in stablepick.config.json' });
+  throw new StablepickError('BAD_CONFIG', {
+    problem: 'cannot tell which branch is mainline (no main, master or trunk)',
+    fix: 'set "mainline" in stablepick.config.json',
+  });
 }
 
 /** Stable (and staging) branches recognised by name or config patterns. */
@@ -128,7 +134,14 @@ const MARKER_SAMPLE = 200;
  * backport). A head whose commits are those of another such branch plus a few (a topic on it) or that
  * was merged into one is excluded.
  */
-export function classifyBranches(db: DB, branches: Map<string, RefInfo>, mainline: BranchRow, conv: Conventions, graph: () => CommitGraph, requested: ReadonlySet<string> = new Set()): BranchClasses {
+export function classifyBranches(
+  db: DB,
+  branches: Map<string, RefInfo>,
+  mainline: BranchRow,
+  conv: Conventions,
+  graph: () => CommitGraph,
+  requested: ReadonlySet<string> = new Set(),
+): BranchClasses {
   const stable = stableBranchesByName(branches, mainline.name, conv);
   const byName = new Set(stable.map((b) => b.name));
   const excludePatterns = compileConventions(conv).excludeBranchPatterns;
@@ -148,7 +161,11 @@ export function classifyBranches(db: DB, branches: Map<string, RefInfo>, mainlin
   if (!candidates.length) return { stable, excluded, others: 0 };
   // The marker test needs the commit graph: reuse the last answer while no candidate and no stable
   // branch moved (an update that moves only mainline need not load the graph for it).
-  const key = JSON.stringify([getMeta(db, 'derived_version'), mainline.name, ...[candidates.map((b) => [b.name, b.tip]), stable.map((b) => [b.name, b.tip])].map((l) => l.sort())]);
+  const key = JSON.stringify([
+    getMeta(db, 'derived_version'),
+    mainline.name,
+    ...[candidates.map((b) => [b.name, b.tip]), stable.map((b) => [b.name, b.tip])].map((l) => l.sort()),
+  ]);
   const cached = JSON.parse(getMeta(db, 'marker_branches') ?? 'null') as { key: string; stable: string[]; dropped: ExcludedBranch[]; others: number } | null;
   if (cached?.key === key) {
     const keep = new Set(cached.stable);
@@ -157,7 +174,10 @@ export function classifyBranches(db: DB, branches: Map<string, RefInfo>, mainlin
   const g = graph();
   const mainAnc = g.ancestorsMask([mainline.tip]);
   const chain = g.firstParentChain(mainline.tip);
-  const known = g.ancestorsMask(stable.map((b) => b.tip), mainAnc);
+  const known = g.ancestorsMask(
+    stable.map((b) => b.tip),
+    mainAnc,
+  );
   for (let i = 0; i < known.length; i++) if (mainAnc[i]) known[i] = 1;
   const hasMarker = db.prepare(`SELECT 1 FROM markers WHERE commit_id = ? AND kind IN (${PICK_MARKER_KINDS.map(() => '?').join(',')}) LIMIT 1`).pluck();
   const found: { row: BranchRow; own: Set<string> }[] = [];
@@ -226,9 +246,7 @@ export class BranchIndexer {
     /** Patch ids computed ahead (see prefetchPatchIds): used instead of running git for these commits. */
     private readonly knownPatchIds: ReadonlyMap<string, string | null> | null = null,
   ) {
-    this.markersOf = db.prepare(
-      'SELECT m.kind, m.prefix, m.line, m.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE c.sha = ? ORDER BY m.seq',
-    );
+    this.markersOf = db.prepare('SELECT m.kind, m.prefix, m.line, m.sha FROM markers m JOIN commits c ON c.id = m.commit_id WHERE c.sha = ? ORDER BY m.seq');
     this.commitTime = db.prepare('SELECT commit_time FROM commits WHERE sha = ?').pluck();
   }
 
@@ -277,7 +295,13 @@ export class BranchIndexer {
       const branch = b.name;
       const shas = perBranch.get(branch)!;
       for (const sha of shas) {
-        const ups = [...new Map(this.upstreamsByMarker(sha).filter((u) => u.sha).map((u) => [u.sha!, u.kind])).entries()];
+        const ups = [
+          ...new Map(
+            this.upstreamsByMarker(sha)
+              .filter((u) => u.sha)
+              .map((u) => [u.sha!, u.kind]),
+          ).entries(),
+        ];
         if (!ups.length) {
           const p: Pending = { branch, sha, upstream: null, via: null };
           pending.push(p);
@@ -297,13 +321,25 @@ export class BranchIndexer {
       'INSERT INTO branches (name, ref, role, version, tip, base, detected_by, last_update, own_commits, picks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ' +
         'ON CONFLICT(name) DO UPDATE SET ref = excluded.ref, role = excluded.role, version = excluded.version, tip = excluded.tip, base = excluded.base, detected_by = excluded.detected_by, last_update = excluded.last_update, own_commits = excluded.own_commits',
     );
-    this.db.transaction(() => {
-      for (const b of rows) {
-        del.run(b.name);
-        upd.run(b.name, b.ref, b.role, b.version, b.tip, bases.get(b.name) ?? null, b.detectedBy, (this.commitTime.get(b.tip) as number | undefined) ?? null, perBranch.get(b.name)!.length);
-      }
-      for (const p of pending) ins.run(p.branch, p.sha, p.upstream, p.via);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const b of rows) {
+          del.run(b.name);
+          upd.run(
+            b.name,
+            b.ref,
+            b.role,
+            b.version,
+            b.tip,
+            bases.get(b.name) ?? null,
+            b.detectedBy,
+            (this.commitTime.get(b.tip) as number | undefined) ?? null,
+            perBranch.get(b.name)!.length,
+          );
+        }
+        for (const p of pending) ins.run(p.branch, p.sha, p.upstream, p.via);
+      })
+      .immediate();
     mark('branch_commits rows');
     this.resolveChains();
     mark('chains');
@@ -322,16 +358,21 @@ export class BranchIndexer {
       else if (this.knownPatchIds?.has(s)) computed.set(s, this.knownPatchIds.get(s)!);
       else missing.push(s);
     }
-    if (env.timing()) process.stderr.write(`[timing]   branches: patch ids asked ${shas.length}, cached ${out.size}, computed ahead ${computed.size}, by git now ${missing.length}\n`);
+    if (env.timing())
+      process.stderr.write(
+        `[timing]   branches: patch ids asked ${shas.length}, cached ${out.size}, computed ahead ${computed.size}, by git now ${missing.length}\n`,
+      );
     if (missing.length) for (const [s, p] of await commitPatchIds(this.target, missing)) computed.set(s, p);
     if (computed.size) {
       const put = this.db.prepare('INSERT OR REPLACE INTO patch_ids (commit_id, patch_id) SELECT id, ? FROM commits WHERE sha = ?');
-      this.db.transaction(() => {
-        for (const [s, p] of computed) {
-          out.set(s, p);
-          put.run(p, s);
-        }
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const [s, p] of computed) {
+            out.set(s, p);
+            put.run(p, s);
+          }
+        })
+        .immediate();
     }
     return out;
   }
@@ -353,37 +394,45 @@ export class BranchIndexer {
     // A commit whose markers name a mainline commit and a pick of it holds it once: by its last marker
     // (a chained pick appends the intermediate pick last); rows are in marker order.
     const lastRow = new Map<string, number>();
-    this.db.transaction(() => {
-      for (const r of all) {
-        let up = r.upstream_sha;
-        let hops = 0;
-        while (up && upOf.has(up) && hops < 16) {
-          up = upOf.get(up) ?? null;
-          hops++;
+    this.db
+      .transaction(() => {
+        for (const r of all) {
+          let up = r.upstream_sha;
+          let hops = 0;
+          while (up && upOf.has(up) && hops < 16) {
+            up = upOf.get(up) ?? null;
+            hops++;
+          }
+          if (up) {
+            const key = `${r.branch}\0${r.sha}\0${up}`;
+            const prev = lastRow.get(key);
+            if (prev !== undefined) drop.run(prev);
+            lastRow.set(key, r.rid);
+          }
+          if (hops > 0) upd.run(up, up ? `${r.via}+chain` : r.via, r.rid);
+          if (up && !upOf.has(up)) {
+            let s = picks.get(r.branch);
+            if (!s) picks.set(r.branch, (s = new Set()));
+            s.add(up);
+          }
         }
-        if (up) {
-          const key = `${r.branch}\0${r.sha}\0${up}`;
-          const prev = lastRow.get(key);
-          if (prev !== undefined) drop.run(prev);
-          lastRow.set(key, r.rid);
-        }
-        if (hops > 0) upd.run(up, up ? `${r.via}+chain` : r.via, r.rid);
-        if (up && !upOf.has(up)) {
-          let s = picks.get(r.branch);
-          if (!s) picks.set(r.branch, (s = new Set()));
-          s.add(up);
-        }
-      }
-      const setPicks = this.db.prepare('UPDATE branches SET picks = ? WHERE name = ?');
-      for (const name of this.db.prepare('SELECT name FROM branches').pluck().all() as string[]) setPicks.run(picks.get(name)?.size ?? 0, name);
-    }).immediate();
+        const setPicks = this.db.prepare('UPDATE branches SET picks = ? WHERE name = ?');
+        for (const name of this.db.prepare('SELECT name FROM branches').pluck().all() as string[]) setPicks.run(picks.get(name)?.size ?? 0, name);
+      })
+      .immediate();
   }
 }
 
 /** Every marker of the index by commit sha, in order; read without a join to `commits` (the graph maps row ids to shas). */
 function loadMarkerMap(db: DB, graph: CommitGraph): Map<string, MarkerRow[]> {
   const map = new Map<string, MarkerRow[]>();
-  const rows = db.prepare('SELECT commit_id, kind, prefix, line, sha FROM markers ORDER BY commit_id, seq').raw().all() as [number, string, string, number, string | null][];
+  const rows = db.prepare('SELECT commit_id, kind, prefix, line, sha FROM markers ORDER BY commit_id, seq').raw().all() as [
+    number,
+    string,
+    string,
+    number,
+    string | null,
+  ][];
   let lastId = -1;
   let list: MarkerRow[] | undefined;
   for (const [id, kind, prefix, line, sha] of rows) {

@@ -59,7 +59,13 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
     } catch (e) {
-      throw new StablepickError('IO', { op: 'create', target: `the index folder ${path.dirname(file)}`, path: path.dirname(file), why: (e as Error).message, fix: 'give --db a writable path' });
+      throw new StablepickError('IO', {
+        op: 'create',
+        target: `the index folder ${path.dirname(file)}`,
+        path: path.dirname(file),
+        why: (e as Error).message,
+        fix: 'give --db a writable path',
+      });
     }
   }
   let db: DB;
@@ -174,7 +180,13 @@ export function userErrorOf(e: unknown, file?: string): StablepickError | null {
     return corrupt(file ?? [...opened][0] ?? 'file', e.message);
   }
   if (code === 'EROFS') {
-    return new StablepickError('IO', { op: 'write', target: file ?? 'the output', ...(file ? { path: file } : {}), why: 'the file system is read-only', fix: 'give a path on a writable file system' });
+    return new StablepickError('IO', {
+      op: 'write',
+      target: file ?? 'the output',
+      ...(file ? { path: file } : {}),
+      why: 'the file system is read-only',
+      fix: 'give a path on a writable file system',
+    });
   }
   if (SQLITE_READONLY.test(code) || /attempt to write a readonly database/i.test(e.message)) {
     const index = file ?? [...opened][0];

@@ -30,7 +30,11 @@ export function refreshDetection(db: DB, fromCommitId: number): void {
   // The stored keys first, so that the counts below see the new rows as a clean index would.
   applyStoredDetection(db, fromCommitId);
   const now = detectFromIndexWith(db, old);
-  const keys = (d: DetectedConventions): string => d.fixesKeys.map((k) => k.key).sort().join('\0');
+  const keys = (d: DetectedConventions): string =>
+    d.fixesKeys
+      .map((k) => k.key)
+      .sort()
+      .join('\0');
   if (keys(now) !== keys(old)) {
     redetect(db);
     return;

@@ -39,7 +39,9 @@ export class CommitGraph {
     const dbIds = new Int32Array(n);
     const times = new Float64Array(n);
     let i = 0;
-    for (const [id, sha, time] of db.prepare('SELECT id, sha, commit_time FROM commits ORDER BY id').raw().iterate() as IterableIterator<[number, string, number]>) {
+    for (const [id, sha, time] of db.prepare('SELECT id, sha, commit_time FROM commits ORDER BY id').raw().iterate() as IterableIterator<
+      [number, string, number]
+    >) {
       if (i >= n) break; // rows added since the count (a concurrent index run): ignore them
       idxOf.set(sha, i);
       shas[i] = sha;
@@ -237,7 +239,7 @@ export class CommitGraph {
     for (const b of boundary) if (chain[b]! > 0 && (best < 0 || chain[b]! < chain[best]!)) best = b;
     if (best >= 0) return best;
     const seen = new Set<number>();
-    for (let i = start; i >= 0 && !seen.has(i); ) {
+    for (let i = start; i >= 0 && !seen.has(i);) {
       if (isExcluded(i)) return i;
       seen.add(i);
       i = this.parentStart[i]! < this.parentStart[i + 1]! ? this.parentIdx[this.parentStart[i]!]! : -1;

@@ -44,7 +44,6 @@ export class GroupedInsert {
   }
 }
 
-
 /**
  * Sets `columns` of many rows of `table`, by rowid, in one statement: the new values go into a temporary
  * table with multi-row INSERTs, then one `UPDATE ... FROM` applies them. `rows` are [rowid, ...values].
@@ -54,7 +53,12 @@ export function bulkUpdateByRowid(db: DB, table: string, columns: readonly strin
   if (!rows.length) return;
   const cols = columns.map((c, i) => `v${i}`);
   db.exec(`DROP TABLE IF EXISTS temp._bulk_update; CREATE TEMP TABLE _bulk_update (rid INTEGER PRIMARY KEY, ${cols.join(', ')})`);
-  const ins = new GroupedInsert(db, `INSERT INTO temp._bulk_update (rid, ${cols.join(', ')})`, columns.length + 1, `(${['?', ...cols.map(() => '?')].join(', ')})`);
+  const ins = new GroupedInsert(
+    db,
+    `INSERT INTO temp._bulk_update (rid, ${cols.join(', ')})`,
+    columns.length + 1,
+    `(${['?', ...cols.map(() => '?')].join(', ')})`,
+  );
   for (const r of rows) ins.push(...r);
   ins.flush();
   db.exec(`UPDATE ${table} SET ${columns.map((c, i) => `${c} = u.v${i}`).join(', ')} FROM temp._bulk_update AS u WHERE ${table}.rowid = u.rid`);

@@ -39,7 +39,11 @@ export function describeVia(via: string | null): string {
   const chain = via.endsWith('+chain') ? ', through a pick of a pick' : '';
   const base = via.replace(/\+chain$/, '');
   if (m === 'marker') return `marker (${base})${chain}`;
-  const words = { 'patch-id': 'same patch-id', 'author-date': 'same author and author date', subject: 'same normalised subject and author, changed lines contained' } as const;
+  const words = {
+    'patch-id': 'same patch-id',
+    'author-date': 'same author and author date',
+    subject: 'same normalised subject and author, changed lines contained',
+  } as const;
   return `${words[m]}${chain}`;
 }
 
@@ -170,7 +174,7 @@ export class HoldingMatcher {
     this.loadAuthors(emails);
   }
 
-/** A pool commit's normalised subject (computed when first asked: most commits are never candidates). */
+  /** A pool commit's normalised subject (computed when first asked: most commits are never candidates). */
   private keyOf(i: number): string {
     const r = this.loadPool().rec.get(i)!;
     return (r.key ??= holdingSubject((this.subjectById.get(r.id) as string | undefined) ?? ''));
@@ -232,7 +236,14 @@ export class HoldingMatcher {
       // commit is a change of its own (a translation update, a release commit made on both lines).
       const own = this.info.get(p.item.sha) as { commit_time: number };
       const named = p.cands.filter((c) => pool.rec.get(c)!.email === email && !!key && this.keyOf(c) === key && pool.rec.get(c)!.time <= own.commit_time);
-      if (named.length) toConfirm.push({ item: p.item, named: named.map((i) => pool.rec.get(i)!).sort((a, b) => a.time - b.time).map((r) => r.sha) });
+      if (named.length)
+        toConfirm.push({
+          item: p.item,
+          named: named
+            .map((i) => pool.rec.get(i)!)
+            .sort((a, b) => a.time - b.time)
+            .map((r) => r.sha),
+        });
     }
     if (!toConfirm.length) return;
     // Same normalised subject and author, a patch of its own: confirmed by the changed lines (one git run).
@@ -310,7 +321,10 @@ export function readPicks(db: DB, branch?: string): PickRow[] {
 
 /** The own commits of every branch (with or without an upstream), for "is this a branch's own commit". */
 export function readOwnCommits(db: DB): { branch: string; sha: string; upstream: string | null; via: string | null; time: number }[] {
-  const rows = db.prepare('SELECT bc.branch, bc.sha, bc.upstream_sha, bc.via, c.commit_time FROM branch_commits bc JOIN commits c ON c.sha = bc.sha').raw().all() as [string, string, string | null, string | null, number][];
+  const rows = db
+    .prepare('SELECT bc.branch, bc.sha, bc.upstream_sha, bc.via, c.commit_time FROM branch_commits bc JOIN commits c ON c.sha = bc.sha')
+    .raw()
+    .all() as [string, string, string | null, string | null, number][];
   return rows.map(([branch, sha, upstream, via, time]) => ({ branch, sha, upstream, via, time }));
 }
 
@@ -365,7 +379,9 @@ export function staleHoldings(db: DB, newlyMainline: ReadonlySet<string> | null,
   const kinds = [...UPSTREAM_KINDS].map((k) => `'${k}'`).join(', ');
   const named = new Map<string, Set<string>>();
   for (const [sha, up] of db
-    .prepare(`SELECT DISTINCT c.sha, m.sha FROM commits c JOIN markers m ON m.commit_id = c.id WHERE m.sha IS NOT NULL AND m.kind IN (${kinds}) AND c.sha IN (SELECT sha FROM branch_commits)`)
+    .prepare(
+      `SELECT DISTINCT c.sha, m.sha FROM commits c JOIN markers m ON m.commit_id = c.id WHERE m.sha IS NOT NULL AND m.kind IN (${kinds}) AND c.sha IN (SELECT sha FROM branch_commits)`,
+    )
     .raw()
     .iterate() as IterableIterator<[string, string]>)
     push1(named, sha, up);
@@ -407,7 +423,10 @@ export function staleHoldings(db: DB, newlyMainline: ReadonlySet<string> | null,
   // A pick of a pick was followed through another branch's rows: if any branch is recomputed, so is
   // every branch with such a row (or with a marker row whose chain ended nowhere).
   if (out.size) {
-    const chained = db.prepare("SELECT DISTINCT branch FROM branch_commits WHERE via LIKE '%+chain' OR (upstream_sha IS NULL AND via IS NOT NULL)").pluck().all() as string[];
+    const chained = db
+      .prepare("SELECT DISTINCT branch FROM branch_commits WHERE via LIKE '%+chain' OR (upstream_sha IS NULL AND via IS NOT NULL)")
+      .pluck()
+      .all() as string[];
     for (const b of chained) if (branches.includes(b)) out.add(b);
   }
   return out;

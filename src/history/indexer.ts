@@ -96,7 +96,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
   const firstNewId = ((db.prepare('SELECT max(id) FROM commits').pluck().get() as number | null) ?? 0) + 1;
   if (fresh) for (const name of SECONDARY_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
   const revs = [...tipShas, ...oldShas.map((s) => `^${s}`)];
-  const batchSize = opts.batchSize ?? (env.indexBatch() ?? 2000);
+  const batchSize = opts.batchSize ?? env.indexBatch() ?? 2000;
   // A pause after each batch, for crash tests that must kill a run in the middle (0 in normal use).
   const throttleMs = env.indexThrottleMs();
   let seen = 0;
@@ -123,7 +123,9 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
         // The worker writes provisional first releases with the commits (checked in updateReleases).
         const runId = `${process.pid}-${randomUUID()}`;
         beginProvisionalReleases(db, runId);
-        const tags = releaseTags(refs, conv).filter((t) => !t.prerelease).map((t): [string, string] => [t.name, t.commit]);
+        const tags = releaseTags(refs, conv)
+          .filter((t) => !t.prerelease)
+          .map((t): [string, string] => [t.name, t.commit]);
         workerIngest = await ingestWithWorker(repo, db, conv, revs, batchSize, onCount, tags);
         written = workerIngest.written;
         // While the worker resolves references and builds the secondary indexes: the graph, as streamed.
@@ -135,9 +137,7 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
         mark('refs + commits');
         // Meanwhile, as soon as the subject index exists: the patch ids the branch stage will need.
         const g = graphCache;
-        const prefetch = g
-          ? workerIngest.subjectsIndexed.then(() => prefetchPatchIds(repo, db, refs, head, conv, g)).catch(() => null)
-          : Promise.resolve(null);
+        const prefetch = g ? workerIngest.subjectsIndexed.then(() => prefetchPatchIds(repo, db, refs, head, conv, g)).catch(() => null) : Promise.resolve(null);
         resolved = await workerIngest.indexed;
         knownPatchIds = await prefetch;
         detected = true;
@@ -175,7 +175,18 @@ export async function indexRepository(repo: Repository, db: DB, opts: IndexOptio
     const releasesAssigned = updateReleases(db, releaseTags(refs, conv), loadGraph, streamed);
     mark('releases');
     progress({ phase: 'branches', done: 0 });
-    const { mainline, mainlineTip, stable, updated } = await updateBranches(repo, db, refs, head, conv, loadGraph, knownPatchIds, (d, t) => progress({ phase: 'branches', done: d, total: t }), stale, written > 0 || removed > 0);
+    const { mainline, mainlineTip, stable, updated } = await updateBranches(
+      repo,
+      db,
+      refs,
+      head,
+      conv,
+      loadGraph,
+      knownPatchIds,
+      (d, t) => progress({ phase: 'branches', done: d, total: t }),
+      stale,
+      written > 0 || removed > 0,
+    );
 
     mark('branches');
     db.transaction(() => {
@@ -247,9 +258,7 @@ async function updateBranches(
   const classes = classifyBranches(db, byName, mainline, conv, graph, requestedBranches(db));
   const stable = classes.stable;
   mark('branches by name and by markers');
-  const stored = new Map(
-    (db.prepare('SELECT name, tip, role FROM branches').all() as { name: string; tip: string; role: string }[]).map((r) => [r.name, r]),
-  );
+  const stored = new Map((db.prepare('SELECT name, tip, role FROM branches').all() as { name: string; tip: string; role: string }[]).map((r) => [r.name, r]));
   const oldMain = [...stored.values()].find((r) => r.role === 'mainline');
   const mainMovedAway = !oldMain || oldMain.tip !== mainline.tip;
   // A branch is recomputed when its tip moved, or when mainline moved in a way that is not a fast-forward.
@@ -266,8 +275,14 @@ async function updateBranches(
     // What mainline reaches since (git, not the in-memory graph: an update of a few commits stays cheap).
     let newly: Set<string> | null = null;
     if (oldMainTip === mainline.tip) newly = new Set();
-    else if (oldMainTip && (await isAncestor(repo, oldMainTip, mainline.tip).catch(() => false))) newly = new Set(await revList(repo, [mainline.tip, `^${oldMainTip}`]));
-    for (const name of staleHoldings(db, newly, rest.map((b) => b.name))) changed.push(rest.find((b) => b.name === name)!);
+    else if (oldMainTip && (await isAncestor(repo, oldMainTip, mainline.tip).catch(() => false)))
+      newly = new Set(await revList(repo, [mainline.tip, `^${oldMainTip}`]));
+    for (const name of staleHoldings(
+      db,
+      newly,
+      rest.map((b) => b.name),
+    ))
+      changed.push(rest.find((b) => b.name === name)!);
     mark('stale holdings');
   }
   const keep = new Set([mainline.name, ...stable.map((s) => s.name)]);

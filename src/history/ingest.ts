@@ -50,7 +50,14 @@ async function streamRowBatches(
   return seen;
 }
 
-export async function ingestInPlace(repo: Repository, db: DB, conv: Conventions, revs: readonly string[], batchSize: number, onBatch: BatchHook): Promise<number> {
+export async function ingestInPlace(
+  repo: Repository,
+  db: DB,
+  conv: Conventions,
+  revs: readonly string[],
+  batchSize: number,
+  onBatch: BatchHook,
+): Promise<number> {
   const writer = new CommitRowWriter(db);
   const write = db.transaction((rows: CommitRow[]) => writer.writeAll(rows));
   await streamRowBatches(repo, conv, revs, batchSize, (rows) => write.immediate(rows), onBatch);
@@ -116,7 +123,8 @@ export async function ingestWithWorker(
   /** Positions (first, count) of the batches sent and not yet acknowledged, in order. */
   const sent: [number, number][] = [];
   worker.on('message', (m: WorkerReply) => {
-    if (m.type === 'error') fail(new StablepickError('IO', { op: 'write', target: 'the index', why: m.message, fix: 'check the disk and run `stablepick index` again' }));
+    if (m.type === 'error')
+      fail(new StablepickError('IO', { op: 'write', target: 'the index', why: m.message, fix: 'check the disk and run `stablepick index` again' }));
     else if (m.type === 'written') {
       inFlight--;
       written = m.written;

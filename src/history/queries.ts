@@ -85,7 +85,15 @@ export function listBranches(db: DB, opts: { includeMainline?: boolean } = {}): 
     )
     .all() as (Omit<BranchInfo, 'last_update'> & { last_update: number | null })[];
   const out = rows.map((r) => ({ ...r, last_update: r.last_update ? new Date(r.last_update * 1000).toISOString() : null }));
-  out.sort((a, b) => (a.role === b.role ? compareVersionish(b.version ?? b.name, a.version ?? a.name) : a.role === 'mainline' ? -1 : b.role === 'mainline' ? 1 : a.role.localeCompare(b.role)));
+  out.sort((a, b) =>
+    a.role === b.role
+      ? compareVersionish(b.version ?? b.name, a.version ?? a.name)
+      : a.role === 'mainline'
+        ? -1
+        : b.role === 'mainline'
+          ? 1
+          : a.role.localeCompare(b.role),
+  );
   return out;
 }
 
@@ -140,21 +148,37 @@ export interface CommitView {
 
 export function commitView(db: DB, sha: string): CommitView {
   const c = db.prepare('SELECT * FROM commits WHERE sha = ?').get(sha) as
-    | { id: number; sha: string; subject: string; message: string; author_name: string; author_email: string; author_time: number; committer_name: string; committer_email: string; commit_time: number; latin1: number; parents: string; first_release: string | null }
+    | {
+        id: number;
+        sha: string;
+        subject: string;
+        message: string;
+        author_name: string;
+        author_email: string;
+        author_time: number;
+        committer_name: string;
+        committer_email: string;
+        commit_time: number;
+        latin1: number;
+        parents: string;
+        first_release: string | null;
+      }
     | undefined;
   if (!c) throw new StablepickError('NOT_INDEXED', { rev: sha, how: 'commit' });
   const iso = (t: number): string => new Date(t * 1000).toISOString();
-  const trailers = (db.prepare('SELECT * FROM trailers WHERE commit_id = ? ORDER BY seq').all(c.id) as {
-    kind: string;
-    key: string;
-    value: string;
-    line: number;
-    ref_prefix: string | null;
-    ref_subject: string | null;
-    ref_sha: string | null;
-    ref_status: string | null;
-    detail: string | null;
-  }[]).map((t) => {
+  const trailers = (
+    db.prepare('SELECT * FROM trailers WHERE commit_id = ? ORDER BY seq').all(c.id) as {
+      kind: string;
+      key: string;
+      value: string;
+      line: number;
+      ref_prefix: string | null;
+      ref_subject: string | null;
+      ref_sha: string | null;
+      ref_status: string | null;
+      detail: string | null;
+    }[]
+  ).map((t) => {
     const v: TrailerView = { kind: t.kind, key: t.key, value: t.value, line: t.line };
     if (t.ref_prefix) v.ref = { prefix: t.ref_prefix, subject: t.ref_subject, sha: t.ref_sha, status: t.ref_status ?? 'unknown' };
     if (t.detail) v.detail = JSON.parse(t.detail) as unknown;
@@ -168,13 +192,22 @@ export function commitView(db: DB, sha: string): CommitView {
     parents: c.parents ? c.parents.split(' ') : [],
     message: c.message,
     latin1: c.latin1 === 1,
-    files: db.prepare('SELECT p.path, f.status FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id = ? ORDER BY p.path').all(c.id) as { path: string; status: string }[],
+    files: db.prepare('SELECT p.path, f.status FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE f.commit_id = ? ORDER BY p.path').all(c.id) as {
+      path: string;
+      status: string;
+    }[],
     trailers,
     markers: db.prepare('SELECT kind, prefix, line, sha, status FROM markers WHERE commit_id = ? ORDER BY seq').all(c.id) as CommitView['markers'],
-    upstream: (db.prepare('SELECT branch, upstream_sha AS sha, via FROM branch_commits WHERE sha = ?').all(c.sha) as { branch: string; sha: string | null; via: string | null }[]),
+    upstream: db.prepare('SELECT branch, upstream_sha AS sha, via FROM branch_commits WHERE sha = ?').all(c.sha) as {
+      branch: string;
+      sha: string | null;
+      via: string | null;
+    }[],
     pickedBy: db.prepare('SELECT branch, sha, via FROM branch_commits WHERE upstream_sha = ? ORDER BY branch').all(c.sha) as CommitView['pickedBy'],
     fixedBy: db
-      .prepare("SELECT c.sha, c.subject, t.key AS kind FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.ref_sha = ? AND t.kind = 'fixes' ORDER BY c.commit_time")
+      .prepare(
+        "SELECT c.sha, c.subject, t.key AS kind FROM trailers t JOIN commits c ON c.id = t.commit_id WHERE t.ref_sha = ? AND t.kind = 'fixes' ORDER BY c.commit_time",
+      )
       .all(c.sha) as CommitView['fixedBy'],
     revertedBy: db
       .prepare("SELECT c.sha, c.subject FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.sha = ? AND m.kind = 'reverts' ORDER BY c.commit_time")

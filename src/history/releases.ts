@@ -57,7 +57,9 @@ export interface StreamedReleases {
  * and only those that differ are written.
  */
 export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () => CommitGraph, streamed?: StreamedReleases): number {
-  const known = new Map((db.prepare('SELECT name, commit_sha, processed FROM tags').all() as { name: string; commit_sha: string; processed: number }[]).map((r) => [r.name, r]));
+  const known = new Map(
+    (db.prepare('SELECT name, commit_sha, processed FROM tags').all() as { name: string; commit_sha: string; processed: number }[]).map((r) => [r.name, r]),
+  );
   const current = new Set(tags.map((t) => t.name));
   const removedOrMoved = [...known.values()].filter((k) => !current.has(k.name) || tags.find((t) => t.name === k.name)!.commit !== k.commit_sha);
   const timeOf = db.prepare('SELECT commit_time FROM commits WHERE sha = ?').pluck();
@@ -88,11 +90,13 @@ export function updateReleases(db: DB, tags: readonly TagRow[], loadGraph: () =>
     }
     if (provisional !== null && !checkStreamed) db.prepare('DELETE FROM meta WHERE key = ?').run(PROVISIONAL_RELEASES);
     const ins = db.prepare('INSERT OR IGNORE INTO tags (name, commit_sha, version, prerelease, date, processed) VALUES (?, ?, ?, ?, ?, 0)');
-    for (const t of tags) if (!known.has(t.name)) ins.run(t.name, t.commit, t.version, t.prerelease ? 1 : 0, (timeOf.get(t.commit) as number | undefined) ?? t.date);
+    for (const t of tags)
+      if (!known.has(t.name)) ins.run(t.name, t.commit, t.version, t.prerelease ? 1 : 0, (timeOf.get(t.commit) as number | undefined) ?? t.date);
   }).immediate();
-  const todo = db
-    .prepare('SELECT name, commit_sha FROM tags WHERE processed = 0 AND prerelease = 0 ORDER BY date, name')
-    .all() as { name: string; commit_sha: string }[];
+  const todo = db.prepare('SELECT name, commit_sha FROM tags WHERE processed = 0 AND prerelease = 0 ORDER BY date, name').all() as {
+    name: string;
+    commit_sha: string;
+  }[];
   if (checkStreamed && streamed) {
     // Tags and values are final together: a run killed before this commits leaves the flag set.
     let assigned = 0;

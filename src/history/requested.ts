@@ -43,12 +43,17 @@ export async function requestBranches(target: GitTarget, db: DB, conv: Conventio
   const missing = [...new Set(names)].filter((n) => !inIndex.has(n));
   if (!missing.length) return [];
   const main = db.prepare("SELECT name, ref, tip, detected_by FROM branches WHERE role = 'mainline'").get() as
-    | { name: string; ref: string; tip: string; detected_by: BranchRow['detectedBy'] }
-    | undefined;
+    { name: string; ref: string; tip: string; detected_by: BranchRow['detectedBy'] } | undefined;
   if (!main) return [];
-  const refs = (db.prepare('SELECT name, commit_sha, object, type, date FROM refs').all() as { name: string; commit_sha: string | null; object: string; type: string; date: number }[]).map(
-    (r): RefInfo => ({ name: r.name, commit: r.commit_sha, object: r.object, objectType: r.type, date: r.date, symref: '' }),
-  );
+  const refs = (
+    db.prepare('SELECT name, commit_sha, object, type, date FROM refs').all() as {
+      name: string;
+      commit_sha: string | null;
+      object: string;
+      type: string;
+      date: number;
+    }[]
+  ).map((r): RefInfo => ({ name: r.name, commit: r.commit_sha, object: r.object, objectType: r.type, date: r.date, symref: '' }));
   const byName = branchRefs(refs);
   const rows: BranchRow[] = [];
   for (const name of missing) {

@@ -73,7 +73,10 @@ export class PrefixResolver {
  * unresolved rows, when the caller wrote every one of them in this run and kept them (a first index), so
  * that the tables need not be scanned for them.
  */
-export function resolvePendingRefs(db: DB, known?: { trailers: readonly PendingRef[]; markers: readonly PendingRef[] }): { trailers: number; markers: number; ambiguous: number } {
+export function resolvePendingRefs(
+  db: DB,
+  known?: { trailers: readonly PendingRef[]; markers: readonly PendingRef[] },
+): { trailers: number; markers: number; ambiguous: number } {
   let trailers = 0;
   let markers = 0;
   let ambiguous = 0;

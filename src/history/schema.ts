@@ -120,7 +120,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'review state: its tables are declared by src/review/store.ts and created there on first use (an index written before holds them from this step)',
+    description:
+      'review state: its tables are declared by src/review/store.ts and created there on first use (an index written before holds them from this step)',
     sql: '',
   },
   {
@@ -137,9 +138,9 @@ export const SECONDARY_INDEXES: readonly string[] = [
   'CREATE INDEX IF NOT EXISTS markers_commit ON markers(commit_id)',
   'CREATE INDEX IF NOT EXISTS commit_files_path ON commit_files(path_id, commit_id)',
   'CREATE INDEX IF NOT EXISTS trailers_ref ON trailers(ref_sha) WHERE ref_sha IS NOT NULL',
-  'CREATE INDEX IF NOT EXISTS trailers_unresolved ON trailers(ref_status) WHERE ref_status = \'unknown\'',
+  "CREATE INDEX IF NOT EXISTS trailers_unresolved ON trailers(ref_status) WHERE ref_status = 'unknown'",
   'CREATE INDEX IF NOT EXISTS markers_sha ON markers(sha) WHERE sha IS NOT NULL',
-  'CREATE INDEX IF NOT EXISTS markers_unresolved ON markers(status) WHERE status = \'unknown\'',
+  "CREATE INDEX IF NOT EXISTS markers_unresolved ON markers(status) WHERE status = 'unknown'",
   'CREATE INDEX IF NOT EXISTS commits_subject ON commits(subject)',
   'CREATE INDEX IF NOT EXISTS branch_commits_up ON branch_commits(upstream_sha) WHERE upstream_sha IS NOT NULL',
 ];

@@ -30,7 +30,10 @@ export interface CachedAnswer {
 /** The answer `model` gave to the request with this hash, or undefined (none, or no cache in this index). */
 export function cachedAnswer(db: DB, model: string, promptHash: string): CachedAnswer | undefined {
   if (!hasTable(db, 'llm_cache')) return undefined;
-  return cachedStatement(db, 'SELECT answer, prompt_tokens, completion_tokens, ms FROM llm_cache WHERE model = ? AND prompt_hash = ?').get(model, promptHash) as CachedAnswer | undefined;
+  return cachedStatement(db, 'SELECT answer, prompt_tokens, completion_tokens, ms FROM llm_cache WHERE model = ? AND prompt_hash = ?').get(
+    model,
+    promptHash,
+  ) as CachedAnswer | undefined;
 }
 
 /** Remembers an answer (creating the table on the first one). */
@@ -40,13 +43,8 @@ export function rememberAnswer(db: DB, model: string, promptHash: string, a: Cac
       if (!hasTable(db, 'llm_cache')) db.exec(LLM_TABLES);
     }).immediate();
   }
-  cachedStatement(db, 'INSERT OR REPLACE INTO llm_cache (model, prompt_hash, answer, prompt_tokens, completion_tokens, ms, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    model,
-    promptHash,
-    a.answer,
-    a.prompt_tokens,
-    a.completion_tokens,
-    a.ms,
-    Math.floor(Date.now() / 1000),
-  );
+  cachedStatement(
+    db,
+    'INSERT OR REPLACE INTO llm_cache (model, prompt_hash, answer, prompt_tokens, completion_tokens, ms, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(model, promptHash, a.answer, a.prompt_tokens, a.completion_tokens, a.ms, Math.floor(Date.now() / 1000));
 }

@@ -75,12 +75,21 @@ export async function chat(cfg: LlmConfig, model: string, messages: readonly Cha
         }
         const content = j.choices?.[0]?.message?.content;
         if (typeof content !== 'string') throw new LlmFailure('the answer has no choices[0].message.content');
-        return { text: content, promptTokens: j.usage?.prompt_tokens ?? null, completionTokens: j.usage?.completion_tokens ?? null, ms: Math.round(performance.now() - t0), attempts: attempt };
+        return {
+          text: content,
+          promptTokens: j.usage?.prompt_tokens ?? null,
+          completionTokens: j.usage?.completion_tokens ?? null,
+          ms: Math.round(performance.now() - t0),
+          attempts: attempt,
+        };
       }
     } catch (e) {
       if (e instanceof LlmFailure) throw e;
       const err = e as Error & { cause?: { code?: string } };
-      last = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${cfg.timeoutMs / 1000} s` : `connection failed (${err.cause?.code ?? err.message.split('\n')[0]})`;
+      last =
+        err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? `no answer within ${cfg.timeoutMs / 1000} s`
+          : `connection failed (${err.cause?.code ?? err.message.split('\n')[0]})`;
     }
     if (attempt <= cfg.retries) await sleep(wait);
   }

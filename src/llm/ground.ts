@@ -59,7 +59,8 @@ function claimProblems(sentence: string, f: Facts, check?: SentenceCheck): strin
   const cut = (s: string): void => void (rest = rest.split(s).join(' '));
   for (const m of sentence.matchAll(PATH_LINE_RE)) {
     const pl = `${m[1]}:${m[2]}`;
-    if (!f.pathLines.has(pl)) why.push(f.paths.has(m[1]!) ? `${pl}: the facts cite no line ${m[2]} of ${m[1]}` : `${pl}: ${m[1]} is not among the files of the facts`);
+    if (!f.pathLines.has(pl))
+      why.push(f.paths.has(m[1]!) ? `${pl}: the facts cite no line ${m[2]} of ${m[1]}` : `${pl}: ${m[1]} is not among the files of the facts`);
     cut(m[0]);
   }
   for (const m of rest.matchAll(SHA_RE)) {

@@ -75,7 +75,9 @@ function messagesFor(input: LlmInput): ChatMessage[] {
 
 /** The cache key: the whole request as sent (model, messages, sampling), and the prompt's version. */
 function requestHash(cfg: LlmConfig, model: string, messages: readonly ChatMessage[]): string {
-  return createHash('sha256').update(JSON.stringify({ v: PROMPT_VERSION, body: chatBody(cfg, model, messages) })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ v: PROMPT_VERSION, body: chatBody(cfg, model, messages) }))
+    .digest('hex');
 }
 
 interface Parsed {
@@ -87,7 +89,10 @@ interface Parsed {
 
 /** The model's JSON object, or why it is not one. */
 function parseAnswer(text: string): Parsed | string {
-  const body = text.trim().replace(/^```(?:json)?\s*\n?/i, '').replace(/\n?```\s*$/, '');
+  const body = text
+    .trim()
+    .replace(/^```(?:json)?\s*\n?/i, '')
+    .replace(/\n?```\s*$/, '');
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');
   if (start < 0 || end < start) return 'the answer holds no JSON object';
@@ -105,7 +110,14 @@ function parseAnswer(text: string): Parsed | string {
   return { bug: o.bug, change: o.change, vote, reasons };
 }
 
-async function askModel(cfg: LlmConfig, db: DB | null, model: string, messages: ChatMessage[], input: LlmInput, run: ReturnType<typeof limiter>): Promise<ModelAnswer> {
+async function askModel(
+  cfg: LlmConfig,
+  db: DB | null,
+  model: string,
+  messages: ChatMessage[],
+  input: LlmInput,
+  run: ReturnType<typeof limiter>,
+): Promise<ModelAnswer> {
   const empty: ModelAnswer = { model, bug: null, change: null, vote: null, reasons: null, usage: null, note: null };
   const hash = requestHash(cfg, model, messages);
   const hit = db ? cachedAnswer(db, model, hash) : undefined;
@@ -164,7 +176,14 @@ export async function llmReview(input: LlmInput, db: DB | null, cfg: LlmConfig, 
     totals.completionTokens += a.usage.completionTokens ?? 0;
     totals.ms = Math.max(totals.ms, a.usage.ms);
   }
-  return { sha: input.id, stablepick: input.verdict, answers, disagreement: disagreement(input.verdict, answers), notes: answers.flatMap((a) => (a.note ? [a.note] : [])), totals };
+  return {
+    sha: input.id,
+    stablepick: input.verdict,
+    answers,
+    disagreement: disagreement(input.verdict, answers),
+    notes: answers.flatMap((a) => (a.note ? [a.note] : [])),
+    totals,
+  };
 }
 
 function usageLine(a: ModelAnswer): string {
@@ -196,7 +215,7 @@ export function llmMarkdown(r: LlmReport): string {
   }
   const voted = r.answers.filter((a) => a.vote);
   if (voted.length) {
-    out.push('Votes (the models vote independently; stablepick\'s verdict is not changed by them):', '', `- stablepick: ${r.stablepick} (computed)`);
+    out.push("Votes (the models vote independently; stablepick's verdict is not changed by them):", '', `- stablepick: ${r.stablepick} (computed)`);
     for (const a of voted) out.push(`- model ${a.model}: ${a.vote}${a.reasons?.kept.length ? ` — ${a.reasons.kept.join(' ')}` : ''}`);
     out.push('');
     if (r.disagreement) out.push(`NEEDS-REVIEW: ${r.disagreement}.`, '');

@@ -33,7 +33,11 @@ function createServer(ctx: Context, version: string, configFile?: string): { ser
   const server = new McpServer({ name: SERVER_NAME, version }, { capabilities: { tools: {} } });
   const session = openSession(ctx, configFile);
   for (const t of TOOLS) {
-    server.registerTool(t.name, { description: t.description, inputSchema: t.input, annotations: { readOnlyHint: true, openWorldHint: false } }, (args: Record<string, unknown>) => callTool(t, args, session));
+    server.registerTool(
+      t.name,
+      { description: t.description, inputSchema: t.input, annotations: { readOnlyHint: true, openWorldHint: false } },
+      (args: Record<string, unknown>) => callTool(t, args, session),
+    );
   }
   return { server, session };
 }

@@ -84,9 +84,13 @@ const rev = z
   .regex(/^[^-\s][^\s]*$/, 'a revision: a sha, branch or tag (no spaces, not starting with -)')
   .default('HEAD')
   .describe('revision to read the code at (sha, branch or tag; default HEAD)');
-const commit = z.string().regex(/^[0-9a-fA-F]{4,64}$/, 'a hex commit id (at least 4 digits)').describe('an indexed commit id, full or a unique prefix');
+const commit = z
+  .string()
+  .regex(/^[0-9a-fA-F]{4,64}$/, 'a hex commit id (at least 4 digits)')
+  .describe('an indexed commit id, full or a unique prefix');
 const branch = z.string().min(1).max(200).describe('a stable branch as the index names it (see list_branches)');
-const limit = (d: number): z.ZodDefault<z.ZodNumber> => z.number().int().min(1).max(MAX_LIMIT).default(d).describe(`most items per list (default ${d}, at most ${MAX_LIMIT})`);
+const limit = (d: number): z.ZodDefault<z.ZodNumber> =>
+  z.number().int().min(1).max(MAX_LIMIT).default(d).describe(`most items per list (default ${d}, at most ${MAX_LIMIT})`);
 const asOf = z.string().max(40).optional().describe('replay: see only what existed before this date (Unix seconds or ISO date)');
 
 const str = (a: Record<string, unknown>, k: string): string => a[k] as string;
@@ -106,18 +110,36 @@ async function revSha(s: Session, r: string): Promise<string> {
 
 const findFunction: ToolDef = {
   name: 'find_function',
-  description: 'Where a C function (or function-like macro) is defined and declared at a revision: path, lines, signature, static/inline, the macro that defines it.',
+  description:
+    'Where a C function (or function-like macro) is defined and declared at a revision: path, lines, signature, static/inline, the macro that defines it.',
   input: { name: ident.describe('the function name'), rev, limit: limit(50) },
   async run(a, s) {
-    const r = await findSymbol(s.ctx.repo, str(a, 'name'), { rev: await revSha(s, str(a, 'rev')), kinds: ['function', 'macro', 'prototype'], context: await s.code() });
+    const r = await findSymbol(s.ctx.repo, str(a, 'name'), {
+      rev: await revSha(s, str(a, 'rev')),
+      kinds: ['function', 'macro', 'prototype'],
+      context: await s.code(),
+    });
     const defs = bounded(r.definitions, num(a, 'limit'), 'definitions');
     const decls = bounded(r.declarations, num(a, 'limit'), 'declarations');
-    return { name: r.name, rev: r.rev, found: r.definitions.length > 0, definitions: defs.items, declarations: decls.items, filesMentioning: r.filesMentioning, truncated: defs.truncated ?? decls.truncated };
+    return {
+      name: r.name,
+      rev: r.rev,
+      found: r.definitions.length > 0,
+      definitions: defs.items,
+      declarations: decls.items,
+      filesMentioning: r.filesMentioning,
+      truncated: defs.truncated ?? decls.truncated,
+    };
   },
 };
 
 async function callers(a: Record<string, unknown>, s: Session, mode: 'callers' | 'callchain'): Promise<ToolResult> {
-  const r = await findCallers(s.ctx.repo, str(a, 'name'), { rev: await revSha(s, str(a, 'rev')), depth: num(a, 'depth'), stopAtEntry: mode === 'callchain', context: await s.code() });
+  const r = await findCallers(s.ctx.repo, str(a, 'name'), {
+    rev: await revSha(s, str(a, 'rev')),
+    depth: num(a, 'depth'),
+    stopAtEntry: mode === 'callchain',
+    context: await s.code(),
+  });
   const byId = new Map(r.nodes.map((n) => [n.id, n]));
   const root = r.root.map((id) => byId.get(id)).filter((n) => n !== undefined);
   const edges = bounded(mode === 'callers' ? r.edges.filter((e) => r.root.includes(e.callee)) : r.edges, num(a, 'limit'), 'call sites');
@@ -130,9 +152,25 @@ async function callers(a: Record<string, unknown>, s: Session, mode: 'callers' |
   if (mode === 'callers') {
     return {
       ...base,
-      callers: edges.items.map((e) => ({ caller: e.caller ? (byId.get(e.caller)?.name ?? e.caller) : null, callee: byId.get(e.callee)?.name ?? e.callee, kind: e.kind, path: e.path, line: e.line, how: e.how ?? null, text: e.text.trim() })),
+      callers: edges.items.map((e) => ({
+        caller: e.caller ? (byId.get(e.caller)?.name ?? e.caller) : null,
+        callee: byId.get(e.callee)?.name ?? e.callee,
+        kind: e.kind,
+        path: e.path,
+        line: e.line,
+        how: e.how ?? null,
+        text: e.text.trim(),
+      })),
       totalCallers: edges.total,
-      further: r.nodes.filter((n) => n.depth > 0).slice(0, num(a, 'limit')).map((n) => ({ depth: n.depth, name: n.name, definition: n.definition ? `${n.definition.path}:${n.definition.startLine}` : null, entryPoints: n.entry })),
+      further: r.nodes
+        .filter((n) => n.depth > 0)
+        .slice(0, num(a, 'limit'))
+        .map((n) => ({
+          depth: n.depth,
+          name: n.name,
+          definition: n.definition ? `${n.definition.path}:${n.definition.startLine}` : null,
+          entryPoints: n.entry,
+        })),
       truncated: edges.truncated,
     };
   }
@@ -147,39 +185,76 @@ async function callers(a: Record<string, unknown>, s: Session, mode: 'callers' |
       c.map((id, i) => {
         const n = byId.get(id);
         const next = c[i + 1];
-        return { function: n?.name ?? id, defined: n?.definition ? `${n.definition.path}:${n.definition.startLine}` : null, entryPoints: n?.entry ?? [], expanded: n?.expanded ?? false, calledBy: next ? { function: byId.get(next)?.name ?? next, at: edgeOf(id, next) } : null };
+        return {
+          function: n?.name ?? id,
+          defined: n?.definition ? `${n.definition.path}:${n.definition.startLine}` : null,
+          entryPoints: n?.entry ?? [],
+          expanded: n?.expanded ?? false,
+          calledBy: next ? { function: byId.get(next)?.name ?? next, at: edgeOf(id, next) } : null,
+        };
       }),
     ),
     totalChains: chains.total,
     truncated: chains.truncated,
-    depthBound: depthBound(r.chains.map((c) => byId.get(c[c.length - 1]!)), num(a, 'depth')),
+    depthBound: depthBound(
+      r.chains.map((c) => byId.get(c[c.length - 1]!)),
+      num(a, 'depth'),
+    ),
   };
 }
 
 /** A sentence when chains stop at the depth bound before an entry point (their top was not expanded). */
 function depthBound(tops: readonly ({ expanded: boolean; entry: readonly unknown[] } | undefined)[], depth: number): string | null {
   const cut = tops.filter((n) => n && !n.expanded && !n.entry.length).length;
-  return cut ? `${cut} of ${tops.length} chains stop at the depth bound (${depth}) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)` : null;
+  return cut
+    ? `${cut} of ${tops.length} chains stop at the depth bound (${depth}) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)`
+    : null;
 }
 
 const findCallersTool: ToolDef = {
   name: 'find_callers',
-  description: 'Call sites and registrations (ops tables, exports, init macros) of a C function at a revision, each with path:line and the source line; with depth > 1 also the callers of the callers.',
-  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(6).default(1).describe('levels of callers (default 1)'), limit: limit(100) },
+  description:
+    'Call sites and registrations (ops tables, exports, init macros) of a C function at a revision, each with path:line and the source line; with depth > 1 also the callers of the callers.',
+  input: {
+    name: ident.describe('the function name'),
+    rev,
+    depth: z.number().int().min(1).max(6).default(1).describe('levels of callers (default 1)'),
+    limit: limit(100),
+  },
   run: (a, s) => callers(a, s, 'callers'),
 };
 
 const findCallchain: ToolDef = {
   name: 'find_callchain',
   description: 'Call chains from a C function up to entry points (syscalls, init, IRQ, work items, ops tables, exports), each link with the call site.',
-  input: { name: ident.describe('the function name'), rev, depth: z.number().int().min(1).max(10).default(2).describe('most levels to walk up (default 2; each level is one git grep of the whole tree; the result says how many chains stop at this bound)'), limit: limit(20) },
+  input: {
+    name: ident.describe('the function name'),
+    rev,
+    depth: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(2)
+      .describe('most levels to walk up (default 2; each level is one git grep of the whole tree; the result says how many chains stop at this bound)'),
+    limit: limit(20),
+  },
   run: (a, s) => callers(a, s, 'callchain'),
 };
 
 const diffFunctions: ToolDef = {
   name: 'diff_functions',
-  description: 'What a commit changes, by C item: functions, macros, types and globals modified, added, removed or renamed, with lines at the parent and at the commit, and the files with line counts.',
-  input: { commit: z.string().min(1).max(256).regex(/^[^-\s][^\s]*$/, 'a commit: sha, branch or tag').describe('the commit (any revision name)'), limit: limit(200) },
+  description:
+    'What a commit changes, by C item: functions, macros, types and globals modified, added, removed or renamed, with lines at the parent and at the commit, and the files with line counts.',
+  input: {
+    commit: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[^-\s][^\s]*$/, 'a commit: sha, branch or tag')
+      .describe('the commit (any revision name)'),
+    limit: limit(200),
+  },
   async run(a, s) {
     const code = await s.code();
     const r = await touched(s.ctx.repo, str(a, 'commit'), { reader: code.reader, parser: code.parser });
@@ -202,7 +277,11 @@ const grepFunctions: ToolDef = {
   async run(a, s) {
     const sha = await revSha(s, str(a, 'rev'));
     const lim = num(a, 'limit');
-    const g = await grepPattern(s.ctx.repo, sha, str(a, 'pattern'), { max: lim, ignoreCase: a.ignore_case === true, pathspecs: opt<string[]>(a, 'path') ?? [] });
+    const g = await grepPattern(s.ctx.repo, sha, str(a, 'pattern'), {
+      max: lim,
+      ignoreCase: a.ignore_case === true,
+      pathspecs: opt<string[]>(a, 'path') ?? [],
+    });
     const code = await s.code();
     const byPath = new Map<string, number[]>();
     for (const h of g.hits) byPath.set(h.path, [...(byPath.get(h.path) ?? []), h.line]);
@@ -212,16 +291,30 @@ const grepFunctions: ToolDef = {
       const buf = await code.reader.read(sha, p);
       if (!buf) continue;
       const facts = code.parser.parse(buf.toString('utf8'), { lines });
-      items.set(p, lines.map((l) => itemAt(facts.items, l)));
+      items.set(
+        p,
+        lines.map((l) => itemAt(facts.items, l)),
+      );
     }
     const seen = new Map<string, number>();
     const matches = g.hits.map((h) => {
       const i = seen.get(h.path) ?? 0;
       seen.set(h.path, i + 1);
       const it = items.get(h.path)?.[i] ?? null;
-      return { path: h.path, line: h.line, text: h.text.trim(), in: it ? { kind: it.kind, name: it.name, startLine: it.startLine, endLine: it.endLine } : null };
+      return {
+        path: h.path,
+        line: h.line,
+        text: h.text.trim(),
+        in: it ? { kind: it.kind, name: it.name, startLine: it.startLine, endLine: it.endLine } : null,
+      };
     });
-    return { rev: sha, pattern: str(a, 'pattern'), matches, totalMatches: g.total, truncated: g.total > lim ? `showing ${lim} of ${g.total} matching lines; raise limit (at most ${MAX_LIMIT}) or narrow the pattern/path` : null };
+    return {
+      rev: sha,
+      pattern: str(a, 'pattern'),
+      matches,
+      totalMatches: g.total,
+      truncated: g.total > lim ? `showing ${lim} of ${g.total} matching lines; raise limit (at most ${MAX_LIMIT}) or narrow the pattern/path` : null,
+    };
   },
 };
 
@@ -232,14 +325,22 @@ function holders(s: Session, sha: string): { branch: string; how: string; stable
   const out: { branch: string; how: string; stableSha: string | null; via: string | null; text: string }[] = [];
   for (const b of listBranches(s.ctx.db, { includeMainline: true })) {
     const h = branchState(s.ctx, b.name).holds(sha);
-    if (h) out.push({ branch: b.name, how: h.how, stableSha: h.how === 'picked' ? h.stableSha : null, via: h.how === 'picked' ? h.via : null, text: describeHolding(h) });
+    if (h)
+      out.push({
+        branch: b.name,
+        how: h.how,
+        stableSha: h.how === 'picked' ? h.stableSha : null,
+        via: h.how === 'picked' ? h.via : null,
+        text: describeHolding(h),
+      });
   }
   return out;
 }
 
 const showCommit: ToolDef = {
   name: 'show_commit',
-  description: 'What the index knows about one commit: author, dates, message, files, parsed trailers (Fixes: resolved to shas), markers, first release, which branches hold it and how, what fixes or reverts it.',
+  description:
+    'What the index knows about one commit: author, dates, message, files, parsed trailers (Fixes: resolved to shas), markers, first release, which branches hold it and how, what fixes or reverts it.',
   input: { commit, limit: limit(100) },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -255,7 +356,12 @@ const findCommit: ToolDef = {
   input: {
     subject: z.string().min(1).max(300).optional().describe('text the subject contains (case-insensitive)'),
     author: z.string().min(1).max(200).optional().describe('text of the author name or email (case-insensitive)'),
-    range: z.string().max(300).regex(/^[^-\s][^\s]*\.\.[^\s]+$/, 'a range A..B').optional().describe('git range A..B'),
+    range: z
+      .string()
+      .max(300)
+      .regex(/^[^-\s][^\s]*\.\.[^\s]+$/, 'a range A..B')
+      .optional()
+      .describe('git range A..B'),
     path: z.string().min(1).max(500).optional().describe('a file, or a folder (prefix) the commit touches'),
     limit: limit(50),
   },
@@ -264,7 +370,12 @@ const findCommit: ToolDef = {
     const author = opt<string>(a, 'author');
     const range = opt<string>(a, 'range');
     const p = opt<string>(a, 'path');
-    if (!subject && !author && !range && !p) throw new StablepickError('BAD_OPTION', { option: 'find_commit', why: 'needs at least one of subject, author, range, path', fix: 'e.g. {"subject": "kvzalloc"}' });
+    if (!subject && !author && !range && !p)
+      throw new StablepickError('BAD_OPTION', {
+        option: 'find_commit',
+        why: 'needs at least one of subject, author, range, path',
+        fix: 'e.g. {"subject": "kvzalloc"}',
+      });
     let inRange: Set<string> | null = null;
     if (range) inRange = new Set(await revList(s.ctx.repo, [range]));
     const rows: CommitListing[] = [];
@@ -285,7 +396,13 @@ const findCommit: ToolDef = {
       }
     }
     return {
-      commits: rows.map((r) => ({ sha: r.sha, subject: r.subject, author: `${r.author} <${r.email}>`, authorDate: new Date(r.t * 1000).toISOString(), firstRelease: r.release })),
+      commits: rows.map((r) => ({
+        sha: r.sha,
+        subject: r.subject,
+        author: `${r.author} <${r.email}>`,
+        authorDate: new Date(r.t * 1000).toISOString(),
+        firstRelease: r.release,
+      })),
       total,
       truncated: total > lim ? `showing ${lim} of ${total} commits; raise limit (at most ${MAX_LIMIT}) or narrow the search` : null,
     };
@@ -294,7 +411,8 @@ const findCommit: ToolDef = {
 
 const listBranchesTool: ToolDef = {
   name: 'list_branches',
-  description: "The stable (and staging) branches of the index: tip, fork base and its release, newest release the tip holds, picks, own commits, how the branch was found, and the selection policy of the repository's config (opt-out paths, how recent unpicked commits count).",
+  description:
+    "The stable (and staging) branches of the index: tip, fork base and its release, newest release the tip holds, picks, own commits, how the branch was found, and the selection policy of the repository's config (opt-out paths, how recent unpicked commits count).",
   input: { include_mainline: z.boolean().default(false), limit: limit(100) },
   async run(a, s) {
     const policy = selectConfig(s.configDir, s.configFile);
@@ -314,7 +432,8 @@ const listBranchesTool: ToolDef = {
 
 const branchHolds: ToolDef = {
   name: 'branch_holds',
-  description: 'Does stable branch S hold commit X, and how: it is an ancestor of the tip, or it was picked as another commit (with how the pick was matched: marker, patch id, subject...).',
+  description:
+    'Does stable branch S hold commit X, and how: it is an ancestor of the tip, or it was picked as another commit (with how the pick was matched: marker, patch id, subject...).',
   input: { commit, branch },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -337,7 +456,8 @@ const branchHolds: ToolDef = {
 
 const judge: ToolDef = {
   name: 'judge',
-  description: "stablepick's selection verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). Recorded review decisions (`stablepick review`) and the config's review policy (opt-outs, ACK paths) apply, as in `stablepick scan`.",
+  description:
+    "stablepick's selection verdict (YES / NO / NEEDS-REVIEW) for one commit and one stable branch: the calibrated probability that the branch's maintainers pick it, the confidence, and the reasons (rules with their evidence, then model features). Recorded review decisions (`stablepick review`) and the config's review policy (opt-outs, ACK paths) apply, as in `stablepick scan`.",
   input: { commit, branch },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -352,13 +472,23 @@ const judge: ToolDef = {
 async function verdictsOf(s: Session, sha: string, branches: readonly string[]): Promise<{ verdicts: Verdict[]; threshold: number }> {
   // Recorded review decisions and the config's review policy apply, as in `scan`, `mail` and `explain`.
   const adjust = reviewAdjuster(s.ctx.db, s.configDir, s.configFile);
-  const j = await judgeRange({ db: s.ctx.db, repo: s.ctx.repo, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}), branches, shas: [sha], history: s.history(), adjust });
+  const j = await judgeRange({
+    db: s.ctx.db,
+    repo: s.ctx.repo,
+    configDir: s.configDir,
+    ...(s.configFile ? { configFile: s.configFile } : {}),
+    branches,
+    shas: [sha],
+    history: s.history(),
+    adjust,
+  });
   return { verdicts: j.verdicts.map((vs) => vs[0]!), threshold: j.model.threshold };
 }
 
 const followUpsTool: ToolDef = {
   name: 'follow_ups',
-  description: 'Later upstream commits that fix or revert a commit (and fixes of those), each with the trailer line that names it and whether the branch already holds it; verdict alone / must-go-together / reverted-upstream.',
+  description:
+    'Later upstream commits that fix or revert a commit (and fixes of those), each with the trailer line that names it and whether the branch already holds it; verdict alone / must-go-together / reverted-upstream.',
   input: { commit, branch: branch.optional(), as_of: asOf, limit: limit(100) },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -370,8 +500,15 @@ const followUpsTool: ToolDef = {
 
 const prerequisitesTool: ToolDef = {
   name: 'prerequisites',
-  description: 'What must go with a pick onto a branch: missing prerequisites (blame of the changed lines, series, new symbols), the commit, and missing follow-ups, as an ordered queue with the reason for each member.',
-  input: { commit, branch, as_of: asOf, depth: z.number().int().min(1).max(4).default(2).describe('prerequisites of prerequisites up to this depth'), limit: limit(50) },
+  description:
+    'What must go with a pick onto a branch: missing prerequisites (blame of the changed lines, series, new symbols), the commit, and missing follow-ups, as an ordered queue with the reason for each member.',
+  input: {
+    commit,
+    branch,
+    as_of: asOf,
+    depth: z.number().int().min(1).max(4).default(2).describe('prerequisites of prerequisites up to this depth'),
+    limit: limit(50),
+  },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
     const q = await pickQueue(s.ctx, sha, str(a, 'branch'), { ...asOfOpt(a), depth: num(a, 'depth'), reader: (await s.code()).reader });
@@ -385,7 +522,13 @@ const prerequisitesTool: ToolDef = {
       prerequisites: pre.items,
       alreadyHeld: q.prerequisites.alreadyHeld.map((h) => ({ sha: h.sha, rule: h.rule, holding: describeHolding(h.holding) })),
       selfDefined: q.prerequisites.selfDefined,
-      followUps: q.followUps.followUps.map((f) => ({ sha: f.sha, subject: f.subject, kind: f.kind, line: f.edge.evidence.line, inBranch: f.inBranch ? describeHolding(f.inBranch) : null })),
+      followUps: q.followUps.followUps.map((f) => ({
+        sha: f.sha,
+        subject: f.subject,
+        kind: f.kind,
+        line: f.edge.evidence.line,
+        inBranch: f.inBranch ? describeHolding(f.inBranch) : null,
+      })),
       truncated: queue.truncated ?? pre.truncated,
     };
   },
@@ -393,7 +536,8 @@ const prerequisitesTool: ToolDef = {
 
 const affectedTool: ToolDef = {
   name: 'affected',
-  description: 'Where the bug a fix fixes came in (from Fixes:, or the blame of the removed lines) and, per stable branch, vulnerable-since : fixed-by, with the target summary.',
+  description:
+    'Where the bug a fix fixes came in (from Fixes:, or the blame of the removed lines) and, per stable branch, vulnerable-since : fixed-by, with the target summary.',
   input: { commit, as_of: asOf },
   async run(a, s) {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
@@ -415,9 +559,20 @@ function slimApply(r: ApplyResult, withPatch: boolean, lim: number): Record<stri
 
 const applyCheck: ToolDef = {
   name: 'apply_check',
-  description: 'Does a commit (or a queue of commits, in order) cherry-pick onto a branch: a trial merge in a private object store (nothing is written to the repository), with conflicts (file, kind, branch lines), the branch commits and likely upstream prerequisites that touched the conflicting lines.',
+  description:
+    'Does a commit (or a queue of commits, in order) cherry-pick onto a branch: a trial merge in a private object store (nothing is written to the repository), with conflicts (file, kind, branch lines), the branch commits and likely upstream prerequisites that touched the conflicting lines.',
   input: {
-    commits: z.array(z.string().min(1).max(256).regex(/^[^-\s][^\s]*$/, 'a commit id or name')).min(1).max(50).describe('upstream commits, in the order to apply'),
+    commits: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(256)
+          .regex(/^[^-\s][^\s]*$/, 'a commit id or name'),
+      )
+      .min(1)
+      .max(50)
+      .describe('upstream commits, in the order to apply'),
     branch,
     queue: z.boolean().default(false).describe('apply one after another onto the previous result, stop at the first conflict'),
     include_patch: z.boolean().default(false).describe('include the adapted patch text of clean picks'),
@@ -430,7 +585,10 @@ const applyCheck: ToolDef = {
     const checker = await ApplyChecker.open(s.ctx.repo, {
       blame: true,
       fullIndex: true,
-      cache: { get: (sha, tip) => rc.get('apply', sha, `${tip}:blame:full`, APPLY_RESULT_VERSION) as ApplyResult | undefined, put: (r) => rc.put('apply', r.sha, `${r.tip}:blame:full`, APPLY_RESULT_VERSION, r) },
+      cache: {
+        get: (sha, tip) => rc.get('apply', sha, `${tip}:blame:full`, APPLY_RESULT_VERSION) as ApplyResult | undefined,
+        put: (r) => rc.put('apply', r.sha, `${r.tip}:blame:full`, APPLY_RESULT_VERSION, r),
+      },
     });
     try {
       const shas = await Promise.all((a.commits as string[]).map((c) => checker.resolve(c)));
@@ -450,13 +608,22 @@ const applyCheck: ToolDef = {
 
 const explain: ToolDef = {
   name: 'explain',
-  description: "The written case of a commit for stable branches, as JSON: verdicts, code evidence (functions changed, callers, entry points), bug analysis, follow-ups, prerequisites, stable rules, risk, target trees and the pick queue. Every citation in it was checked against the repository. With markdown: true also the case as text.",
+  description:
+    'The written case of a commit for stable branches, as JSON: verdicts, code evidence (functions changed, callers, entry points), bug analysis, follow-ups, prerequisites, stable rules, risk, target trees and the pick queue. Every citation in it was checked against the repository. With markdown: true also the case as text.',
   input: {
     commit,
     branches: z.array(branch).min(1).max(10).describe('stable branches, newest first'),
     apply: z.boolean().default(true).describe('trial-pick the queue onto each branch (false: faster, apply "not-tried")'),
     markdown: z.boolean().default(false),
-    callers_of: z.number().int().min(0).max(20).default(2).describe('look up the callers of this many changed functions, the most changed first (default 2; each is a git grep of the whole tree per level; the CLI explain uses 6)'),
+    callers_of: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(2)
+      .describe(
+        'look up the callers of this many changed functions, the most changed first (default 2; each is a git grep of the whole tree per level; the CLI explain uses 6)',
+      ),
     caller_depth: z.number().int().min(1).max(3).default(1).describe('levels of callers to walk up towards entry points (default 1; the CLI explain uses 2)'),
   },
   async run(a, s) {
@@ -465,7 +632,12 @@ const explain: ToolDef = {
     const sha = resolveIndexed(s.ctx.db, str(a, 'commit'));
     const { verdicts } = await verdictsOf(s, sha, branches);
     const code = { maxFunctions: num(a, 'callers_of'), depth: num(a, 'caller_depth'), context: await s.code() };
-    const c = await buildCase({ repo: s.ctx.repo, db: s.ctx.db, conventions: s.ctx.conventions, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}) }, sha, branches, { noApply: a.apply === false, verdicts: new Map(branches.map((b, i) => [b, verdicts[i]!])), code });
+    const c = await buildCase(
+      { repo: s.ctx.repo, db: s.ctx.db, conventions: s.ctx.conventions, configDir: s.configDir, ...(s.configFile ? { configFile: s.configFile } : {}) },
+      sha,
+      branches,
+      { noApply: a.apply === false, verdicts: new Map(branches.map((b, i) => [b, verdicts[i]!])), code },
+    );
     const md = caseMarkdown(c);
     await verifyCase(s.ctx.repo, s.ctx.db, c, [md]);
     const leftOut = c.code.notes.filter((n) => n.startsWith('callers looked up for'));
@@ -476,15 +648,30 @@ const explain: ToolDef = {
 
 const audit: ToolDef = {
   name: 'audit',
-  description: 'Mainline fixes (and reverts) of commits a stable branch holds that the branch lacks, each with the trailer line, how the branch holds the fixed commit, and whether the branch has passed over it.',
-  input: { branch, as_of: asOf, since: z.string().max(40).optional().describe('only fixes dated at or after this (Unix seconds or ISO date)'), include_reverted: z.boolean().default(false), limit: limit(50) },
+  description:
+    'Mainline fixes (and reverts) of commits a stable branch holds that the branch lacks, each with the trailer line, how the branch holds the fixed commit, and whether the branch has passed over it.',
+  input: {
+    branch,
+    as_of: asOf,
+    since: z.string().max(40).optional().describe('only fixes dated at or after this (Unix seconds or ISO date)'),
+    include_reverted: z.boolean().default(false),
+    limit: limit(50),
+  },
   async run(a, s) {
     const since = parseAsOf(opt<string>(a, 'since'));
     const r = auditBranch(s.ctx, str(a, 'branch'), { ...asOfOpt(a), ...(since === undefined ? {} : { since }), includeReverted: a.include_reverted === true });
     const m = bounded(r.missing, num(a, 'limit'), 'missing fixes');
     return {
       ...r,
-      missing: m.items.map((x) => ({ ...x, reasons: x.reasons.map((why) => ({ fixes: why.edge.to, line: why.edge.evidence.line, targetSubject: why.targetSubject, targetHeld: why.targetHolding ? describeHolding(why.targetHolding) : null })) })),
+      missing: m.items.map((x) => ({
+        ...x,
+        reasons: x.reasons.map((why) => ({
+          fixes: why.edge.to,
+          line: why.edge.evidence.line,
+          targetSubject: why.targetSubject,
+          targetHeld: why.targetHolding ? describeHolding(why.targetHolding) : null,
+        })),
+      })),
       totalMissing: m.total,
       truncated: m.truncated,
     };
@@ -524,7 +711,13 @@ export function openSession(ctx: Context, configFile?: string): Session {
     warm: () => {
       session.code().catch(() => undefined);
       // One piece per turn of the event loop, so that a call arriving meanwhile waits for one piece only.
-      const steps = [(): unknown => session.history(), (): unknown => session.history().graph, (): unknown => loadFixGraph(ctx.db), (): unknown => mainlineState(ctx), (): unknown => loadSeriesIndexes(ctx.db, mainlineState(ctx))];
+      const steps = [
+        (): unknown => session.history(),
+        (): unknown => session.history().graph,
+        (): unknown => loadFixGraph(ctx.db),
+        (): unknown => mainlineState(ctx),
+        (): unknown => loadSeriesIndexes(ctx.db, mainlineState(ctx)),
+      ];
       // What each branch holds (its ancestors and picks): prerequisites, affected and explain ask it.
       try {
         for (const b of stableBranchNames(ctx.db)) steps.push(() => branchState(ctx, b));

@@ -35,7 +35,7 @@ export function writeOutputFile(file: string, data: string | Uint8Array, opts: {
   try {
     fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
     closeSync(fd);
     fd = null;

@@ -111,7 +111,11 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
   if (format === 'cherry-pick') {
     writeOutputFile(out, cherryPickScript(branch, queue), { mode: 0o755 });
     for (const c of queue) {
-      result.members.push(c.onBranchAs ? { sha: c.sha, subject: c.subject, state: 'already-applied', reason: `the branch has it as ${c.onBranchAs.slice(0, 12)}` } : { sha: c.sha, subject: c.subject, state: 'written', reason: 'git cherry-pick -x', file: out });
+      result.members.push(
+        c.onBranchAs
+          ? { sha: c.sha, subject: c.subject, state: 'already-applied', reason: `the branch has it as ${c.onBranchAs.slice(0, 12)}` }
+          : { sha: c.sha, subject: c.subject, state: 'written', reason: 'git cherry-pick -x', file: out },
+      );
     }
     return result;
   }
@@ -121,7 +125,13 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
   const dir = staged?.path ?? out;
   try {
     const tip = await checker.resolve(branch);
-    const q = queue.length ? await checker.queueResolved(queue.map((c) => c.sha), tip, branch) : null;
+    const q = queue.length
+      ? await checker.queueResolved(
+          queue.map((c) => c.sha),
+          tip,
+          branch,
+        )
+      : null;
     const members = q?.members ?? [];
     const series: string[] = [`# The accepted queue of ${branch}, in upstream order (written by stablepick review export).`];
     const mbox: string[] = [];
@@ -133,7 +143,14 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
         if (format === 'quilt') {
           n++;
           const file = patchFileName(n, c.subject);
-          writeFileSync(path.join(dir, file), await notedUpstreamPatch(checker, c.sha, `NOT TRIED: it comes after ${result.conflict?.sha.slice(0, 12) ?? 'a commit'}, which does not apply to ${branch}.`));
+          writeFileSync(
+            path.join(dir, file),
+            await notedUpstreamPatch(
+              checker,
+              c.sha,
+              `NOT TRIED: it comes after ${result.conflict?.sha.slice(0, 12) ?? 'a commit'}, which does not apply to ${branch}.`,
+            ),
+          );
           series.push(`# NOT TRIED ${file}`);
           result.members[result.members.length - 1]!.file = file;
         }
@@ -152,7 +169,10 @@ export async function exportQueue(repo: Repository, db: DB, branch: string, form
         result.members.push(member);
         if (format === 'quilt') {
           member.file = file;
-          writeFileSync(path.join(dir, file), await notedUpstreamPatch(checker, c.sha, `DOES NOT APPLY to ${branch}: ${r.reason}. This is the upstream patch, not adapted; backport it by hand.`));
+          writeFileSync(
+            path.join(dir, file),
+            await notedUpstreamPatch(checker, c.sha, `DOES NOT APPLY to ${branch}: ${r.reason}. This is the upstream patch, not adapted; backport it by hand.`),
+          );
           series.push(`# CONFLICT ${file}: ${r.reason}`);
         }
         continue;

@@ -198,7 +198,15 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
   for (const [i, r] of raw.entries()) parsed.push({ index: i + 1, email: await PostalMime.parse(r), raw: r });
   // Oldest reply first, so the latest word on a commit is its current state.
   parsed.sort((a, b) => (dateOf(a.email) ?? 0) - (dateOf(b.email) ?? 0) || a.index - b.index);
-  const summary: ImportSummary = { messages: raw.length, recorded: 0, duplicates: 0, unthreaded: 0, skipped: 0, byStatus: { accepted: 0, rejected: 0, 'needs-review': 0, deferred: 0 }, replies: [] };
+  const summary: ImportSummary = {
+    messages: raw.length,
+    recorded: 0,
+    duplicates: 0,
+    unthreaded: 0,
+    skipped: 0,
+    byStatus: { accepted: 0, rejected: 0, 'needs-review': 0, deferred: 0 },
+    replies: [],
+  };
   const branchesByVersion = indexedBranchesByVersion(db);
   // Replies are recorded 500 to a transaction: one commit per reply dominated a large import.
   const chunk = db.transaction((items: typeof parsed) => {
@@ -209,7 +217,8 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
   return summary;
 
   function importOne({ index, email, raw: bytes }: (typeof parsed)[number]): void {
-    const messageId = normaliseMessageId(email.messageId ?? '') || `<sha256-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}@stablepick.invalid>`;
+    const messageId =
+      normaliseMessageId(email.messageId ?? '') || `<sha256-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}@stablepick.invalid>`;
     const from = mailbox(email.from);
     const subject = (email.subject ?? '').trim();
     const date = dateOf(email);
@@ -248,7 +257,15 @@ export async function importMbox(db: DB, mbox: Buffer, policy: ReviewPolicy, opt
     for (const branch of thread.branches) {
       if (store.record({ sha: thread.sha, branch, status: c.status, who, why: c.why, source: 'mail', messageId, at }).added) added = true;
     }
-    const reply: ImportedReply = { ...base, outcome: added ? 'recorded' : 'duplicate', status: c.status, why: c.why, sha: thread.sha, branches: thread.branches, threadedBy: thread.threadedBy };
+    const reply: ImportedReply = {
+      ...base,
+      outcome: added ? 'recorded' : 'duplicate',
+      status: c.status,
+      why: c.why,
+      sha: thread.sha,
+      branches: thread.branches,
+      threadedBy: thread.threadedBy,
+    };
     if (thread.inReplyTo) reply.inReplyTo = thread.inReplyTo;
     if (added) {
       summary.recorded++;
@@ -267,7 +284,10 @@ function visibleControls(s: string): string {
 function threadOf(store: ReviewStore, email: Email, text: string, subject: string, byVersion: Map<string, string[]>): Thread | { note: string } {
   const irt = messageIds(email.inReplyTo);
   const refs = messageIds(email.references).reverse();
-  for (const [how, ids] of [['in-reply-to', irt], ['references', refs]] as const) {
+  for (const [how, ids] of [
+    ['in-reply-to', irt],
+    ['references', refs],
+  ] as const) {
     for (const id of ids) {
       const m = store.mailById(id);
       if (m) return { sha: m.sha, branches: m.branches, threadedBy: how, inReplyTo: m.messageId };

@@ -42,13 +42,27 @@ export async function mailboxBytes(data: Buffer, name: string): Promise<Buffer> 
     if (startsWith(data, GZIP)) text = gunzipSync(data);
     else if (startsWith(data, XZ)) text = await unxz(data);
   } catch (e) {
-    throw new StablepickError('BAD_INPUT', { input: name, why: `is a damaged compressed file (${(e as Error).message})`, fix: 'fetch the archive again, or give the mbox uncompressed' });
+    throw new StablepickError('BAD_INPUT', {
+      input: name,
+      why: `is a damaged compressed file (${(e as Error).message})`,
+      fix: 'fetch the archive again, or give the mbox uncompressed',
+    });
   }
   const other = OTHER.find(([, magic]) => startsWith(text, magic));
-  if (other) throw new StablepickError('BAD_INPUT', { input: name, why: `is ${other[0]}-compressed, which review import does not read`, fix: 'give an mbox, plain or compressed with gzip or xz' });
+  if (other)
+    throw new StablepickError('BAD_INPUT', {
+      input: name,
+      why: `is ${other[0]}-compressed, which review import does not read`,
+      fix: 'give an mbox, plain or compressed with gzip or xz',
+    });
   if (text.length === 0) throw new StablepickError('BAD_INPUT', { input: name, why: 'is empty', fix: "give an mbox with the replies to stablepick's mails" });
   const head = text.subarray(0, 64 * 1024);
-  if (head.includes(0)) throw new StablepickError('BAD_INPUT', { input: name, why: 'is not a mailbox: it holds binary data', fix: 'give an mbox, plain or compressed with gzip or xz' });
+  if (head.includes(0))
+    throw new StablepickError('BAD_INPUT', {
+      input: name,
+      why: 'is not a mailbox: it holds binary data',
+      fix: 'give an mbox, plain or compressed with gzip or xz',
+    });
   const lines = head.toString('latin1').replace(/\r\n/g, '\n').split('\n');
   const first = lines.find((l) => l.trim() !== '') ?? '';
   const mbox = /^From \S/.test(first);
@@ -56,7 +70,12 @@ export async function mailboxBytes(data: Buffer, name: string): Promise<Buffer> 
   const headerEnd = lines.indexOf('');
   const headers = lines.slice(0, headerEnd < 0 ? lines.length : headerEnd);
   const mail = /^[A-Za-z][A-Za-z0-9-]*:/.test(first) && headers.some((l) => /^(from|message-id):/i.test(l));
-  if (!mbox && !mail) throw new StablepickError('BAD_INPUT', { input: name, why: `is neither an mbox nor a mail (it starts ${JSON.stringify(first.slice(0, 40))})`, fix: 'give an mbox (lines "From ..." between mails), plain or compressed with gzip or xz' });
+  if (!mbox && !mail)
+    throw new StablepickError('BAD_INPUT', {
+      input: name,
+      why: `is neither an mbox nor a mail (it starts ${JSON.stringify(first.slice(0, 40))})`,
+      fix: 'give an mbox (lines "From ..." between mails), plain or compressed with gzip or xz',
+    });
   // A single mail without the mbox separator: give it one, so that it splits as one message.
   return mbox ? text : Buffer.concat([Buffer.from('From stablepick-import Thu Jan  1 00:00:00 1970\n', 'latin1'), text]);
 }

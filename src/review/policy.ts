@@ -65,7 +65,8 @@ function pathRules(where: string, key: string, v: unknown, allowBranches: boolea
       if (k.startsWith('//')) continue;
       if (k === 'paths') globList(where, `${at}.paths`, x);
       else if (k === 'reason') {
-        if (typeof x !== 'string' || x.trim() === '') throw configError(where, `${at}.reason must be a non-empty string`, 'say why, in words a maintainer reads in the report');
+        if (typeof x !== 'string' || x.trim() === '')
+          throw configError(where, `${at}.reason must be a non-empty string`, 'say why, in words a maintainer reads in the report');
       } else if (k === 'branches' && allowBranches) {
         if (!Array.isArray(x) || x.length === 0 || x.some((s) => typeof s !== 'string' || s.trim() === '')) {
           throw configError(where, `${at}.branches must be a non-empty array of branch names`, 'write e.g. ["linux-6.12.y"], or leave it out for every branch');
@@ -118,7 +119,11 @@ export function compilePolicy(section: unknown): ReviewPolicy {
   const rule = (r: RawRule): PathRule => ({ globs: [...r.paths], paths: r.paths.map(globToRegExp), reason: r.reason.trim() });
   return {
     reviewers: (s.reviewers ?? []).map((x) => x.trim()),
-    optOut: (s.optOutPaths ?? []).map((r) => ({ ...rule(r), branches: r.branches ? [...r.branches] : null, branchPatterns: r.branches ? r.branches.map(branchPattern) : null })),
+    optOut: (s.optOutPaths ?? []).map((r) => ({
+      ...rule(r),
+      branches: r.branches ? [...r.branches] : null,
+      branchPatterns: r.branches ? r.branches.map(branchPattern) : null,
+    })),
     ack: (s.ackPaths ?? []).map(rule),
   };
 }
@@ -191,7 +196,13 @@ function recordEvidence(r: ReviewRecord): Record<string, string | number | boole
 export function applyReview(v: Verdict, files: readonly string[], record: ReviewRecord | null, policy: ReviewPolicy): Verdict {
   if (v.already) {
     if (!record) return v;
-    const note: ReviewReason = { ...reviewReason(`${record.status} by ${record.who} on ${day(record.at)}${record.why ? `: ${record.why}` : ''} (the branch already holds it)`, recordEvidence(record)), decided: false };
+    const note: ReviewReason = {
+      ...reviewReason(
+        `${record.status} by ${record.who} on ${day(record.at)}${record.why ? `: ${record.why}` : ''} (the branch already holds it)`,
+        recordEvidence(record),
+      ),
+      decided: false,
+    };
     return { ...v, reasons: [...v.reasons, note] };
   }
   if (record) {
@@ -211,12 +222,24 @@ export function applyReview(v: Verdict, files: readonly string[], record: Review
   const opt = optOutFor(files, v.branch, policy);
   if (opt) {
     const scope = opt.branches ? ` for ${opt.branches.join(', ')}` : '';
-    return settle(v, 'NO', reviewReason(`opted out${scope} (${opt.globs.join(', ')}): ${opt.reason}`, { paths: opt.globs, branches: opt.branches ?? [], files: [...files] }), 1, 0);
+    return settle(
+      v,
+      'NO',
+      reviewReason(`opted out${scope} (${opt.globs.join(', ')}): ${opt.reason}`, { paths: opt.globs, branches: opt.branches ?? [], files: [...files] }),
+      1,
+      0,
+    );
   }
   if (v.verdict === 'YES') {
     const ack = ackFor(files, policy);
     if (ack) {
-      return settle(v, 'NEEDS-REVIEW', reviewReason(`needs an explicit ACK: ${ack.rule.reason}`, { paths: ack.rule.globs, file: ack.file }), v.confidence, v.probability);
+      return settle(
+        v,
+        'NEEDS-REVIEW',
+        reviewReason(`needs an explicit ACK: ${ack.rule.reason}`, { paths: ack.rule.globs, file: ack.file }),
+        v.confidence,
+        v.probability,
+      );
     }
   }
   return v;

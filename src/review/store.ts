@@ -175,7 +175,8 @@ export class ReviewStore {
 
   /** The current decision for (sha, branch), null when nobody decided yet. */
   get(sha: string, branch: string): ReviewRecord | null {
-    const row = this.sql('SELECT sha, branch, status, who, at, why, source, message_id FROM review WHERE sha = ? AND branch = ?').get(sha, branch) as Row | undefined;
+    const row = this.sql('SELECT sha, branch, status, who, at, why, source, message_id FROM review WHERE sha = ? AND branch = ?').get(sha, branch) as
+      Row | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -214,18 +215,23 @@ export class ReviewStore {
         const seen = this.sql('SELECT 1 FROM review_log WHERE message_id = ? AND sha = ? AND branch = ?').get(x.messageId, x.sha, x.branch);
         if (seen) return { record: this.get(x.sha, x.branch) ?? x, added: false };
       }
-      this
-        .sql('INSERT INTO review_log (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(x.sha, x.branch, x.status, x.who, x.at, x.why, x.source, x.messageId);
+      this.sql('INSERT INTO review_log (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        x.sha,
+        x.branch,
+        x.status,
+        x.who,
+        x.at,
+        x.why,
+        x.source,
+        x.messageId,
+      );
       // The latest decision is the current one: an older one (a reply imported late) only joins the log.
-      this
-        .sql(
-          `INSERT INTO review (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      this.sql(
+        `INSERT INTO review (sha, branch, status, who, at, why, source, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(sha, branch) DO UPDATE SET status = excluded.status, who = excluded.who, at = excluded.at,
              why = excluded.why, source = excluded.source, message_id = excluded.message_id
            WHERE excluded.at >= review.at`,
-        )
-        .run(x.sha, x.branch, x.status, x.who, x.at, x.why, x.source, x.messageId);
+      ).run(x.sha, x.branch, x.status, x.who, x.at, x.why, x.source, x.messageId);
       return { record: this.get(x.sha, x.branch) ?? x, added: true };
     });
     return write.immediate(rec);
@@ -248,24 +254,35 @@ export class ReviewStore {
 
   /** Every decision for (sha, branch), oldest first (by time, then by when it was recorded). */
   history(sha: string, branch: string): ReviewRecord[] {
-    const rows = this.sql('SELECT sha, branch, status, who, at, why, source, message_id FROM review_log WHERE sha = ? AND branch = ? ORDER BY at, id').all(sha, branch) as Row[];
+    const rows = this.sql('SELECT sha, branch, status, who, at, why, source, message_id FROM review_log WHERE sha = ? AND branch = ? ORDER BY at, id').all(
+      sha,
+      branch,
+    ) as Row[];
     return rows.map(toRecord);
   }
 
   /** Remembers a mail stablepick wrote about `sha` for `branches` (replies are threaded back through it). */
   recordMail(m: { messageId: string; sha: string; branches: string[]; subject: string; at?: number }): void {
     const id = normaliseMessageId(m.messageId);
-    if (!id) throw new StablepickError('BAD_DECISION', { input: 'a mail without a Message-ID', why: 'cannot be recorded', fix: 'give the Message-ID the mail was sent with' });
+    if (!id)
+      throw new StablepickError('BAD_DECISION', {
+        input: 'a mail without a Message-ID',
+        why: 'cannot be recorded',
+        fix: 'give the Message-ID the mail was sent with',
+      });
     this.checkCommit(m.sha);
     const branches = [...new Set(m.branches.map((b) => b.trim()).filter((b) => b !== ''))];
-    if (!branches.length) throw new StablepickError('BAD_DECISION', { input: `the mail ${id}`, why: 'names no branch', fix: 'record the stable branches the mail proposes the commit for' });
+    if (!branches.length)
+      throw new StablepickError('BAD_DECISION', {
+        input: `the mail ${id}`,
+        why: 'names no branch',
+        fix: 'record the stable branches the mail proposes the commit for',
+      });
     this.writing();
-    this
-      .sql(
-        `INSERT INTO review_mail (message_id, sha, branches, subject, at) VALUES (?, ?, ?, ?, ?)
+    this.sql(
+      `INSERT INTO review_mail (message_id, sha, branches, subject, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(message_id) DO UPDATE SET sha = excluded.sha, branches = excluded.branches, subject = excluded.subject, at = excluded.at`,
-      )
-      .run(id, m.sha, JSON.stringify(branches), m.subject, m.at ?? nowSeconds());
+    ).run(id, m.sha, JSON.stringify(branches), m.subject, m.at ?? nowSeconds());
   }
 
   /** The mail stablepick wrote with this Message-ID (brackets optional), or null. */
@@ -273,8 +290,7 @@ export class ReviewStore {
     const id = normaliseMessageId(messageId);
     if (!id) return null;
     const row = this.sql('SELECT message_id, sha, branches, subject, at FROM review_mail WHERE message_id = ?').get(id) as
-      | { message_id: string; sha: string; branches: string; subject: string; at: number }
-      | undefined;
+      { message_id: string; sha: string; branches: string; subject: string; at: number } | undefined;
     if (!row) return null;
     return { messageId: row.message_id, sha: row.sha, branches: JSON.parse(row.branches) as string[], subject: row.subject, at: row.at };
   }
@@ -293,26 +309,50 @@ export class ReviewStore {
   private validate(r: ReviewInput): ReviewRecord {
     checkStatus(r.status);
     if (!(REVIEW_SOURCES as readonly string[]).includes(r.source)) {
-      throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review source', value: String(r.source), fix: `use one of ${REVIEW_SOURCES.join(', ')}` });
+      throw new StablepickError('BAD_OPTION', {
+        form: 'unknown',
+        option: 'review source',
+        value: String(r.source),
+        fix: `use one of ${REVIEW_SOURCES.join(', ')}`,
+      });
     }
     this.checkCommit(r.sha);
     const branch = (r.branch ?? '').trim();
-    if (!branch) throw new StablepickError('BAD_DECISION', { input: 'a review decision', why: 'needs a branch', fix: 'give the stable branch, e.g. --branch linux-6.12.y' });
+    if (!branch)
+      throw new StablepickError('BAD_DECISION', {
+        input: 'a review decision',
+        why: 'needs a branch',
+        fix: 'give the stable branch, e.g. --branch linux-6.12.y',
+      });
     const who = (r.who ?? '').trim();
-    if (!who) throw new StablepickError('BAD_DECISION', { input: 'a review decision', why: 'needs a reviewer', fix: 'give --who "Name <email>" or set git config user.name and user.email' });
+    if (!who)
+      throw new StablepickError('BAD_DECISION', {
+        input: 'a review decision',
+        why: 'needs a reviewer',
+        fix: 'give --who "Name <email>" or set git config user.name and user.email',
+      });
     const why = (r.why ?? '').trim();
     // A NUL was cut off silently on the way through SQLite and the readers: refuse it (and the other
     // control characters but tab and line feed) instead.
     // eslint-disable-next-line no-control-regex
     const control = /[\x00-\x08\x0b-\x1f\x7f]/;
     if (control.test(why) || control.test(who) || control.test(branch)) {
-      throw new StablepickError('BAD_DECISION', { input: `a review decision for ${r.sha.slice(0, 12)}`, why: 'holds a control character (NUL, CR, ESC...)', fix: 'give the reason, the reviewer and the branch as plain text' });
+      throw new StablepickError('BAD_DECISION', {
+        input: `a review decision for ${r.sha.slice(0, 12)}`,
+        why: 'holds a control character (NUL, CR, ESC...)',
+        fix: 'give the reason, the reviewer and the branch as plain text',
+      });
     }
     if (r.status === 'rejected' && !why) {
-      throw new StablepickError('BAD_DECISION', { input: `rejecting ${r.sha.slice(0, 12)} for ${branch}`, why: 'needs a reason', fix: 'give --why "..." (it is shown whenever the commit comes up again)' });
+      throw new StablepickError('BAD_DECISION', {
+        input: `rejecting ${r.sha.slice(0, 12)} for ${branch}`,
+        why: 'needs a reason',
+        fix: 'give --why "..." (it is shown whenever the commit comes up again)',
+      });
     }
     const at = r.at ?? nowSeconds();
-    if (!Number.isInteger(at) || at < 0) throw new StablepickError('BAD_DECISION', { input: `the decision time ${String(at)}`, why: 'is not unix seconds', fix: 'give unix seconds' });
+    if (!Number.isInteger(at) || at < 0)
+      throw new StablepickError('BAD_DECISION', { input: `the decision time ${String(at)}`, why: 'is not unix seconds', fix: 'give unix seconds' });
     const messageId = r.messageId ? normaliseMessageId(r.messageId) || null : null;
     return { sha: r.sha, branch, status: r.status, who, at, why, source: r.source, messageId };
   }
@@ -326,5 +366,6 @@ export class ReviewStore {
 }
 
 function checkStatus(s: string): asserts s is ReviewStatus {
-  if (!isReviewStatus(s)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review status', value: s, fix: `use one of ${REVIEW_STATUSES.join(', ')}` });
+  if (!isReviewStatus(s))
+    throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review status', value: s, fix: `use one of ${REVIEW_STATUSES.join(', ')}` });
 }

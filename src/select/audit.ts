@@ -32,14 +32,34 @@ export interface JudgeAuditInput {
 }
 
 /** The raw score (log-odds) the model gives a commit, with the rules as seen from `view`. */
-function rawScore(h: History, model: SelectionModel, c: CommitRec, view: BranchView, hits: ReturnType<typeof evaluateRules>, visibleUntil: number, numstats: Map<string, NumStat | null> | undefined): number {
-  const fs = extractFeatures({ commit: c, details: h.detailsOf(c.id), hits, stats: model.stats, numstat: numstats?.get(c.sha) ?? null, visibleUntil, history: h, forkTime: view.forkTime(c.time) });
+function rawScore(
+  h: History,
+  model: SelectionModel,
+  c: CommitRec,
+  view: BranchView,
+  hits: ReturnType<typeof evaluateRules>,
+  visibleUntil: number,
+  numstats: Map<string, NumStat | null> | undefined,
+): number {
+  const fs = extractFeatures({
+    commit: c,
+    details: h.detailsOf(c.id),
+    hits,
+    stats: model.stats,
+    numstat: numstats?.get(c.sha) ?? null,
+    visibleUntil,
+    history: h,
+    forkTime: view.forkTime(c.time),
+  });
   return model.lr.score(vectorize(fs));
 }
 
 /** The selection model's verdict for each audited commit, for the branch as of the cut. */
 export function judgeAuditItems(h: History, model: SelectionModel, shas: readonly string[], input: JudgeAuditInput): Map<string, AuditJudgement> {
-  const commits = shas.map((s) => h.commits.get(s)).filter((c) => c !== undefined).sort((a, b) => a.time - b.time || a.id - b.id);
+  const commits = shas
+    .map((s) => h.commits.get(s))
+    .filter((c) => c !== undefined)
+    .sort((a, b) => a.time - b.time || a.id - b.id);
   const view = branchView(h, input.branch, input.branchAsOf);
   const out = new Map<string, AuditJudgement>();
   const optOut = input.optOut ?? [];
@@ -51,7 +71,13 @@ export function judgeAuditItems(h: History, model: SelectionModel, shas: readonl
     const hits = evaluateRules(h, c, h.detailsOf(c.id), { view, selected, optOut, checkPaths: true });
     const score = rawScore(h, model, c, view, hits, input.visibleUntil, input.numstats);
     if (v.verdict === 'YES' && !v.already) selected.add(c.sha);
-    out.set(v.sha, { verdict: v.verdict, probability: v.probability, threshold: model.threshold, score, why: v.reasons.filter((r) => r.kind === 'feature' || r.decided).map((r) => r.text) });
+    out.set(v.sha, {
+      verdict: v.verdict,
+      probability: v.probability,
+      threshold: model.threshold,
+      score,
+      why: v.reasons.filter((r) => r.kind === 'feature' || r.decided).map((r) => r.text),
+    });
   }
   return out;
 }
@@ -115,7 +141,11 @@ export interface ClassifiedAuditOptions {
 /** The branch's audit, each missing fix classified "take" or "review" by the stored selection model. */
 export async function classifiedAudit(ctx: Context, branch: string, opts: ClassifiedAuditOptions = {}): Promise<ClassifiedAudit> {
   const { asOf, since } = opts;
-  const r = auditBranch(ctx, branch, { ...(asOf === undefined ? {} : { asOf }), ...(since === undefined ? {} : { since }), includeReverted: opts.includeReverted === true });
+  const r = auditBranch(ctx, branch, {
+    ...(asOf === undefined ? {} : { asOf }),
+    ...(since === undefined ? {} : { since }),
+    includeReverted: opts.includeReverted === true,
+  });
   const model = modelFromJson(loadModelJson(ctx.db, 'default'));
   const cutDay = new Date(model.cut * 1000).toISOString().slice(0, 10);
   if (asOf !== undefined && model.cut > asOf) {
@@ -135,6 +165,17 @@ export async function classifiedAudit(ctx: Context, branch: string, opts: Classi
     numstats: await cachedNumstats(ctx.db, ctx.repo, shas),
     optOut: optOutMatchers(selectConfig(configDir, opts.config)),
   });
-  const takeThreshold = opts.takePrecision === undefined ? undefined : await learnTakeThreshold(h, loadFixGraph(ctx.db).edges, { cut: model.cut, precision: opts.takePrecision, numstats: (s) => cachedNumstats(ctx.db, ctx.repo, s) });
-  return classifyAudit(r, (s) => judged.get(s), { model: `selection model trained on history before ${cutDay}`, ...(opts.minProbability === undefined ? {} : { minProbability: opts.minProbability }), ...(takeThreshold ? { takeThreshold } : {}) });
+  const takeThreshold =
+    opts.takePrecision === undefined
+      ? undefined
+      : await learnTakeThreshold(h, loadFixGraph(ctx.db).edges, {
+          cut: model.cut,
+          precision: opts.takePrecision,
+          numstats: (s) => cachedNumstats(ctx.db, ctx.repo, s),
+        });
+  return classifyAudit(r, (s) => judged.get(s), {
+    model: `selection model trained on history before ${cutDay}`,
+    ...(opts.minProbability === undefined ? {} : { minProbability: opts.minProbability }),
+    ...(takeThreshold ? { takeThreshold } : {}),
+  });
 }

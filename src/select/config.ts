@@ -16,11 +16,13 @@ export interface SelectConfig {
 const LAGS: readonly LagMode[] = ['weight', 'drop', 'none'];
 
 function validate(value: unknown, where: string): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError(where, '"select" must be an object', 'write "select": { "optOutPaths": ["doc/**"] }');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw configError(where, '"select" must be an object', 'write "select": { "optOutPaths": ["doc/**"] }');
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k.startsWith('//')) continue;
     if (k === 'optOutPaths') {
-      if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s.trim() === '')) throw configError(where, 'select.optOutPaths must be an array of path globs', 'write e.g. ["doc/**", "*.md"]');
+      if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s.trim() === ''))
+        throw configError(where, 'select.optOutPaths must be an array of path globs', 'write e.g. ["doc/**", "*.md"]');
     } else if (k === 'lag') {
       if (!LAGS.includes(v as LagMode)) throw configError(where, `select.lag must be one of ${LAGS.join(', ')}`, 'the default "weight" suits most projects');
     } else throw configError(where, `unknown key select.${JSON.stringify(k)}`, 'known keys: optOutPaths, lag');

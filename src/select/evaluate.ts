@@ -55,7 +55,15 @@ export interface EvalResult {
   withReview: PRF;
   baselines: { stableTag: PRF; fixes: PRF; fixWord: PRF; allYes: PRF };
   bestBaselineF1: number;
-  model: { examples: number; picked: number; threshold: number; reviewThreshold: number; cvF1: number; lag: SelectionModel['lag']; rules: SelectionModel['rules'] };
+  model: {
+    examples: number;
+    picked: number;
+    threshold: number;
+    reviewThreshold: number;
+    cvF1: number;
+    lag: SelectionModel['lag'];
+    rules: SelectionModel['rules'];
+  };
   seconds: { train: number; judge: number; total: number };
   rows: EvalRow[];
 }
@@ -65,7 +73,13 @@ export function readLabels(file: string): Map<string, number> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new StablepickError('IO', { op: 'read', target: `the labels ${file}`, path: file, why: (e as Error).message, fix: 'give --labels a file of "<sha> <0|1>" lines' });
+    throw new StablepickError('IO', {
+      op: 'read',
+      target: `the labels ${file}`,
+      path: file,
+      why: (e as Error).message,
+      fix: 'give --labels a file of "<sha> <0|1>" lines',
+    });
   }
   const out = new Map<string, number>();
   for (const [i, line] of text.split('\n').entries()) {
@@ -92,7 +106,12 @@ export async function evaluateWindow(h: History, input: EvalInput): Promise<Eval
   const view = branchView(h, input.branch, cut);
   const ns = input.numstats ? await input.numstats(range.commits.map((c) => c.sha)) : undefined;
   const policy = input.policy === false ? undefined : branchPolicy(h, input.branch, cut, baseRateOf(model));
-  const verdicts = judgeCommits(h, model, range.commits, view, { visibleUntil: end.time + 1, optOut: input.optOut ?? [], numstats: ns, ...(policy ? { policy } : {}) });
+  const verdicts = judgeCommits(h, model, range.commits, view, {
+    visibleUntil: end.time + 1,
+    optOut: input.optOut ?? [],
+    numstats: ns,
+    ...(policy ? { policy } : {}),
+  });
   const t2 = performance.now();
   const family = h.family(input.branch);
   const labelOf = (sha: string): number => (input.labels ? (input.labels.get(sha) ?? -1) : h.pickedBefore(sha, Infinity, family) ? 1 : 0);
@@ -113,7 +132,11 @@ export async function evaluateWindow(h: History, input: EvalInput): Promise<Eval
   if (input.labels) for (const sha of input.labels.keys()) if (!inRange.has(sha)) labelsNotInRange++;
   const truth = rows.map((r) => r.label === 1);
   const detailsOf = (sha: string) => h.detailsOf(h.commits.get(sha)!.id);
-  const base = (f: (sha: string, subject: string) => boolean): PRF => prf(rows.map((r) => f(r.sha, r.subject)), truth);
+  const base = (f: (sha: string, subject: string) => boolean): PRF =>
+    prf(
+      rows.map((r) => f(r.sha, r.subject)),
+      truth,
+    );
   const baselines = {
     stableTag: base((s) => detailsOf(s).trailers.some((t) => t.kind === 'stable' || t.kind === 'backport-to')),
     fixes: base((s) => detailsOf(s).trailers.some((t) => t.kind === 'fixes')),
@@ -127,11 +150,25 @@ export async function evaluateWindow(h: History, input: EvalInput): Promise<Eval
     n: rows.length,
     picked: truth.filter(Boolean).length,
     unmatched: { labelsNotInRange, rangeNotLabelled },
-    stablepick: prf(rows.map((r) => r.verdict === 'YES'), truth),
-    withReview: prf(rows.map((r) => r.verdict !== 'NO'), truth),
+    stablepick: prf(
+      rows.map((r) => r.verdict === 'YES'),
+      truth,
+    ),
+    withReview: prf(
+      rows.map((r) => r.verdict !== 'NO'),
+      truth,
+    ),
     baselines,
     bestBaselineF1: Math.max(baselines.stableTag.f1, baselines.fixes.f1, baselines.fixWord.f1, baselines.allYes.f1),
-    model: { examples: model.examples, picked: model.picked, threshold: model.threshold, reviewThreshold: model.reviewThreshold, cvF1: model.cv.f1, lag: model.lag, rules: model.rules },
+    model: {
+      examples: model.examples,
+      picked: model.picked,
+      threshold: model.threshold,
+      reviewThreshold: model.reviewThreshold,
+      cvF1: model.cv.f1,
+      lag: model.lag,
+      rules: model.rules,
+    },
     seconds: { train: (t1 - t0) / 1000, judge: (t2 - t1) / 1000, total: (performance.now() - t0) / 1000 },
     rows,
   };

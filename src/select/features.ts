@@ -65,10 +65,13 @@ function logit(p: number): number {
 }
 
 const TEST_PATH = /(?:^|\/)(?:tests?|testing|testsuite|selftests?|unittests?|unit-tests?|app\/test[^/]*)\/|(?:^|\/)test[_-][^/]*$|_test\.[a-z]+$/i;
-const DOC_PATH = /(?:^|\/)(?:docs?|documentation|man|man\d)\/|\.(?:md|rst|txt|adoc|texi|texinfo|[1-8])$|(?:^|\/)(?:README|NEWS|ChangeLog|CHANGES|AUTHORS|MAINTAINERS)[^/]*$/i;
-const BUILD_PATH = /(?:^|\/)(?:meson\.build|meson_options\.txt|meson\.options|Makefile[^/]*|[^/]*\.mk|CMakeLists\.txt|configure(?:\.ac)?|[^/]*\.am|[^/]*\.in|\.github\/.*|\.gitlab-ci[^/]*|\.ci\/.*|\.travis\.yml|[^/]*\.spec|debian\/.*)$/i;
+const DOC_PATH =
+  /(?:^|\/)(?:docs?|documentation|man|man\d)\/|\.(?:md|rst|txt|adoc|texi|texinfo|[1-8])$|(?:^|\/)(?:README|NEWS|ChangeLog|CHANGES|AUTHORS|MAINTAINERS)[^/]*$/i;
+const BUILD_PATH =
+  /(?:^|\/)(?:meson\.build|meson_options\.txt|meson\.options|Makefile[^/]*|[^/]*\.mk|CMakeLists\.txt|configure(?:\.ac)?|[^/]*\.am|[^/]*\.in|\.github\/.*|\.gitlab-ci[^/]*|\.ci\/.*|\.travis\.yml|[^/]*\.spec|debian\/.*)$/i;
 const BUG_URL = /https?:\/\/\S*(?:bugzilla|show_bug|\/issues?\/\d+|\/bugs?\/\d+|launchpad\.net\/bugs|\/jira\/|\/browse\/[A-Z]+-\d+|redmine)/i;
-const CI_PATH = /(?:^|\/)(?:\.github\/|\.gitlab-ci[^/]*$|\.gitlab\/|\.ci\/|\.circleci\/|\.cirrus[^/]*$|\.travis\.yml$|azure-pipelines[^/]*$|\.semaphore\/|Jenkinsfile$|\.packit[^/]*$|\.mergify[^/]*$|\.copr\/)/i;
+const CI_PATH =
+  /(?:^|\/)(?:\.github\/|\.gitlab-ci[^/]*$|\.gitlab\/|\.ci\/|\.circleci\/|\.cirrus[^/]*$|\.travis\.yml$|azure-pipelines[^/]*$|\.semaphore\/|Jenkinsfile$|\.packit[^/]*$|\.mergify[^/]*$|\.copr\/)/i;
 const PO_PATH = /(?:^|\/)po\/|\.po$|\.pot$/i;
 
 /** Directory keys of a path at depths 1..3 and the file itself. */
@@ -120,7 +123,9 @@ export interface Feature {
 
 /** Words too common to be a reason a maintainer can check ("it", "the", "when"). */
 const STOP_WORDS = new Set(
-  'a an and are as at be been being but by can could did do does for from had has have he her his how i if in into is it its may might more most no not of on one or our out over she so some such than that the their them then there these they this those to too up us was we were what when where which while who why will with would you your also only just all any each both other same very after before again about because between through during under above below off own further once here'.split(' '),
+  'a an and are as at be been being but by can could did do does for from had has have he her his how i if in into is it its may might more most no not of on one or our out over she so some such than that the their them then there these they this those to too up us was we were what when where which while who why will with would you your also only just all any each both other same very after before again about because between through during under above below off own further once here'.split(
+    ' ',
+  ),
 );
 const QUIET_KEYS = /^(?:bias-ish|n:since-fork|fork:(?:0-30|30-90|90-180|180-365|365\+)$|n:since-release|m:body-len|n:files|n:added|n:deleted)/;
 
@@ -156,7 +161,23 @@ function wordsOfGroup(g: MergeGroup, h: History): { fix: number; feat: number } 
   return r;
 }
 
-const MERGE_NOISE = new Set(['merge', 'pull', 'request', 'from', 'branch', 'branches', 'tag', 'remote-tracking', 'into', 'of', 'and', 'the', 'origin', 'main', 'master']);
+const MERGE_NOISE = new Set([
+  'merge',
+  'pull',
+  'request',
+  'from',
+  'branch',
+  'branches',
+  'tag',
+  'remote-tracking',
+  'into',
+  'of',
+  'and',
+  'the',
+  'origin',
+  'main',
+  'master',
+]);
 
 /** The words of a merge's subject: "Merge pull request #123 from user/fix-crash-on-exit" → user, fix, crash, on, exit. */
 export function mergeWords(subject: string): string[] {
@@ -171,7 +192,13 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
   const add = (key: string, value: number, label: string, evidence?: Record<string, string>): void => {
     if (value === 0 || !Number.isFinite(value)) return;
     const f: Feature = evidence ? { key, value, label, evidence } : { key, value, label };
-    const word = /^(?:s|b):(.*)$/.exec(key)?.[1] ?? /^s2:(\S+) (\S+)$/.exec(key)?.slice(1).find((x) => !STOP_WORDS.has(x)) ?? null;
+    const word =
+      /^(?:s|b):(.*)$/.exec(key)?.[1] ??
+      /^s2:(\S+) (\S+)$/
+        .exec(key)
+        ?.slice(1)
+        .find((x) => !STOP_WORDS.has(x)) ??
+      null;
     if (QUIET_KEYS.test(key) || (word !== null && STOP_WORDS.has(word)) || (/^s2:/.test(key) && word === null)) f.quiet = true;
     out.push(f);
   };
@@ -205,16 +232,32 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
   add('m:body-len', Math.log1p(body.length) / 4, 'length of the explanation');
   // Trailers.
   const kinds = new Set(d.trailers.map((t) => t.kind));
-  for (const k of ['fixes', 'reported-by', 'tested-by', 'closes', 'reviewed-by', 'acked-by', 'suggested-by', 'co-developed-by', 'stable', 'backport-to', 'stable-dep-of']) {
+  for (const k of [
+    'fixes',
+    'reported-by',
+    'tested-by',
+    'closes',
+    'reviewed-by',
+    'acked-by',
+    'suggested-by',
+    'co-developed-by',
+    'stable',
+    'backport-to',
+    'stable-dep-of',
+  ]) {
     if (kinds.has(k)) add(`t:${k}`, 1, `has a ${k === 'stable' ? 'stable tag' : `${k} trailer`}`);
   }
   // A bug tracker linked from a trailer, or anywhere in the message (Samba's `BUG: https://bugzilla...`
   // line sits above the trailer block, so it is not a trailer).
   const bugLink =
-    d.trailers.some((t) => (t.kind === 'link' || t.kind === 'closes' || t.kind === 'other') && /bug|issue|gitlab|github\.com\/.*\/issues|bugzilla|launchpad|jira|\/show_bug|xsa|cve/i.test(t.value)) ||
-    BUG_URL.test(inp.details.message);
+    d.trailers.some(
+      (t) =>
+        (t.kind === 'link' || t.kind === 'closes' || t.kind === 'other') &&
+        /bug|issue|gitlab|github\.com\/.*\/issues|bugzilla|launchpad|jira|\/show_bug|xsa|cve/i.test(t.value),
+    ) || BUG_URL.test(inp.details.message);
   if (bugLink) add('t:bug-link', 1, 'links a bug report');
-  if (/\b(?:bz|bug|issue|rhbz|bsc|boo|lp)\s*#?\s*\d{3,}|\bgh-\d+|#\d{3,}\b|\bcve-\d{4}-\d+|\bxsa-\d+/i.test(`${subj}\n${body}`)) add('t:bug-number', 1, 'names a bug number');
+  if (/\b(?:bz|bug|issue|rhbz|bsc|boo|lp)\s*#?\s*\d{3,}|\bgh-\d+|#\d{3,}\b|\bcve-\d{4}-\d+|\bxsa-\d+/i.test(`${subj}\n${body}`))
+    add('t:bug-number', 1, 'names a bug number');
   // Every 'Key:' line of the message, trailer or not: projects mark backport candidates their own way.
   const keys0 = new Set<string>();
   for (const m of inp.details.message.slice(inp.details.message.indexOf('\n') + 1).matchAll(/^([A-Za-z][A-Za-z0-9-]{1,30}):[ \t]/gm)) keys0.add(m[1]!);
@@ -249,7 +292,8 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
     if (files.every((f) => DOC_PATH.test(f.path))) add('m:only-docs', 1, 'touches only documentation');
     if (files.every((f) => BUILD_PATH.test(f.path))) add('m:only-build', 1, 'touches only build files');
     if (files.every((f) => PO_PATH.test(f.path))) add('m:only-po', 1, 'touches only translations');
-    if (files.some((f) => /\.map$|version\.map|\.sym$|\.def$|kconfig|config\.in|options$/i.test(f.path) && f.status !== 'D')) add('m:api-config', 1, 'touches symbol maps or config options');
+    if (files.some((f) => /\.map$|version\.map|\.sym$|\.def$|kconfig|config\.in|options$/i.test(f.path) && f.status !== 'D'))
+      add('m:api-config', 1, 'touches symbol maps or config options');
     const exts = new Set(files.map((f) => /\.([A-Za-z0-9]+)$/.exec(f.path)?.[1]?.toLowerCase() ?? 'none'));
     for (const e of [...exts].slice(0, 6)) add(`ext:${e}`, 1, `touches .${e} files`);
   }
@@ -264,11 +308,14 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
     const e = (level[lv] ??= { sum: 0, n: 0 });
     e.sum += r.lift;
     e.n++;
-    if (k.startsWith('d') && r.n >= 10 && (!best || Number(k[1]) > Number(best.key[1]) || (k[1] === best.key[1] && Math.abs(r.lift) > Math.abs(best.lift)))) best = { key: k, ...r };
+    if (k.startsWith('d') && r.n >= 10 && (!best || Number(k[1]) > Number(best.key[1]) || (k[1] === best.key[1] && Math.abs(r.lift) > Math.abs(best.lift))))
+      best = { key: k, ...r };
     if (k.startsWith('d') && k.length < 60) add(`dir:${k}`, 1, `touches ${k.slice(3)}`);
   }
   for (const [lv, e] of Object.entries(level)) {
-    const where = best ? `touches ${best.key.slice(3)}, where ${pct(best.picked / best.n)} of ${Math.round(best.n)} earlier commits were picked` : 'where it touches';
+    const where = best
+      ? `touches ${best.key.slice(3)}, where ${pct(best.picked / best.n)} of ${Math.round(best.n)} earlier commits were picked`
+      : 'where it touches';
     add(`n:rate-${lv}`, e.sum / e.n, where);
   }
   if (pre) {
@@ -276,18 +323,30 @@ export function extractFeatures(inp: FeatureInput): Feature[] {
     add('n:rate-prefix', r.lift, `subject prefix "${pre}": ${r.n >= 1 ? `${pct(r.picked / r.n)} of ${Math.round(r.n)} earlier commits were picked` : 'new'}`);
   }
   const au = stats.people.lift(`a:${c.authorEmail}`);
-  add('n:rate-author', au.lift, `author ${c.authorName}: ${au.n >= 1 ? `${pct(au.picked / au.n)} of ${Math.round(au.n)} earlier commits were picked` : 'first commit'}`);
+  add(
+    'n:rate-author',
+    au.lift,
+    `author ${c.authorName}: ${au.n >= 1 ? `${pct(au.picked / au.n)} of ${Math.round(au.n)} earlier commits were picked` : 'first commit'}`,
+  );
   add('n:author-new', au.n < 1 ? 1 : 0, `author ${c.authorName}: no earlier commits`);
   const co = stats.people.lift(`c:${c.committerEmail}`);
-  add('n:rate-committer', co.lift, `committer ${c.committerEmail}: ${co.n >= 1 ? `${pct(co.picked / co.n)} of ${Math.round(co.n)} earlier commits were picked` : 'first commit'}`);
+  add(
+    'n:rate-committer',
+    co.lift,
+    `committer ${c.committerEmail}: ${co.n >= 1 ? `${pct(co.picked / co.n)} of ${Math.round(co.n)} earlier commits were picked` : 'first commit'}`,
+  );
   // The bug it fixes, and later fixes of this commit.
-  const targets = d.trailers.filter((t) => t.kind === 'fixes' && t.refSha).map((t) => inp.history.commits.get(t.refSha!)).filter((x): x is CommitRec => !!x);
+  const targets = d.trailers
+    .filter((t) => t.kind === 'fixes' && t.refSha)
+    .map((t) => inp.history.commits.get(t.refSha!))
+    .filter((x): x is CommitRec => !!x);
   if (targets.length) {
     const days = Math.max(0, (c.time - Math.min(...targets.map((t) => t.time))) / 86400);
     add('n:bug-age', Math.log1p(days) / 3, `the bug it fixes is ${Math.round(days)} days old`);
   }
   const later = (inp.history.fixedBy.get(c.sha) ?? []).filter((f) => f.time < inp.visibleUntil && f.time > c.time);
-  if (later.length) add('m:has-followup', 1, `was itself fixed later (${later.length} later commit${later.length > 1 ? 's name' : ' names'} it in a Fixes: tag)`);
+  if (later.length)
+    add('m:has-followup', 1, `was itself fixed later (${later.length} later commit${later.length > 1 ? 's name' : ' names'} it in a Fixes: tag)`);
   // Where in the release cycle: right after a release, or while one is being stabilised (-rc).
   const rel = inp.history.releaseBefore(c.time);
   if (rel) {

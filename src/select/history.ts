@@ -106,14 +106,32 @@ export class History {
 
   private constructor(readonly db: DB) {
     for (const [id, sha, time, authorTime, authorEmail, authorName, committerEmail, subject, parentCount, firstRelease] of everyCommitSummary(db)) {
-      const c: CommitRec = { id, sha, time, authorTime, authorEmail: authorEmail.toLowerCase(), authorName, committerEmail: committerEmail.toLowerCase(), subject, parentCount, firstRelease };
+      const c: CommitRec = {
+        id,
+        sha,
+        time,
+        authorTime,
+        authorEmail: authorEmail.toLowerCase(),
+        authorName,
+        committerEmail: committerEmail.toLowerCase(),
+        subject,
+        parentCount,
+        firstRelease,
+      };
       this.commits.set(sha, c);
       this.byId.set(id, c);
     }
     const rows = allBranches(db);
     let mainline: BranchRec | null = null;
     for (const r of rows) {
-      const b: BranchRec = { name: r.name, role: r.role as BranchRec['role'], version: r.version, base: r.base, baseTime: r.base ? (this.commits.get(r.base)?.time ?? null) : null, tip: r.tip };
+      const b: BranchRec = {
+        name: r.name,
+        role: r.role as BranchRec['role'],
+        version: r.version,
+        base: r.base,
+        baseTime: r.base ? (this.commits.get(r.base)?.time ?? null) : null,
+        tip: r.tip,
+      };
       if (b.role === 'mainline') mainline = b;
       else this.branches.push(b);
     }
@@ -239,7 +257,7 @@ export class History {
       const m = new Map<string, MergeGroup>();
       const chain: number[] = [];
       const taken = new Uint8Array(g.size);
-      for (let i = g.indexOf(this.mainline.tip); i >= 0 && !taken[i]; ) {
+      for (let i = g.indexOf(this.mainline.tip); i >= 0 && !taken[i];) {
         chain.push(i);
         taken[i] = 1;
         i = g.parentsAt(i)[0] ?? -1;

@@ -44,10 +44,17 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
   const model = modelFromJson(loadModelJson(input.db, 'default'));
   const cfg = selectConfig(input.configDir, input.configFile);
   const h = input.history ?? History.load(input.db);
-  const commits = input.range !== undefined ? h.range(input.range, { firstParent: input.firstParent === true }).commits : (input.shas ?? []).map((s) => h.commits.get(h.resolveRev(s))!);
+  const commits =
+    input.range !== undefined
+      ? h.range(input.range, { firstParent: input.firstParent === true }).commits
+      : (input.shas ?? []).map((s) => h.commits.get(h.resolveRev(s))!);
   const views = input.branches.map((b) => branchView(h, b, Infinity));
   input.onProgress?.(`line counts of ${commits.length} commits…`);
-  const ns = await cachedNumstats(input.db, input.repo, commits.map((c) => c.sha));
+  const ns = await cachedNumstats(
+    input.db,
+    input.repo,
+    commits.map((c) => c.sha),
+  );
   // Reverted upstream (and not re-applied): a certain NO. From the index's revert markers (the fix graph
   // of src/analysis/fixes resolves every Fixes: of the history first: minutes at kernel scale).
   const revertedUpstream = h.revertedOnMainline(commits.map((c) => c.sha));
@@ -82,7 +89,12 @@ export async function judgeRange(input: JudgeRangeInput): Promise<JudgedRange> {
       if (v.verdict !== 'YES' || v.already) continue;
       const fu = h.followUpsOf(v.sha).filter((f) => !view.holds(f.sha));
       if (fu.length) {
-        v.reasons.push({ kind: 'rule', decided: false, text: `must go together with ${fu.map((f) => `${f.sha.slice(0, 12)} ("${f.subject}", ${f.line})`).join(', ')}, which ${b} lacks`, evidence: { followUps: fu.map((f) => f.sha) } });
+        v.reasons.push({
+          kind: 'rule',
+          decided: false,
+          text: `must go together with ${fu.map((f) => `${f.sha.slice(0, 12)} ("${f.subject}", ${f.line})`).join(', ')}, which ${b} lacks`,
+          evidence: { followUps: fu.map((f) => f.sha) },
+        });
       }
     }
   });

@@ -71,8 +71,25 @@ export function judgeCommits(h: History, model: SelectionModel, commits: readonl
   for (const c of commits) {
     opts.onProgress?.(out.length, commits.length);
     const d = h.detailsOf(c.id);
-    const hits = evaluateRules(h, c, d, { view, selected, optOut: opts.optOut ?? [], checkPaths: true, queue, addedInRange, ...(opts.revertedUpstream ? { revertedUpstream: opts.revertedUpstream } : {}) });
-    const fs = extractFeatures({ commit: c, details: d, hits, stats: model.stats, numstat: opts.numstats?.get(c.sha) ?? null, visibleUntil: opts.visibleUntil ?? Infinity, history: h, forkTime: view.forkTime(c.time) });
+    const hits = evaluateRules(h, c, d, {
+      view,
+      selected,
+      optOut: opts.optOut ?? [],
+      checkPaths: true,
+      queue,
+      addedInRange,
+      ...(opts.revertedUpstream ? { revertedUpstream: opts.revertedUpstream } : {}),
+    });
+    const fs = extractFeatures({
+      commit: c,
+      details: d,
+      hits,
+      stats: model.stats,
+      numstat: opts.numstats?.get(c.sha) ?? null,
+      visibleUntil: opts.visibleUntil ?? Infinity,
+      history: h,
+      forkTime: view.forkTime(c.time),
+    });
     const vec = vectorize(fs);
     const z = model.lr.score(vec);
     const shift = opts.policy?.shift ?? 0;
@@ -91,7 +108,12 @@ export function judgeCommits(h: History, model: SelectionModel, commits: readonl
     }
     for (const f of explain(model, fs, top)) reasons.push(f);
     if (opts.policy && !rule && Math.abs(shift) >= MIN_EFFECT) {
-      reasons.push({ kind: 'feature', effect: round(shift, 2), text: `${view.label}'s policy now, ${opts.policy.text} (${shift > 0 ? 'raises' : 'lowers'} the score)`, evidence: { picks: opts.policy.examples } });
+      reasons.push({
+        kind: 'feature',
+        effect: round(shift, 2),
+        text: `${view.label}'s policy now, ${opts.policy.text} (${shift > 0 ? 'raises' : 'lowers'} the score)`,
+        evidence: { picks: opts.policy.examples },
+      });
     }
     let verdict: VerdictKind;
     let confidence: number;
@@ -162,7 +184,11 @@ export function explain(model: Pick<SelectionModel, 'lr'>, fs: readonly Feature[
     .sort((a, b) => Math.abs(b[1].effect) - Math.abs(a[1].effect))
     .slice(0, top)
     .map(([text, e]): Reason => {
-      const r: Reason = { kind: 'feature', effect: round(e.effect, 2), text: `${text}: log-odds ${e.effect > 0 ? '+' : '−'}${Math.abs(e.effect).toFixed(2)} (${e.effect > 0 ? 'raises' : 'lowers'} the score)` };
+      const r: Reason = {
+        kind: 'feature',
+        effect: round(e.effect, 2),
+        text: `${text}: log-odds ${e.effect > 0 ? '+' : '−'}${Math.abs(e.effect).toFixed(2)} (${e.effect > 0 ? 'raises' : 'lowers'} the score)`,
+      };
       if (e.evidence) r.evidence = e.evidence;
       return r;
     });

@@ -142,7 +142,9 @@ function ruleStats(examples: readonly Example[]): Partial<Record<RuleId, RuleSta
       picked += e.y;
       hitBy.push(e);
     }
-    if (!n) verdict = id === 'in-branch' ? 'SKIP' : ['queued', 'opt-out', 'code-missing', 'noautosel', 'revert-unheld', 'fixes-not-in-branch'].includes(id) ? 'NO' : 'YES';
+    if (!n)
+      verdict =
+        id === 'in-branch' ? 'SKIP' : ['queued', 'opt-out', 'code-missing', 'noautosel', 'revert-unheld', 'fixes-not-in-branch'].includes(id) ? 'NO' : 'YES';
     let st = ruleStat(id, verdict, n, picked, commits);
     // A fix of a commit this scan selects is measured rarely on history: it follows fixes-in-branch.
     if (id === 'fixes-selected' && n < RULE_MIN_SUPPORT && rules['fixes-in-branch']) st = { ...st, decides: rules['fixes-in-branch'].decides };
@@ -253,7 +255,16 @@ export async function trainModel(h: History, input: TrainInput): Promise<Selecti
       const d = h.detailsOf(c.id);
       const view = historyView(h, c.time, cut);
       const hits = evaluateRules(h, c, d, { view, checkHeld: false });
-      const fs = extractFeatures({ commit: c, details: d, hits, stats, numstat: ns.get(c.sha) ?? null, visibleUntil: cut, history: h, forkTime: view.forkTime(c.time) });
+      const fs = extractFeatures({
+        commit: c,
+        details: d,
+        hits,
+        stats,
+        numstat: ns.get(c.sha) ?? null,
+        visibleUntil: cut,
+        history: h,
+        forkTime: view.forkTime(c.time),
+      });
       const decay = halfLife > 0 ? Math.pow(0.5, age / halfLife) : 1;
       if (w > 0) examples.push({ c, vec: vectorize(fs), y: picked, w: w * decay, hits });
       addToStats(stats, c, d, picked, w === 0 ? cdf(age) / keepRate : w);
@@ -284,23 +295,47 @@ export async function trainModel(h: History, input: TrainInput): Promise<Selecti
   }
   for (const fp of foldPreds) for (const { e, z } of fp) if (!decidingRule(e.hits, rules)) heldRaw.push({ z, y: e.y, w: e.w });
   let note: string | undefined;
-  const base = examples.length ? examples.reduce((s, e) => s + e.y, 0) / Math.max(1, examples.reduce((s, e) => s + (e.y ? 1 : e.w), 0)) : 0.1;
+  const base = examples.length
+    ? examples.reduce((s, e) => s + e.y, 0) /
+      Math.max(
+        1,
+        examples.reduce((s, e) => s + (e.y ? 1 : e.w), 0),
+      )
+    : 0.1;
   say('final model');
   const lr = train(examples);
   let calibration: Isotonic;
   if (heldRaw.length >= 50) {
-    calibration = fitIsotonic(heldRaw.map((x) => x.z), heldRaw.map((x) => x.y), heldRaw.map((x) => x.w), { rate: base, strength: 5 });
+    calibration = fitIsotonic(
+      heldRaw.map((x) => x.z),
+      heldRaw.map((x) => x.y),
+      heldRaw.map((x) => x.w),
+      { rate: base, strength: 5 },
+    );
   } else {
     note = 'too little history for validation periods: calibrated on the training examples themselves';
-    calibration = fitIsotonic(examples.map((e) => lr.score(e.vec)), examples.map((e) => e.y), examples.map((e) => e.w), { rate: base, strength: 5 });
+    calibration = fitIsotonic(
+      examples.map((e) => lr.score(e.vec)),
+      examples.map((e) => e.y),
+      examples.map((e) => e.w),
+      { rate: base, strength: 5 },
+    );
   }
-  const allPreds = foldPreds.length ? (input.thresholdFrom === 'last' ? foldPreds[foldPreds.length - 1]! : foldPreds.flat()) : examples.map((e) => ({ e, z: lr.score(e.vec) }));
+  const allPreds = foldPreds.length
+    ? input.thresholdFrom === 'last'
+      ? foldPreds[foldPreds.length - 1]!
+      : foldPreds.flat()
+    : examples.map((e) => ({ e, z: lr.score(e.vec) }));
   for (const { e, z } of allPreds) {
     const rule = decidingRule(e.hits, rules);
     const p = rule ? (rule.verdict === 'YES' ? 2 : -1) : applyIsotonic(calibration, z);
     held.push({ p, y: e.y, w: e.w, rule });
   }
-  const bt = bestThreshold(held.map((x) => x.p), held.map((x) => x.y === 1), held.map((x) => x.w));
+  const bt = bestThreshold(
+    held.map((x) => x.p),
+    held.map((x) => x.y === 1),
+    held.map((x) => x.w),
+  );
   const threshold = Math.min(0.95, Math.max(0.05, yesThreshold(bt)));
   // NEEDS-REVIEW: below the threshold, down to where 90 % of the model-decided picks are covered.
   const modelOnly = held.filter((x) => !x.rule).sort((a, b) => b.p - a.p);
@@ -322,8 +357,20 @@ export async function trainModel(h: History, input: TrainInput): Promise<Selecti
       const rule = decidingRule(e.hits, rules);
       return rule ? rule.verdict === 'YES' : applyIsotonic(calibration, z) >= threshold;
     });
-    const r = prf(pred, fp.map((x) => x.e.y === 1), fp.map((x) => x.e.w));
-    folds.push({ from: iso(times.reduce((a, b) => Math.min(a, b))), to: iso(times.reduce((a, b) => Math.max(a, b))), n: fp.length, picked: fp.reduce((s, x) => s + x.e.y, 0), precision: r.precision, recall: r.recall, f1: r.f1 });
+    const r = prf(
+      pred,
+      fp.map((x) => x.e.y === 1),
+      fp.map((x) => x.e.w),
+    );
+    folds.push({
+      from: iso(times.reduce((a, b) => Math.min(a, b))),
+      to: iso(times.reduce((a, b) => Math.max(a, b))),
+      n: fp.length,
+      picked: fp.reduce((s, x) => s + x.e.y, 0),
+      precision: r.precision,
+      recall: r.recall,
+      f1: r.f1,
+    });
   }
   return {
     version: 1,

@@ -95,7 +95,9 @@ export function branchPolicy(h: History, name: string, at: number, baseRate: num
   const pct = mainline ? `${((100 * picked.length) / mainline).toFixed(picked.length / mainline < 0.1 ? 1 : 0)} %` : '–';
   const since = from > to - horizonDays * DAY ? `since its fork ${days} days ago` : `last ${horizonDays} days`;
   const text = `${since}: ${picked.length} pick${picked.length === 1 ? '' : 's'} of ${mainline} mainline commits (${pct})${parts.length ? `, ${parts.join(', ')}` : ''}${
-    informative ? `; verdicts shifted by ${shift >= 0 ? '+' : '−'}${Math.abs(shift).toFixed(2)} log-odds against the ${(100 * anyRate).toFixed(1)} % that any stable branch picked` : '; too short to shift the verdicts'
+    informative
+      ? `; verdicts shifted by ${shift >= 0 ? '+' : '−'}${Math.abs(shift).toFixed(2)} log-odds against the ${(100 * anyRate).toFixed(1)} % that any stable branch picked`
+      : '; too short to shift the verdicts'
   }`;
   return { branch: name, horizonDays, from, to, picks: picked.length, mainline, rate, kinds, shift, text, examples: picked.slice(-5) };
 }

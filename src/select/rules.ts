@@ -106,13 +106,24 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
   const view = ctx.view;
   const held = ctx.checkHeld === false ? null : view.holds(c.sha);
   if (held && held.how === 'pick') {
-    out.push({ rule: 'in-branch', verdict: 'SKIP', text: `already in ${view.label} as ${short(held.pick)} (picked into ${held.branch})`, evidence: { pick: held.pick, branch: held.branch } });
+    out.push({
+      rule: 'in-branch',
+      verdict: 'SKIP',
+      text: `already in ${view.label} as ${short(held.pick)} (picked into ${held.branch})`,
+      evidence: { pick: held.pick, branch: held.branch },
+    });
   } else if (held) {
     out.push({ rule: 'in-branch', verdict: 'SKIP', text: `already in ${view.label}: it predates the branch point`, evidence: { ancestor: true } });
   }
   if (ctx.optOut?.length && d.files.length > 0) {
     const all = d.files.every((f) => ctx.optOut!.some((re) => re.test(f.path)));
-    if (all) out.push({ rule: 'opt-out', verdict: 'NO', text: `every file it touches is opted out of backports by the configuration (select.optOutPaths)`, evidence: { files: d.files.map((f) => f.path).slice(0, 10) } });
+    if (all)
+      out.push({
+        rule: 'opt-out',
+        verdict: 'NO',
+        text: `every file it touches is opted out of backports by the configuration (select.optOutPaths)`,
+        evidence: { files: d.files.map((f) => f.path).slice(0, 10) },
+      });
   }
   if (ctx.checkPaths) {
     const modified = d.files.filter((f) => f.status !== 'A').map((f) => f.path);
@@ -123,25 +134,52 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
         // Added by another commit of this range: it can only go with that one, so it is never a certain NO
         // and never a YES on its own (at most NEEDS-REVIEW, see judge.ts).
         const by = creators.find((x) => ctx.queue!.get(x) !== 'NO') ?? creators[0]!;
-        out.push({ rule: 'queued', verdict: 'NO', text: `the code it changes is added by ${quote(h, by)}, another commit of this range (judged ${ctx.queue!.get(by)}): they go together`, evidence: { with: by, verdict: ctx.queue!.get(by)! } });
+        out.push({
+          rule: 'queued',
+          verdict: 'NO',
+          text: `the code it changes is added by ${quote(h, by)}, another commit of this range (judged ${ctx.queue!.get(by)}): they go together`,
+          evidence: { with: by, verdict: ctx.queue!.get(by)! },
+        });
       } else if (missing && missing.size === modified.length) {
         const list = [...missing].slice(0, 3).join(', ');
-        out.push({ rule: 'code-missing', verdict: 'NO', text: `the code it changes does not exist in ${view.label}: ${list}${missing.size > 3 ? ` and ${missing.size - 3} more` : ''} never reached the branch`, evidence: { paths: [...missing].slice(0, 20) } });
+        out.push({
+          rule: 'code-missing',
+          verdict: 'NO',
+          text: `the code it changes does not exist in ${view.label}: ${list}${missing.size > 3 ? ` and ${missing.size - 3} more` : ''} never reached the branch`,
+          evidence: { paths: [...missing].slice(0, 20) },
+        });
       }
     }
   }
   const revertedBy = ctx.revertedUpstream?.get(c.sha);
-  if (revertedBy) out.push({ rule: 'reverted-upstream', verdict: 'NO', text: `reverted upstream by ${quote(h, revertedBy)} and not re-applied: do not pick`, evidence: { revertedBy } });
+  if (revertedBy)
+    out.push({
+      rule: 'reverted-upstream',
+      verdict: 'NO',
+      text: `reverted upstream by ${quote(h, revertedBy)} and not re-applied: do not pick`,
+      evidence: { revertedBy },
+    });
   const stable = d.trailers.filter((t) => t.kind === 'stable' || t.kind === 'backport-to');
   if (stable.some((t) => t.noautosel)) {
-    out.push({ rule: 'noautosel', verdict: 'NO', text: 'the author asked not to pick it automatically (stable+noautosel)', evidence: { tag: stable.find((t) => t.noautosel)!.value } });
+    out.push({
+      rule: 'noautosel',
+      verdict: 'NO',
+      text: 'the author asked not to pick it automatically (stable+noautosel)',
+      evidence: { tag: stable.find((t) => t.noautosel)!.value },
+    });
   } else if (stable.length) {
     const t = stable[0]!;
     out.push({ rule: 'stable-tag', verdict: 'YES', text: `tagged for stable: "${t.key}: ${t.value}"`, evidence: { tag: `${t.key}: ${t.value}` } });
   }
   for (const r of d.reverts) {
     const rh = view.holds(r);
-    if (rh) out.push({ rule: 'revert-held', verdict: 'YES', text: `reverts ${quote(h, r)}, which ${view.label} holds${rh.how === 'pick' ? ` as ${short(rh.pick)}` : ''}`, evidence: { reverts: r, ...(rh.how === 'pick' ? { pick: rh.pick } : {}) } });
+    if (rh)
+      out.push({
+        rule: 'revert-held',
+        verdict: 'YES',
+        text: `reverts ${quote(h, r)}, which ${view.label} holds${rh.how === 'pick' ? ` as ${short(rh.pick)}` : ''}`,
+        evidence: { reverts: r, ...(rh.how === 'pick' ? { pick: rh.pick } : {}) },
+      });
     else out.push({ rule: 'revert-unheld', verdict: 'NO', text: `reverts ${quote(h, r)}, which ${view.label} does not have`, evidence: { reverts: r } });
   }
   const fixes = d.trailers.filter((t) => t.kind === 'fixes');
@@ -161,10 +199,20 @@ export function evaluateRules(h: History, c: CommitRec, d: Details, ctx: RuleCon
         evidence: { fixes: s, how: how.how, ...(how.how === 'pick' ? { pick: how.pick } : {}) },
       });
     } else if (sel.length) {
-      out.push({ rule: 'fixes-selected', verdict: 'YES', text: `fixes ${quote(h, sel[0]!)}, which this scan selects for ${view.label}: they go together`, evidence: { fixes: sel[0]! } });
+      out.push({
+        rule: 'fixes-selected',
+        verdict: 'YES',
+        text: `fixes ${quote(h, sel[0]!)}, which this scan selects for ${view.label}: they go together`,
+        evidence: { fixes: sel[0]! },
+      });
     } else if (resolved.some((s) => ctx.queue?.has(s))) {
       const s = resolved.find((x) => ctx.queue?.has(x))!;
-      out.push({ rule: 'queued', verdict: 'NO', text: `fixes ${quote(h, s)}, another commit of this range (judged ${ctx.queue!.get(s)}): they go together`, evidence: { with: s, verdict: ctx.queue!.get(s)! } });
+      out.push({
+        rule: 'queued',
+        verdict: 'NO',
+        text: `fixes ${quote(h, s)}, another commit of this range (judged ${ctx.queue!.get(s)}): they go together`,
+        evidence: { with: s, verdict: ctx.queue!.get(s)! },
+      });
     } else if (resolved.length === fixes.length) {
       out.push({
         rule: 'fixes-not-in-branch',

@@ -27,7 +27,12 @@ const NUMSTAT_CHUNK = 20000;
  * windows it gained no F1 and lost some on unseen projects, bench/select/RESULTS.md): from the cache, the rest
  * computed with git and cached.
  */
-export async function cachedNumstats(db: DB, repo: GitTarget | null, shas: readonly string[], opts: { diffFacts?: boolean } = {}): Promise<Map<string, CommitStat | null>> {
+export async function cachedNumstats(
+  db: DB,
+  repo: GitTarget | null,
+  shas: readonly string[],
+  opts: { diffFacts?: boolean } = {},
+): Promise<Map<string, CommitStat | null>> {
   const out = new Map<string, CommitStat | null>();
   let readonly = false;
   try {
@@ -76,16 +81,23 @@ async function cachedDiffFacts(db: DB, repo: GitTarget | null, shas: readonly st
     for (const s of shas) {
       const r = get.get(s, DIFF_FACTS_VERSION) as { bits: number; quotes: string; code_added: number; code_removed: number; missing: number } | undefined;
       if (!r) missing.push(s);
-      else out.set(s, r.missing ? null : { bits: r.bits, quotes: JSON.parse(r.quotes) as DiffFacts['quotes'], codeAdded: r.code_added, codeRemoved: r.code_removed });
+      else
+        out.set(
+          s,
+          r.missing ? null : { bits: r.bits, quotes: JSON.parse(r.quotes) as DiffFacts['quotes'], codeAdded: r.code_added, codeRemoved: r.code_removed },
+        );
     }
   } else missing.push(...shas);
   for (let i = 0; repo && i < missing.length; i += NUMSTAT_CHUNK) {
     const got = await diffFactsOf(repo, missing.slice(i, i + NUMSTAT_CHUNK));
     if (!readonly) {
       try {
-        const put = db.prepare('INSERT OR REPLACE INTO select_difffacts (sha, version, bits, quotes, code_added, code_removed, missing) VALUES (?, ?, ?, ?, ?, ?, ?)');
+        const put = db.prepare(
+          'INSERT OR REPLACE INTO select_difffacts (sha, version, bits, quotes, code_added, code_removed, missing) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        );
         db.transaction(() => {
-          for (const [s, f] of got) put.run(s, DIFF_FACTS_VERSION, f?.bits ?? 0, JSON.stringify(f?.quotes ?? {}), f?.codeAdded ?? 0, f?.codeRemoved ?? 0, f ? 0 : 1);
+          for (const [s, f] of got)
+            put.run(s, DIFF_FACTS_VERSION, f?.bits ?? 0, JSON.stringify(f?.quotes ?? {}), f?.codeAdded ?? 0, f?.codeRemoved ?? 0, f ? 0 : 1);
         }).immediate();
       } catch (e) {
         if (userErrorOf(e)?.code !== 'IO') throw e;

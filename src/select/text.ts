@@ -55,7 +55,11 @@ export const BUG_WORDS: readonly WordClass[] = [
   { name: 'cve', label: 'CVE', re: /\bcve-\d{4}|\bxsa-\d+|\bsecurity\b|\bvulnerab/i },
   { name: 'oops', label: 'oops', re: /\boops\b|\bbug_on\b|\bassert(?:ion)?\b|\babort/i },
   { name: 'warning', label: 'warning', re: /\bwarn(?:ing|s)?\b|\bcoverity\b|\bcompil(?:e|er|ation) (?:error|warning|fail)|\bbuild (?:error|fail)/i },
-  { name: 'wrong', label: 'wrong/incorrect', re: /\bwrong\b|\bincorrect(?:ly)?\b|\bbroken\b|\bbogus\b|\bmissing\b|\binvalid\b|\bfail(?:s|ed|ure|ing)?\b|\berror\b|\bbug\b/i },
+  {
+    name: 'wrong',
+    label: 'wrong/incorrect',
+    re: /\bwrong\b|\bincorrect(?:ly)?\b|\bbroken\b|\bbogus\b|\bmissing\b|\binvalid\b|\bfail(?:s|ed|ure|ing)?\b|\berror\b|\bbug\b/i,
+  },
   { name: 'avoid', label: 'avoid/prevent', re: /\bavoid\b|\bprevent\b|\bcorrect\b|\bdon'?t\b|\bdo not\b|\bshould(?:n'?t| not)?\b|\bensure\b|\bhandle\b/i },
 ];
 

@@ -42,7 +42,8 @@ const TYPES: Record<string, string> = {
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -107,16 +108,19 @@ export function createApp(opts: AppOptions): Hono {
   app.use('*', async (c, next) => {
     const host = c.req.header('host') ?? '';
     if (!opts.allowedHost(host)) return fail(c, 403, 'FORBIDDEN', `host '${host}' is not this server`, 'open the URL stablepick serve printed');
-    if (c.req.header('sec-fetch-site') === 'cross-site') return fail(c, 403, 'FORBIDDEN', 'cross-site requests are refused', 'open the URL stablepick serve printed');
+    if (c.req.header('sec-fetch-site') === 'cross-site')
+      return fail(c, 403, 'FORBIDDEN', 'cross-site requests are refused', 'open the URL stablepick serve printed');
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
 
   app.use('/api/*', async (c, next) => {
-    if (!sameToken(c.req.header(TOKEN_HEADER), token)) return fail(c, 403, 'FORBIDDEN', 'missing or wrong session token', `send the ${TOKEN_HEADER} header of the page`);
+    if (!sameToken(c.req.header(TOKEN_HEADER), token))
+      return fail(c, 403, 'FORBIDDEN', 'missing or wrong session token', `send the ${TOKEN_HEADER} header of the page`);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const origin = c.req.header('origin');
-      if (origin !== undefined && !sameOrigin(origin, c.req.header('host') ?? '')) return fail(c, 403, 'FORBIDDEN', `origin '${origin}' is not this server`, 'writes come from the dashboard page only');
+      if (origin !== undefined && !sameOrigin(origin, c.req.header('host') ?? ''))
+        return fail(c, 403, 'FORBIDDEN', `origin '${origin}' is not this server`, 'writes come from the dashboard page only');
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/json') return fail(c, 415, 'BAD_REQUEST', 'the body must be JSON', 'send Content-Type: application/json');
     }
@@ -154,7 +158,8 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/api/audit', async (c) => {
     const branch = c.req.query('branch') || source.branches[0];
-    if (!branch || !source.branches.includes(branch)) throw new StablepickError('UNKNOWN_BRANCH', { branch: branch ?? '', scope: 'session', known: source.branches });
+    if (!branch || !source.branches.includes(branch))
+      throw new StablepickError('UNKNOWN_BRANCH', { branch: branch ?? '', scope: 'session', known: source.branches });
     return c.json(await source.audit(branch));
   });
 
@@ -168,7 +173,8 @@ export function createApp(opts: AppOptions): Hono {
     }
   };
   const knownBranch = (branch: unknown): string => {
-    if (typeof branch !== 'string' || !source.branches.includes(branch)) throw new StablepickError('UNKNOWN_BRANCH', { branch: String(branch ?? ''), scope: 'session', known: source.branches });
+    if (typeof branch !== 'string' || !source.branches.includes(branch))
+      throw new StablepickError('UNKNOWN_BRANCH', { branch: String(branch ?? ''), scope: 'session', known: source.branches });
     return branch;
   };
 
@@ -183,8 +189,14 @@ export function createApp(opts: AppOptions): Hono {
   app.post('/api/review/bulk', async (c) => {
     const body = await jsonBody(c, 4 * 1024 * 1024, '{"decisions": [{"sha", "branch", "status", "why"}]}');
     const list = (body as { decisions?: unknown } | null)?.decisions;
-    if (!Array.isArray(list) || !list.length) throw new StablepickError('BAD_REQUEST', { input: '"decisions"', why: 'must be a non-empty array', fix: 'send {"decisions": [{"sha", "branch", "status", "why"}]}' });
-    if (list.length > MAX_BULK) throw new StablepickError('BAD_REQUEST', { input: `${list.length} decisions`, why: `are more than ${MAX_BULK} at once`, fix: 'send them in parts' });
+    if (!Array.isArray(list) || !list.length)
+      throw new StablepickError('BAD_REQUEST', {
+        input: '"decisions"',
+        why: 'must be a non-empty array',
+        fix: 'send {"decisions": [{"sha", "branch", "status", "why"}]}',
+      });
+    if (list.length > MAX_BULK)
+      throw new StablepickError('BAD_REQUEST', { input: `${list.length} decisions`, why: `are more than ${MAX_BULK} at once`, fix: 'send them in parts' });
     const reqs = list.map(parseReview);
     for (const r of reqs) knownBranch(r.branch);
     const rows = reqs.map((r) => source.review(r));
@@ -203,7 +215,8 @@ export function createApp(opts: AppOptions): Hono {
     const b = (await jsonBody(c, 4096, '{"branch", "format"}')) as { branch?: unknown; format?: unknown } | null;
     const branch = knownBranch(b?.branch);
     const format = b?.format;
-    if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'export format', value: String(format), fix: `use one of ${FORMATS.join(', ')}` });
+    if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format))
+      throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'export format', value: String(format), fix: `use one of ${FORMATS.join(', ')}` });
     if (!source.exportQueue) throw new StablepickError('NOT_FOUND', { what: 'in-session', part: 'export' });
     return c.json(await source.exportQueue(branch, format as ExportFormatName));
   });
@@ -235,7 +248,10 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/', (c) => {
     if (!sameToken(c.req.query('token'), token)) {
-      return c.html('<!doctype html><meta charset="utf-8"><title>stablepick</title><p>Open the address <code>stablepick serve</code> printed: it carries the session token.</p>', 403);
+      return c.html(
+        '<!doctype html><meta charset="utf-8"><title>stablepick</title><p>Open the address <code>stablepick serve</code> printed: it carries the session token.</p>',
+        403,
+      );
     }
     return c.html(indexHtml);
   });
@@ -275,20 +291,24 @@ function serveFile(c: Context, root: string, urlPath: string): Response {
 
 /** Validates the body of POST /api/review. */
 export function parseReview(body: unknown): ReviewRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'must be a JSON object', fix: 'send {"sha", "branch", "status", "why"}' });
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new StablepickError('BAD_REQUEST', { input: 'the body', why: 'must be a JSON object', fix: 'send {"sha", "branch", "status", "why"}' });
   const b = body as Record<string, unknown>;
   const str = (k: string): string => {
     const v = b[k];
-    if (typeof v !== 'string' || !v.trim()) throw new StablepickError('BAD_REQUEST', { input: `"${k}"`, why: 'must be a non-empty string', fix: 'send {"sha", "branch", "status", "why"}' });
+    if (typeof v !== 'string' || !v.trim())
+      throw new StablepickError('BAD_REQUEST', { input: `"${k}"`, why: 'must be a non-empty string', fix: 'send {"sha", "branch", "status", "why"}' });
     return v.trim();
   };
   const sha = str('sha').toLowerCase();
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new StablepickError('BAD_REVISION', { rev: sha, expected: 'full id', fix: 'give the 40-hex sha' });
   const status = str('status');
-  if (!(WRITABLE as readonly string[]).includes(status)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review status', value: status, fix: `use one of ${WRITABLE.join(', ')}` });
+  if (!(WRITABLE as readonly string[]).includes(status))
+    throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'review status', value: status, fix: `use one of ${WRITABLE.join(', ')}` });
   const why = b.why === undefined || b.why === null ? '' : b.why;
   if (typeof why !== 'string') throw new StablepickError('BAD_REQUEST', { input: '"why"', why: 'must be a string', fix: 'give the reason as text' });
   if (why.length > 10_000) throw new StablepickError('BAD_REQUEST', { input: 'the reason', why: 'is longer than 10,000 characters', fix: 'shorten it' });
-  if (status === 'rejected' && !why.trim()) throw new StablepickError('BAD_REQUEST', { input: 'a rejection', why: 'needs a reason', fix: 'say why the commit should not go to this branch' });
+  if (status === 'rejected' && !why.trim())
+    throw new StablepickError('BAD_REQUEST', { input: 'a rejection', why: 'needs a reason', fix: 'say why the commit should not go to this branch' });
   return { sha, branch: str('branch'), status: status as WritableStatus | 'unreviewed', why: why.trim() };
 }

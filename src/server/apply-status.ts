@@ -78,7 +78,12 @@ export class ApplyStatus {
         }
       }
     } catch (e) {
-      for (const t of todo) this.fail(t.branch, t.shas.filter((s) => !this.get(t.branch, s)), e);
+      for (const t of todo)
+        this.fail(
+          t.branch,
+          t.shas.filter((s) => !this.get(t.branch, s)),
+          e,
+        );
     } finally {
       this.pending = 0;
       this.generation++;

@@ -25,8 +25,12 @@ const STATUS_RANK: Record<ReviewState, number> = { unreviewed: 0, 'needs-review'
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] | undefined {
   if (raw === undefined || raw === '') return undefined;
   const out: T[] = [];
-  for (const s of raw.split(',').map((x) => x.trim()).filter(Boolean)) {
-    if (!(allowed as readonly string[]).includes(s)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: what, value: s, fix: `use ${allowed.join(', ')}` });
+  for (const s of raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    if (!(allowed as readonly string[]).includes(s))
+      throw new StablepickError('BAD_OPTION', { form: 'unknown', option: what, value: s, fix: `use ${allowed.join(', ')}` });
     out.push(s as T);
   }
   return out.length ? out : undefined;
@@ -35,7 +39,8 @@ function list<T extends string>(raw: string | undefined, allowed: readonly T[], 
 function num(raw: string | undefined, what: string, min: number, max: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new StablepickError('BAD_OPTION', { form: 'param', option: what, value: raw, why: 'is out of range', fix: `give a number from ${min} to ${max}` });
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new StablepickError('BAD_OPTION', { form: 'param', option: what, value: raw, why: 'is out of range', fix: `give a number from ${min} to ${max}` });
   return n;
 }
 
@@ -44,9 +49,11 @@ export function parseCandidateQuery(params: Record<string, string | undefined>, 
   const branch = params.branch || branches[0];
   if (!branch || !branches.includes(branch)) throw new StablepickError('UNKNOWN_BRANCH', { branch: params.branch ?? '', scope: 'session', known: branches });
   const sort = params.sort || undefined;
-  if (sort !== undefined && !(SORT_KEYS as readonly string[]).includes(sort)) throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'sort key', value: sort, fix: `use ${SORT_KEYS.join(', ')}` });
+  if (sort !== undefined && !(SORT_KEYS as readonly string[]).includes(sort))
+    throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'sort key', value: sort, fix: `use ${SORT_KEYS.join(', ')}` });
   const dir = params.dir || undefined;
-  if (dir !== undefined && dir !== 'asc' && dir !== 'desc') throw new StablepickError('BAD_OPTION', { form: 'param', option: 'dir', value: dir, why: 'is not asc or desc', fix: 'use dir=asc or dir=desc' });
+  if (dir !== undefined && dir !== 'asc' && dir !== 'desc')
+    throw new StablepickError('BAD_OPTION', { form: 'param', option: 'dir', value: dir, why: 'is not asc or desc', fix: 'use dir=asc or dir=desc' });
   const q: CandidateQuery = { branch };
   const verdict = list(params.verdict, ROW_VERDICTS, 'verdict');
   const status = list(params.status, REVIEW_STATES, 'review status');

@@ -22,10 +22,15 @@ function caseLlmView(r: LlmReport): CaseLlmView {
   };
 }
 
-
 /** `verdicts`: the dashboard's verdicts of the commit per branch (review applied), so the case says the same. */
 /** `llm`: asks the language models about the built case (`serve --llm`); their failures are notes in the report. */
-export async function caseView(ctx: CaseContext, sha: string, branches: readonly string[], verdicts?: ReadonlyMap<string, Verdict>, llm?: (c: WrittenCase) => Promise<LlmReport>): Promise<CaseView> {
+export async function caseView(
+  ctx: CaseContext,
+  sha: string,
+  branches: readonly string[],
+  verdicts?: ReadonlyMap<string, Verdict>,
+  llm?: (c: WrittenCase) => Promise<LlmReport>,
+): Promise<CaseView> {
   const c: WrittenCase = await buildCase(ctx, sha, [...branches], verdicts && verdicts.size ? { verdicts } : {});
   return {
     sha: c.sha,

@@ -8,7 +8,8 @@ import type { Details } from '../select/history.js';
 import { cellOfRow, type ApplyState, type CandidateRow, type Mark, type MatrixRow, type QueueInfo } from './api-types.js';
 
 /** Words that make a maintainer look twice (matched as words, case-insensitive, in subject and message). */
-export const SECURITY_WORDS = /\b(security|vulnerab\w*|exploit\w*|overflow\w*|underflow\w*|use[- ]after[- ]free|UAF|out[- ]of[- ]bounds|OOB|double[- ]free|info(?:rmation)? leak|privilege\w*|KASAN|syzbot|syzkaller)\b/i;
+export const SECURITY_WORDS =
+  /\b(security|vulnerab\w*|exploit\w*|overflow\w*|underflow\w*|use[- ]after[- ]free|UAF|out[- ]of[- ]bounds|OOB|double[- ]free|info(?:rmation)? leak|privilege\w*|KASAN|syzbot|syzkaller)\b/i;
 const CVE = /\bCVE-\d{4}-\d{4,}\b/i;
 
 /** The marks of a commit from its subject, message and parsed trailers. */

@@ -34,7 +34,10 @@ export async function exportView(ctx: CaseContext, branch: string, format: Expor
   };
   if (format === 'quilt') {
     add('series', path.join(out, 'series'));
-    for (const f of readdirSync(out).filter((n) => n !== 'series').sort()) add(f, path.join(out, f));
+    for (const f of readdirSync(out)
+      .filter((n) => n !== 'series')
+      .sort())
+      add(f, path.join(out, f));
   } else add(path.basename(out), out);
   return { branch, format, out, members: r.members.map((m) => ({ ...m })), conflict: r.conflict, files };
 }
@@ -56,9 +59,15 @@ export async function mailView(x: MailInput): Promise<MailView> {
   if (!shas.length) throw new StablepickError('NOT_FOUND', { what: 'accepted', branch });
   const mc = mailConfig(ctx.configDir, ctx.configFile);
   const from = x.from?.trim() || mc.from || x.reviewer;
-  if (!from) throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'sender for the mails', fix: 'give From, or set mail.from in stablepick.config.json' });
+  if (!from)
+    throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'sender for the mails', fix: 'give From, or set mail.from in stablepick.config.json' });
   const to = x.to?.filter((s) => s.trim()).length ? x.to.filter((s) => s.trim()) : mc.to;
-  if (!to.length) throw new StablepickError('BAD_OPTION', { form: 'missing', option: 'To address for the mails', fix: 'give To (e.g. stable@dpdk.org), or set mail.to in stablepick.config.json' });
+  if (!to.length)
+    throw new StablepickError('BAD_OPTION', {
+      form: 'missing',
+      option: 'To address for the mails',
+      fix: 'give To (e.g. stable@dpdk.org), or set mail.to in stablepick.config.json',
+    });
   const store = new ReviewStore(ctx.db);
   const plan = await planSeries(ctx, { branches: [branch], shas, adjust: (v, files) => applyReview(v, files, store.get(v.sha, v.branch), x.policy) });
   const kernel = /^linux-\d+\.\d+\.y$/.test(branch);

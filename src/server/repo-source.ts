@@ -130,7 +130,10 @@ export class RepoSource implements CandidateSource {
     const records = new Map<string, ReviewRecord>();
     for (const r of s.store.list()) records.set(`${r.branch}\0${r.sha}`, r);
     for (const c of jr.commits) s.marks.set(c.sha, marksOf(c.subject, jr.history.detailsOf(c.id)));
-    s.queues = rangeQueues(jr.commits.map((c) => c.sha), loadFixGraph(input.db));
+    s.queues = rangeQueues(
+      jr.commits.map((c) => c.sha),
+      loadFixGraph(input.db),
+    );
     s.branches.forEach((branch, bi) => {
       const byShas = new Map<string, Judged>();
       const rows: CandidateRow[] = [];
@@ -145,7 +148,13 @@ export class RepoSource implements CandidateSource {
       s.rowsBy.set(branch, rows);
     });
     if (input.trialPicks !== false) {
-      const todo = s.branches.map((b) => ({ branch: b, shas: s.rowsBy.get(b)!.filter((r) => !r.already).map((r) => r.sha) }));
+      const todo = s.branches.map((b) => ({
+        branch: b,
+        shas: s.rowsBy
+          .get(b)!
+          .filter((r) => !r.already)
+          .map((r) => r.sha),
+      }));
       s.applyDone = s.apply.run(input.repo, todo);
     }
     return s;
@@ -170,7 +179,8 @@ export class RepoSource implements CandidateSource {
       for (const j of this.judged.get(b)!.values()) {
         const rec = records.get(`${b}\0${j.verdict.sha}`) ?? null;
         const old = rows[j.order]!;
-        if (old.status === (rec?.status ?? 'unreviewed') && old.at === (rec?.at ?? null) && old.why === (rec?.why ?? null) && old.who === (rec?.who ?? null)) continue;
+        if (old.status === (rec?.status ?? 'unreviewed') && old.at === (rec?.at ?? null) && old.why === (rec?.why ?? null) && old.who === (rec?.who ?? null))
+          continue;
         rows[j.order] = this.row(j, rec);
         this.cases.delete(j.verdict.sha);
         this.changes++;
@@ -249,7 +259,9 @@ export class RepoSource implements CandidateSource {
         const j = this.judged.get(b)?.get(m);
         if (!j) return [];
         const r = this.rowsBy.get(b)![j.order]!;
-        return [{ sha: m, subject: r.subject, status: r.status, verdict: r.verdict, apply: r.already ? 'already' : (this.apply.get(b, m)?.state ?? 'pending') }];
+        return [
+          { sha: m, subject: r.subject, status: r.status, verdict: r.verdict, apply: r.already ? 'already' : (this.apply.get(b, m)?.state ?? 'pending') },
+        ];
       });
     }
     return { ...q, state };
@@ -266,7 +278,17 @@ export class RepoSource implements CandidateSource {
         if (j) verdicts.set(b, j.reviewed);
       }
       const cfg = this.input.llm;
-      const llm = cfg ? (c: WrittenCase) => llmReview(caseLlmInput(c, listBranches(db, { includeMainline: true }).map((b) => b.name)), db, cfg) : undefined;
+      const llm = cfg
+        ? (c: WrittenCase) =>
+            llmReview(
+              caseLlmInput(
+                c,
+                listBranches(db, { includeMainline: true }).map((b) => b.name),
+              ),
+              db,
+              cfg,
+            )
+        : undefined;
       p = caseView({ repo, db, conventions, configDir, ...(configFile ? { configFile } : {}) }, sha, this.branches, verdicts, llm);
       p.catch(() => this.cases.delete(sha));
       this.cases.set(sha, p);
@@ -304,7 +326,13 @@ export class RepoSource implements CandidateSource {
   }
 
   private needReviewer(): string {
-    if (!this.reviewer) throw new StablepickError('BAD_OPTION', { form: 'missing', option: '--who', why: 'nobody to record the decision as', fix: 'start `stablepick serve` with --who "Name <email>", or set git config user.name and user.email' });
+    if (!this.reviewer)
+      throw new StablepickError('BAD_OPTION', {
+        form: 'missing',
+        option: '--who',
+        why: 'nobody to record the decision as',
+        fix: 'start `stablepick serve` with --who "Name <email>", or set git config user.name and user.email',
+      });
     return this.reviewer;
   }
 
@@ -342,7 +370,15 @@ export class RepoSource implements CandidateSource {
   }
 
   mail(branch: string, opts: { from?: string; to?: string[]; write: boolean }): Promise<MailView> {
-    return mailView({ ctx: this.caseContext(), policy: this.policy, branch, reviewer: this.reviewer, write: opts.write, ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
+    return mailView({
+      ctx: this.caseContext(),
+      policy: this.policy,
+      branch,
+      reviewer: this.reviewer,
+      write: opts.write,
+      ...(opts.from ? { from: opts.from } : {}),
+      ...(opts.to ? { to: opts.to } : {}),
+    });
   }
 
   async auditStatus(branch: string): Promise<AuditStatus> {

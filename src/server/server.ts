@@ -50,7 +50,14 @@ export async function startDashboard(opts: ServeOptions): Promise<RunningDashboa
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new StablepickError('IO', { op: 'listen', target: `on ${host}:${port}`, why: e.code ?? e.message, fix: e.code === 'EADDRINUSE' ? 'give another --port, or --port 0 for a free one' : 'check --host and --port' })),
+      reject(
+        new StablepickError('IO', {
+          op: 'listen',
+          target: `on ${host}:${port}`,
+          why: e.code ?? e.message,
+          fix: e.code === 'EADDRINUSE' ? 'give another --port, or --port 0 for a free one' : 'check --host and --port',
+        }),
+      ),
     );
   });
   port = (server.address() as AddressInfo).port;

@@ -30,7 +30,13 @@ afterAll(() => {
   fx?.cleanup();
 });
 
-const j = (verdict: AuditJudgement['verdict'], probability: number): AuditJudgement => ({ verdict, probability, threshold: 0.5, score: probability * 4 - 2, why: [`p ${probability}`] });
+const j = (verdict: AuditJudgement['verdict'], probability: number): AuditJudgement => ({
+  verdict,
+  probability,
+  threshold: 0.5,
+  score: probability * 4 - 2,
+  why: [`p ${probability}`],
+});
 
 const run = (args: string[]): Promise<string> => runInProcess(auditCommand, [...args, '--repo', fx.repo.dir, '--db', ctx.dbPath]);
 
@@ -71,7 +77,12 @@ describe('classifyAudit', () => {
       [fx.fixZed, j('NEEDS-REVIEW', 0.4)],
     ]);
     const c = classifyAudit(r, (s) => judged.get(s), { model: 'test model', minProbability: 0.3 });
-    expect(c.missing.filter((m) => m.class === 'take').map((m) => m.sha).sort()).toEqual([fx.fix2, fx.fixZed].sort());
+    expect(
+      c.missing
+        .filter((m) => m.class === 'take')
+        .map((m) => m.sha)
+        .sort(),
+    ).toEqual([fx.fix2, fx.fixZed].sort());
     expect(c.missing.find((m) => m.sha === fx.fixZed)!.classReasons[0]).toMatch(/0\.40 ≥ the asked minimum 0\.3/);
   });
 
@@ -84,8 +95,15 @@ describe('classifyAudit', () => {
     ]);
     const takeThreshold = { score: -1, precision: 0.82, recall: 0.9, examples: 150, picked: 90, target: 0.8, from: '2024-01-01', to: '2024-11-01' };
     const c = classifyAudit(r, (s) => judged.get(s), { model: 'test model', takeThreshold });
-    expect(c.missing.filter((m) => m.class === 'take').map((m) => m.sha).sort()).toEqual([fx.fix2, fx.fixZed].sort());
-    expect(c.missing.find((m) => m.sha === fx.fixZed)!.classReasons[1]).toBe('its score -0.80 reaches the take threshold -1.00 learned on 150 earlier fixes of stable-held code (2024-01-01..2024-11-01), of which those scoring as much were picked 82 % of the time');
+    expect(
+      c.missing
+        .filter((m) => m.class === 'take')
+        .map((m) => m.sha)
+        .sort(),
+    ).toEqual([fx.fix2, fx.fixZed].sort());
+    expect(c.missing.find((m) => m.sha === fx.fixZed)!.classReasons[1]).toBe(
+      'its score -0.80 reaches the take threshold -1.00 learned on 150 earlier fixes of stable-held code (2024-01-01..2024-11-01), of which those scoring as much were picked 82 % of the time',
+    );
     expect(c.takeThreshold).toEqual(takeThreshold);
     // A threshold that no score reached takes nothing more.
     expect(classifyAudit(r, (s) => judged.get(s), { model: 'm', takeThreshold: { ...takeThreshold, score: null } }).counts.take).toBe(1);
@@ -108,7 +126,12 @@ describe('thresholdForPrecision', () => {
     expect(thresholdForPrecision(xs, 0.8, 1)).toMatchObject({ score: 1, precision: 0.8, recall: 0.8, examples: 8, picked: 5 });
     expect(thresholdForPrecision(xs, 0.8, 6).score).toBeNull();
     expect(thresholdForPrecision(xs, 1, 1).score).toBe(3);
-    const ties = [{ score: 2, picked: true }, { score: 1, picked: true }, { score: 1, picked: false }, { score: 1, picked: false }];
+    const ties = [
+      { score: 2, picked: true },
+      { score: 1, picked: true },
+      { score: 1, picked: false },
+      { score: 1, picked: false },
+    ];
     expect(thresholdForPrecision(ties, 0.9, 1).score).toBe(2);
   });
 });
@@ -123,19 +146,30 @@ describe('judgeAuditItems and audit --classify', () => {
     const last = Math.max(...[...h.commits.values()].map((c) => c.time));
     const model = await trainModel(h, { cut: last + 1, lag: 'none' });
     const r = auditBranch(ctx, B);
-    const judged = judgeAuditItems(h, model, r.missing.map((m) => m.sha), { branch: B, branchAsOf: Infinity, visibleUntil: Infinity });
+    const judged = judgeAuditItems(
+      h,
+      model,
+      r.missing.map((m) => m.sha),
+      { branch: B, branchAsOf: Infinity, visibleUntil: Infinity },
+    );
     expect([...judged.keys()].sort()).toEqual(r.missing.map((m) => m.sha).sort());
     for (const v of judged.values()) expect(v.probability).toBeGreaterThanOrEqual(0);
     const db = openDb(ctx.dbPath);
     saveModel(db, 'default', model.cut, modelToJson(model));
     db.close();
-    const out = JSON.parse(await run(['audit', '--branch', B, '--classify', '--json'])) as { missing: { sha: string; class: string; reasons: unknown[] }[]; counts: { take: number; review: number } };
+    const out = JSON.parse(await run(['audit', '--branch', B, '--classify', '--json'])) as {
+      missing: { sha: string; class: string; reasons: unknown[] }[];
+      counts: { take: number; review: number };
+    };
     expect(out.missing.map((m) => m.sha).sort()).toEqual(r.missing.map((m) => m.sha).sort());
     expect(out.counts.take + out.counts.review).toBe(r.missing.length);
     for (const m of out.missing) expect(m.reasons.length).toBeGreaterThan(0);
     const tt = await learnTakeThreshold(h, loadFixGraph(ctx.db).edges, { cut: model.cut, precision: 0.8 });
     expect(tt).toMatchObject({ target: 0.8, from: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) });
-    const withTt = JSON.parse(await run(['audit', '--branch', B, '--take-precision', '0.8', '--json'])) as { takeThreshold: { target: number } | null; counts: { take: number; review: number } };
+    const withTt = JSON.parse(await run(['audit', '--branch', B, '--take-precision', '0.8', '--json'])) as {
+      takeThreshold: { target: number } | null;
+      counts: { take: number; review: number };
+    };
     expect(withTt.takeThreshold).toMatchObject({ target: 0.8 });
     expect(withTt.counts.take + withTt.counts.review).toBe(r.missing.length);
     const text = await run(['audit', '--branch', B, '--classify']);

@@ -83,11 +83,23 @@ export function depsRepo(): DepsFixture {
   r.branch('stable-1.0');
 
   core[3] = 'int alpha = 2;';
-  const fix1 = r.commit('core: fix alpha', { 'src/core.c': lines('core', 40, core) }, { body: `Alpha was wrong.\n\nFixes: ${short(alpha)} ("core: add alpha")\n${so}` });
+  const fix1 = r.commit(
+    'core: fix alpha',
+    { 'src/core.c': lines('core', 40, core) },
+    { body: `Alpha was wrong.\n\nFixes: ${short(alpha)} ("core: add alpha")\n${so}` },
+  );
   core[4] = 'int alpha_guard = 1;';
-  const fix2 = r.commit('core: fix the alpha fix', { 'src/core.c': lines('core', 40, core) }, { body: `The fix missed the guard.\n\nFixes: ${short(fix1)} ("core: fix alpha")\n${so}` });
+  const fix2 = r.commit(
+    'core: fix the alpha fix',
+    { 'src/core.c': lines('core', 40, core) },
+    { body: `The fix missed the guard.\n\nFixes: ${short(fix1)} ("core: fix alpha")\n${so}` },
+  );
   core[30] = 'int alpha_more = 1;';
-  const fixBySubject = r.commit('core: alpha needs more', { 'src/core.c': lines('core', 40, core) }, { body: `Fixes: 0123456789ab ("core: add alpha")\n${so}` });
+  const fixBySubject = r.commit(
+    'core: alpha needs more',
+    { 'src/core.c': lines('core', 40, core) },
+    { body: `Fixes: 0123456789ab ("core: add alpha")\n${so}` },
+  );
   misc[10] = 'int q_fixed = 1;';
   const fixAmbiguous = r.commit('misc: fix q', { 'src/misc.c': lines('misc', 20, misc) }, { body: `Fixes: ${qPrefix} ("misc: second q")\n${so}` });
 
@@ -153,8 +165,39 @@ export function depsRepo(): DepsFixture {
   r.checkout('main');
   return {
     repo: r,
-    alpha, q1, q2, qPrefix, fix1, fix2, fixBySubject, fixAmbiguous, p1, p2, p3, helper, caller, gammaRework, gammaFix, yolo, yoloFix,
-    beta, betaRevert, betaReapply, gamma, gammaRevert, delta, deltaFix, pickP2, pickDelta, pickDeltaFix, pickFix1, drvStep1, drvStep2, zed, fixZed, zedTwin,
+    alpha,
+    q1,
+    q2,
+    qPrefix,
+    fix1,
+    fix2,
+    fixBySubject,
+    fixAmbiguous,
+    p1,
+    p2,
+    p3,
+    helper,
+    caller,
+    gammaRework,
+    gammaFix,
+    yolo,
+    yoloFix,
+    beta,
+    betaRevert,
+    betaReapply,
+    gamma,
+    gammaRevert,
+    delta,
+    deltaFix,
+    pickP2,
+    pickDelta,
+    pickDeltaFix,
+    pickFix1,
+    drvStep1,
+    drvStep2,
+    zed,
+    fixZed,
+    zedTwin,
     cleanup: () => r.cleanup(),
   };
 }

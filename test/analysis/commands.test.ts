@@ -28,7 +28,10 @@ const run = (mod: CommandModule, args: string[]): Promise<string> => runInProces
 
 describe('commands', () => {
   it('deps --json prints the ordered queue', async () => {
-    const q = JSON.parse(await run(depsCommand, ['deps', fx.p3.slice(0, 10), '--branch', 'stable-1.0', '--json'])) as { queue: { role: string; sha: string }[]; verdict: string };
+    const q = JSON.parse(await run(depsCommand, ['deps', fx.p3.slice(0, 10), '--branch', 'stable-1.0', '--json'])) as {
+      queue: { role: string; sha: string }[];
+      verdict: string;
+    };
     expect(q.queue.map((m) => m.sha)).toEqual([fx.p1, fx.p3]);
   });
 

@@ -103,7 +103,9 @@ describe('prerequisites', () => {
     ]);
     const pre = q.prerequisites.prerequisites[0]!;
     expect(pre.reasons).toContainEqual({ kind: 'series', series: expect.objectContaining({ rule: 'thread', position: 1, candidatePosition: 3 }) });
-    expect(q.prerequisites.alreadyHeld).toContainEqual(expect.objectContaining({ sha: fx.p2, rule: 'series', holding: expect.objectContaining({ how: 'picked', stableSha: fx.pickP2 }) }));
+    expect(q.prerequisites.alreadyHeld).toContainEqual(
+      expect.objectContaining({ sha: fx.p2, rule: 'series', holding: expect.objectContaining({ how: 'picked', stableSha: fx.pickP2 }) }),
+    );
     expect(q.queue[0]!.why.join(' ')).toMatch(/patch 1 of the thread/);
   });
 
@@ -122,10 +124,12 @@ describe('prerequisites', () => {
     expect(r.prerequisites[0]!.reasons[0]).toMatchObject({ kind: 'blame', lines: [{ path: 'src/core.c', line: 20, use: 'removed', blamed: fx.gammaRework }] });
   });
 
-  it('in a linear history, the same author\'s adjacent commits with one prefix are a series', async () => {
+  it("in a linear history, the same author's adjacent commits with one prefix are a series", async () => {
     const r = await prerequisites(ctx, fx.drvStep2, B);
     expect(r.prerequisites.map((p) => p.sha)).toEqual([fx.drvStep1]);
-    expect(r.prerequisites[0]!.reasons).toEqual([{ kind: 'series', series: expect.objectContaining({ rule: 'adjacent', key: 'two@example.org drv', position: 1, candidatePosition: 2 }) }]);
+    expect(r.prerequisites[0]!.reasons).toEqual([
+      { kind: 'series', series: expect.objectContaining({ rule: 'adjacent', key: 'two@example.org drv', position: 1, candidatePosition: 2 }) },
+    ]);
     expect(r.prerequisites[0]!.strength).toBe('weak');
   });
 
@@ -144,7 +148,14 @@ describe('affected branches', () => {
     const r = await affectedBranches(ctx, fx.fix1);
     expect(r.evidence).toBe('fixes');
     expect(r.introducers.map((i) => i.sha)).toEqual([fx.alpha]);
-    expect(r.branches).toEqual([expect.objectContaining({ branch: B, status: 'fixed', vulnerableSince: expect.objectContaining({ sha: fx.alpha }), fixedBy: expect.objectContaining({ sha: fx.pickFix1 }) })]);
+    expect(r.branches).toEqual([
+      expect.objectContaining({
+        branch: B,
+        status: 'fixed',
+        vulnerableSince: expect.objectContaining({ sha: fx.alpha }),
+        fixedBy: expect.objectContaining({ sha: fx.pickFix1 }),
+      }),
+    ]);
     expect(r.summary).toContain(fx.alpha.slice(0, 12));
     expect(r.summary).toContain('v1.0');
   });
@@ -181,7 +192,10 @@ describe('audit', () => {
 
 describe('helpers', () => {
   it('parses series ids of git send-email and b4', () => {
-    expect(parseThreadId('https://lore.kernel.org/r/20251103180246.4097432-2-sashal@kernel.org')).toEqual({ key: '20251103180246.4097432-*-sashal@kernel.org', position: 2 });
+    expect(parseThreadId('https://lore.kernel.org/r/20251103180246.4097432-2-sashal@kernel.org')).toEqual({
+      key: '20251103180246.4097432-*-sashal@kernel.org',
+      position: 2,
+    });
     expect(parseThreadId('<20240101-topic-v2-3-abc123@kernel.org>')).toEqual({ key: '20240101-topic-v2-*-abc123@kernel.org', position: 3 });
     expect(parseThreadId('http://lkml.kernel.org/r/20251007133523.GA93086@pauld.westford.csb')).toBeNull();
   });

@@ -26,7 +26,11 @@ int parse(struct conf *c, const char *p, size_t len)
 `;
 
 const r = makeRepo();
-const base = r.commit('conf: first version', { 'src/conf.c': BASE_C, 'meson_options.txt': "option('a', type: 'boolean')\n", 'tools/run.sh': 'run() {\n  echo hi\n}\n' });
+const base = r.commit('conf: first version', {
+  'src/conf.c': BASE_C,
+  'meson_options.txt': "option('a', type: 'boolean')\n",
+  'tools/run.sh': 'run() {\n  echo hi\n}\n',
+});
 const guard = r.commit('conf: reject a NULL or overlong value', {
   'src/conf.c': BASE_C.replace(
     '\tc->port = atoi(p);\n',
@@ -39,12 +43,16 @@ const feature = r.commit('conf: add a timeout option', {
   'meson_options.txt': "option('a', type: 'boolean')\noption('timeout', type: 'integer', value: 30)\n",
   'cmd/tool/main.go': 'package main\n\nfunc Timeout(s string) int {\n\treturn len(s)\n}\n',
 });
-const oneLine = r.commit('conf: use the right default', { 'src/conf.c': FEATURE_C.replace('return 0;\n}\n\nint parse_timeout', 'return 1;\n}\n\nint parse_timeout') });
+const oneLine = r.commit('conf: use the right default', {
+  'src/conf.c': FEATURE_C.replace('return 0;\n}\n\nint parse_timeout', 'return 1;\n}\n\nint parse_timeout'),
+});
 const polyglot = r.commit('tools: stop on errors', {
   'tools/run.sh': 'run() {\n  cd "$1" || exit 1\n  echo hi\n}\n',
   'tools/check.py': 'def check(x):\n    if x is None:\n        raise ValueError("x")\n    return x\n',
 });
-const testsOnly = r.commit('tests: cover parse', { 'tests/test_conf.c': 'static int t(void)\n{\n\tif (!parse(0, 0, 0))\n\t\treturn -EINVAL;\n\treturn 0;\n}\n' });
+const testsOnly = r.commit('tests: cover parse', {
+  'tests/test_conf.c': 'static int t(void)\n{\n\tif (!parse(0, 0, 0))\n\t\treturn -EINVAL;\n\treturn 0;\n}\n',
+});
 const ci = r.commit('ci: run the tests on arm64', { '.github/workflows/ci.yml': 'jobs: {}\n' });
 const before = repoStateHash(r.dir);
 const dir = makeTempDir();
@@ -114,14 +122,25 @@ describe('what a diff does (git diff-tree -p -U0 on a built repository)', () => 
       const c = h.commits.get(sha)!;
       h.loadDetails([c.id]);
       const ns = (await cachedNumstats(db, repo, [sha], { diffFacts })).get(sha) ?? null;
-      const fs = extractFeatures({ commit: c, details: h.detailsOf(c.id), hits: [], stats: newStats(), numstat: ns, visibleUntil: Infinity, forkTime: null, history: h });
+      const fs = extractFeatures({
+        commit: c,
+        details: h.detailsOf(c.id),
+        hits: [],
+        stats: newStats(),
+        numstat: ns,
+        visibleUntil: Infinity,
+        forkTime: null,
+        history: h,
+      });
       return new Map(fs.map((f) => [f.key, f.label]));
     };
     const g = await feats(guard, true);
     expect(g.get('d:guard')).toBe('adds a check: "src/conf.c: if (!p)"');
     expect(g.get('d:goto-err')).toBe('adds a jump to an error path: "src/conf.c: goto err;"');
     expect(g.has('d:new-function')).toBe(false);
-    expect((await feats(feature, true)).get('d:new-option')).toBe(`adds a command-line or config option: "meson_options.txt: option('timeout', type: 'integer', value: 30)"`);
+    expect((await feats(feature, true)).get('d:new-option')).toBe(
+      `adds a command-line or config option: "meson_options.txt: option('timeout', type: 'integer', value: 30)"`,
+    );
     expect((await feats(ci, true)).get('m:only-ci')).toBe('touches only CI files');
     expect((await feats(testsOnly, true)).get('d:no-code')).toBe('changes no C, Go, Python or shell code outside tests');
     const off = await feats(guard, false);
@@ -140,7 +159,8 @@ describe('what a diff does (git diff-tree -p -U0 on a built repository)', () => 
 describe('a struct field, not a local of a function returning a struct', () => {
   it('counts a declaration as a field only in a hunk of a struct definition', async () => {
     const q = makeRepo();
-    const body = (extra: string): string => `struct conf {\n\tint a;\n\tint b;\n\tint c;\n\tint d;\n};\n\nstruct conf *make(void)\n{\n\tint x;\n\tint y;\n\tint z;\n${extra}\treturn 0;\n}\n`;
+    const body = (extra: string): string =>
+      `struct conf {\n\tint a;\n\tint b;\n\tint c;\n\tint d;\n};\n\nstruct conf *make(void)\n{\n\tint x;\n\tint y;\n\tint z;\n${extra}\treturn 0;\n}\n`;
     q.commit('first', { 'm.c': body('') });
     const local = q.commit('add a local', { 'm.c': body('\tint w;\n') });
     const repo = await openRepository(q.dir);

@@ -12,7 +12,7 @@ const lines = (edit: Record<number, string>): string => Array.from({ length: 30 
 beforeAll(async () => {
   r = makeRepo();
   const eth: Record<number, string> = {};
-  r.commit('initial', { 'drivers/eth.c': lines(eth), 'README': 'x\n' });
+  r.commit('initial', { 'drivers/eth.c': lines(eth), README: 'x\n' });
   r.tag('v1.0');
   r.branch('stable-1.0');
   r.branch('topic', { checkout: true });
@@ -37,6 +37,9 @@ afterAll(() => {
 it('names the earlier adjacent members of the merged topic', async () => {
   const q = await pickQueue(ctx, s.t3, 'stable-1.0', { blame: false, symbols: false });
   expect(q.queue.map((m) => m.sha)).toEqual([s.t2, s.t3]);
-  expect(q.prerequisites.prerequisites[0]!.reasons[0]).toMatchObject({ kind: 'series', series: { rule: 'merge', key: s.merge, position: 1, candidatePosition: 2, line: "Merge branch 'eth-queues'" } });
+  expect(q.prerequisites.prerequisites[0]!.reasons[0]).toMatchObject({
+    kind: 'series',
+    series: { rule: 'merge', key: s.merge, position: 1, candidatePosition: 2, line: "Merge branch 'eth-queues'" },
+  });
   expect(q.prerequisites.prerequisites[0]!.strength).toBe('strong');
 });

@@ -44,7 +44,10 @@ describe('stablepick apply-check', () => {
   it('prints one JSON object per commit and writes the patches', async () => {
     const before = repoStateHash(repo.dir, { mtimes: true });
     const out = await run(['apply-check', fix, conflict, '--branch', 'stable', '--json', '--repo', repo.dir, '--patch-dir', outDir]);
-    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((r) => [r.sha, r.branch, r.result])).toEqual([
       [fix, 'stable', 'clean'],
       [conflict, 'stable', 'conflict'],

@@ -18,8 +18,27 @@ function replaceLine(text: string, lineNo: number, repl: string): string {
 
 /** The upstream and stable commits of the world, by label. */
 const LABELS = [
-  'clean', 'prereq', 'needsPrereq', 'renamed', 'modDel', 'binary', 'binaryConflict', 'backported', 'dup', 'emptyCommit', 'q1', 'q2',
-  'offsetLater', 'adaptedUp', 'stableShift', 'stableRename', 'stableDelete', 'stableIcon', 'stableG', 'stableBackport', 'stableDup',
+  'clean',
+  'prereq',
+  'needsPrereq',
+  'renamed',
+  'modDel',
+  'binary',
+  'binaryConflict',
+  'backported',
+  'dup',
+  'emptyCommit',
+  'q1',
+  'q2',
+  'offsetLater',
+  'adaptedUp',
+  'stableShift',
+  'stableRename',
+  'stableDelete',
+  'stableIcon',
+  'stableG',
+  'stableBackport',
+  'stableDup',
   'stableAdapted',
 ] as const;
 
@@ -79,17 +98,25 @@ function build(): World {
   c.stableRename = repo.commit('old: rename to new.c');
   c.stableDelete = repo.commit('gone: remove', { 'src/gone.c': null });
   c.stableIcon = repo.commit('img: stable icon', { 'img/icon.bin': Buffer.from([0, 5, 5, 5, 0, 1]) });
-  c.stableG = repo.commit('g: stable fix', { 'src/g.c': replaceLine(lines(30, 'g'), 11, 'g line 11 stable variant') }, {
-    body: `(cherry picked from commit ${'ab12cd34ef'.padEnd(40, '0')})`,
-  });
+  c.stableG = repo.commit(
+    'g: stable fix',
+    { 'src/g.c': replaceLine(lines(30, 'g'), 11, 'g line 11 stable variant') },
+    {
+      body: `(cherry picked from commit ${'ab12cd34ef'.padEnd(40, '0')})`,
+    },
+  );
   // The backport of c.backported, as git cherry-pick -x writes it.
   c.stableBackport = repo.cherryPick(c.backported, { marker: 'cherry-picked' });
   // dup's fix made by a bigger stable-only commit (another patch-id, no marker).
   c.stableDup = repo.commit('dup: several fixes', { 'src/dup.c': replaceLine(replaceLine(lines(20, 'dup'), 7, 'dup line 7 fixed'), 15, 'dup line 15 too') });
   // An adapted backport of c.adaptedUp, DPDK style: picking it again would conflict.
-  c.stableAdapted = repo.commit('k: fix line 9', { 'src/k.c': replaceLine(lines(20, 'k'), 9, 'k line 9 fixed the 1.x way') }, {
-    body: `[ upstream commit: ${c.adaptedUp} ]`,
-  });
+  c.stableAdapted = repo.commit(
+    'k: fix line 9',
+    { 'src/k.c': replaceLine(lines(20, 'k'), 9, 'k line 9 fixed the 1.x way') },
+    {
+      body: `[ upstream commit: ${c.adaptedUp} ]`,
+    },
+  );
   const stableTip = repo.revParse('HEAD');
   repo.checkout('main');
   return { repo, clone: repo.clone({ prefix: 'sp-apply-clone-', identity: 'Test Picker <picker@example.org>' }), base, stableTip, c };
@@ -130,7 +157,9 @@ describe('trial cherry-pick', () => {
     const r = await check('clean', w.base);
     expect(r.result).toBe('clean');
     expect(r.tip).toBe(w.base);
-    expect(r.patch).toMatch(/^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\nFrom: Test Author <author@example.org>\nDate: .*\nSubject: \[PATCH\] f: fix line 30\n/);
+    expect(r.patch).toMatch(
+      /^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\nFrom: Test Author <author@example.org>\nDate: .*\nSubject: \[PATCH\] f: fix line 30\n/,
+    );
     expect(r.patch).toContain('-f line 30\n+f line 30 fixed\n');
     expect(r.patch?.startsWith(`From ${r.sha} `)).toBe(true);
     expect(r.adaptation?.identicalChange).toBe(true);

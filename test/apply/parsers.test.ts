@@ -92,7 +92,11 @@ index 3333333..4444444 100644
     expect(a.shiftedHunks).toEqual([{ path: 'a.c', upstreamLine: 10, branchLine: 15, offset: 5 }]);
     expect(a.changedHunks).toEqual([{ path: 'a.c', upstreamLine: 40, branchLine: 40 }]);
     expect(a.movedFiles).toEqual([{ upstream: 'old.c', branch: 'new.c' }]);
-    expect(comparePatches(parsePatch(up), parsePatch(up.replace('1111111', '9999999')))).toMatchObject({ identicalChange: true, shiftedHunks: [], changedHunks: [] });
+    expect(comparePatches(parsePatch(up), parsePatch(up.replace('1111111', '9999999')))).toMatchObject({
+      identicalChange: true,
+      shiftedHunks: [],
+      changedHunks: [],
+    });
   });
 
   it('reports files the adapted patch leaves out', () => {
@@ -102,7 +106,29 @@ index 3333333..4444444 100644
 });
 
 describe('conflict markers', () => {
-  const merged = splitLines(['a', 'b', '<<<<<<< ours', 'O1', 'O2', '||||||| base', 'B1', '=======', 'T1', '>>>>>>> theirs', 'c', '<<<<<<< ours', '||||||| base', 'B2', '=======', 'T2', '>>>>>>> theirs', 'd', ''].join('\n'));
+  const merged = splitLines(
+    [
+      'a',
+      'b',
+      '<<<<<<< ours',
+      'O1',
+      'O2',
+      '||||||| base',
+      'B1',
+      '=======',
+      'T1',
+      '>>>>>>> theirs',
+      'c',
+      '<<<<<<< ours',
+      '||||||| base',
+      'B2',
+      '=======',
+      'T2',
+      '>>>>>>> theirs',
+      'd',
+      '',
+    ].join('\n'),
+  );
 
   it('parses diff3 blocks', () => {
     const blocks = parseConflictBlocks(merged);
@@ -119,8 +145,14 @@ describe('conflict markers', () => {
     const base = ['a', 'b', 'B1', 'c', 'B2', 'd'];
     const located = locateBlocks(merged, parseConflictBlocks(merged), ours, base);
     expect(located.map((l) => [l.ours, l.base])).toEqual([
-      [{ index: 2, count: 2 }, { index: 2, count: 1 }],
-      [{ index: 5, count: 0 }, { index: 4, count: 1 }],
+      [
+        { index: 2, count: 2 },
+        { index: 2, count: 1 },
+      ],
+      [
+        { index: 5, count: 0 },
+        { index: 4, count: 1 },
+      ],
     ]);
   });
 });
@@ -148,7 +180,10 @@ describe('blame porcelain', () => {
 
 describe('rewriting a commit', () => {
   it('keeps author, committer, encoding and message, drops signatures', () => {
-    const raw = Buffer.from(`tree ${A}\nparent ${B}\nauthor A U <a@x> 1 +0100\ncommitter C <c@x> 2 +0000\nencoding ISO-8859-1\ngpgsig -----BEGIN\n sig\n -----END\n\nmsg \xe9\n`, 'latin1');
+    const raw = Buffer.from(
+      `tree ${A}\nparent ${B}\nauthor A U <a@x> 1 +0100\ncommitter C <c@x> 2 +0000\nencoding ISO-8859-1\ngpgsig -----BEGIN\n sig\n -----END\n\nmsg \xe9\n`,
+      'latin1',
+    );
     const out = rewriteCommit(raw, B, [A]).toString('latin1');
     expect(out).toBe(`tree ${B}\nparent ${A}\nauthor A U <a@x> 1 +0100\ncommitter C <c@x> 2 +0000\nencoding ISO-8859-1\n\nmsg \xe9\n`);
   });

@@ -108,8 +108,16 @@ describe('real triggers of the user-facing codes', () => {
     ['BAD_OPTION', () => ['explain', fx.p1, '--branch', 'stable-1.0', '--format', 'xml', ...repo()], /^--format must be md or json, not xml/],
     ['NOT_FOUND', () => ['review', 'import', path.join(work, 'nope.mbox'), ...repo()], /nope\.mbox: no such file/],
     ['BAD_INPUT', () => ['review', 'import', path.join(work, 'empty.mbox'), ...repo()], /empty\.mbox is empty/],
-    ['BAD_ADDRESS', () => ['review', 'accept', fx.p1, '--branch', 'stable-1.0', '--who', 'not an address', ...repo()], /--who "not an address" is not "Name <email>"/],
-    ['BAD_OUTPUT', () => ['review', 'export', '--branch', 'stable-1.0', '--format', 'cherry-pick', '--out', path.join(work, 'taken.txt'), ...repo()], /taken\.txt already exists/],
+    [
+      'BAD_ADDRESS',
+      () => ['review', 'accept', fx.p1, '--branch', 'stable-1.0', '--who', 'not an address', ...repo()],
+      /--who "not an address" is not "Name <email>"/,
+    ],
+    [
+      'BAD_OUTPUT',
+      () => ['review', 'export', '--branch', 'stable-1.0', '--format', 'cherry-pick', '--out', path.join(work, 'taken.txt'), ...repo()],
+      /taken\.txt already exists/,
+    ],
     ['INDEX_CORRUPT', () => ['stats', '--repo', fx.repo.dir, '--db', path.join(work, 'garbage.db')], /is damaged/],
     ['INDEX_NEWER', () => ['stats', '--repo', fx.repo.dir, '--db', path.join(work, 'newer.db')], /newer stablepick \(schema 999 > \d+\)/],
     ['NOT_INDEXED', () => ['show', fx.repo.revParse('late'), ...repo()], /is not in the index yet/],
@@ -187,6 +195,8 @@ describe('a broken contract', () => {
       spy.mockRestore();
     }
     expect(status).toBe(70);
-    expect(stderr).toBe('stablepick: internal error: git cat-file --batch is closed — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it\n');
+    expect(stderr).toBe(
+      'stablepick: internal error: git cat-file --batch is closed — this is a bug in stablepick; rerun with STABLEPICK_DEBUG=1 and report it\n',
+    );
   });
 });

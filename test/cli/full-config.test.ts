@@ -35,7 +35,9 @@ let tmp: string;
 let cache: string;
 
 const cli = (args: string[], env: Record<string, string> = {}): CliResult =>
-  runCli([...args, ...(args[0] === 'code' || args[0] === 'apply-check' ? [] : ['--db', fx.dbFile]), '--repo', fx.repo.dir], { env: { STABLEPICK_CACHE_DIR: cache, XDG_CONFIG_HOME: path.join(tmp, 'xdg'), ...env } });
+  runCli([...args, ...(args[0] === 'code' || args[0] === 'apply-check' ? [] : ['--db', fx.dbFile]), '--repo', fx.repo.dir], {
+    env: { STABLEPICK_CACHE_DIR: cache, XDG_CONFIG_HOME: path.join(tmp, 'xdg'), ...env },
+  });
 
 beforeAll(() => {
   fx = buildSelectRepo({ trainPairs: 6 });
@@ -51,10 +53,32 @@ afterAll(() => {
 /** Runs `serve` until it prints its address, then stops it. */
 function serveOnce(): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'bin.ts'), 'serve', '--range', 'v1.1..v1.2', '--branch', 'stable-1.1', '--port', '0', '--who', 'T <t@example.org>', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile], {
-      cwd: ROOT,
-      env: { ...process.env, STABLEPICK_CACHE_DIR: cache, XDG_CONFIG_HOME: path.join(tmp, 'xdg') },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'src', 'cli', 'bin.ts'),
+        'serve',
+        '--range',
+        'v1.1..v1.2',
+        '--branch',
+        'stable-1.1',
+        '--port',
+        '0',
+        '--who',
+        'T <t@example.org>',
+        '--json',
+        '--repo',
+        fx.repo.dir,
+        '--db',
+        fx.dbFile,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, STABLEPICK_CACHE_DIR: cache, XDG_CONFIG_HOME: path.join(tmp, 'xdg') },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -92,7 +116,11 @@ describe('a config with every documented section', () => {
     for (const [name, args, ok] of runs) {
       // With --json too: the rule of docs/cli.md, checked over every command (JSON Lines, nothing else).
       const r = cli([...args, '--json']);
-      expect({ name, code: ok.includes(r.code) ? 'ok' : r.code, stderr: r.stderr.includes('config') ? r.stderr : '' }).toEqual({ name, code: 'ok', stderr: '' });
+      expect({ name, code: ok.includes(r.code) ? 'ok' : r.code, stderr: r.stderr.includes('config') ? r.stderr : '' }).toEqual({
+        name,
+        code: 'ok',
+        stderr: '',
+      });
       const lines = r.stdout.split('\n');
       expect(lines.pop()).toBe('');
       expect(lines.length).toBeGreaterThan(0);
@@ -133,7 +161,9 @@ describe('SMTP settings', () => {
     rmSync(path.join(fx.repo.dir, CONFIG_FILE_NAME));
     writeFileSync(gitDirConfig, JSON.stringify({ mail: { to: ['stable@example.org'], smtp: { host: 'smtp.attacker.example', port: 25 } } }));
     try {
-      const r = cli(['mail', 'v1.1..v1.2', '--branch', 'stable-1.1', '--from', 'T <t@example.org>', '--out', path.join(tmp, 'refused.mbox'), '--send'], { STABLEPICK_SMTP_PASS: 'secret' });
+      const r = cli(['mail', 'v1.1..v1.2', '--branch', 'stable-1.1', '--from', 'T <t@example.org>', '--out', path.join(tmp, 'refused.mbox'), '--send'], {
+        STABLEPICK_SMTP_PASS: 'secret',
+      });
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain('mail.smtp (SMTP host, port, user) is not taken from a file inside the repository');
@@ -152,8 +182,18 @@ describe('SMTP settings', () => {
     process.env.XDG_CONFIG_HOME = xdg;
     try {
       expect(smtpSettings({}, {})).toEqual({ host: 'smtp.mine.example', port: 465, secure: true, user: 'me' });
-      expect(smtpSettings({}, { STABLEPICK_SMTP_HOST: 'smtp.env.example', STABLEPICK_SMTP_PORT: '587', STABLEPICK_SMTP_PASS: 'p' })).toEqual({ host: 'smtp.env.example', port: 587, secure: false, user: 'me', pass: 'p' });
-      expect(smtpSettings({ host: 'smtp.cli.example', port: '2525', user: 'u' }, { STABLEPICK_SMTP_HOST: 'smtp.env.example' })).toMatchObject({ host: 'smtp.cli.example', port: 2525, user: 'u' });
+      expect(smtpSettings({}, { STABLEPICK_SMTP_HOST: 'smtp.env.example', STABLEPICK_SMTP_PORT: '587', STABLEPICK_SMTP_PASS: 'p' })).toEqual({
+        host: 'smtp.env.example',
+        port: 587,
+        secure: false,
+        user: 'me',
+        pass: 'p',
+      });
+      expect(smtpSettings({ host: 'smtp.cli.example', port: '2525', user: 'u' }, { STABLEPICK_SMTP_HOST: 'smtp.env.example' })).toMatchObject({
+        host: 'smtp.cli.example',
+        port: 2525,
+        user: 'u',
+      });
       process.env.XDG_CONFIG_HOME = path.join(tmp, 'none');
       expect(smtpSettings({}, {})).toBeNull();
     } finally {

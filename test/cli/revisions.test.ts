@@ -17,7 +17,15 @@ let fx: SelectFixture;
 
 const run = (args: string[]): Promise<string> => runInProcess([trainCommand, scanCommand, showCommand], [...args, '--repo', fx.repo.dir, '--db', fx.dbFile]);
 const scanned = async (range: string): Promise<string[]> =>
-  [...new Set((await run(['scan', range, '--branch', 'stable-1.1', '--json'])).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { sha: string }).sha))].sort();
+  [
+    ...new Set(
+      (await run(['scan', range, '--branch', 'stable-1.1', '--json']))
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { sha: string }).sha),
+    ),
+  ].sort();
 const revList = (range: string): string[] => fx.repo.git(['rev-list', '--no-merges', range]).trim().split('\n').filter(Boolean).sort();
 const failure = (args: string[]): Promise<string> => failureLine(run(args), args.join(' '));
 
@@ -79,13 +87,17 @@ describe('one commit', () => {
 
   it('deps, affected, explain and eval take them too', async () => {
     const want = fx.repo.revParse('v1.2^{commit}');
-    const dep = JSON.parse(await runInProcess(depsCommand, ['deps', 'origin/main', '--branch', 'stable-1.1', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile])) as { queue: { sha: string }[] };
+    const dep = JSON.parse(
+      await runInProcess(depsCommand, ['deps', 'origin/main', '--branch', 'stable-1.1', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile]),
+    ) as { queue: { sha: string }[] };
     expect(dep.queue.map((m) => m.sha)).toContain(want);
     const aff = JSON.parse(await runInProcess(affectedCommand, ['affected', '@{u}', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile])) as { sha: string };
     expect(aff.sha).toBe(want);
     const md = await runInProcess(explainCommand, ['explain', 'v1.2^{}', '--branch', 'stable-1.1', '--no-apply', '--repo', fx.repo.dir, '--db', fx.dbFile]);
     expect(md).toContain(`# ${want.slice(0, 12)} `);
-    const ev = JSON.parse(await runInProcess(evalCommand, ['eval', '--window', 'v1.1..origin/main', '--branch', 'stable-1.1', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile])) as { n: number };
+    const ev = JSON.parse(
+      await runInProcess(evalCommand, ['eval', '--window', 'v1.1..origin/main', '--branch', 'stable-1.1', '--json', '--repo', fx.repo.dir, '--db', fx.dbFile]),
+    ) as { n: number };
     expect(ev.n).toBe(revList('v1.1..v1.2').length);
   });
 

@@ -22,7 +22,8 @@ import { buildSelectRepo, type SelectFixture } from '../select/builder.js';
 let fx: SelectFixture;
 let work: string;
 
-const run = (args: string[]): Promise<string> => runInProcess([trainCommand, evalCommand, mailCommand, reviewCommand], [...args, '--repo', fx.repo.dir, '--db', fx.dbFile]);
+const run = (args: string[]): Promise<string> =>
+  runInProcess([trainCommand, evalCommand, mailCommand, reviewCommand], [...args, '--repo', fx.repo.dir, '--db', fx.dbFile]);
 const failure = (args: string[]): Promise<string> => failureLine(run(args), args.join(' '));
 
 beforeAll(async () => {
@@ -45,14 +46,18 @@ describe('branches', () => {
 
   it('mail --branch <typo> writes no empty series', async () => {
     const out = path.join(work, 'typo.mbox');
-    expect(await failure(['mail', 'v1.1..v1.2', '--branch', 'stable-9.9', '--from', 'T <t@example.org>', '--to', 'stable@example.org', '--out', out])).toContain('no such branch');
+    expect(
+      await failure(['mail', 'v1.1..v1.2', '--branch', 'stable-9.9', '--from', 'T <t@example.org>', '--to', 'stable@example.org', '--out', out]),
+    ).toContain('no such branch');
     expect(readdirSync(work)).not.toContain('typo.mbox');
   });
 });
 
 describe('people and addresses', () => {
   it('--who must be "Name <address>"', async () => {
-    expect(await failure(['review', 'accept', 'v1.2', '--branch', 'stable-1.1', '--who', 'not an address'])).toMatch(/--who "not an address" is not "Name <email>"/);
+    expect(await failure(['review', 'accept', 'v1.2', '--branch', 'stable-1.1', '--who', 'not an address'])).toMatch(
+      /--who "not an address" is not "Name <email>"/,
+    );
     expect(identityOption('  Jane Doe <jane@example.org> ')).toBe('Jane Doe <jane@example.org>');
     expect(() => identityOption('Jane <jane@example.org>\r\nBcc: x@example.org')).toThrow(/--who/);
   });
@@ -86,8 +91,12 @@ describe('where files are written', () => {
     const state = snapshotRepoState(fx.repo.dir);
     const mail = ['mail', 'v1.1..v1.2', '--branch', 'stable-1.1', '--from', 'T <t@example.org>', '--to', 'stable@example.org'];
     expect(await failure([...mail, '--out', path.join(fx.repo.dir, 'series.mbox')])).toMatch(/--out .*series\.mbox is inside the repository/);
-    expect(await failure([...mail, '--out', path.join(work, 'ok.mbox'), '--out-dir', path.join(fx.repo.dir, '.git', 'patches')])).toMatch(/--out-dir .* is inside the repository/);
-    expect(await failure(['eval', '--window', 'v1.1..v1.2', '--branch', 'stable-1.1', '--out', path.join(fx.repo.dir, 'eval.jsonl')])).toMatch(/is inside the repository/);
+    expect(await failure([...mail, '--out', path.join(work, 'ok.mbox'), '--out-dir', path.join(fx.repo.dir, '.git', 'patches')])).toMatch(
+      /--out-dir .* is inside the repository/,
+    );
+    expect(await failure(['eval', '--window', 'v1.1..v1.2', '--branch', 'stable-1.1', '--out', path.join(fx.repo.dir, 'eval.jsonl')])).toMatch(
+      /is inside the repository/,
+    );
     expectRepoUnchanged(fx.repo.dir, state);
   });
 });
@@ -99,7 +108,9 @@ describe('a repository owned by another user', () => {
       r.commit('one', { a: 'a\n' });
       chownSync(r.dir, 12345, 12345);
       const e = (await openRepository(r.dir).catch((x: unknown) => x)) as StablepickError;
-      expect(e.oneLine()).toMatch(/git refuses .*: it is owned by another user \(git's safe\.directory check\) — if you trust it, run `git config --global --add safe\.directory /);
+      expect(e.oneLine()).toMatch(
+        /git refuses .*: it is owned by another user \(git's safe\.directory check\) — if you trust it, run `git config --global --add safe\.directory /,
+      );
     } finally {
       chownSync(r.dir, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
       r.cleanup();

@@ -168,7 +168,7 @@ let before: RepoStateSnapshot;
 
 beforeAll(async () => {
   repo = makeRepo();
-  v1 = repo.commit('sched_ext: first', { 'kernel/sched/ext.c': EXT_V1, 'kernel/sched/ext.h': HEADER, 'kernel/other.c': OTHER, 'README': 'hello\n' });
+  v1 = repo.commit('sched_ext: first', { 'kernel/sched/ext.c': EXT_V1, 'kernel/sched/ext.h': HEADER, 'kernel/other.c': OTHER, README: 'hello\n' });
   v2 = repo.commit('sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily', { 'kernel/sched/ext.c': EXT_V2, README: 'hello\nworld\n' });
   target = await openRepository(repo.dir);
   before = snapshotRepoState(repo.dir);
@@ -185,7 +185,14 @@ describe('touched', () => {
     expect(r.sha).toBe(v2);
     expect(r.parent).toBe(v1);
     const by = (name: string | null, kind?: string) => r.items.find((i) => i.name === name && (!kind || i.kind === kind));
-    expect(by('kick_cpus_irq_workfn')).toMatchObject({ change: 'modified', kind: 'function', path: 'kernel/sched/ext.c', isStatic: true, after: { startLine: 10, endLine: 19 }, before: { startLine: 5, endLine: 10 } });
+    expect(by('kick_cpus_irq_workfn')).toMatchObject({
+      change: 'modified',
+      kind: 'function',
+      path: 'kernel/sched/ext.c',
+      isStatic: true,
+      after: { startLine: 10, endLine: 19 },
+      before: { startLine: 5, endLine: 10 },
+    });
     expect(by('scx_enable')).toMatchObject({ change: 'modified', linesAdded: 1, linesRemoved: 0 });
     expect(by('alloc_kick_pseqs')).toMatchObject({ change: 'added', linesAdded: 4, after: { startLine: 21, endLine: 24 } });
     expect(by('scx_kick_pseqs', 'struct')).toMatchObject({ change: 'added' });
@@ -268,7 +275,12 @@ describe('symbols', () => {
       ['global', 'kernel/sched/ext.c', 8],
     ]);
     expect((await symbolExists(target, 'scx_kick_pseqs', { rev: v1 })).exists).toBe(false);
-    expect((await symbolExists(target, 'SCX_OPS_NAME_LEN', { rev: v1 })).definitions[0]).toMatchObject({ kind: 'macro', path: 'kernel/sched/ext.h', startLine: 3, rev: v1 });
+    expect((await symbolExists(target, 'SCX_OPS_NAME_LEN', { rev: v1 })).definitions[0]).toMatchObject({
+      kind: 'macro',
+      path: 'kernel/sched/ext.h',
+      startLine: 3,
+      rev: v1,
+    });
   });
 });
 

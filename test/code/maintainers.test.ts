@@ -56,7 +56,15 @@ describe('MAINTAINERS parsing and matching', () => {
 
   it('reads sections with their titles and tags, skipping the preamble', () => {
     expect(sections.map((s) => s.name)).toEqual(['SCHEDULER', 'SCHEDULER - SCHED_EXT', 'NETWORKING DRIVERS', 'DOCUMENTATION', 'THE REST']);
-    expect(sections[0]).toMatchObject({ line: 10, maintainers: ['Ingo Molnar <mingo@redhat.com>', 'Peter Zijlstra <peterz@infradead.org>'], reviewers: ['Juri Lelli <juri.lelli@redhat.com> (SCHED_DEADLINE)'], lists: ['linux-kernel@vger.kernel.org'], status: 'Maintained', files: ['kernel/sched/'], excludes: ['kernel/sched/ext*'] });
+    expect(sections[0]).toMatchObject({
+      line: 10,
+      maintainers: ['Ingo Molnar <mingo@redhat.com>', 'Peter Zijlstra <peterz@infradead.org>'],
+      reviewers: ['Juri Lelli <juri.lelli@redhat.com> (SCHED_DEADLINE)'],
+      lists: ['linux-kernel@vger.kernel.org'],
+      status: 'Maintained',
+      files: ['kernel/sched/'],
+      excludes: ['kernel/sched/ext*'],
+    });
   });
 
   it('matches F: directories, globs and files, X: excludes and N: regexes', () => {
@@ -109,7 +117,12 @@ describe('MAINTAINERS at a revision', () => {
     expect(r.source).toEqual({ path: 'MAINTAINERS', rev: sha });
     expect(r.files).toEqual(['kernel/sched/ext.c']);
     expect(r.sections[0]).toMatchObject({ section: 'SCHEDULER - SCHED_EXT', keyword: '\\bscx_kick_\\w+', line: 19 });
-    expect(r.recipients).toEqual(['Tejun Heo <tj@kernel.org>', 'Linus Torvalds <torvalds@linux-foundation.org>', 'sched-ext@lists.linux.dev', 'linux-kernel@vger.kernel.org']);
+    expect(r.recipients).toEqual([
+      'Tejun Heo <tj@kernel.org>',
+      'Linus Torvalds <torvalds@linux-foundation.org>',
+      'sched-ext@lists.linux.dev',
+      'linux-kernel@vger.kernel.org',
+    ]);
   });
 
   it('gives paths theirs, and fails clearly without a MAINTAINERS file', async () => {

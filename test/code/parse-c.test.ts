@@ -94,11 +94,14 @@ describe('blankAttributes', () => {
     expect(b.text).not.toContain('EXPORT_SYMBOL_GPL');
     expect(b.text).toContain('__this_cpu_read'); // a function, not an attribute
     expect(b.exports).toEqual([{ name: 'old_style', line: 62, macro: 'EXPORT_SYMBOL_GPL' }]);
-    expect(b.attributes.map((a) => a.text)).toEqual(expect.arrayContaining(['__init', '__always_inline', '__read_mostly', '__must_check', '__attribute__', '__user']));
+    expect(b.attributes.map((a) => a.text)).toEqual(
+      expect.arrayContaining(['__init', '__always_inline', '__read_mostly', '__must_check', '__attribute__', '__user']),
+    );
   });
 
   it('blanks DPDK attributes and nested attribute arguments', () => {
-    const src = 'int __rte_experimental\nrte_foo(int x) __rte_warn_unused_result __rte_format_printf(1, 2);\nstruct s { int a; } __rte_aligned(RTE_CACHE_LINE_SIZE);\n';
+    const src =
+      'int __rte_experimental\nrte_foo(int x) __rte_warn_unused_result __rte_format_printf(1, 2);\nstruct s { int a; } __rte_aligned(RTE_CACHE_LINE_SIZE);\n';
     const b = blankAttributes(src);
     expect(b.text.length).toBe(src.length);
     expect(b.text).toMatch(/^int {19}\nrte_foo\(int x\) +;\n/);
@@ -137,7 +140,10 @@ describe('parseC', () => {
   it('records calls with their enclosing function, including calls in macro bodies', () => {
     const f = parser.parse(KERNEL);
     const calls = f.calls.filter((c) => c.callee === 'scx_enable');
-    expect(calls.map((c) => [c.caller, c.line])).toEqual([['bpf_scx_reg', 37], ['sched_thing', 52]]);
+    expect(calls.map((c) => [c.caller, c.line])).toEqual([
+      ['bpf_scx_reg', 37],
+      ['sched_thing', 52],
+    ]);
     expect(f.calls.find((c) => c.callee === 'kick_one')).toMatchObject({ caller: 'kick_cpus_irq_workfn', line: 26, via: 'direct' });
     expect(f.calls.find((c) => c.callee === 'note_call')).toMatchObject({ caller: 'scx_call', callerKind: 'macro', via: 'macro-body' });
     expect(f.calls.find((c) => c.callee === 'SYSCALL_DEFINE3')).toBeUndefined();
@@ -145,8 +151,20 @@ describe('parseC', () => {
 
   it('records function pointers stored in ops tables and passed to registration calls', () => {
     const f = parser.parse(KERNEL, { refs: new Set(['bpf_scx_reg', 'kick_cpus_irq_workfn', 'old_style']) });
-    expect(f.refs.find((r) => r.name === 'bpf_scx_reg')).toMatchObject({ context: 'initializer', field: 'reg', structType: 'bpf_struct_ops', variable: 'bpf_sched_ext_ops', line: 41 });
-    expect(f.refs.find((r) => r.name === 'kick_cpus_irq_workfn')).toMatchObject({ context: 'argument', target: 'init_irq_work', argIndex: 1, enclosing: 'init_sched_ext_class', line: 47 });
+    expect(f.refs.find((r) => r.name === 'bpf_scx_reg')).toMatchObject({
+      context: 'initializer',
+      field: 'reg',
+      structType: 'bpf_struct_ops',
+      variable: 'bpf_sched_ext_ops',
+      line: 41,
+    });
+    expect(f.refs.find((r) => r.name === 'kick_cpus_irq_workfn')).toMatchObject({
+      context: 'argument',
+      target: 'init_irq_work',
+      argIndex: 1,
+      enclosing: 'init_sched_ext_class',
+      line: 47,
+    });
     // definitions are not uses
     expect(f.refs.filter((r) => r.name === 'old_style')).toEqual([]);
   });
@@ -191,7 +209,14 @@ RTE_INIT(foo_init_log)
 #endif
 `;
     const f = parser.parse(h);
-    expect(f.items.find((i) => i.name === 'rte_foo_free')).toMatchObject({ kind: 'function', isStatic: true, isInline: true, startLine: 10, endLine: 14, attributes: ['__rte_always_inline'] });
+    expect(f.items.find((i) => i.name === 'rte_foo_free')).toMatchObject({
+      kind: 'function',
+      isStatic: true,
+      isInline: true,
+      startLine: 10,
+      endLine: 14,
+      attributes: ['__rte_always_inline'],
+    });
     expect(f.items.find((i) => i.name === 'rte_foo_api')).toMatchObject({ kind: 'prototype', startLine: 17 });
     expect(f.items.find((i) => i.name === 'foo_init_log')).toMatchObject({ kind: 'function', definedBy: 'RTE_INIT', startLine: 19, endLine: 22 });
     expect(f.calls.find((c) => c.callee === 'rte_log_register')?.caller).toBe('foo_init_log');

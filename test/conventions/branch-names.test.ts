@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, configNamesBranch, parseReleaseTag, parseStableBranchName, versionInSeries, workHeadReason } from '../../src/conventions/branch-names.js';
+import {
+  compareVersions,
+  configNamesBranch,
+  parseReleaseTag,
+  parseStableBranchName,
+  versionInSeries,
+  workHeadReason,
+} from '../../src/conventions/branch-names.js';
 import { DEFAULT_CONVENTIONS, type Conventions } from '../../src/conventions/types.js';
 
 describe('parseStableBranchName', () => {
@@ -199,12 +206,22 @@ describe('parseReleaseTag', () => {
     expect(parseReleaseTag(tag)).toEqual({ version, prerelease, prefix });
   });
 
-  it.each(['debian/1.0-1', 'upstream/2.40', '254', '001', 'latest-stable', 'beta1', 'v2.41-devel', 'v2.41-start', 'v239-10', '4.10.0-shim-comet-2', 'v1.0-1', ''])(
-    '%j → null',
-    (tag) => {
-      expect(parseReleaseTag(tag)).toBeNull();
-    },
-  );
+  it.each([
+    'debian/1.0-1',
+    'upstream/2.40',
+    '254',
+    '001',
+    'latest-stable',
+    'beta1',
+    'v2.41-devel',
+    'v2.41-start',
+    'v239-10',
+    '4.10.0-shim-comet-2',
+    'v1.0-1',
+    '',
+  ])('%j → null', (tag) => {
+    expect(parseReleaseTag(tag)).toBeNull();
+  });
 
   it('conventions replace the tag and pre-release patterns', () => {
     const conv: Conventions = {

@@ -72,9 +72,7 @@ Explanation.
       ['cherry-picked', SHA2, 5],
     ]);
     expect(upstreamMarker(ms)?.prefix).toBe(SHA2);
-    expect(kinds(parseMarkers(`x\n\nBackport of the fix (cherry picked from commit ${SHA.slice(0, 12)})\n`))).toEqual([
-      ['cherry-picked', SHA.slice(0, 12), 2],
-    ]);
+    expect(kinds(parseMarkers(`x\n\nBackport of the fix (cherry picked from commit ${SHA.slice(0, 12)})\n`))).toEqual([['cherry-picked', SHA.slice(0, 12), 2]]);
     expect(kinds(parseMarkers(`x\n\n(cherry-picked from ${SHA})\n`))).toEqual([['cherry-picked', SHA, 2]]);
   });
 
@@ -186,9 +184,7 @@ describe('parseRevert and revertedSubject', () => {
     expect(revertedSubject('Revert "foo: bar"')).toBe('foo: bar');
     expect(revertedSubject('Revert "Revert "x""')).toBe('Revert "x"');
     expect(revertedSubject('revert "foo"')).toBe('foo');
-    expect(revertedSubject('Revert "mkosi: pin CentOS9 kernel to working version" for v254')).toBe(
-      'mkosi: pin CentOS9 kernel to working version',
-    );
+    expect(revertedSubject('Revert "mkosi: pin CentOS9 kernel to working version" for v254')).toBe('mkosi: pin CentOS9 kernel to working version');
     expect(revertedSubject('Reapply "foo: bar"')).toBeNull();
     expect(revertedSubject('Revert foo: bar')).toBeNull();
     expect(revertedSubject('Revert ""')).toBeNull();

@@ -235,7 +235,11 @@ describe('parseTrailers: fixes-like values', () => {
     ["Fixes: e4865c2315 ('Page offline support in Xen side')", 'e4865c2315', 'Page offline support in Xen side'],
     ['Fixes: 463b958317 (xen:rtds: towards work conserving RTDS)', '463b958317', 'xen:rtds: towards work conserving RTDS'],
     ['Fixes: a1711f (“pipeline: add SWX Rx and extract instructions“)', 'a1711f', 'pipeline: add SWX Rx and extract instructions'],
-    ['Fixes: 3a1a7b809ffa "drivers/char: mark DMA buffers as reserved for the XHCI"', '3a1a7b809ffa', 'drivers/char: mark DMA buffers as reserved for the XHCI'],
+    [
+      'Fixes: 3a1a7b809ffa "drivers/char: mark DMA buffers as reserved for the XHCI"',
+      '3a1a7b809ffa',
+      'drivers/char: mark DMA buffers as reserved for the XHCI',
+    ],
     ['Fixes: 1234 ("foo: bar")', '1234', 'foo: bar'],
     ['Fixes: abcd ("foo: bar")', 'abcd', 'foo: bar'],
   ])('%s', (line, prefix, subject) => {
@@ -257,9 +261,7 @@ describe('parseTrailers: fixes-like values', () => {
       'hvmloader: flip "ACPI data" to "ACPI NVS" type for ACPI table region',
     );
     expect(fixes('Fixes: fc41b5c1fdbe ("Extend the range abstraction"...)').ref?.subject).toBe('Extend the range abstraction');
-    expect(fixes('Fixes: c1488502c949("grant-tables: do not fail attempts to...")').ref?.subject).toBe(
-      'grant-tables: do not fail attempts to...',
-    );
+    expect(fixes('Fixes: c1488502c949("grant-tables: do not fail attempts to...")').ref?.subject).toBe('grant-tables: do not fail attempts to...');
   });
 
   it('joins a subject wrapped onto an indented next line', () => {
@@ -463,9 +465,7 @@ Co-authored-by: Helper <helper@example.org>
     expect(parseTrailers(`foo: bar\n\nThis fixes the following warning:\n  warning: unused variable\n`)).toEqual([]);
     const ts = parseTrailers(`foo: bar\n\nExplanation.\n\nChange-Id: I0123\nBug: 12345\n`);
     expect(ts.map((t) => t.key)).toEqual(['Change-Id', 'Bug']);
-    expect(parseTrailers(`journal: fix\n\nLog:\n\nMar 13 04:12:11 host systemd[1]: Started foo.\nMar 13 04:12:12 host systemd[1]: Stopped foo.\n`)).toEqual(
-      [],
-    );
+    expect(parseTrailers(`journal: fix\n\nLog:\n\nMar 13 04:12:11 host systemd[1]: Started foo.\nMar 13 04:12:12 host systemd[1]: Stopped foo.\n`)).toEqual([]);
   });
 
   it('URLs and indented lines are not keys', () => {
@@ -474,7 +474,12 @@ Co-authored-by: Helper <helper@example.org>
 
   it('Message-ID, Message-Id, Closes, Link', () => {
     const ts = parseTrailers(
-      msg('Message-ID: <20251007133523.GA93086@pauld>', 'Message-Id: <x@y>', 'Closes: https://bugzilla.kernel.org/show_bug.cgi?id=1', 'Link: https://lore.kernel.org/r/x'),
+      msg(
+        'Message-ID: <20251007133523.GA93086@pauld>',
+        'Message-Id: <x@y>',
+        'Closes: https://bugzilla.kernel.org/show_bug.cgi?id=1',
+        'Link: https://lore.kernel.org/r/x',
+      ),
     );
     expect(ts.map((t) => t.kind)).toEqual(['message-id', 'message-id', 'closes', 'link', 'signed-off-by']);
   });

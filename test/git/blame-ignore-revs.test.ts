@@ -21,13 +21,21 @@ const file = (body: string[]): string => `${body.join('\n')}\n`;
 
 beforeAll(async () => {
   r = makeRepo();
-  ids.base = r.commit('add nat', { 'src/nat.c': file(['int nat(int a)', '{', '  int x = 0;', '  return x;', '}', 'int other(void)', '{', '  return 0;', '}']) });
-  ids.bug = r.commit('nat: add the shortcut', { 'src/nat.c': file(['int nat(int a)', '{', '  int x = 0;', '  if (a) return a + 1;', '  return x;', '}', 'int other(void)', '{', '  return 0;', '}']) });
+  ids.base = r.commit('add nat', {
+    'src/nat.c': file(['int nat(int a)', '{', '  int x = 0;', '  return x;', '}', 'int other(void)', '{', '  return 0;', '}']),
+  });
+  ids.bug = r.commit('nat: add the shortcut', {
+    'src/nat.c': file(['int nat(int a)', '{', '  int x = 0;', '  if (a) return a + 1;', '  return x;', '}', 'int other(void)', '{', '  return 0;', '}']),
+  });
   r.tag('v1.0');
   r.branch('stable-1.0');
-  ids.reformat = r.commit('The Great Reformatting', { 'src/nat.c': file(['int nat(int a)', '{', '\tint x = 0;', '\tif (a) return a + 1;', '\treturn x;', '}', 'int other(void)', '{', '\treturn 0;', '}']) });
+  ids.reformat = r.commit('The Great Reformatting', {
+    'src/nat.c': file(['int nat(int a)', '{', '\tint x = 0;', '\tif (a) return a + 1;', '\treturn x;', '}', 'int other(void)', '{', '\treturn 0;', '}']),
+  });
   ids.list = r.commit('list the reformatting for blame', { '.git-blame-ignore-revs': `# The Great Reformatting\n${ids.reformat}\n` });
-  ids.fix = r.commit('nat: drop the shortcut', { 'src/nat.c': file(['int nat(int a)', '{', '\tint x = 0;', '\treturn x;', '}', 'int other(void)', '{', '\treturn 0;', '}']) });
+  ids.fix = r.commit('nat: drop the shortcut', {
+    'src/nat.c': file(['int nat(int a)', '{', '\tint x = 0;', '\treturn x;', '}', 'int other(void)', '{', '\treturn 0;', '}']),
+  });
   ids.tweak = r.commit('other: fix a typo', { 'src/other.c': 'int other_fixed;\n' });
   r.tag('v1.1');
   r.checkout('stable-1.0');
@@ -62,7 +70,9 @@ describe('blame and .git-blame-ignore-revs', () => {
   it('prerequisites: the reformatting is not a prerequisite of the fix', async () => {
     const p = await prerequisites(ctx, ids.fix, 'stable-1.0', { series: false, symbols: false });
     expect(p.prerequisites.map((x) => x.sha)).not.toContain(ids.reformat);
-    expect(describeReason({ kind: 'blame', lines: [{ path: 'a.c', line: 4, use: 'removed', blamed: ids.bug, skipped: [ids.reformat] }] })).toContain(`passed over ${ids.reformat.slice(0, 12)}`);
+    expect(describeReason({ kind: 'blame', lines: [{ path: 'a.c', line: 4, use: 'removed', blamed: ids.bug, skipped: [ids.reformat] }] })).toContain(
+      `passed over ${ids.reformat.slice(0, 12)}`,
+    );
   });
 
   it('the written case says which ignored commit blame passed over', async () => {

@@ -13,7 +13,7 @@ import { makeRepo } from '../helpers/repo-builder.js';
 const r = makeRepo();
 afterAll(() => r.cleanup());
 
-const base = r.commit('base', { 'a.c': 'int a;\n', 'b.c': 'int b;\n', 'link': 'target\n', 'old name.txt': 'x\n' });
+const base = r.commit('base', { 'a.c': 'int a;\n', 'b.c': 'int b;\n', link: 'target\n', 'old name.txt': 'x\n' });
 const latin1Name = Buffer.from('caf\xe9.txt', 'latin1').toString('latin1');
 const change = r.commit('change', { 'a.c': 'int a = 1;\n', 'b.c': null, 'dir/new file.c': 'int n;\n' });
 r.rm('link');
@@ -43,7 +43,11 @@ async function all(): Promise<Map<string, RawCommit>> {
 describe('streamCommits (--name-status)', () => {
   it('gives each commit its files and status letters', async () => {
     const got = await all();
-    const files = (sha: string): string[] => got.get(sha)!.files.map((f) => `${f.status} ${f.path}`).sort();
+    const files = (sha: string): string[] =>
+      got
+        .get(sha)!
+        .files.map((f) => `${f.status} ${f.path}`)
+        .sort();
     expect(files(base)).toEqual(['A a.c', 'A b.c', 'A link', 'A old name.txt']);
     expect(files(change)).toEqual(['A dir/new file.c', 'D b.c', 'M a.c']);
     expect(files(typeChange)).toEqual(['T link']);
@@ -68,7 +72,8 @@ describe('streamCommits (--name-status)', () => {
         const b = Buffer.from(s, 'latin1');
         return isUtf8(b) ? b.toString('utf8') : s;
       };
-      for (let i = 0; i + 1 < rest.length; i += 2) if (rest[i]!.replace(/^\n/, '').startsWith(':')) paths.push(`${rest[i]!.trim().slice(-1)} ${decode(rest[i + 1]!)}`);
+      for (let i = 0; i + 1 < rest.length; i += 2)
+        if (rest[i]!.replace(/^\n/, '').startsWith(':')) paths.push(`${rest[i]!.trim().slice(-1)} ${decode(rest[i + 1]!)}`);
       const mine = got.get(sha)!.files.map((f) => `${f.status} ${f.path}`);
       expect(mine.sort(), sha).toEqual(paths.sort());
     }

@@ -53,7 +53,9 @@ describe('paths with spaces', () => {
     const q = JSON.parse(out) as { queue: { sha: string }[] };
     expect(q.queue.map((m) => m.sha)).toContain(fix);
     // A file the branch does not have: every look-up of it answers "missing".
-    const q2 = JSON.parse(await runInProcess(depsCommand, ['deps', fixNew, '--branch', 'stable-1.0', '--json', '--repo', r.dir, '--db', ctx.dbPath])) as { queue: { sha: string }[] };
+    const q2 = JSON.parse(await runInProcess(depsCommand, ['deps', fixNew, '--branch', 'stable-1.0', '--json', '--repo', r.dir, '--db', ctx.dbPath])) as {
+      queue: { sha: string }[];
+    };
     expect(q2.queue.map((m) => m.sha)).toContain(fixNew);
   });
 });

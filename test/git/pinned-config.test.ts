@@ -101,7 +101,9 @@ async function facts(): Promise<Facts> {
     const pid = (await patchIdsOfCommits(repo, [ids.twoHunks])).get(ids.twoHunks) ?? null;
     const a = await affectedBranches({ repo, db, conventions: DEFAULT_CONVENTIONS }, ids.fix);
     return {
-      rootFiles: commitView(db, ids.root).files.map((f) => f.path).sort(),
+      rootFiles: commitView(db, ids.root)
+        .files.map((f) => f.path)
+        .sort(),
       touched: t.files.map((f) => ({ path: f.path, added: f.linesAdded, removed: f.linesRemoved })),
       hunks: d.files.reduce((n, f) => n + f.hunks.length, 0),
       diffFiles: d.files.map((f) => f.newPath),

@@ -71,7 +71,8 @@ describe('git spawner', () => {
   });
 
   it('starts git from the helper process while it runs, from this process otherwise', async () => {
-    const parentOfGit = async (): Promise<number> => Number((await runGit(target, ['-c', 'alias.parent=!ps -o ppid= -p $PPID', 'parent'])).stdout.toString().trim());
+    const parentOfGit = async (): Promise<number> =>
+      Number((await runGit(target, ['-c', 'alias.parent=!ps -o ppid= -p $PPID', 'parent'])).stdout.toString().trim());
     expect(await parentOfGit()).toBe(process.pid);
     startSpawner();
     const through = await parentOfGit();

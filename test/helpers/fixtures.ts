@@ -6,14 +6,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import {
-  makeRepo,
-  makeTempDir,
-  openRepo,
-  runGitSync,
-  type FileMap,
-  type RepoBuilder,
-} from './repo-builder.js';
+import { makeRepo, makeTempDir, openRepo, runGitSync, type FileMap, type RepoBuilder } from './repo-builder.js';
 
 export interface Fixture {
   repo: RepoBuilder;
@@ -59,7 +52,9 @@ export function shallowClone(src: RepoBuilder, opts: { depth?: number; branch?: 
   if (opts.branch) args.push('--branch', opts.branch);
   runGitSync(dir, [...args, `file://${src.dir}`, '.']);
   const repo = openRepo(dir, { clockStart: src.nextClock });
-  const shallowRoots = readFileSync(path.join(dir, '.git', 'shallow'), 'utf8').split('\n').filter(Boolean);
+  const shallowRoots = readFileSync(path.join(dir, '.git', 'shallow'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   return { repo, source: src, shallowRoots, depth, cleanup: () => repo.cleanup() };
 }
 
@@ -236,7 +231,7 @@ function finish(
 function buildBlobHistory(): { repo: RepoBuilder; commits: Record<string, string> } {
   const r = makeRepo({ prefix: 'stablepick-blobs-' });
   const commits: Record<string, string> = {};
-  commits.init = r.commit('eal: add memory and log', { 'lib/eal/memory.c': cSource('memory', 0), 'lib/eal/log.c': cSource('log', 0), 'README': 'DPDK-like\n' });
+  commits.init = r.commit('eal: add memory and log', { 'lib/eal/memory.c': cSource('memory', 0), 'lib/eal/log.c': cSource('log', 0), README: 'DPDK-like\n' });
   commits.memoryFix = r.commit('eal: fix memory leak', { 'lib/eal/memory.c': cSource('memory', 1) });
   commits.logLevel = r.commit('eal: add log levels', { 'lib/eal/log.c': cSource('log', 1) });
   commits.memoryRework = r.commit('eal: rework memory', { 'lib/eal/memory.c': cSource('memory', 2) });
@@ -259,7 +254,15 @@ export interface NonUtf8Fixture extends Fixture {
   /** A normal UTF-8 commit with non-ASCII author and subject, for comparison. */
   utf8: string;
   /** What the latin1 texts say, decoded. */
-  text: { authorName: string; authorEmail: string; noHeaderSubject: string; headerSubject: string; headerAuthorSubject: string; utf8Author: string; utf8Subject: string };
+  text: {
+    authorName: string;
+    authorEmail: string;
+    noHeaderSubject: string;
+    headerSubject: string;
+    headerAuthorSubject: string;
+    utf8Author: string;
+    utf8Subject: string;
+  };
 }
 
 export function nonUtf8Repo(): NonUtf8Fixture {
@@ -281,20 +284,28 @@ export function nonUtf8Repo(): NonUtf8Fixture {
       message: latin1(`${text.noHeaderSubject}\n\nRésumé: the parser choked on ü and ß.\n\n${SOB(`${text.authorName} <${text.authorEmail}>`)}\n`),
       files: { 'src/cafe.c': cSource('cafe', 1) },
     });
-    const latin1Header = r.commit(text.headerSubject, { 'src/greet.c': cSource('greet', 0) }, {
-      encoding: 'ISO-8859-1',
-      body: `Grüße, «bonjour», ¡hola!\n\n${SOB('Stable Tester <tester@example.org>')}`,
-    });
+    const latin1Header = r.commit(
+      text.headerSubject,
+      { 'src/greet.c': cSource('greet', 0) },
+      {
+        encoding: 'ISO-8859-1',
+        body: `Grüße, «bonjour», ¡hola!\n\n${SOB('Stable Tester <tester@example.org>')}`,
+      },
+    );
     const latin1HeaderAuthor = r.rawCommit({
       author: latin1(`${text.authorName} <${text.authorEmail}>`),
       encoding: 'ISO-8859-1',
       message: latin1(`${text.headerAuthorSubject}\n\nÀ noter: «façade».\n\n${SOB(`${text.authorName} <${text.authorEmail}>`)}\n`),
       files: { 'src/facade.c': cSource('facade', 0) },
     });
-    const utf8 = r.commit(text.utf8Subject, { 'src/xen.c': cSource('xen', 0) }, {
-      author: `${text.utf8Author} <jgross@example.org>`,
-      body: `Naïve code.\n\n${SOB(`${text.utf8Author} <jgross@example.org>`)}`,
-    });
+    const utf8 = r.commit(
+      text.utf8Subject,
+      { 'src/xen.c': cSource('xen', 0) },
+      {
+        author: `${text.utf8Author} <jgross@example.org>`,
+        body: `Naïve code.\n\n${SOB(`${text.utf8Author} <jgross@example.org>`)}`,
+      },
+    );
     return { repo: r, base, latin1NoHeader, latin1Header, latin1HeaderAuthor, utf8, text, cleanup: () => r.cleanup() };
   } catch (e) {
     r.cleanup();
@@ -417,8 +428,23 @@ export function mergesRepo(): MergesFixture {
       files: { 'src/main.c': cSource('main', 0).replace('main_0(void) { return 0; }', 'main_0(void) { return 3; }') },
     });
     return {
-      repo: r, base, topic, mainSide, merge, octopusBranches, octopus, rename, renameFrom: 'src/old_name.c', renameTo: 'src/new_name.c',
-      renameEdit, binaryPath, binaryAdd, binaryModify, conflictMerge, conflictBranch, cleanup: () => r.cleanup(),
+      repo: r,
+      base,
+      topic,
+      mainSide,
+      merge,
+      octopusBranches,
+      octopus,
+      rename,
+      renameFrom: 'src/old_name.c',
+      renameTo: 'src/new_name.c',
+      renameEdit,
+      binaryPath,
+      binaryAdd,
+      binaryModify,
+      conflictMerge,
+      conflictBranch,
+      cleanup: () => r.cleanup(),
     };
   } catch (e) {
     r.cleanup();
@@ -504,16 +530,43 @@ export function markerRepo(): MarkerFixture {
     const dev = (who: string, text: string): string => `${text}\n\n${SOB(who)}`;
     const edit = (p: string, k: string, v: number): FileMap => ({ [p]: cSource(k, v) });
     const up = {
-      upstreamCommit: r.commit('e1000: fix Tx ring overflow', edit(paths.e1000, 'e1000', 1), { author: 'Ann Dev <ann@example.org>', body: dev('Ann Dev <ann@example.org>', 'The ring wrapped one slot early.') }),
-      commitUpstream: r.commit('ext4: fix inode leak on error path', edit(paths.ext4, 'ext4', 1), { author: 'Ted Dev <ted@example.org>', body: dev('Ted Dev <ted@example.org>', 'iput() was skipped.') }),
-      prereq: r.commit('mm/slab: add slab_free_checked() helper', edit(paths.slab, 'slab', 1), { author: 'Vlasta Dev <vlasta@example.org>', body: dev('Vlasta Dev <vlasta@example.org>', 'A helper for the next patch.') }),
+      upstreamCommit: r.commit('e1000: fix Tx ring overflow', edit(paths.e1000, 'e1000', 1), {
+        author: 'Ann Dev <ann@example.org>',
+        body: dev('Ann Dev <ann@example.org>', 'The ring wrapped one slot early.'),
+      }),
+      commitUpstream: r.commit('ext4: fix inode leak on error path', edit(paths.ext4, 'ext4', 1), {
+        author: 'Ted Dev <ted@example.org>',
+        body: dev('Ted Dev <ted@example.org>', 'iput() was skipped.'),
+      }),
+      prereq: r.commit('mm/slab: add slab_free_checked() helper', edit(paths.slab, 'slab', 1), {
+        author: 'Vlasta Dev <vlasta@example.org>',
+        body: dev('Vlasta Dev <vlasta@example.org>', 'A helper for the next patch.'),
+      }),
       needsPrereq: '',
-      dpdk: r.commit('net/ixgbe: fix Rx queue setup', edit(paths.ixgbe, 'ixgbe', 1), { author: 'Qi Dev <qi@example.org>', body: dev('Qi Dev <qi@example.org>', 'Fixes the descriptor count.') }),
-      xen: r.commit('x86/spec-ctrl: fix SPEC_CTRL handling on resume', edit(paths.spec, 'spec', 1), { author: 'Andrew Dev <andrew@example.org>', body: dev('Andrew Dev <andrew@example.org>', 'MSR was not restored.') }),
-      chained: r.commit('core/unit: fix crash on unit reload', edit(paths.unit, 'unit', 1), { author: 'Lennart Dev <lennart@example.org>', body: 'Null pointer when the unit file vanished.' }),
-      patchIdOnly: r.commit('lib/string: fix strscpy() return value', edit(paths.strscpy, 'strscpy', 1), { author: 'Kees Dev <kees@example.org>', body: dev('Kees Dev <kees@example.org>', 'Returned the wrong length.') }),
-      revertedLater: r.commit('ALSA: hda: enable runtime PM by default', edit(paths.hda, 'hda', 1), { author: 'Takashi Dev <takashi@example.org>', body: dev('Takashi Dev <takashi@example.org>', 'Saves power.') }),
-      mainlineReverted: r.commit('block: skip plug flush for single request', edit(paths.blk, 'blk', 1), { author: 'Jens Dev <jens@example.org>', body: dev('Jens Dev <jens@example.org>', 'Faster.') }),
+      dpdk: r.commit('net/ixgbe: fix Rx queue setup', edit(paths.ixgbe, 'ixgbe', 1), {
+        author: 'Qi Dev <qi@example.org>',
+        body: dev('Qi Dev <qi@example.org>', 'Fixes the descriptor count.'),
+      }),
+      xen: r.commit('x86/spec-ctrl: fix SPEC_CTRL handling on resume', edit(paths.spec, 'spec', 1), {
+        author: 'Andrew Dev <andrew@example.org>',
+        body: dev('Andrew Dev <andrew@example.org>', 'MSR was not restored.'),
+      }),
+      chained: r.commit('core/unit: fix crash on unit reload', edit(paths.unit, 'unit', 1), {
+        author: 'Lennart Dev <lennart@example.org>',
+        body: 'Null pointer when the unit file vanished.',
+      }),
+      patchIdOnly: r.commit('lib/string: fix strscpy() return value', edit(paths.strscpy, 'strscpy', 1), {
+        author: 'Kees Dev <kees@example.org>',
+        body: dev('Kees Dev <kees@example.org>', 'Returned the wrong length.'),
+      }),
+      revertedLater: r.commit('ALSA: hda: enable runtime PM by default', edit(paths.hda, 'hda', 1), {
+        author: 'Takashi Dev <takashi@example.org>',
+        body: dev('Takashi Dev <takashi@example.org>', 'Saves power.'),
+      }),
+      mainlineReverted: r.commit('block: skip plug flush for single request', edit(paths.blk, 'blk', 1), {
+        author: 'Jens Dev <jens@example.org>',
+        body: dev('Jens Dev <jens@example.org>', 'Faster.'),
+      }),
       mainlineRevert: '',
     };
     up.needsPrereq = r.commit('mm/slab: use slab_free_checked() in kfree()', edit(paths.slab, 'slab', 2), {
@@ -700,9 +753,31 @@ export function fixesRepo(): FixesFixture {
       body: `Addresses: ${introducedBar}\n${SOB(me)}`,
     });
     return {
-      repo: r, base, introduced, fixFull, introducedBar, fixShort7, ambiguousA, ambiguousB, ambiguousPrefix, fixAmbiguous,
-      fixIssueNumber, fixUrl, fixNoSubject, fixBareSha, fixUnknown, unknownSha, ccStableVersion, ccStableAfterRc,
-      ccStablePrereq, prereq, ccNoAutosel, manyTrailers, followUpFor, addresses, cleanup: () => r.cleanup(),
+      repo: r,
+      base,
+      introduced,
+      fixFull,
+      introducedBar,
+      fixShort7,
+      ambiguousA,
+      ambiguousB,
+      ambiguousPrefix,
+      fixAmbiguous,
+      fixIssueNumber,
+      fixUrl,
+      fixNoSubject,
+      fixBareSha,
+      fixUnknown,
+      unknownSha,
+      ccStableVersion,
+      ccStableAfterRc,
+      ccStablePrereq,
+      prereq,
+      ccNoAutosel,
+      manyTrailers,
+      followUpFor,
+      addresses,
+      cleanup: () => r.cleanup(),
     };
   } catch (e) {
     r.cleanup();

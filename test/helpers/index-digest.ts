@@ -27,9 +27,15 @@ function hashRows(rows: Iterable<Row>): { n: number; hash: string } {
 }
 
 const LOGICAL: readonly [string, string][] = [
-  ['commits', 'SELECT sha, author_name, author_email, author_time, committer_name, committer_email, commit_time, subject, message, parents, parent_count, latin1, first_release FROM commits'],
+  [
+    'commits',
+    'SELECT sha, author_name, author_email, author_time, committer_name, committer_email, commit_time, subject, message, parents, parent_count, latin1, first_release FROM commits',
+  ],
   ['commit_files', 'SELECT c.sha, p.path, f.status FROM commit_files f JOIN commits c ON c.id = f.commit_id JOIN paths p ON p.id = f.path_id'],
-  ['trailers', 'SELECT c.sha, t.seq, t.kind, t.key, t.value, t.line, t.ref_prefix, t.ref_subject, t.ref_sha, t.ref_status, t.detail FROM trailers t JOIN commits c ON c.id = t.commit_id'],
+  [
+    'trailers',
+    'SELECT c.sha, t.seq, t.kind, t.key, t.value, t.line, t.ref_prefix, t.ref_subject, t.ref_sha, t.ref_status, t.detail FROM trailers t JOIN commits c ON c.id = t.commit_id',
+  ],
   ['markers', 'SELECT c.sha, m.seq, m.kind, m.prefix, m.line, m.sha, m.status FROM markers m JOIN commits c ON c.id = m.commit_id'],
   ['commit_stats', 'SELECT c.sha, s.added, s.deleted, s.files, s.binary_files, s.missing FROM commit_stats s JOIN commits c ON c.id = s.commit_id'],
   ['refs', 'SELECT * FROM refs'],
@@ -46,7 +52,10 @@ export function indexDigest(file: string, mode: 'physical' | 'logical' = 'physic
   const out = new Map<string, string>();
   const sorted = (sql: string): IterableIterator<Row> => {
     const n = db.prepare(sql).columns().length;
-    return db.prepare(`SELECT * FROM (${sql}) ORDER BY ${Array.from({ length: n }, (_, i) => String(i + 1)).join(', ')}`).raw().iterate() as IterableIterator<Row>;
+    return db
+      .prepare(`SELECT * FROM (${sql}) ORDER BY ${Array.from({ length: n }, (_, i) => String(i + 1)).join(', ')}`)
+      .raw()
+      .iterate() as IterableIterator<Row>;
   };
   try {
     out.set('user_version', String(db.pragma('user_version', { simple: true })));
@@ -80,7 +89,10 @@ export function indexDigest(file: string, mode: 'physical' | 'logical' = 'physic
       }
     }
     out.set('commits with a first release', String(db.prepare('SELECT count(*) FROM commits WHERE first_release IS NOT NULL').pluck().get()));
-    for (const [b, n] of db.prepare('SELECT branch, count(*) FROM branch_commits WHERE upstream_sha IS NOT NULL GROUP BY branch ORDER BY branch').raw().all() as [string, number][]) {
+    for (const [b, n] of db
+      .prepare('SELECT branch, count(*) FROM branch_commits WHERE upstream_sha IS NOT NULL GROUP BY branch ORDER BY branch')
+      .raw()
+      .all() as [string, number][]) {
       out.set(`picks of ${b}`, String(n));
     }
   } finally {

@@ -2,16 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CLOCK_START,
-  CLOCK_STEP,
-  appendToTrailerBlock,
-  labelledShas,
-  makeRepo,
-  makeTempDir,
-  nth,
-  type RepoBuilder,
-} from './repo-builder.js';
+import { CLOCK_START, CLOCK_STEP, appendToTrailerBlock, labelledShas, makeRepo, makeTempDir, nth, type RepoBuilder } from './repo-builder.js';
 import { diffRepoState, expectRepoUnchanged, repoStateHash, snapshotRepoState } from './repo-state.js';
 import {
   bigCommitRepo,
@@ -42,8 +33,7 @@ afterAll(() => {
 const lines = (s: string): string[] => s.split('\n').filter(Boolean);
 const message = (r: RepoBuilder, rev: string): string => r.git(['log', '-1', '--format=%B', rev]);
 const parents = (r: RepoBuilder, rev: string): string[] => r.git(['log', '-1', '--format=%P', rev]).trim().split(' ').filter(Boolean);
-const patchId = (r: RepoBuilder, rev: string): string =>
-  r.git(['patch-id', '--stable'], { input: r.git(['show', rev]) }).split(' ')[0] ?? '';
+const patchId = (r: RepoBuilder, rev: string): string => r.git(['patch-id', '--stable'], { input: r.git(['show', rev]) }).split(' ')[0] ?? '';
 
 describe('RepoBuilder', () => {
   it('initialises an isolated repository under os.tmpdir() on branch main', () => {
@@ -54,7 +44,12 @@ describe('RepoBuilder', () => {
     expect(r.git(['config', 'commit.gpgsign']).trim()).toBe('false');
     expect(r.git(['config', 'user.email']).trim()).toBe('tester@example.org');
     // nothing from the user's global config leaks in
-    expect(r.git(['config', '--show-origin', '--list']).split('\n').every((l) => l === '' || l.startsWith('file:.git/config') || l.startsWith('command line:'))).toBe(true);
+    expect(
+      r
+        .git(['config', '--show-origin', '--list'])
+        .split('\n')
+        .every((l) => l === '' || l.startsWith('file:.git/config') || l.startsWith('command line:')),
+    ).toBe(true);
   });
 
   it('ignores inherited GIT_* variables such as GIT_DIR', () => {
@@ -72,10 +67,14 @@ describe('RepoBuilder', () => {
 
   it('commits files with a deterministic, strictly increasing clock and overrides', () => {
     const r = track(makeRepo());
-    const a = r.commit('subsys: add foo', { 'src/foo.c': 'int foo;\n' }, {
-      body: 'Longer text.\n\nSigned-off-by: A <a@x.org>',
-      author: 'Ann <ann@x.org>',
-    });
+    const a = r.commit(
+      'subsys: add foo',
+      { 'src/foo.c': 'int foo;\n' },
+      {
+        body: 'Longer text.\n\nSigned-off-by: A <a@x.org>',
+        author: 'Ann <ann@x.org>',
+      },
+    );
     const b = r.commit('subsys: fix foo', { 'src/foo.c': 'int foo = 1;\n', 'src/bar.c': 'x\n' });
     const c = r.commit('subsys: drop bar', { 'src/bar.c': null });
     const d = r.commit('dated', { 'src/d.c': 'd\n' }, { date: '2024-06-01T12:00:00Z', authorDate: '2023-01-01T00:00:00Z' });
@@ -140,10 +139,14 @@ describe('RepoBuilder', () => {
     const r = track(makeRepo());
     const a = r.commit('subsys: add foo', { 'src/foo.c': 'int foo;\n' });
     r.branch('linux-1.0.y');
-    const b = r.commit('subsys: fix foo', { 'src/foo.c': 'int foo = 1;\n' }, {
-      author: 'Ann <ann@x.org>',
-      body: `Fixes: ${a.slice(0, 12)} ("subsys: add foo")\nSigned-off-by: Ann <ann@x.org>`,
-    });
+    const b = r.commit(
+      'subsys: fix foo',
+      { 'src/foo.c': 'int foo = 1;\n' },
+      {
+        author: 'Ann <ann@x.org>',
+        body: `Fixes: ${a.slice(0, 12)} ("subsys: add foo")\nSigned-off-by: Ann <ann@x.org>`,
+      },
+    );
     const date = r.git(['log', '-1', '--format=%ci', b]).trim();
     const got: Record<string, string> = {};
     for (const m of ['commit-upstream', 'upstream-commit', 'upstream-commit-lc', 'cherry-picked', 'xen', 'none'] as const) {
@@ -290,7 +293,7 @@ describe('repo state', () => {
   let r: RepoBuilder;
   beforeAll(() => {
     r = track(makeRepo());
-    r.commit('a', { 'src/a.c': 'a\n', 'README': 'r\n' });
+    r.commit('a', { 'src/a.c': 'a\n', README: 'r\n' });
     r.tag('v1', { annotated: true });
     r.branch('stable');
     r.commit('b', { 'src/a.c': 'b\n' });
@@ -317,10 +320,14 @@ describe('repo state', () => {
     ['a moved branch', 'refs', (x) => x.git(['update-ref', 'refs/heads/stable', 'HEAD'])],
     ['a new lightweight tag', 'refs', (x) => x.git(['tag', 'light'])],
     ['a checkout', 'HEAD', (x) => x.git(['symbolic-ref', 'HEAD', 'refs/heads/stable'])],
-    ['a staged file', 'index', (x) => {
-      writeFileSync(path.join(x.dir, 'staged.txt'), 's\n');
-      x.git(['add', 'staged.txt']);
-    }],
+    [
+      'a staged file',
+      'index',
+      (x) => {
+        writeFileSync(path.join(x.dir, 'staged.txt'), 's\n');
+        x.git(['add', 'staged.txt']);
+      },
+    ],
     ['an edited work tree file', 'work tree', (x) => appendFileSync(path.join(x.dir, 'README'), 'more\n')],
     ['an untracked file', 'work tree', (x) => writeFileSync(path.join(x.dir, 'untracked.txt'), 'u\n')],
     ['an empty directory', 'work tree', (x) => mkdirSync(path.join(x.dir, 'emptydir'))],
@@ -587,7 +594,19 @@ describe('fixtures', () => {
       expect(msg(f.ccStablePrereq)).toContain(`Cc: stable@vger.kernel.org # 3.3.x: ${f.prereq.slice(0, 7)}: prerequisite\n`);
       expect(msg(f.ccNoAutosel)).toMatch(/^Cc: stable\+noautosel@kernel\.org # \S/m);
       const keys = lines(f.repo.git(['interpret-trailers', '--parse'], { input: msg(f.manyTrailers) })).map((l) => l.split(':')[0]);
-      for (const k of ['Reported-by', 'Reviewed-by', 'Tested-by', 'Acked-by', 'Suggested-by', 'Co-developed-by', 'Link', 'Closes', 'Message-ID', 'Backport-to', 'Signed-off-by']) {
+      for (const k of [
+        'Reported-by',
+        'Reviewed-by',
+        'Tested-by',
+        'Acked-by',
+        'Suggested-by',
+        'Co-developed-by',
+        'Link',
+        'Closes',
+        'Message-ID',
+        'Backport-to',
+        'Signed-off-by',
+      ]) {
         expect(keys).toContain(k);
       }
       expect(msg(f.followUpFor)).toContain(`Follow-up for: ${f.introduced}\n`);

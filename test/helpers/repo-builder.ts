@@ -423,12 +423,16 @@ export class RepoBuilder {
       }
     }
     if (!found) throw new Error(`no commit id starting with ${prefix} within one clock hour`);
-    const got = this.commit(subject, {}, {
-      ...opts,
-      allowEmpty: opts.allowEmpty ?? !hadFiles,
-      authorDate: base + found.a,
-      date: base + found.c,
-    });
+    const got = this.commit(
+      subject,
+      {},
+      {
+        ...opts,
+        allowEmpty: opts.allowEmpty ?? !hadFiles,
+        authorDate: base + found.a,
+        date: base + found.c,
+      },
+    );
     if (got !== found.sha) throw new Error(`git made ${got}, expected ${found.sha} (commit format drift?)`);
     return got;
   }
@@ -711,14 +715,24 @@ function configureRepo(dir: string, identity: string): void {
   appendFileSync(
     path.join(common, 'config'),
     [
-      '[user]', `\tname = ${name}`, `\temail = ${email}`,
-      '[commit]', '\tgpgsign = false',
-      '[tag]', '\tgpgsign = false',
-      '[gc]', '\tauto = 0',
-      '[maintenance]', '\tauto = false',
-      '[core]', '\tautocrlf = false',
-      '[advice]', '\tdetachedHead = false',
-      '[uploadpack]', '\tallowFilter = true', '\tallowAnySHA1InWant = true',
+      '[user]',
+      `\tname = ${name}`,
+      `\temail = ${email}`,
+      '[commit]',
+      '\tgpgsign = false',
+      '[tag]',
+      '\tgpgsign = false',
+      '[gc]',
+      '\tauto = 0',
+      '[maintenance]',
+      '\tauto = false',
+      '[core]',
+      '\tautocrlf = false',
+      '[advice]',
+      '\tdetachedHead = false',
+      '[uploadpack]',
+      '\tallowFilter = true',
+      '\tallowAnySHA1InWant = true',
       '',
     ].join('\n'),
   );

@@ -133,12 +133,16 @@ export function snapshotRepoState(dir: string, opts: SnapshotOptions = {}): Repo
   const objectsDir = path.join(commonDir, 'objects');
   const objects: Record<string, number> = {};
   const objectsInfo: Record<string, string> = {};
-  walk(objectsDir, () => false, (rel, abs, isDir) => {
-    if (isDir) return;
-    const st = lstatSync(abs);
-    objects[rel] = st.size;
-    if (rel.startsWith('info/') && st.size <= 1 << 20 && !rel.endsWith('.graph')) objectsInfo[rel] = readFileSync(abs).toString('utf8');
-  });
+  walk(
+    objectsDir,
+    () => false,
+    (rel, abs, isDir) => {
+      if (isDir) return;
+      const st = lstatSync(abs);
+      objects[rel] = st.size;
+      if (rel.startsWith('info/') && st.size <= 1 << 20 && !rel.endsWith('.graph')) objectsInfo[rel] = readFileSync(abs).toString('utf8');
+    },
+  );
 
   const gitFiles: Record<string, string> = {};
   const collect = (root: string, label: string, skipTop: (top: string) => boolean): void => {

@@ -29,14 +29,14 @@ interface ShowJson {
 let r: RepoBuilder;
 let cache: string;
 let before: ReturnType<typeof snapshotRepoState>;
-const c = labelledShas(
-  'init', 'lib1', 'fork', 'newFile', 'lib2', 'lib3', 'mainLibMerge', 'branchLibMerge', 'freshOwn',
-);
+const c = labelledShas('init', 'lib1', 'fork', 'newFile', 'lib2', 'lib3', 'mainLibMerge', 'branchLibMerge', 'freshOwn');
 const cli = (...args: string[]) => runCli([...args, '--repo', r.dir], { env: { STABLEPICK_CACHE_DIR: cache } });
 
 /** Merges `branch` into the checked-out branch, unrelated histories allowed. */
 function mergeUnrelated(branch: string, message: string): string {
-  r.git(['merge', '--no-ff', '--allow-unrelated-histories', '-q', '-m', message, branch], { env: { GIT_AUTHOR_DATE: `${r.tick()} +0000`, GIT_COMMITTER_DATE: `${r.tick()} +0000` } });
+  r.git(['merge', '--no-ff', '--allow-unrelated-histories', '-q', '-m', message, branch], {
+    env: { GIT_AUTHOR_DATE: `${r.tick()} +0000`, GIT_COMMITTER_DATE: `${r.tick()} +0000` },
+  });
   return r.revParse('HEAD');
 }
 
@@ -51,14 +51,16 @@ beforeAll(() => {
   c.lib1 = r.commit('lib: first', { 'lib/l.c': 'int l;\n' });
   r.checkout(main);
   mergeUnrelated('lib-upstream', 'Merge lib-upstream (first)');
-  for (let i = 0; i < 6; i++) r.commit(`core: fix bug ${i} in a`, { 'src/a.c': `int a = ${i};\n` }, { body: `Fixes a crash.\n\nSigned-off-by: Dev <dev@example.org>` });
+  for (let i = 0; i < 6; i++)
+    r.commit(`core: fix bug ${i} in a`, { 'src/a.c': `int a = ${i};\n` }, { body: `Fixes a crash.\n\nSigned-off-by: Dev <dev@example.org>` });
   c.fork = r.commit('Release 1.0', { NEWS: '1.0\n' });
   r.tag('v1.0');
   r.branch('app-1.0.x');
   // Mainline moves on: a file the branch never gets, more fixes.
   c.newFile = r.commit('feature: add the gizmo', { 'src/gizmo.c': 'int gizmo;\n' });
   const later: string[] = [];
-  for (let i = 0; i < 6; i++) later.push(r.commit(`core: fix bug ${i} in b`, { 'src/b.c': `int b = ${i};\n` }, { body: `Fixes a leak.\n\nSigned-off-by: Dev <dev@example.org>` }));
+  for (let i = 0; i < 6; i++)
+    later.push(r.commit(`core: fix bug ${i} in b`, { 'src/b.c': `int b = ${i};\n` }, { body: `Fixes a leak.\n\nSigned-off-by: Dev <dev@example.org>` }));
   const spare = [r.commit('core: fix c', { 'src/c.c': 'int c;\n' }), r.commit('core: fix d', { 'src/d.c': 'int d;\n' })];
   const more: string[] = [];
   for (let i = 0; i < 10; i++) more.push(r.commit(`io: fix bug ${i}`, { [`src/io${i}.c`]: `int io${i};\n` }));
@@ -149,7 +151,15 @@ describe('fork point', () => {
 describe('stable branches', () => {
   it('finds every built-in name form', () => {
     const found = new Map(branches().branches.map((b) => [b.name, b]));
-    for (const [name, version] of [['gnome-48', '48'], ['28.x', '28'], ['docker-29.x', '29'], ['v5.5', '5.5'], ['1.4', '1.4'], ['stable-2.11', '2.11'], ['app-1.0.x', '1.0']]) {
+    for (const [name, version] of [
+      ['gnome-48', '48'],
+      ['28.x', '28'],
+      ['docker-29.x', '29'],
+      ['v5.5', '5.5'],
+      ['1.4', '1.4'],
+      ['stable-2.11', '2.11'],
+      ['app-1.0.x', '1.0'],
+    ]) {
       expect(found.get(name!), name).toMatchObject({ version, detected_by: 'name', base: c.fork });
     }
   });
@@ -178,7 +188,9 @@ describe('stable branches', () => {
 
   it('takes any branch given with --branch as a target, and says how it was classified', () => {
     const res = cli('audit', '--branch', 'fresh-work', '--json');
-    expect(res.stderr).toMatch(/^stablepick: fresh-work: taken as a stable branch because --branch names it \(not found stable by the index: no stable version in its name, and too few of its own commits carry upstream markers\); 1 commits of its own, base [0-9a-f]{12}\n/);
+    expect(res.stderr).toMatch(
+      /^stablepick: fresh-work: taken as a stable branch because --branch names it \(not found stable by the index: no stable version in its name, and too few of its own commits carry upstream markers\); 1 commits of its own, base [0-9a-f]{12}\n/,
+    );
     expect(res.code).toBe(0);
     expect(branches().branches.find((b) => b.name === 'fresh-work')).toMatchObject({ detected_by: 'requested', base: r.revParse('v1.1') });
     // Remembered: a later index keeps it, and says nothing more.

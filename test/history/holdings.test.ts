@@ -35,19 +35,31 @@ beforeAll(async () => {
   sha.f = r.commit('net: fix f', { 'src/f.c': lines('f', 12, { 6: 'f fixed;' }) }, { author: ANN });
   r.checkout('stable-1.0');
   // A security fix backported from a private repository: its marker names a commit nobody has.
-  sha.pickA = r.commit('ssl: check the peer id', { 'src/a.c': lines('a', 12, { 5: 'if (peer_id > MAX) return -1;' }) }, {
-    author: ANN,
-    body: `(cherry picked from commit ${UNKNOWN})`,
-  });
+  sha.pickA = r.commit(
+    'ssl: check the peer id',
+    { 'src/a.c': lines('a', 12, { 5: 'if (peer_id > MAX) return -1;' }) },
+    {
+      author: ANN,
+      body: `(cherry picked from commit ${UNKNOWN})`,
+    },
+  );
   // Two fixes squashed into one pick, a marker for each.
-  sha.squash = r.commit('net: fix b and c', { 'src/b.c': lines('b', 12, { 3: 'b fixed;' }), 'src/c.c': lines('c', 12, { 7: 'c fixed;' }) }, {
-    author: ANN,
-    body: `(cherry picked from commit ${sha.b})\n(cherry picked from commit ${sha.c})`,
-  });
+  sha.squash = r.commit(
+    'net: fix b and c',
+    { 'src/b.c': lines('b', 12, { 3: 'b fixed;' }), 'src/c.c': lines('c', 12, { 7: 'c fixed;' }) },
+    {
+      author: ANN,
+      body: `(cherry picked from commit ${sha.b})\n(cherry picked from commit ${sha.c})`,
+    },
+  );
   // The same patch, the subject tagged and recased, a date of its own.
   sha.pickD = r.commit('[1.3] Net: Fix  Queue Init', { 'src/d.c': lines('d', 12, { 2: 'd fixed;' }) }, { author: ANN });
   // An adapted pick: tagged subject, own date, one of three changed lines different.
-  sha.pickE = r.commit('[PATCH 6.12] net: fix the other thing', { 'src/e.c': lines('e', 12, { 2: 'e two fixed;', 4: 'e four fixed differently;', 8: 'e eight fixed;' }) }, { author: ANN });
+  sha.pickE = r.commit(
+    '[PATCH 6.12] net: fix the other thing',
+    { 'src/e.c': lines('e', 12, { 2: 'e two fixed;', 4: 'e four fixed differently;', 8: 'e eight fixed;' }) },
+    { author: ANN },
+  );
   // A revert of f (by f's author, undoing on the branch what f does on mainline): it is not f.
   r.commit('net: fix f', { 'src/f.c': lines('f', 12, { 6: 'f fixed;' }) }, { author: 'Other <other@example.org>' });
   sha.revF = r.commit('Revert "[1.3] net: fix f"', { 'src/f.c': lines('f', 12) }, { author: ANN });
@@ -115,9 +127,7 @@ describe('holdings', () => {
 describe('holdings by subject are picks, not look-alikes', () => {
   let q: RepoBuilder;
   let qctx: TestContext;
-  const s = labelledShas(
-  'branchPo', 'mainPo', 'bump', 'mainNotes', 'fix', 'bump1', 'bump2', 'branchNotes', 'pickFix',
-);
+  const s = labelledShas('branchPo', 'mainPo', 'bump', 'mainNotes', 'fix', 'bump1', 'bump2', 'branchNotes', 'pickFix');
   const po = (n: number, tag: string): string => Array.from({ length: n }, (_, i) => `msgstr "translated string ${i} ${tag}"`).join('\n') + '\n';
 
   beforeAll(async () => {
@@ -134,15 +144,27 @@ describe('holdings by subject are picks, not look-alikes', () => {
     // A release commit on mainline that the branch repeats at each of its releases.
     s.bump = q.commit('Update version for release', { 'version.mk': 'VERSION = 1.1\nEXTRA = -release-candidate\n' }, { author: ANN });
     // Release notes: the same text added to each line's own file.
-    s.mainNotes = q.commit('Add the release note for the parser fix', { 'notes/1.1.rst': 'Notes\nThe parser no longer crashes on an empty input file.\n' }, { author: ANN });
+    s.mainNotes = q.commit(
+      'Add the release note for the parser fix',
+      { 'notes/1.1.rst': 'Notes\nThe parser no longer crashes on an empty input file.\n' },
+      { author: ANN },
+    );
     // A real adapted pick, made after its mainline commit: still held.
     s.fix = q.commit('x: fix the crash', { 'src/x.c': lines('x', 12, { 2: 'x two fixed;', 4: 'x four fixed;', 8: 'x eight fixed;' }) }, { author: ANN });
     q.checkout('stable-1.0');
     s.bump1 = q.commit('Update version for release', { 'version.mk': 'VERSION = 1.0.1\nEXTRA = -release-candidate\n' }, { author: ANN });
     q.commit('Back to development', { 'version.mk': 'VERSION = 1.0.1\nEXTRA = \n' }, { author: ANN });
     s.bump2 = q.commit('Update version for release', { 'version.mk': 'VERSION = 1.0.2\nEXTRA = -release-candidate\n' }, { author: ANN });
-    s.branchNotes = q.commit('Add the release note for the parser fix', { 'notes/1.0.rst': 'Notes\nThe parser no longer crashes on an empty input file.\n' }, { author: ANN });
-    s.pickFix = q.commit('[1.0] x: fix the crash', { 'src/x.c': lines('x', 12, { 2: 'x two fixed;', 4: 'x four fixed otherwise;', 8: 'x eight fixed;' }) }, { author: ANN });
+    s.branchNotes = q.commit(
+      'Add the release note for the parser fix',
+      { 'notes/1.0.rst': 'Notes\nThe parser no longer crashes on an empty input file.\n' },
+      { author: ANN },
+    );
+    s.pickFix = q.commit(
+      '[1.0] x: fix the crash',
+      { 'src/x.c': lines('x', 12, { 2: 'x two fixed;', 4: 'x four fixed otherwise;', 8: 'x eight fixed;' }) },
+      { author: ANN },
+    );
     q.checkout(main);
     qctx = await indexedContext(q.dir);
   });

@@ -138,7 +138,13 @@ describe('an incremental index equals a clean one', () => {
   });
 
   it('when the stable branch arrives last', async () => {
-    const diff = await replay('branch-last', [[['refs/heads/stable-1.0', null], ['refs/tags/v1.0.1', null]], restoreAll()]);
+    const diff = await replay('branch-last', [
+      [
+        ['refs/heads/stable-1.0', null],
+        ['refs/tags/v1.0.1', null],
+      ],
+      restoreAll(),
+    ]);
     expect(diff).toEqual([]);
   });
 });

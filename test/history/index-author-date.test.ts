@@ -34,7 +34,11 @@ beforeAll(() => {
   r.branch('branch-1.0');
   // Mainline moves on: the context of the later fix is not what the branch has.
   r.commit('net: rename q_max', { 'net/queue.c': 'int q_len;\nint q_limit = 8;\nint q_init(void) { return 0; }\n' }, { author: NET });
-  sha.fix = r.commit('net: fix queue init', { 'net/queue.c': 'int q_len;\nint q_limit = 8;\nint q_init(void) { q_len = 0; return 0; }\n' }, { author: NET, body: 'q_len was left stale.\n\nSigned-off-by: Nia Dev <nia@example.org>' });
+  sha.fix = r.commit(
+    'net: fix queue init',
+    { 'net/queue.c': 'int q_len;\nint q_limit = 8;\nint q_init(void) { q_len = 0; return 0; }\n' },
+    { author: NET, body: 'q_len was left stale.\n\nSigned-off-by: Nia Dev <nia@example.org>' },
+  );
   sha.identical = r.commit('net: fix typo in comment', { 'net/README': 'queues\n' }, { author: NET });
   sha.prepMain = r.commit('Prepare for 1.1', { NEWS: '1.1\n' }, { author: REL });
   r.checkout('branch-1.0');

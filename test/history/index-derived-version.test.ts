@@ -77,7 +77,9 @@ describe('an index derived by an older version', () => {
     expect(res.newCommits).toBe(0);
     expect(res.branchesUpdated).toBe(1);
     expect(query<{ kind: string }>("SELECT kind FROM trailers WHERE lower(key) = 'see-also'")).toEqual([{ kind: 'other' }]);
-    expect(query<{ upstream_sha: string; via: string }>('SELECT upstream_sha, via FROM branch_commits WHERE sha = ?', sha.pick)).toEqual([{ upstream_sha: sha.fix, via: 'author-date' }]);
+    expect(query<{ upstream_sha: string; via: string }>('SELECT upstream_sha, via FROM branch_commits WHERE sha = ?', sha.pick)).toEqual([
+      { upstream_sha: sha.fix, via: 'author-date' },
+    ]);
     expect(query<{ value: string }>("SELECT value FROM meta WHERE key = 'derived_version'")).toEqual([{ value: String(DERIVED_VERSION) }]);
   });
 });

@@ -16,7 +16,13 @@ beforeAll(() => {
   for (let i = 0; i < 12; i++) {
     targets.push(r.commit(`lib: add feature ${i}`, { [`f${i}.c`]: `${i}\n` }));
     fixers.push(
-      r.commit(`lib: repair feature ${i}`, { [`f${i}.c`]: `${i}+1\n` }, { body: `Broken since the start.\n\nRegression-from: ${nth(targets, i).slice(0, 10)} (lib: add feature ${i})\nCc: stable@lists.example.org\nSigned-off-by: A <a@x.org>` }),
+      r.commit(
+        `lib: repair feature ${i}`,
+        { [`f${i}.c`]: `${i}+1\n` },
+        {
+          body: `Broken since the start.\n\nRegression-from: ${nth(targets, i).slice(0, 10)} (lib: add feature ${i})\nCc: stable@lists.example.org\nSigned-off-by: A <a@x.org>`,
+        },
+      ),
     );
   }
   // A key that names commits but means "see also": never fixes-like.
@@ -28,7 +34,9 @@ afterAll(() => r.cleanup());
 
 describe('detected conventions', () => {
   it('finds a project-specific Fixes-like key and treats it as Fixes', () => {
-    const s = parseJson<{ detected: { fixesKeys: { key: string; total: number; resolved: number }[] }; fixesRefs: { resolved: number } }>(cli('stats', '--json'));
+    const s = parseJson<{ detected: { fixesKeys: { key: string; total: number; resolved: number }[] }; fixesRefs: { resolved: number } }>(
+      cli('stats', '--json'),
+    );
     expect(s.detected.fixesKeys).toEqual([{ key: 'regression-from', total: 12, resolved: 12 }]);
     expect(s.fixesRefs.resolved).toBe(12);
     const v = parseJson<{ fixedBy: { sha: string }[] }>(cli('show', nth(targets, 3), '--json'));

@@ -79,7 +79,12 @@ describe('special repositories', () => {
     expect(oct.parents.length).toBeGreaterThanOrEqual(3);
     const ren = parseJson<ShowJson>(cli('show', fx.rename, '--json'));
     // --no-renames: a rename is a delete and an add.
-    expect(ren.files).toEqual(expect.arrayContaining([{ path: fx.renameFrom, status: 'D' }, { path: fx.renameTo, status: 'A' }]));
+    expect(ren.files).toEqual(
+      expect.arrayContaining([
+        { path: fx.renameFrom, status: 'D' },
+        { path: fx.renameTo, status: 'A' },
+      ]),
+    );
     const bin = parseJson<ShowJson>(cli('show', fx.binaryAdd, '--json'));
     expect(bin.files).toContainEqual({ path: fx.binaryPath, status: 'A' });
     const stats = parseJson<{ commits: number; merges: number }>(cli('stats', '--json'));

@@ -30,7 +30,9 @@ afterAll(() => fx.cleanup());
 
 describe('Fixes: trailers', () => {
   it('resolves a 12-character sha', () => {
-    expect(fixesOf(fx.fixFull)).toEqual([expect.objectContaining({ ref: { prefix: fx.introduced.slice(0, 12), subject: 'foo: add foo', sha: fx.introduced, status: 'resolved' } })]);
+    expect(fixesOf(fx.fixFull)).toEqual([
+      expect.objectContaining({ ref: { prefix: fx.introduced.slice(0, 12), subject: 'foo: add foo', sha: fx.introduced, status: 'resolved' } }),
+    ]);
   });
 
   it('resolves a unique 7-character sha', () => {
@@ -91,7 +93,19 @@ describe('stable tags and other trailers', () => {
 
   it('types every review and link trailer', () => {
     const kinds = trailersOf(fx.manyTrailers).map((t) => t.kind);
-    for (const k of ['reported-by', 'closes', 'suggested-by', 'co-developed-by', 'signed-off-by', 'reviewed-by', 'tested-by', 'acked-by', 'link', 'message-id', 'backport-to']) {
+    for (const k of [
+      'reported-by',
+      'closes',
+      'suggested-by',
+      'co-developed-by',
+      'signed-off-by',
+      'reviewed-by',
+      'tested-by',
+      'acked-by',
+      'link',
+      'message-id',
+      'backport-to',
+    ]) {
       expect(kinds).toContain(k);
     }
   });

@@ -36,7 +36,12 @@ function history(repo: RepoBuilder, n: number): void {
   for (let i = 0; i < n; i++) {
     const cc = i % 20 === 0 ? 'Cc: stable@vger.kernel.org\n' : '';
     const msg = `sub${i % 13}: fix thing ${i}\n\nA longer text for change ${i}, so that rows fill pages.\n\n${cc}Signed-off-by: Dev ${i % 5} <dev${i % 5}@example.org>\n`;
-    lines.push('commit refs/heads/main', `mark :${i + 1}`, `author Dev <dev@example.org> ${base + i + 1} +0000`, `committer Dev <dev@example.org> ${base + i + 1} +0000`);
+    lines.push(
+      'commit refs/heads/main',
+      `mark :${i + 1}`,
+      `author Dev <dev@example.org> ${base + i + 1} +0000`,
+      `committer Dev <dev@example.org> ${base + i + 1} +0000`,
+    );
     lines.push(`data ${Buffer.byteLength(msg)}`, msg);
     if (i === 0) lines.push(`from ${head}`);
     lines.push(`M 100644 inline dir${i % 11}/file${i % 97}.c`, `data ${String(i).length + 1}`, `${i}`, '');
@@ -48,14 +53,16 @@ function history(repo: RepoBuilder, n: number): void {
   let tip = repo.revParse(BRANCH);
   const tree = repo.git(['rev-parse', `${tip}^{tree}`]).trim();
   for (let i = 0; i < n; i += 20) {
-    tip = repo.git(['commit-tree', tree, '-p', tip, '-m', `sub${i % 13}: fix thing ${i}\n\ncommit ${mainShas[i]} upstream.\n\nSigned-off-by: Greg <greg@example.org>`]).trim();
+    tip = repo
+      .git(['commit-tree', tree, '-p', tip, '-m', `sub${i % 13}: fix thing ${i}\n\ncommit ${mainShas[i]} upstream.\n\nSigned-off-by: Greg <greg@example.org>`])
+      .trim();
   }
   repo.git(['update-ref', `refs/heads/${BRANCH}`, tip]);
 }
 
 beforeAll(() => {
   r = makeRepo({ branch: 'main' });
-  r.commit('Initial', { 'README': 'x\n', 'lib/a.c': 'int a = 1;\n' });
+  r.commit('Initial', { README: 'x\n', 'lib/a.c': 'int a = 1;\n' });
   r.tag('v1.0', { annotated: true, message: 'v1.0' });
   r.branch(BRANCH, { checkout: false });
   history(r, 3000);
@@ -104,7 +111,9 @@ describe('a damaged index', () => {
     damagePages(db);
     const idx = runCli(['index', ...common(db)]);
     expect(idx.code).toBe(1);
-    expect(idx.stderr).toMatch(new RegExp(`^stablepick: the index ${db.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged \\(.*\\) — delete it and run \`stablepick index\` again\\n$`));
+    expect(idx.stderr).toMatch(
+      new RegExp(`^stablepick: the index ${db.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged \\(.*\\) — delete it and run \`stablepick index\` again\\n$`),
+    );
     for (const args of [['stats'], ['explain', fix, '--branch', BRANCH], ['deps', fix, '--branch', BRANCH]]) {
       const res = runCli([...args, ...common(db)]);
       expect(res.code, `${args[0]}: ${res.stderr}`).toBe(1);
@@ -164,7 +173,18 @@ describe('a read-only index (a shared copy)', () => {
     copyFileSync(cleanDb, roDb);
     chmodSync(roDb, 0o444);
     chmodSync(dir, 0o555);
-    READS.push(['stats'], ['branches'], ['show', fix], ['scan', `${r.revParse(`${fix}~5`)}..${fix}`, '--branch', BRANCH], ['affected', fix], ['review', 'history', fix, '--branch', BRANCH], ['explain', fix, '--branch', BRANCH], ['deps', fix, '--branch', BRANCH], ['review', 'list'], ['apply-check', fix, '--branch', BRANCH]);
+    READS.push(
+      ['stats'],
+      ['branches'],
+      ['show', fix],
+      ['scan', `${r.revParse(`${fix}~5`)}..${fix}`, '--branch', BRANCH],
+      ['affected', fix],
+      ['review', 'history', fix, '--branch', BRANCH],
+      ['explain', fix, '--branch', BRANCH],
+      ['deps', fix, '--branch', BRANCH],
+      ['review', 'list'],
+      ['apply-check', fix, '--branch', BRANCH],
+    );
   });
 
   it('answers every command that only reads, as a writable index does', () => {
@@ -249,7 +269,18 @@ describe.skipIf(!canMount)('a full disk (a real tmpfs, filled)', () => {
       const q = runCli(['review', 'export', '--branch', BRANCH, '--format', 'quilt', '--out', quilt, ...common(db)]);
       expect(q.code, q.stderr).toBe(1);
       expect(existsSync(quilt)).toBe(false);
-      const dec = runCli(['review', 'reject', fix, '--branch', BRANCH, '--who', 'Rev <rev@example.org>', '--why', 'a long reason '.repeat(2000), ...common(db)]);
+      const dec = runCli([
+        'review',
+        'reject',
+        fix,
+        '--branch',
+        BRANCH,
+        '--who',
+        'Rev <rev@example.org>',
+        '--why',
+        'a long reason '.repeat(2000),
+        ...common(db),
+      ]);
       expect(dec.code, dec.stderr).toBe(1);
       expect(dec.stderr).toMatch(/^stablepick: (no space left on the disk|input\/output error).*\n$/);
       const stats = runCli(['stats', ...common(db)]);

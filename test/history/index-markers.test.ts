@@ -108,9 +108,12 @@ describe('index of a repository with every marker form', () => {
     expect(v.branches).toContainEqual({ branch: 'master', how: 'ancestor', sha: fx.up.chained });
     expect(v.firstRelease).toBe('v6.7');
     const base = parseJson<ShowJson>(cli('show', fx.base, '--json'));
-    expect(base.branches.filter((b) => b.how === 'ancestor').map((b) => b.branch).sort()).toEqual(
-      ['22.11', 'linux-6.6.y', 'master', 'stable-4.17', 'v254-stable', 'v255-stable'].sort(),
-    );
+    expect(
+      base.branches
+        .filter((b) => b.how === 'ancestor')
+        .map((b) => b.branch)
+        .sort(),
+    ).toEqual(['22.11', 'linux-6.6.y', 'master', 'stable-4.17', 'v254-stable', 'v255-stable'].sort());
     expect(base.firstRelease).toBe('v6.6');
   });
 

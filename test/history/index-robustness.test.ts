@@ -25,7 +25,12 @@ function bulkHistory(r: RepoBuilder, n: number, picks: number): void {
     if (i % 11 === 0) body.push('Cc: stable@vger.kernel.org');
     body.push(`Signed-off-by: Dev ${i % 7} <dev${i % 7}@example.org>`);
     const msg = body.join('\n') + '\n';
-    lines.push('commit refs/heads/main', `mark :${mark}`, `author Dev ${i % 7} <dev${i % 7}@example.org> ${base + i + 1} +0000`, `committer Dev ${i % 7} <dev${i % 7}@example.org> ${base + i + 1} +0000`);
+    lines.push(
+      'commit refs/heads/main',
+      `mark :${mark}`,
+      `author Dev ${i % 7} <dev${i % 7}@example.org> ${base + i + 1} +0000`,
+      `committer Dev ${i % 7} <dev${i % 7}@example.org> ${base + i + 1} +0000`,
+    );
     lines.push(`data ${Buffer.byteLength(msg)}`, msg);
     if (i === 0) lines.push(`from ${head}`);
     lines.push(`M 100644 inline dir${i % 13}/file${i % 101}.c`, `data ${String(i).length + 1}`, `${i}`, '');
@@ -76,7 +81,7 @@ function fingerprint(dbFile: string): Fingerprint {
 let r: RepoBuilder;
 beforeAll(() => {
   r = makeRepo({ branch: 'main' });
-  r.commit('Initial', { 'README': 'x\n' });
+  r.commit('Initial', { README: 'x\n' });
   r.tag('v1.0', { annotated: true, message: 'v1.0' });
   bulkHistory(r, 6000, 40);
 });

@@ -14,7 +14,19 @@ import { resolvePendingRefs } from '../../src/history/resolve.js';
 const hex = (n: number): string => createHash('sha1').update(`commit ${n}`).digest('hex');
 
 function raw(n: number, message: string): RawCommit {
-  return { sha: hex(n), parents: [], authorName: 'A', authorEmail: 'a@example.org', authorTime: n, committerName: 'A', committerEmail: 'a@example.org', commitTime: n, message, latin1: false, files: [{ path: `f${n % 7}.c`, status: 'M' } as RawCommit['files'][number]] };
+  return {
+    sha: hex(n),
+    parents: [],
+    authorName: 'A',
+    authorEmail: 'a@example.org',
+    authorTime: n,
+    committerName: 'A',
+    committerEmail: 'a@example.org',
+    commitTime: n,
+    message,
+    latin1: false,
+    files: [{ path: `f${n % 7}.c`, status: 'M' } as RawCommit['files'][number]],
+  };
 }
 
 /** 300 commits; most name an earlier one in Fixes: (with a subject), some carry a marker and other trailers. */

@@ -60,11 +60,17 @@ describe('architecture lint', () => {
     expect(hit.join('\n')).toMatch(/architecture\/table-owner: prepare\(\) on the index outside the table owners/);
     const pragma = await rulesHit('src/server/planted.ts', `${db}export const v = (d: DB | null): unknown => d?.pragma('data_version');\n`);
     expect(pragma.join('\n')).toMatch(/architecture\/table-owner: pragma\(\)/);
-    const cached = await rulesHit('src/select/planted.ts', `import { cachedStatement, type DB } from '../history/db.js';\nexport const f = (d: DB): unknown => cachedStatement(d, 'SELECT 1').get();\n`);
+    const cached = await rulesHit(
+      'src/select/planted.ts',
+      `import { cachedStatement, type DB } from '../history/db.js';\nexport const f = (d: DB): unknown => cachedStatement(d, 'SELECT 1').get();\n`,
+    );
     expect(cached.join('\n')).toMatch(/architecture\/table-owner: cachedStatement\(\)/);
     const regex = await rulesHit('src/report/planted.ts', 'export const m = (s: string): unknown => /x/.exec(s);\n');
     expect(regex.filter((m) => m.includes('table-owner'))).toEqual([]);
-    const owner = await rulesHit('src/history/planted.ts', "import type { DB } from './db.js';\nexport const f = (d: DB): unknown => d.prepare('SELECT 1').get();\n");
+    const owner = await rulesHit(
+      'src/history/planted.ts',
+      "import type { DB } from './db.js';\nexport const f = (d: DB): unknown => d.prepare('SELECT 1').get();\n",
+    );
     expect(owner.filter((m) => m.includes('table-owner'))).toEqual([]);
   });
 

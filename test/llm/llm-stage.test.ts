@@ -33,14 +33,19 @@ let invented: string[];
 let fnPath = '';
 
 function answer(model: string): { status: number; body: string; delayMs?: number } {
-  const ok = (content: string): { status: number; body: string } => ({ status: 200, body: JSON.stringify({ choices: [{ message: { role: 'assistant', content } }], usage: { prompt_tokens: 1000, completion_tokens: 100 } }) });
+  const ok = (content: string): { status: number; body: string } => ({
+    status: 200,
+    body: JSON.stringify({ choices: [{ message: { role: 'assistant', content } }], usage: { prompt_tokens: 1000, completion_tokens: 100 } }),
+  });
   switch (model) {
     case 'faithful':
       return ok(JSON.stringify({ ...faithful, vote: 'YES' }));
     case 'contrarian':
       return ok(JSON.stringify({ ...faithful, vote: 'NO', reasons: ['It is too large for a stable branch.'] }));
     case 'inventor':
-      return ok(`\`\`\`json\n${JSON.stringify({ bug: `${faithful.bug} ${invented[0]} ${invented[1]}`, change: `${invented[2]} ${faithful.change} ${invented[3]} ${invented[4]}`, vote: 'YES', reasons: faithful.reasons })}\n\`\`\``);
+      return ok(
+        `\`\`\`json\n${JSON.stringify({ bug: `${faithful.bug} ${invented[0]} ${invented[1]}`, change: `${invented[2]} ${faithful.change} ${invented[3]} ${invented[4]}`, vote: 'YES', reasons: faithful.reasons })}\n\`\`\``,
+      );
     case 'slow':
       return { ...ok(JSON.stringify({ ...faithful, vote: 'YES' })), delayMs: 2000 };
     case 'busy':
@@ -55,7 +60,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** The CLI in a child process, asynchronously: the test's server keeps answering meanwhile. */
 function runCli(args: readonly string[], opts: { env: Record<string, string> }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'bin.ts'), ...args], { cwd: ROOT, env: { ...process.env, STABLEPICK_CACHE_DIR: tempCacheDir(), ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'bin.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, STABLEPICK_CACHE_DIR: tempCacheDir(), ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -126,11 +135,14 @@ describe('the LLM stage, grounded', () => {
     expect(loadLlmConfig({ configDir: path.join(dir, 'nobody') })).toBeNull();
     const c = cfg(['faithful']);
     expect(c).toMatchObject({ baseUrl, models: ['faithful'], timeoutMs: 500, retries: 1 });
-    expect(loadLlmConfig({ configDir: path.join(dir, 'nobody'), url: 'http://127.0.0.1:1/v1', models: 'a, b' })).toMatchObject({ models: ['a', 'b'], source: 'STABLEPICK_LLM_URL' });
+    expect(loadLlmConfig({ configDir: path.join(dir, 'nobody'), url: 'http://127.0.0.1:1/v1', models: 'a, b' })).toMatchObject({
+      models: ['a', 'b'],
+      source: 'STABLEPICK_LLM_URL',
+    });
     expect(() => loadLlmConfig({ configDir: path.join(dir, 'nobody'), url: 'http://127.0.0.1:1/v1' })).toThrow(/no model/);
   });
 
-  it('keeps a faithful answer whole, shows its vote beside stablepick\'s, reports tokens and time', async () => {
+  it("keeps a faithful answer whole, shows its vote beside stablepick's, reports tokens and time", async () => {
     const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['faithful']));
     const a = r.answers[0]!;
     expect(a.note).toBeNull();
@@ -173,7 +185,11 @@ describe('the LLM stage, grounded', () => {
     const before = JSON.stringify(lazy);
     const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['slow', 'busy', 'broken']));
     expect(JSON.stringify(lazy)).toBe(before);
-    expect(r.answers.map((a) => [a.bug, a.vote])).toEqual([[null, null], [null, null], [null, null]]);
+    expect(r.answers.map((a) => [a.bug, a.vote])).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
     expect(r.notes).toEqual([
       'model slow: no answer within 0.5 s after 2 attempt(s); the case stands without its paragraphs and vote',
       'model busy: HTTP 429 (rate limited) after 2 attempt(s); the case stands without its paragraphs and vote',
@@ -183,7 +199,7 @@ describe('the LLM stage, grounded', () => {
     expect(r.disagreement).toBeNull();
   });
 
-  it('several models: a vote against stablepick\'s verdict is a NEEDS-REVIEW reason, not an override', async () => {
+  it("several models: a vote against stablepick's verdict is a NEEDS-REVIEW reason, not an override", async () => {
     const r = await llmReview(caseLlmInput(lazy, ['linux-6.17.y', 'linux-6.12.y', 'master']), db, cfg(['faithful', 'contrarian']));
     expect(r.stablepick).toBe('YES');
     expect(r.answers.map((a) => a.vote)).toEqual(['YES', 'NO']);
@@ -192,7 +208,7 @@ describe('the LLM stage, grounded', () => {
     expect(llmMarkdown(r)).toContain("NEEDS-REVIEW: the models' votes disagree");
   });
 
-  it('explain --llm: the section is added, marked as the models\', tokens reported; the second run is served from the cache', async () => {
+  it("explain --llm: the section is added, marked as the models', tokens reported; the second run is served from the cache", async () => {
     const home = path.join(dir, 'cli-home');
     writeUserConfig(home, ['faithful']);
     const before = snapshotRepoState(demo.repoDir);
@@ -231,27 +247,74 @@ describe('the LLM stage, grounded', () => {
     writeUserConfig(home, ['faithful', 'contrarian']);
     const env = { XDG_CONFIG_HOME: home };
     const out = path.join(dir, 'llm.mbox');
-    const mail = await runCli(['mail', lazy.sha, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--from', 'A <a@example.org>', '--to', 'stable@example.org', '--out', out, '--llm'], { env });
+    const mail = await runCli(
+      [
+        'mail',
+        lazy.sha,
+        '--branch',
+        'linux-6.17.y',
+        '--repo',
+        demo.repoDir,
+        '--db',
+        demo.dbPath,
+        '--from',
+        'A <a@example.org>',
+        '--to',
+        'stable@example.org',
+        '--out',
+        out,
+        '--llm',
+      ],
+      { env },
+    );
     expect(mail.code, mail.stderr).toBe(0);
     const mbox = readFileSync(out, 'utf8').replace(/=\n/g, '');
     expect(mbox).toContain('The bug, as written by model faithful:');
     expect(mbox).toContain('- model contrarian: NO');
 
-    const scan = await runCli(['scan', demo.demo.window, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--json', '--llm-vote', 'all'], { env });
+    const scan = await runCli(
+      ['scan', demo.demo.window, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--json', '--llm-vote', 'all'],
+      { env },
+    );
     expect(scan.code, scan.stderr).toBe(0);
-    const rows = scan.stdout.trim().split('\n').map((l) => JSON.parse(l) as { sha: string; verdict: string; already?: string; reasons: { text: string }[] });
+    const rows = scan.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { sha: string; verdict: string; already?: string; reasons: { text: string }[] });
     const row = rows.find((r) => r.sha === lazy.sha)!;
     expect(row.verdict).toBe('NEEDS-REVIEW');
-    expect(row.reasons[0]?.text).toBe("NEEDS-REVIEW instead of YES: the models' votes disagree with stablepick's verdict (stablepick YES, faithful YES, contrarian NO)");
+    expect(row.reasons[0]?.text).toBe(
+      "NEEDS-REVIEW instead of YES: the models' votes disagree with stablepick's verdict (stablepick YES, faithful YES, contrarian NO)",
+    );
     expect(row.reasons.map((r) => r.text)).toContain('LLM votes: faithful YES, contrarian NO');
-    const bad = await runCli(['scan', demo.demo.window, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--llm-vote', 'some'], { env });
+    const bad = await runCli(['scan', demo.demo.window, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--llm-vote', 'some'], {
+      env,
+    });
     expect(bad.stderr).toMatch(/^stablepick: --llm-vote takes review or all, not some/);
   });
 
-  it('eval --llm-vote scores each model\'s votes against the labels beside stablepick on the same rows', async () => {
+  it("eval --llm-vote scores each model's votes against the labels beside stablepick on the same rows", async () => {
     const home = path.join(dir, 'cli-vote');
     const out = path.join(dir, 'eval.jsonl');
-    const r = await runCli(['eval', '--window', demo.demo.window, '--branch', 'linux-6.17.y', '--repo', demo.repoDir, '--db', demo.dbPath, '--out', out, '--json', '--llm-vote', 'all'], { env: { XDG_CONFIG_HOME: home } });
+    const r = await runCli(
+      [
+        'eval',
+        '--window',
+        demo.demo.window,
+        '--branch',
+        'linux-6.17.y',
+        '--repo',
+        demo.repoDir,
+        '--db',
+        demo.dbPath,
+        '--out',
+        out,
+        '--json',
+        '--llm-vote',
+        'all',
+      ],
+      { env: { XDG_CONFIG_HOME: home } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { n: number; llm: { predictor: string; rows: number; yes: number; unsure: number }[] };
     expect(j.llm.map((x) => x.predictor)).toEqual(['stablepick', 'faithful', 'contrarian']);

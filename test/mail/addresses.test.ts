@@ -18,7 +18,11 @@ beforeAll(async () => {
   w = await buildWorld();
   bare = makeRepo({ prefix: 'sp-mail-nomaint-' });
   bare.commit('init', { 'a.c': 'int a;\n' });
-  bareFix = bare.commit('a: fix', { 'a.c': 'int a = 1;\n' }, { body: 'Fix it.\n\nReviewed-by: R <r@example.org>\nSigned-off-by: A <a@example.org>', author: 'A <a@example.org>' });
+  bareFix = bare.commit(
+    'a: fix',
+    { 'a.c': 'int a = 1;\n' },
+    { body: 'Fix it.\n\nReviewed-by: R <r@example.org>\nSigned-off-by: A <a@example.org>', author: 'A <a@example.org>' },
+  );
 });
 
 afterAll(() => {
@@ -97,7 +101,13 @@ describe('mailRecipients', () => {
     ].join('\n');
     const r = recipientsFrom({ message, author: { name: 'Co Dev', email: 'co@example.org' }, sender: SENDER, stableLists: ['stable@vger.kernel.org'] }, null);
     expect(r.to).toEqual(['stable@vger.kernel.org']);
-    expect(r.cc).toEqual(['Co Dev <co@example.org>', 'a@example.org', '"Last, First" <lf@example.org>', 'syzbot+1234abcd@syzkaller.appspotmail.com', 'Both <both@example.org>']);
+    expect(r.cc).toEqual([
+      'Co Dev <co@example.org>',
+      'a@example.org',
+      '"Last, First" <lf@example.org>',
+      'syzbot+1234abcd@syzkaller.appspotmail.com',
+      'Both <both@example.org>',
+    ]);
     expect(r.why['Co Dev <co@example.org>']).toEqual(['commit author', 'Co-developed-by trailer', 'Signed-off-by trailer']);
     expect(r.why['Both <both@example.org>']).toEqual(['Reported-and-tested-by trailer']);
     expect(r.skipped.map((s) => `${s.source}: ${s.reason}`)).toEqual([

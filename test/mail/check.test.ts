@@ -69,7 +69,9 @@ describe('assertMailable', () => {
       expect(e).toBeInstanceOf(StablepickError);
       expect((e as StablepickError).message).toMatch(/^refusing to mail this commit: its verdict is /);
     }
-    expect(() => assertMailable({ verdict: 'YES', already: 'deadbeefcafe0123', branch: 'linux-6.12.y', sha: SHA })).toThrow(`refusing to mail 14c1da3895a1 for linux-6.12.y: the branch already holds it (as deadbeefcafe)`);
+    expect(() => assertMailable({ verdict: 'YES', already: 'deadbeefcafe0123', branch: 'linux-6.12.y', sha: SHA })).toThrow(
+      `refusing to mail 14c1da3895a1 for linux-6.12.y: the branch already holds it (as deadbeefcafe)`,
+    );
   });
 });
 

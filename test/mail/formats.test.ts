@@ -9,12 +9,35 @@ import type { SeriesPlan } from '../../src/report/series/plan.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
-const tree = (branch: string) => ({ branch, version: branch.replace('stable-', ''), release: `RELEASE-${branch.replace('stable-', '')}.1`, tip: 'c'.repeat(40) });
+const tree = (branch: string) => ({
+  branch,
+  version: branch.replace('stable-', ''),
+  release: `RELEASE-${branch.replace('stable-', '')}.1`,
+  tip: 'c'.repeat(40),
+});
 const plan = {
   trees: [tree('stable-4.22'), tree('stable-4.21')],
   members: [
-    { sha: A, subject: "x86: fix the 'thing'", kind: 'dependency', neededBy: [B], trees: [tree('stable-4.22')], patch: 'From a\n---\ndiff --git a/x b/x\n', case: null, analysis: '' },
-    { sha: B, subject: 'xen/credit: fix race', kind: 'pick', neededBy: [], trees: [tree('stable-4.22'), tree('stable-4.21')], patch: 'From b\n---\ndiff --git a/y b/y\n', case: null, analysis: '' },
+    {
+      sha: A,
+      subject: "x86: fix the 'thing'",
+      kind: 'dependency',
+      neededBy: [B],
+      trees: [tree('stable-4.22')],
+      patch: 'From a\n---\ndiff --git a/x b/x\n',
+      case: null,
+      analysis: '',
+    },
+    {
+      sha: B,
+      subject: 'xen/credit: fix race',
+      kind: 'pick',
+      neededBy: [],
+      trees: [tree('stable-4.22'), tree('stable-4.21')],
+      patch: 'From b\n---\ndiff --git a/y b/y\n',
+      case: null,
+      analysis: '',
+    },
   ],
   skipped: [{ sha: 'd'.repeat(40), subject: 'tools: other', reason: 'not mailed for stable-4.21: the queue does not apply' }],
   failed: [],
@@ -42,7 +65,13 @@ describe('cherry-pick script', () => {
 describe('quilt series', () => {
   it('writes one folder per branch with its series file in order', () => {
     const files = quiltSeries(plan, (s) => s.replace(/[^A-Za-z0-9]+/g, '-'));
-    expect(files.map((f) => f.path)).toEqual(['stable-4.22/0001-x86-fix-the-thing-.patch', 'stable-4.22/0002-xen-credit-fix-race.patch', 'stable-4.22/series', 'stable-4.21/0001-xen-credit-fix-race.patch', 'stable-4.21/series']);
+    expect(files.map((f) => f.path)).toEqual([
+      'stable-4.22/0001-x86-fix-the-thing-.patch',
+      'stable-4.22/0002-xen-credit-fix-race.patch',
+      'stable-4.22/series',
+      'stable-4.21/0001-xen-credit-fix-race.patch',
+      'stable-4.21/series',
+    ]);
     expect(files.find((f) => f.path === 'stable-4.22/series')!.text).toBe('0001-x86-fix-the-thing-.patch\n0002-xen-credit-fix-race.patch\n');
   });
 });

@@ -97,7 +97,9 @@ describe('one AUTOSEL mail', () => {
     expect(head).toContain('\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit');
     for (const l of head.split('\n')) expect(l.length).toBeLessThanOrEqual(78);
     const body = t.slice(t.indexOf('\n\n') + 2);
-    expect(body.startsWith(`From: ${AUTHOR.name} <${AUTHOR.email}>\nDate: Sun, 27 Oct 2024 03:33:20 +0000\n\n[ Upstream commit ${w.fix} ]\n\nOn systems with`)).toBe(true);
+    expect(
+      body.startsWith(`From: ${AUTHOR.name} <${AUTHOR.email}>\nDate: Sun, 27 Oct 2024 03:33:20 +0000\n\n[ Upstream commit ${w.fix} ]\n\nOn systems with`),
+    ).toBe(true);
     expect(body).toContain(`Signed-off-by: ${AUTHOR.name} <${AUTHOR.email}>\nSigned-off-by: ${SENDER.name} <${SENDER.email}>\n---\n\nVerdict: YES`);
     // The upstream body's "From the allocator" line is mboxrd-quoted.
     expect(body).toContain('\n>From the allocator point of view');
@@ -216,7 +218,10 @@ describe('one AUTOSEL mail', () => {
     }
     const parsed = await PostalMime.parse(mboxEntryToMessage(m.text));
     expect(parsed.subject).toBe(`[PATCH AUTOSEL 6.17-6.12] ${subject}`);
-    expect(parsed.cc?.map((a) => ('address' in a ? `${a.name} <${a.address}>` : ''))).toEqual(['Jörg Müller <joerg@example.org>', 'Righi, Andrea <arighi@nvidia.example.com>']);
+    expect(parsed.cc?.map((a) => ('address' in a ? `${a.name} <${a.address}>` : ''))).toEqual([
+      'Jörg Müller <joerg@example.org>',
+      'Righi, Andrea <arighi@nvidia.example.com>',
+    ]);
     expect(parsed.from?.address).toBe(SENDER.email);
     expect(parsed.messageId).toBe(m.messageId);
     const r = am(writeMbox([m]));
@@ -271,7 +276,12 @@ describe('a thread of three mails', () => {
       const raw = readFileSync(path.join(r.dir, file), 'utf8');
       const mi = tryGitSync(r.dir, ['mailinfo', '.git/msg', '.git/patch'], { input: raw });
       expect(mi.status).toBe(0);
-      const fields = Object.fromEntries(mi.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+      const fields = Object.fromEntries(
+        mi.stdout
+          .trim()
+          .split('\n')
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+      );
       const inf = info(sha);
       expect(fields.Subject).toBe(inf.subject);
       expect(fields.Author).toBe(inf.author.name);
@@ -286,7 +296,9 @@ describe('a thread of three mails', () => {
 
   it('never mails a NO, a NEEDS-REVIEW or a commit the branch already holds', () => {
     expect(() => assertMailable({ verdict: 'NO' })).toThrow(/verdict is NO/);
-    expect(() => assertMailable({ verdict: 'NEEDS-REVIEW', sha: w.fix, branch: 'linux-6.12.y' })).toThrow(new RegExp(`${w.fix.slice(0, 12)} for linux-6.12.y: its verdict is NEEDS-REVIEW`));
+    expect(() => assertMailable({ verdict: 'NEEDS-REVIEW', sha: w.fix, branch: 'linux-6.12.y' })).toThrow(
+      new RegExp(`${w.fix.slice(0, 12)} for linux-6.12.y: its verdict is NEEDS-REVIEW`),
+    );
     expect(() => assertMailable({ verdict: 'YES', already: 'ancestor' })).toThrow(/already holds it \(it predates the fork\)/);
     expect(() => assertMailable({ verdict: 'YES', already: w.fix })).toThrow(/already holds it/);
   });

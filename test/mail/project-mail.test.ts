@@ -41,7 +41,7 @@ describe('project mail conventions', () => {
   });
 
   it('knows no list for an unknown project, unless its branches are kernel stable branches', async () => {
-    const dir = repoWith({ 'README': 'x\n' }).dir;
+    const dir = repoWith({ README: 'x\n' }).dir;
     expect((await projectMail(await openRepository(dir), 'HEAD')).to).toEqual([]);
     expect((await projectMail(await openRepository(dir), 'HEAD', true)).project).toBe('linux');
   });

@@ -151,7 +151,9 @@ describe('sendMbox', () => {
     const err = await sendMbox(mails, { host: '127.0.0.1', port }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StablepickError);
     expect((err as StablepickError).code).toBe('SMTP_FAILED');
-    expect((err as StablepickError).oneLine()).toBe(`cannot send mail: connection to SMTP server 127.0.0.1:${port} refused — check the SMTP host and port, and that the server is running`);
+    expect((err as StablepickError).oneLine()).toBe(
+      `cannot send mail: connection to SMTP server 127.0.0.1:${port} refused — check the SMTP host and port, and that the server is running`,
+    );
   });
 
   it('a mail the server refuses is reported, and the rest are not sent', async () => {
@@ -181,7 +183,9 @@ describe('sendMbox', () => {
   });
 
   it('refuses a host the caller did not allow, and bad settings, before connecting', async () => {
-    await expect(sendMbox(mails, { host: 'smtp.example.org', port: 25 }, { allowedHosts: ['127.0.0.1'] })).rejects.toThrow(/refusing to send to SMTP host smtp\.example\.org/);
+    await expect(sendMbox(mails, { host: 'smtp.example.org', port: 25 }, { allowedHosts: ['127.0.0.1'] })).rejects.toThrow(
+      /refusing to send to SMTP host smtp\.example\.org/,
+    );
     await expect(sendMbox(mails, { host: '', port: 25 })).rejects.toThrow(/not an SMTP host/);
     await expect(sendMbox(mails, { host: '127.0.0.1', port: 0 })).rejects.toThrow(/not an SMTP port/);
     await expect(sendMbox(mails, { host: '127.0.0.1', port: 25, user: 'x' })).rejects.toThrow(/user and password go together/);

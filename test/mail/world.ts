@@ -73,7 +73,7 @@ export const FIX_BODY = [
 export async function buildWorld(): Promise<World> {
   const repo = makeRepo({ prefix: 'sp-mail-' });
   const ext = lines(60, 'ext');
-  repo.commit('Linux 6.12', { MAINTAINERS, 'kernel/sched/ext.c': `${ext.join('\n')}\n`, 'README': 'kernel\n' });
+  repo.commit('Linux 6.12', { MAINTAINERS, 'kernel/sched/ext.c': `${ext.join('\n')}\n`, README: 'kernel\n' });
   repo.tag('v6.12', { annotated: true });
   repo.branch('linux-6.12.y');
   // Mainline moves on: a change at the top of the file.
@@ -84,18 +84,30 @@ export async function buildWorld(): Promise<World> {
   fixed[32] = '/* ext 32: freed in scx_disable() */';
   const fixMessage = `sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily using kvzalloc()\n\n${FIX_BODY}\n`;
   const authorTime = 1_730_000_000;
-  const fix = repo.commit('sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily using kvzalloc()', { 'kernel/sched/ext.c': `${fixed.join('\n')}\n` }, {
-    body: FIX_BODY,
-    author: `${AUTHOR.name} <${AUTHOR.email}>`,
-    authorDate: authorTime,
-  });
+  const fix = repo.commit(
+    'sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily using kvzalloc()',
+    { 'kernel/sched/ext.c': `${fixed.join('\n')}\n` },
+    {
+      body: FIX_BODY,
+      author: `${AUTHOR.name} <${AUTHOR.email}>`,
+      authorDate: authorTime,
+    },
+  );
   const fixed2 = [...fixed];
   fixed2[40] = '/* ext 40: alloc_kick_pseqs() after the state check */';
-  const followUp = repo.commit('sched_ext: Fix scx_kick_pseqs corruption on concurrent scheduler loads', { 'kernel/sched/ext.c': `${fixed2.join('\n')}\n` }, {
-    body: `Fixes: ${fix.slice(0, 12)} ("sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily using kvzalloc()")\nSigned-off-by: Andrea Righi <arighi@nvidia.example.com>\nSigned-off-by: ${AUTHOR.name} <${AUTHOR.email}>`,
-    author: 'Andrea Righi <arighi@nvidia.example.com>',
-  });
-  const other = repo.commit('README: say hello', { README: 'kernel\nhello\n' }, { body: 'Signed-off-by: Jörg Müller <joerg@example.org>', author: 'Jörg Müller <joerg@example.org>' });
+  const followUp = repo.commit(
+    'sched_ext: Fix scx_kick_pseqs corruption on concurrent scheduler loads',
+    { 'kernel/sched/ext.c': `${fixed2.join('\n')}\n` },
+    {
+      body: `Fixes: ${fix.slice(0, 12)} ("sched_ext: Allocate scx_kick_cpus_pnt_seqs lazily using kvzalloc()")\nSigned-off-by: Andrea Righi <arighi@nvidia.example.com>\nSigned-off-by: ${AUTHOR.name} <${AUTHOR.email}>`,
+      author: 'Andrea Righi <arighi@nvidia.example.com>',
+    },
+  );
+  const other = repo.commit(
+    'README: say hello',
+    { README: 'kernel\nhello\n' },
+    { body: 'Signed-off-by: Jörg Müller <joerg@example.org>', author: 'Jörg Müller <joerg@example.org>' },
+  );
   // The stable branch: a release, and a stable-only change that moves every line of ext.c down by 3.
   repo.checkout('linux-6.12.y');
   repo.commit('sched_ext: stable-only header', { 'kernel/sched/ext.c': `/* a */\n/* b */\n/* c */\n${ext.join('\n')}\n` });
@@ -133,7 +145,12 @@ export function gitAmInClone(world: World, branch: string, mbox: string, extraAr
   const before = runGitSync(dir, ['rev-parse', 'HEAD']).trim();
   const r = tryGitSync(dir, ['am', '-q', ...extraArgs, file]);
   rmSync(mboxDir, { recursive: true, force: true });
-  const commits = r.status === 0 ? runGitSync(dir, ['rev-list', '--reverse', `${before}..HEAD`]).split('\n').filter(Boolean) : [];
+  const commits =
+    r.status === 0
+      ? runGitSync(dir, ['rev-list', '--reverse', `${before}..HEAD`])
+          .split('\n')
+          .filter(Boolean)
+      : [];
   return { status: r.status, stderr: r.stderr + r.stdout, dir, commits };
 }
 

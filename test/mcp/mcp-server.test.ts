@@ -49,7 +49,13 @@ beforeAll(async () => {
   before = snapshotRepoState(demo.repoDir);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  const transport = new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', BIN, 'mcp', '--repo', demo.repoDir, '--db', demo.dbPath], cwd: ROOT, env, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['--import', 'tsx', BIN, 'mcp', '--repo', demo.repoDir, '--db', demo.dbPath],
+    cwd: ROOT,
+    env,
+    stderr: 'pipe',
+  });
   client = new Client({ name: 'stablepick-test', version: '1.0.0' });
   await client.connect(transport);
 }, 180_000);
@@ -63,7 +69,26 @@ describe('stablepick mcp over stdio', () => {
   it('lists every tool with an input schema and the read-only hint', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOLS.map((t) => t.name).sort());
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['find_function', 'find_callers', 'find_callchain', 'diff_functions', 'grep_functions', 'show_commit', 'find_commit', 'list_branches', 'branch_holds', 'judge', 'follow_ups', 'prerequisites', 'affected', 'apply_check', 'explain', 'audit']));
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'find_function',
+        'find_callers',
+        'find_callchain',
+        'diff_functions',
+        'grep_functions',
+        'show_commit',
+        'find_commit',
+        'list_branches',
+        'branch_holds',
+        'judge',
+        'follow_ups',
+        'prerequisites',
+        'affected',
+        'apply_check',
+        'explain',
+        'audit',
+      ]),
+    );
     for (const t of tools) {
       expect(t.inputSchema.type).toBe('object');
       expect(t.annotations?.readOnlyHint).toBe(true);
@@ -72,29 +97,52 @@ describe('stablepick mcp over stdio', () => {
 
   it('code tools: scx_enable() is called by bpf_scx_reg(), defined where find_function says, changed by the lazy-allocation commit', async () => {
     const lazy = demo.demo.shas.lazyAlloc;
-    const fn = await ok<{ found: boolean; definitions: { path: string; startLine: number; rev: string }[] }>('find_function', { name: 'scx_enable', rev: lazy });
+    const fn = await ok<{ found: boolean; definitions: { path: string; startLine: number; rev: string }[] }>('find_function', {
+      name: 'scx_enable',
+      rev: lazy,
+    });
     expect(fn.found).toBe(true);
     expect(fn.definitions[0]).toMatchObject({ path: 'kernel/sched/ext.c', rev: lazy });
 
-    const callers = await ok<{ callers: { caller: string; path: string; line: number; kind: string }[]; truncated: string | null }>('find_callers', { name: 'scx_enable', rev: lazy });
+    const callers = await ok<{ callers: { caller: string; path: string; line: number; kind: string }[]; truncated: string | null }>('find_callers', {
+      name: 'scx_enable',
+      rev: lazy,
+    });
     expect(callers.callers).toEqual(expect.arrayContaining([expect.objectContaining({ caller: 'bpf_scx_reg', path: 'kernel/sched/ext.c', kind: 'call' })]));
     expect(callers.truncated).toBeNull();
 
-    const chain = await ok<{ chains: { function: string; entryPoints: { kind: string; how: string }[] }[][] }>('find_callchain', { name: 'scx_enable', rev: lazy });
+    const chain = await ok<{ chains: { function: string; entryPoints: { kind: string; how: string }[] }[][] }>('find_callchain', {
+      name: 'scx_enable',
+      rev: lazy,
+    });
     const flat = chain.chains.flat();
     expect(flat.map((l) => l.function)).toContain('bpf_scx_reg');
-    expect(flat.find((l) => l.function === 'bpf_scx_reg')?.entryPoints.map((e) => e.how).join(' ')).toMatch(/\.reg of struct bpf_struct_ops bpf_sched_ext_ops/);
+    expect(
+      flat
+        .find((l) => l.function === 'bpf_scx_reg')
+        ?.entryPoints.map((e) => e.how)
+        .join(' '),
+    ).toMatch(/\.reg of struct bpf_struct_ops bpf_sched_ext_ops/);
 
     const diff = await ok<{ sha: string; items: { name: string | null; change: string; path: string }[] }>('diff_functions', { commit: lazy });
     expect(diff.sha).toBe(lazy);
     for (const name of ['kick_cpus_irq_workfn', 'scx_enable', 'alloc_kick_pseqs']) expect(diff.items.map((i) => i.name)).toContain(name);
 
-    const grep = await ok<{ matches: { path: string; line: number; in: { name: string; kind: string } | null }[] }>('grep_functions', { pattern: 'scx_enable\\(', rev: lazy });
-    expect(grep.matches).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'kernel/sched/ext.c', in: expect.objectContaining({ name: 'bpf_scx_reg', kind: 'function' }) })]));
+    const grep = await ok<{ matches: { path: string; line: number; in: { name: string; kind: string } | null }[] }>('grep_functions', {
+      pattern: 'scx_enable\\(',
+      rev: lazy,
+    });
+    expect(grep.matches).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'kernel/sched/ext.c', in: expect.objectContaining({ name: 'bpf_scx_reg', kind: 'function' }) })]),
+    );
   });
 
   it('bounded outputs: a limit cuts the list and says so', async () => {
-    const g = await ok<{ matches: unknown[]; totalMatches: number; truncated: string | null }>('grep_functions', { pattern: 'scx_', rev: demo.demo.shas.lazyAlloc, limit: 2 });
+    const g = await ok<{ matches: unknown[]; totalMatches: number; truncated: string | null }>('grep_functions', {
+      pattern: 'scx_',
+      rev: demo.demo.shas.lazyAlloc,
+      limit: 2,
+    });
     expect(g.matches).toHaveLength(2);
     expect(g.totalMatches).toBeGreaterThan(2);
     expect(g.truncated).toMatch(/^showing 2 of \d+ matching lines/);
@@ -105,7 +153,9 @@ describe('stablepick mcp over stdio', () => {
 
   it('history tools: show_commit, find_commit, list_branches, branch_holds', async () => {
     const { lazyAlloc, lazyFollowUp } = demo.demo.shas;
-    const show = await ok<{ sha: string; subject: string; fixedBy: { sha: string }[]; heldBy: { branch: string }[] }>('show_commit', { commit: lazyAlloc.slice(0, 12) });
+    const show = await ok<{ sha: string; subject: string; fixedBy: { sha: string }[]; heldBy: { branch: string }[] }>('show_commit', {
+      commit: lazyAlloc.slice(0, 12),
+    });
     expect(show.sha).toBe(lazyAlloc);
     expect(show.subject).toBe('sched_ext: Allocate scx_kick_pseqs lazily using kvzalloc()');
     expect(show.fixedBy.map((f) => f.sha)).toContain(lazyFollowUp);
@@ -139,24 +189,39 @@ describe('stablepick mcp over stdio', () => {
     expect(v.verdict).toBe('YES');
     expect(v.reasons.map((r) => r.text).join('\n')).toContain(`must go together with ${lazyFollowUp.slice(0, 12)}`);
 
-    const fu = await ok<{ verdict: string; followUps: { sha: string; edge: { evidence: { line: string } }; inBranch: unknown }[] }>('follow_ups', { commit: lazyAlloc, branch: 'linux-6.17.y' });
+    const fu = await ok<{ verdict: string; followUps: { sha: string; edge: { evidence: { line: string } }; inBranch: unknown }[] }>('follow_ups', {
+      commit: lazyAlloc,
+      branch: 'linux-6.17.y',
+    });
     expect(fu.verdict).toBe('must-go-together');
     expect(fu.followUps[0]).toMatchObject({ sha: lazyFollowUp, inBranch: null });
     expect(fu.followUps[0]?.edge.evidence.line).toMatch(new RegExp(`^Fixes: ${lazyAlloc.slice(0, 12)}`));
 
     const pq = await ok<{ queue: { sha: string; role: string }[] }>('prerequisites', { commit: lazyAlloc, branch: 'linux-6.17.y' });
-    expect(pq.queue.map((m) => [m.sha, m.role])).toEqual(expect.arrayContaining([[lazyAlloc, 'candidate'], [lazyFollowUp, 'follow-up']]));
+    expect(pq.queue.map((m) => [m.sha, m.role])).toEqual(
+      expect.arrayContaining([
+        [lazyAlloc, 'candidate'],
+        [lazyFollowUp, 'follow-up'],
+      ]),
+    );
 
     const aff = await ok<{ sha: string; branches: { branch: string; status: string }[] }>('affected', { commit: lazyFollowUp });
     expect(aff.sha).toBe(lazyFollowUp);
     expect(aff.branches.map((b) => b.branch)).toEqual(expect.arrayContaining(['linux-6.17.y', 'linux-6.12.y']));
 
-    const ap = await ok<{ results: { sha: string; result: string; patch: string | null }[] }>('apply_check', { commits: [lazyAlloc, lazyFollowUp], branch: 'linux-6.17.y', queue: true });
+    const ap = await ok<{ results: { sha: string; result: string; patch: string | null }[] }>('apply_check', {
+      commits: [lazyAlloc, lazyFollowUp],
+      branch: 'linux-6.17.y',
+      queue: true,
+    });
     expect(ap.results.map((r) => r.sha)).toEqual([lazyAlloc, lazyFollowUp]);
     expect(ap.results[0]?.result).toMatch(/^clean/);
     expect(ap.results[0]?.patch).toMatch(/^\(\d+ characters; ask with include_patch: true\)$/);
 
-    const ex = await ok<{ case: { sha: string; recommendation: { targets: string[]; required: string[] } } }>('explain', { commit: lazyAlloc, branches: ['linux-6.17.y', 'linux-6.12.y'] });
+    const ex = await ok<{ case: { sha: string; recommendation: { targets: string[]; required: string[] } } }>('explain', {
+      commit: lazyAlloc,
+      branches: ['linux-6.17.y', 'linux-6.12.y'],
+    });
     expect(ex.case.sha).toBe(lazyAlloc);
     expect(ex.case.recommendation.targets).toEqual(['linux-6.17.y', 'linux-6.12.y']);
     expect(ex.case.recommendation.required).toEqual(expect.arrayContaining([lazyAlloc, lazyFollowUp]));
@@ -182,7 +247,9 @@ describe('stablepick mcp over stdio', () => {
       expect(r.text, name).not.toMatch(/\n\s+at /);
     }
     const badName = await call('find_function', { name: 'not an identifier' });
-    expect(badName.text).toMatch(/^MCP error -32602: Input validation error: Invalid arguments for tool find_function: a C identifier, e\.g\. scx_enable at name$/);
+    expect(badName.text).toMatch(
+      /^MCP error -32602: Input validation error: Invalid arguments for tool find_function: a C identifier, e\.g\. scx_enable at name$/,
+    );
     const unknown = await call('show_commit', { commit: 'deadbeefdeadbeef' });
     expect(unknown).toEqual({ isError: true, text: "no indexed commit starts with 'deadbeefdeadbeef' — run `stablepick index` if the commit is new" });
     const noBranch = await call('branch_holds', { commit: demo.demo.shas.lazyAlloc, branch: 'linux-9.9.y' });
@@ -216,7 +283,9 @@ describe('stablepick mcp over stdio', () => {
     const shallow = await ok<Chain>('find_callchain', { name: 'alloc_kick_pseqs', rev: lazy, depth: 1 });
     const cut = shallow.chains.filter((c) => !c[c.length - 1]!.expanded && !c[c.length - 1]!.entryPoints.length).length;
     expect(cut).toBeGreaterThan(0);
-    expect(shallow.depthBound).toBe(`${cut} of ${shallow.chains.length} chains stop at the depth bound (1) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)`);
+    expect(shallow.depthBound).toBe(
+      `${cut} of ${shallow.chains.length} chains stop at the depth bound (1) without an entry point; their callers were not looked up; raise depth (at most 10; each level is one git grep of the whole tree)`,
+    );
     const deep = await ok<Chain>('find_callchain', { name: 'alloc_kick_pseqs', rev: lazy, depth: 10 });
     expect(deep.depthBound).toBeNull();
   });
@@ -226,28 +295,57 @@ describe('stablepick mcp over stdio', () => {
     const branch = 'linux-6.17.y';
     const db = openDb(demo.dbPath, { mustExist: true });
     try {
-      new ReviewStore(db).set({ sha: lazyAlloc, branch, status: 'rejected', who: 'Greg <greg@example.org>', why: 'NAK: waits for the follow-up', source: 'cli' });
+      new ReviewStore(db).set({
+        sha: lazyAlloc,
+        branch,
+        status: 'rejected',
+        who: 'Greg <greg@example.org>',
+        why: 'NAK: waits for the follow-up',
+        source: 'cli',
+      });
     } finally {
       db.close();
     }
     type V = { sha: string; branch: string; verdict: string; probability: number; confidence: number; reasons: { text: string; source?: string }[] };
     const j = await ok<V & { threshold: number }>('judge', { commit: lazyAlloc, branch });
     expect(j.verdict).toBe('NO');
-    expect(j.reasons[0]).toMatchObject({ source: 'review', text: expect.stringMatching(/^rejected by Greg <greg@example\.org> on \d{4}-\d\d-\d\d: NAK: waits for the follow-up$/) });
+    expect(j.reasons[0]).toMatchObject({
+      source: 'review',
+      text: expect.stringMatching(/^rejected by Greg <greg@example\.org> on \d{4}-\d\d-\d\d: NAK: waits for the follow-up$/),
+    });
     // The same verdict, reasons and numbers as the CLI's scan of the window prints for that commit.
-    const scan = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'scan', demo.demo.window, '--branch', branch, '--all', '--json', '--repo', demo.repoDir, '--db', demo.dbPath], { cwd: ROOT, encoding: 'utf8' });
+    const scan = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', BIN, 'scan', demo.demo.window, '--branch', branch, '--all', '--json', '--repo', demo.repoDir, '--db', demo.dbPath],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(scan.status, scan.stderr).toBe(0);
-    const fromScan = scan.stdout.trim().split('\n').map((l) => JSON.parse(l) as V).find((v) => v.sha === lazyAlloc);
+    const fromScan = scan.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as V)
+      .find((v) => v.sha === lazyAlloc);
     const { threshold: _t, ...judged } = j;
     expect(judged).toEqual(fromScan);
-    const ex = await ok<{ case: { branches: { branch: string; verdict: string; reasons: string[] }[]; recommendation: { targets: string[] } } }>('explain', { commit: lazyAlloc, branches: [branch], apply: false });
+    const ex = await ok<{ case: { branches: { branch: string; verdict: string; reasons: string[] }[]; recommendation: { targets: string[] } } }>('explain', {
+      commit: lazyAlloc,
+      branches: [branch],
+      apply: false,
+    });
     expect(ex.case.branches[0]).toMatchObject({ branch, verdict: 'NO' });
     expect(ex.case.branches[0]?.reasons[0]).toBe(j.reasons[0]?.text);
     expect(ex.case.recommendation.targets).not.toContain(branch);
     // The CLI's explain applies it the same way.
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'explain', lazyAlloc, '--branch', branch, '--no-apply', '--format', 'json', '--repo', demo.repoDir, '--db', demo.dbPath], { cwd: ROOT, encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', BIN, 'explain', lazyAlloc, '--branch', branch, '--no-apply', '--format', 'json', '--repo', demo.repoDir, '--db', demo.dbPath],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(cli.status, cli.stderr).toBe(0);
-    expect((JSON.parse(cli.stdout) as { branches: { verdict: string; reasons: string[] }[] }).branches[0]).toMatchObject({ verdict: 'NO', reasons: ex.case.branches[0]!.reasons });
+    expect((JSON.parse(cli.stdout) as { branches: { verdict: string; reasons: string[] }[] }).branches[0]).toMatchObject({
+      verdict: 'NO',
+      reasons: ex.case.branches[0]!.reasons,
+    });
   });
 
   it('every tool was called, and the repository is unchanged', () => {
@@ -256,7 +354,10 @@ describe('stablepick mcp over stdio', () => {
   });
 
   it('exits by itself (code 0) when the client closes its stdin, also after a code tool started git', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'mcp', '--repo', demo.repoDir, '--db', demo.dbPath], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'mcp', '--repo', demo.repoDir, '--db', demo.dbPath], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     onTestFinished(() => void (child.exitCode === null && child.kill()));
     let out = '';
     const answered = new Promise<void>((resolve) => {
@@ -266,7 +367,12 @@ describe('stablepick mcp over stdio', () => {
       });
     });
     const send = (m: unknown): boolean => child.stdin.write(`${JSON.stringify(m)}\n`);
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'find_function', arguments: { name: 'scx_enable' } } });
     await answered;

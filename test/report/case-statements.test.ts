@@ -14,16 +14,28 @@ const msg = (body: string): string => `subject: x\n\n${body}\n\nSigned-off-by: A
 
 describe('bug statements, numbers and priority from a message', () => {
   it('quotes the seed trigger with its numbers and judges a boot failure HIGH', () => {
-    const m = msg('On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during\nboot because it exceeds the 32,768 byte percpu allocator limit.');
+    const m = msg(
+      'On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during\nboot because it exceeds the 32,768 byte percpu allocator limit.',
+    );
     const s = bugStatements(m);
-    expect(s).toEqual([{ text: 'On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during boot because it exceeds the 32,768 byte percpu allocator limit.', trigger: true, effect: 'fails' }]);
+    expect(s).toEqual([
+      {
+        text: 'On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during boot because it exceeds the 32,768 byte percpu allocator limit.',
+        trigger: true,
+        effect: 'fails',
+      },
+    ]);
     expect(numbersOf(m)).toEqual(['>4096 CPUs', '32,768 byte']);
     expect(priorityOf(s, m)).toEqual({ level: 'HIGH', effect: 'boot failure', word: 'fails during boot' });
   });
 
   it('reads a wrapped line with a colon as prose, not as a trailer', () => {
-    const m = msg('When the hardware stalls, the stack calls ndo_tx_timeout, which foo does not\nimplement: the ring keeps its stale descriptors and transmission hangs.');
-    expect(bugStatements(m)[0]!.text).toBe('When the hardware stalls, the stack calls ndo_tx_timeout, which foo does not implement: the ring keeps its stale descriptors and transmission hangs.');
+    const m = msg(
+      'When the hardware stalls, the stack calls ndo_tx_timeout, which foo does not\nimplement: the ring keeps its stale descriptors and transmission hangs.',
+    );
+    expect(bugStatements(m)[0]!.text).toBe(
+      'When the hardware stalls, the stack calls ndo_tx_timeout, which foo does not implement: the ring keeps its stale descriptors and transmission hangs.',
+    );
   });
 
   it('takes "a bug in older GCC" for no effect, and gives no priority for a bare "fix"', () => {
@@ -33,7 +45,9 @@ describe('bug statements, numbers and priority from a message', () => {
   });
 
   it('does not quote the sentence that says what the patch does as the bug', () => {
-    const m = msg("If there is a Device Tree error, cpu_possible_map can end up sparse. To fix this, modify dt_smp_init_cpus() so that if the arch_cpu_init() call fails, we don't consume the slot.");
+    const m = msg(
+      "If there is a Device Tree error, cpu_possible_map can end up sparse. To fix this, modify dt_smp_init_cpus() so that if the arch_cpu_init() call fails, we don't consume the slot.",
+    );
     expect(bugStatements(m).map((s) => s.text)).toEqual(['If there is a Device Tree error, cpu_possible_map can end up sparse.']);
     expect(bugStatements(msg('In CN9K, clear other data len fields to avoid using stale data.'))).toEqual([]);
   });
@@ -45,7 +59,12 @@ describe('bug statements, numbers and priority from a message', () => {
 });
 
 describe('feature words of the subject', () => {
-  const facts = (subject: string) => bugFacts({ sha: 'c'.repeat(40), subject, message: `${subject}\n`, trailers: [] } as unknown as Parameters<typeof bugFacts>[0], { sha: 'c'.repeat(40), parent: null, files: [] });
+  const facts = (subject: string) =>
+    bugFacts({ sha: 'c'.repeat(40), subject, message: `${subject}\n`, trailers: [] } as unknown as Parameters<typeof bugFacts>[0], {
+      sha: 'c'.repeat(40),
+      parent: null,
+      files: [],
+    });
   it('does not take removing a support for adding a feature', () => {
     expect(facts('baseband/acc: remove interrupt support on VRB1').featureWords).toEqual([]);
     expect(facts('net/foo: add Tx timestamp support').featureWords.map((w) => w.word)).toContain('add');
@@ -54,14 +73,32 @@ describe('feature words of the subject', () => {
 
 describe('registrations and reachability', () => {
   it('takes an X-macro table for no registration', () => {
-    const ref = { name: 'dm_op', line: 63, column: 1, context: 'macro-arg' as const, target: 'X', enclosing: 'hypercall_name_table', enclosingKind: 'global' as const };
+    const ref = {
+      name: 'dm_op',
+      line: 63,
+      column: 1,
+      context: 'macro-arg' as const,
+      target: 'X',
+      enclosing: 'hypercall_name_table',
+      enclosingKind: 'global' as const,
+    };
     expect(entryFromRef(ref, 'tools/misc/xenperf.c')).toBeNull();
   });
 
   it('does not call a program main() user space, and names an __init function once', () => {
     const fn = { name: 'x86_emulate', kind: 'function', change: 'modified' as const, path: 'x.c', line: 1, rev: 'a'.repeat(40), added: 1, removed: 1 };
     const e = (function_: string, kind: string, how: string, path: string) => ({ function: function_, kind, how, path, line: 5, rev: 'a'.repeat(40) });
-    const text = reachabilityOf([fn], [], [e('main', 'main', 'program entry main()', 'tools/tests/t.c'), e('setup_mm', 'init', 'marked __init', 'xen/arch/arm/mm.c'), e('setup_mm', 'init', 'marked __init', 'xen/arch/x86/mm.c'), e('sh_page_fault', 'ops', '.page_fault of struct paging_mode sh_paging_mode', 'xen/arch/x86/mm/shadow/multi.c')], 2);
+    const text = reachabilityOf(
+      [fn],
+      [],
+      [
+        e('main', 'main', 'program entry main()', 'tools/tests/t.c'),
+        e('setup_mm', 'init', 'marked __init', 'xen/arch/arm/mm.c'),
+        e('setup_mm', 'init', 'marked __init', 'xen/arch/x86/mm.c'),
+        e('sh_page_fault', 'ops', '.page_fault of struct paging_mode sh_paging_mode', 'xen/arch/x86/mm/shadow/multi.c'),
+      ],
+      2,
+    );
     expect(text).not.toMatch(/user space through/);
     expect(text).toContain('from program entry points: main() at tools/tests/t.c:5');
     expect(text.match(/setup_mm\(\)/g)!.length).toBe(1);
@@ -73,7 +110,18 @@ describe('registrations and reachability', () => {
 describe('what the change does, in words', () => {
   const d = (line: number, text: string, rev = 'b'.repeat(40)) => ({ path: 'x.c', line, rev, text });
   const story = changeStory({
-    functions: [{ name: 'prep', path: 'x.c', change: 'modified', removed: [], added: [d(5, '\tif (ver == REV_B0 ||')], callsAdded: [], callsRemoved: [], patterns: [{ ...d(5, '\tif (ver == REV_B0 ||'), kind: 'state-check', side: 'added', what: 'ver == REV_B0 ||' }] }],
+    functions: [
+      {
+        name: 'prep',
+        path: 'x.c',
+        change: 'modified',
+        removed: [],
+        added: [d(5, '\tif (ver == REV_B0 ||')],
+        callsAdded: [],
+        callsRemoved: [],
+        patterns: [{ ...d(5, '\tif (ver == REV_B0 ||'), kind: 'state-check', side: 'added', what: 'ver == REV_B0 ||' }],
+      },
+    ],
     others: [],
     moved: [],
     reordered: [{ function: 'prep', callee: 'memset', removed: d(7, '\tmemset(p, 0, n);', 'a'.repeat(40)), added: d(8, '\t\tmemset(p, 0, n);'), after: null }],
@@ -107,7 +155,12 @@ describe('plain text', () => {
     const out = codeLines('    +  116  ', text);
     for (const l of out) expect(l.length).toBeLessThanOrEqual(72);
     expect(out[0]!.endsWith(' \\')).toBe(true);
-    expect(out.map((l) => l.replace(/ \\$/, '').trim()).join(' ').replace(/^\+\s+116\s+/, '')).toBe(text.replace(/\t/g, ' ').trim().replace(/\s+/g, ' '));
+    expect(
+      out
+        .map((l) => l.replace(/ \\$/, '').trim())
+        .join(' ')
+        .replace(/^\+\s+116\s+/, ''),
+    ).toBe(text.replace(/\t/g, ' ').trim().replace(/\s+/g, ' '));
   });
 
   it('aligns a table that fits and falls back to blocks when it does not', () => {

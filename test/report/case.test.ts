@@ -117,7 +117,18 @@ describe('the written case of the lazy-allocation fix', () => {
   it('keeps the sections in the seed mail order', () => {
     const md = caseMarkdown(c);
     const at = (h: string) => md.indexOf(h);
-    const order = ['**Verdict: YES**', '## Code evidence', '## Bug analysis', '## Code changes', '## Follow-up fixes and reverts required', '## Prerequisites', '## Suitability', '## Stable rules', '## Risk', '## Recommendation'].map(at);
+    const order = [
+      '**Verdict: YES**',
+      '## Code evidence',
+      '## Bug analysis',
+      '## Code changes',
+      '## Follow-up fixes and reverts required',
+      '## Prerequisites',
+      '## Suitability',
+      '## Stable rules',
+      '## Risk',
+      '## Recommendation',
+    ].map(at);
     expect(order.every((x) => x >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -133,7 +144,10 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
   const change = (title: RegExp, re: RegExp) => c.code.changes!.find((x) => title.test(x.title) && re.test(x.text));
 
   it('quotes the trigger and effect with the numbers of the message', () => {
-    expect(c.bug.statements![0]).toMatchObject({ trigger: true, text: 'On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during boot because it exceeds the 32,768 byte percpu allocator limit.' });
+    expect(c.bug.statements![0]).toMatchObject({
+      trigger: true,
+      text: 'On systems with >4096 CPUs, scx_kick_cpus_pnt_seqs allocation fails during boot because it exceeds the 32,768 byte percpu allocator limit.',
+    });
     expect(c.bug.numbers).toEqual(['>4096 CPUs', '32,768 byte']);
     expect(c.bug.reporters).toEqual(['Phil Demo <phil@demo-kernel.org>']);
     expect(c.bug.reportLinks).toEqual(['https://lore.demo-kernel.org/r/20251007133523.GA93086@phil']);
@@ -142,10 +156,21 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
   });
 
   it('names the three changes by function: the data structure, the allocation moved to enable/disable, the RCU guard', () => {
-    expect(change(/data structure/, /scx_kick_cpus_pnt_seqs, a static pointer to one percpu allocation, is replaced by scx_kick_pseqs, a per-CPU pointer \(DEFINE_PER_CPU\)/)).toBeDefined();
-    expect(change(/allocation moved/, /__alloc_percpu\(\) leaves init_sched_ext_class\(\).*scx_enable\(\) now does it through the new alloc_kick_pseqs\(\)/)).toBeDefined();
-    expect(change(/allocation/, /^scx_disable_workfn\(\) now calls the new free_kick_pseqs\(\), which frees with kvfree\(\) in free_kick_pseqs_rcu\(\)/)).toBeDefined();
-    expect(change(/guard/, /^kick_cpus_irq_workfn\(\) .*adds a NULL or zero check `if \(unlikely\(!pseqs_pcpu\)\) {`.*RCU `rcu_dereference_bh\(\)`/)).toBeDefined();
+    expect(
+      change(
+        /data structure/,
+        /scx_kick_cpus_pnt_seqs, a static pointer to one percpu allocation, is replaced by scx_kick_pseqs, a per-CPU pointer \(DEFINE_PER_CPU\)/,
+      ),
+    ).toBeDefined();
+    expect(
+      change(/allocation moved/, /__alloc_percpu\(\) leaves init_sched_ext_class\(\).*scx_enable\(\) now does it through the new alloc_kick_pseqs\(\)/),
+    ).toBeDefined();
+    expect(
+      change(/allocation/, /^scx_disable_workfn\(\) now calls the new free_kick_pseqs\(\), which frees with kvfree\(\) in free_kick_pseqs_rcu\(\)/),
+    ).toBeDefined();
+    expect(
+      change(/guard/, /^kick_cpus_irq_workfn\(\) .*adds a NULL or zero check `if \(unlikely\(!pseqs_pcpu\)\) {`.*RCU `rcu_dereference_bh\(\)`/),
+    ).toBeDefined();
   });
 
   it('shows every changed function and counts the lines it does not show', async () => {
@@ -163,8 +188,12 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
 
   it('says what the follow-up fixes: which function, which order', () => {
     const story = c.followUps[0]!.story!;
-    expect(story).toContain('"A second load then allocates again, leaks the first arrays and frees the arrays of the running scheduler on its -EBUSY error path."');
-    expect(story).toMatch(/scx_enable\(\) moves its call to alloc_kick_pseqs\(\) from line \d+ of the parent to kernel\/sched\/ext\.c:\d+; it now comes after `if \(scx_enable_state\(\) != SCX_DISABLED\) \{`/);
+    expect(story).toContain(
+      '"A second load then allocates again, leaks the first arrays and frees the arrays of the running scheduler on its -EBUSY error path."',
+    );
+    expect(story).toMatch(
+      /scx_enable\(\) moves its call to alloc_kick_pseqs\(\) from line \d+ of the parent to kernel\/sched\/ext\.c:\d+; it now comes after `if \(scx_enable_state\(\) != SCX_DISABLED\) \{`/,
+    );
   });
 
   it('judges the risk from cited factors, gives the priority, and says why a rule not met leaves it YES', () => {
@@ -184,7 +213,12 @@ describe('what the case says about the lazy-allocation fix (the seed mail, compu
   });
 
   it('sums up many blamed commits in one record instead of calling each the one that introduced the bug', () => {
-    const blamed = Array.from({ length: 5 }, (_, i) => ({ sha: `${i}`.repeat(40).slice(0, 40).replace(/\d/g, 'a'), subject: `old ${i}`, release: null, how: 'blame of the removed lines' }));
+    const blamed = Array.from({ length: 5 }, (_, i) => ({
+      sha: `${i}`.repeat(40).slice(0, 40).replace(/\d/g, 'a'),
+      subject: `old ${i}`,
+      release: null,
+      how: 'blame of the removed lines',
+    }));
     const t = caseText({ ...c, bug: { ...c.bug, introduced: blamed } });
     expect(t.replace(/\s+/g, ' ')).toContain('Lines it removes were written by 5 commits (blame of the removed lines)');
     expect(t).not.toMatch(/Introduced by/);
@@ -243,15 +277,21 @@ describe('every cited fact is checked', () => {
 
   it('refuses a file line whose text is not what the file says', async () => {
     const l = c.bug.removed[0]!;
-    expect(await refused({ ...c, citations: [...c.citations, { kind: 'file-line', rev: c.sha, path: l.path, line: l.line, text: '\tBUG_ON(invented);' }] })).toMatch(/the line reads/);
+    expect(
+      await refused({ ...c, citations: [...c.citations, { kind: 'file-line', rev: c.sha, path: l.path, line: l.line, text: '\tBUG_ON(invented);' }] }),
+    ).toMatch(/the line reads/);
   });
 
   it('refuses a function that is not defined where the case says', async () => {
-    expect(await refused({ ...c, citations: [...c.citations, { kind: 'function', rev: c.sha, path: 'kernel/sched/ext.c', name: 'scx_invented_fn', line: 3 }] })).toMatch(/scx_invented_fn\(\).*not defined there/);
+    expect(
+      await refused({ ...c, citations: [...c.citations, { kind: 'function', rev: c.sha, path: 'kernel/sched/ext.c', name: 'scx_invented_fn', line: 3 }] }),
+    ).toMatch(/scx_invented_fn\(\).*not defined there/);
   });
 
   it('refuses a tag the message does not carry', async () => {
-    expect(await refused({ ...c, citations: [...c.citations, { kind: 'tag', sha: c.sha, line: 'Tested-by: Nobody <nobody@demo-kernel.org>' }] })).toMatch(/the message has no such line/);
+    expect(await refused({ ...c, citations: [...c.citations, { kind: 'tag', sha: c.sha, line: 'Tested-by: Nobody <nobody@demo-kernel.org>' }] })).toMatch(
+      /the message has no such line/,
+    );
   });
 
   it('refuses a quote the message does not make, and a first release that is not the one recorded', async () => {
@@ -302,7 +342,10 @@ describe('the AUTOSEL mbox', () => {
   });
 
   it('git-ams onto both stable branches and recreates each pick with its upstream patch id', async () => {
-    const ids = await patchIdsOfCommits(repo, r.mails.map((m) => m.sha));
+    const ids = await patchIdsOfCommits(
+      repo,
+      r.mails.map((m) => m.sha),
+    );
     for (const a of r.am) {
       expect(a.error).toBeNull();
       const mine = r.mails.filter((m) => m.branches.includes(a.branch));

@@ -15,7 +15,9 @@ describe('stablepick demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Sample repository: ${path.join(dir, 'demo-kernel')}`);
     expect(r.stdout).toMatch(/linux-6\.12\.y\s+v6\.12\s+31\s+32/);
-    expect(r.stdout).toMatch(/follow-up: \w{12} \("sched_ext: Fix scx_kick_pseqs corruption on concurrent scheduler loads"\) says Fixes: \w{12} — must go with it/);
+    expect(r.stdout).toMatch(
+      /follow-up: \w{12} \("sched_ext: Fix scx_kick_pseqs corruption on concurrent scheduler loads"\) says Fixes: \w{12} — must go with it/,
+    );
     for (const fn of ['kick_cpus_irq_workfn', 'scx_enable', 'scx_disable_workfn', 'init_sched_ext_class', 'alloc_kick_pseqs']) {
       expect(r.stdout).toMatch(new RegExp(`(modified|added)\\s+${fn}\\(\\)\\s+kernel/sched/ext\\.c:\\d+`));
     }
@@ -39,7 +41,9 @@ describe('stablepick demo', () => {
 
   it('prints the sample shas as JSON', () => {
     const j = parseJson<{ shas: Record<string, string>; index: { totalCommits: number } }>(runCli(['demo', '--json', '--dir', `${dir}-json`]));
-    expect(Object.keys(j.shas)).toEqual(expect.arrayContaining(['lazyAlloc', 'lazyFollowUp', 'kickStats', 'rename', 'seriesHelper', 'seriesFix', 'statsOverflow']));
+    expect(Object.keys(j.shas)).toEqual(
+      expect.arrayContaining(['lazyAlloc', 'lazyFollowUp', 'kickStats', 'rename', 'seriesHelper', 'seriesFix', 'statsOverflow']),
+    );
     expect(j.index.totalCommits).toBe(114);
     rmSync(`${dir}-json`, { recursive: true, force: true });
   });

@@ -60,7 +60,9 @@ describe('stablepick explain', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^# [0-9a-f]{12} sched_ext: Allocate scx_kick_pseqs lazily using kvzalloc\(\)\n/);
     expect(res.stdout).toContain('## Follow-up fixes and reverts required');
-    expect(res.stdout).toContain(`1. ${r.demo.shas.lazyFollowUp.slice(0, 12)} ("sched_ext: Fix scx_kick_pseqs corruption on concurrent scheduler loads") fixes it`);
+    expect(res.stdout).toContain(
+      `1. ${r.demo.shas.lazyFollowUp.slice(0, 12)} ("sched_ext: Fix scx_kick_pseqs corruption on concurrent scheduler loads") fixes it`,
+    );
   });
 
   it('prints the case as JSON with its citations', () => {
@@ -109,15 +111,32 @@ describe('stablepick mail', () => {
 
   it('does not mail a commit a reviewer rejected for a branch', () => {
     const sha = r.demo.shas.statsOverflow;
-    const rej = runCli(['review', 'reject', sha, '--branch', 'linux-6.17.y', '--why', 'the counter is only read by a debug tool', '--who', 'Greg Demo <greg@demo-kernel.org>', ...common()]);
+    const rej = runCli([
+      'review',
+      'reject',
+      sha,
+      '--branch',
+      'linux-6.17.y',
+      '--why',
+      'the counter is only read by a debug tool',
+      '--who',
+      'Greg Demo <greg@demo-kernel.org>',
+      ...common(),
+    ]);
     expect(rej.stderr).toBe('');
     expect(rej.code).toBe(0);
     const out = path.join(root, 'after-review.mbox');
-    const j = parseJson<{ mails: { sha: string }[] }>(runCli(['mail', 'v6.17..master', '--branch', BRANCHES, '--out', out, '--from', FROM, '--to', 'stable@vger.kernel.org', '--json', ...common()]));
+    const j = parseJson<{ mails: { sha: string }[] }>(
+      runCli(['mail', 'v6.17..master', '--branch', BRANCHES, '--out', out, '--from', FROM, '--to', 'stable@vger.kernel.org', '--json', ...common()]),
+    );
     expect(j.mails.map((m) => m.sha)).not.toContain(sha);
     expect(j.mails.map((m) => m.sha)).toContain(r.demo.shas.lazyAlloc);
     const scan = runCli(['scan', 'v6.17..master', '--branch', 'linux-6.17.y', '--json', ...common()]);
-    const line = scan.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sha: string; verdict: string; reasons: { text: string }[] }).find((v) => v.sha === sha)!;
+    const line = scan.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { sha: string; verdict: string; reasons: { text: string }[] })
+      .find((v) => v.sha === sha)!;
     expect(line.verdict).toBe('NO');
     expect(line.reasons[0]!.text).toContain('the counter is only read by a debug tool');
   });
@@ -141,7 +160,25 @@ describe('stablepick mail', () => {
     const port = (server.server.address() as AddressInfo).port;
     try {
       const out = path.join(root, 'sent.mbox');
-      const res = await runCliAsync(['mail', 'v6.17..master', '--branch', BRANCHES, '--out', out, '--from', FROM, '--to', 'stable@vger.kernel.org', '--send', '--smtp-host', '127.0.0.1', '--smtp-port', String(port), '--json', ...common()]);
+      const res = await runCliAsync([
+        'mail',
+        'v6.17..master',
+        '--branch',
+        BRANCHES,
+        '--out',
+        out,
+        '--from',
+        FROM,
+        '--to',
+        'stable@vger.kernel.org',
+        '--send',
+        '--smtp-host',
+        '127.0.0.1',
+        '--smtp-port',
+        String(port),
+        '--json',
+        ...common(),
+      ]);
       expect(res.stderr).toBe('');
       const j = JSON.parse(res.stdout) as { mails: { subject: string }[]; sent: { status: string }[] };
       expect(j.sent.length).toBe(j.mails.length);
@@ -179,7 +216,24 @@ interface Summary {
 
 function mailWith(db: string, extra: string[] = []): { code: number; stderr: string; summary: Summary | null; mbox: string } {
   const out = path.join(root, `content-out-${++n}.mbox`);
-  const res = runCli(['mail', 'v6.17..master', '--branch', BRANCHES, '--out', out, '--from', FROM, '--to', 'stable@vger.kernel.org', '--json', ...extra, '--repo', r.repoDir, '--db', db]);
+  const res = runCli([
+    'mail',
+    'v6.17..master',
+    '--branch',
+    BRANCHES,
+    '--out',
+    out,
+    '--from',
+    FROM,
+    '--to',
+    'stable@vger.kernel.org',
+    '--json',
+    ...extra,
+    '--repo',
+    r.repoDir,
+    '--db',
+    db,
+  ]);
   let summary: Summary | null = null;
   try {
     summary = JSON.parse(res.stdout) as Summary;
@@ -198,7 +252,10 @@ function mailWith(db: string, extra: string[] = []): { code: number; stderr: str
 describe('the subject as git shows it', () => {
   it('joins a subject wrapped over two lines in the Subject (what git am takes), as git log --format=%s does', async () => {
     const sha = r.mails[0]!.sha;
-    const row = new Database(r.dbPath, { readonly: true }).prepare('SELECT subject, message FROM commits WHERE sha = ?').get(sha) as { subject: string; message: string };
+    const row = new Database(r.dbPath, { readonly: true }).prepare('SELECT subject, message FROM commits WHERE sha = ?').get(sha) as {
+      subject: string;
+      message: string;
+    };
     const wrapped = row.message.replace(`${row.subject}\n`, `${row.subject}\nand its second line\n`);
     expect(wrapped).not.toBe(row.message);
     // What git itself shows as the subject of such a message.
@@ -231,7 +288,10 @@ describe('one mail refused, not the series', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.summary!.mails.map((m) => m.sha)).toEqual(shas.filter((s) => s !== bad));
     const reasons = res.summary!.skipped.filter((s) => s.sha === bad).map((s) => s.reason);
-    expect(reasons.some((x) => /^not mailed: mail header .* holds a line break/.test(x)), reasons.join('; ')).toBe(true);
+    expect(
+      reasons.some((x) => /^not mailed: mail header .* holds a line break/.test(x)),
+      reasons.join('; '),
+    ).toBe(true);
     expect(res.stderr).toMatch(new RegExp(`^stablepick: warning: ${bad.slice(0, 12)} \\(".*"\\) not mailed: mail header .* holds a line break`, 'm'));
   }, 180_000);
 
@@ -248,8 +308,25 @@ describe('one mail refused, not the series', () => {
     expect(res.summary!.mails.length).toBe(sizes.length - 1);
     const warnings = res.stderr.split('\n').filter(Boolean);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^stablepick: warning: ${big!.sha.slice(0, 12)} \\(".*"\\) not mailed: the mail would be .* over the limit of .* \\(--max-mail-size\\)$`));
-    const bad = runCli(['mail', 'v6.17..master', '--branch', BRANCHES, '--max-mail-size', 'huge', '--from', FROM, '--to', 'stable@vger.kernel.org', '--repo', r.repoDir, '--db', r.dbPath]);
+    expect(warnings[0]).toMatch(
+      new RegExp(`^stablepick: warning: ${big!.sha.slice(0, 12)} \\(".*"\\) not mailed: the mail would be .* over the limit of .* \\(--max-mail-size\\)$`),
+    );
+    const bad = runCli([
+      'mail',
+      'v6.17..master',
+      '--branch',
+      BRANCHES,
+      '--max-mail-size',
+      'huge',
+      '--from',
+      FROM,
+      '--to',
+      'stable@vger.kernel.org',
+      '--repo',
+      r.repoDir,
+      '--db',
+      r.dbPath,
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^stablepick: --max-mail-size huge is not a size/);
   }, 180_000);
@@ -257,8 +334,19 @@ describe('one mail refused, not the series', () => {
 
 describe('a CR inside a trailer', () => {
   it('never lets an extra address into To or Cc', () => {
-    const message = ['lib: fix it', '', 'Text.', '', 'Reported-by: Ann <ann@example.org>\rCc: evil@attacker.example', 'Signed-off-by: Dev <dev@example.org>', ''].join('\n');
-    const rc = recipientsFrom({ message, author: { name: 'Dev', email: 'dev@example.org' }, sender: { name: 'S', email: 's@example.org' }, stableLists: ['stable@vger.kernel.org'] }, null);
+    const message = [
+      'lib: fix it',
+      '',
+      'Text.',
+      '',
+      'Reported-by: Ann <ann@example.org>\rCc: evil@attacker.example',
+      'Signed-off-by: Dev <dev@example.org>',
+      '',
+    ].join('\n');
+    const rc = recipientsFrom(
+      { message, author: { name: 'Dev', email: 'dev@example.org' }, sender: { name: 'S', email: 's@example.org' }, stableLists: ['stable@vger.kernel.org'] },
+      null,
+    );
     const all = [...rc.to, ...rc.cc].join('\n');
     expect(all).not.toContain('evil@attacker.example');
     expect(all).not.toContain('ann@example.org');

@@ -19,8 +19,21 @@ let mbox: string;
 let summary: { mails: { messageId: string; subject: string }[] };
 
 function tool(cmd: string, args: string[], cwd: string): { code: number; out: string } {
-  const p = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root, GIT_AUTHOR_NAME: 'Sasha Demo', GIT_AUTHOR_EMAIL: 'sasha@demo-kernel.org', GIT_COMMITTER_NAME: 'Sasha Demo', GIT_COMMITTER_EMAIL: 'sasha@demo-kernel.org' } });
-  if (p.error && (p.error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${cmd} is not installed: apt-get install ${cmd === 'b4' ? 'b4' : 'git-email'} (.ci/run does)`);
+  const p = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      HOME: root,
+      GIT_AUTHOR_NAME: 'Sasha Demo',
+      GIT_AUTHOR_EMAIL: 'sasha@demo-kernel.org',
+      GIT_COMMITTER_NAME: 'Sasha Demo',
+      GIT_COMMITTER_EMAIL: 'sasha@demo-kernel.org',
+    },
+  });
+  if (p.error && (p.error as NodeJS.ErrnoException).code === 'ENOENT')
+    throw new Error(`${cmd} is not installed: apt-get install ${cmd === 'b4' ? 'b4' : 'git-email'} (.ci/run does)`);
   const out = `${p.stdout}${p.stderr}`;
   if (p.status !== 0) console.error(cmd, args.join(' '), out.slice(-1500));
   return { code: p.status ?? -1, out };
@@ -32,7 +45,27 @@ beforeAll(async () => {
   r = await runDemo({ dir: path.join(root, 'demo') });
   outDir = path.join(root, 'patches');
   mbox = path.join(root, 'series.mbox');
-  summary = parseJson(runCli(['mail', 'v6.17..master', '--branch', 'linux-6.17.y,linux-6.12.y', '--out', mbox, '--out-dir', outDir, '--from', 'Sasha Demo <sasha@demo-kernel.org>', '--to', 'stable@vger.kernel.org', '--json', '--repo', r.repoDir, '--db', r.dbPath]));
+  summary = parseJson(
+    runCli([
+      'mail',
+      'v6.17..master',
+      '--branch',
+      'linux-6.17.y,linux-6.12.y',
+      '--out',
+      mbox,
+      '--out-dir',
+      outDir,
+      '--from',
+      'Sasha Demo <sasha@demo-kernel.org>',
+      '--to',
+      'stable@vger.kernel.org',
+      '--json',
+      '--repo',
+      r.repoDir,
+      '--db',
+      r.dbPath,
+    ]),
+  );
 }, 180_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -43,7 +76,20 @@ describe('git send-email', () => {
     expect(files[0]).toMatch(/^0001-.*\.patch$/);
     const work = path.join(root, 'sendmail-work');
     tool('git', ['init', '-q', work], root);
-    const res = tool('git', ['send-email', '--dry-run', '--confirm=never', '--suppress-cc=self', '--smtp-server=/bin/true', '--to', 'stable@vger.kernel.org', ...files.map((f) => path.join(outDir, f))], work);
+    const res = tool(
+      'git',
+      [
+        'send-email',
+        '--dry-run',
+        '--confirm=never',
+        '--suppress-cc=self',
+        '--smtp-server=/bin/true',
+        '--to',
+        'stable@vger.kernel.org',
+        ...files.map((f) => path.join(outDir, f)),
+      ],
+      work,
+    );
     expect(res.code).toBe(0);
     expect(res.out.match(/^Dry-OK\. Log says:$/gm)?.length).toBe(files.length);
     for (const m of summary.mails) expect(res.out).toContain(`Subject: ${m.subject}`);

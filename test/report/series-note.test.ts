@@ -32,7 +32,9 @@ describe('seriesTrialNote', () => {
   });
 
   it('counts one earlier mail in the singular and names the branch when it is first', () => {
-    expect(seriesTrialNote(own, '25.11', { result: 'clean', reason: 'applies as is', before: 1 })).toContain('after the 1 earlier mail of this series for 25.11: clean — applies as is');
+    expect(seriesTrialNote(own, '25.11', { result: 'clean', reason: 'applies as is', before: 1 })).toContain(
+      'after the 1 earlier mail of this series for 25.11: clean — applies as is',
+    );
     const first = seriesTrialNote(caseWith([]), '25.11', { result: 'clean', reason: 'applies as is', before: 0 });
     expect(first).toBe('\n\nThe patch below is the trial pick onto 25.11: clean — applies as is.\n');
   });

@@ -59,7 +59,9 @@ describe('review decisions', () => {
   it('accepts with the repository user as reviewer, rejects only with a reason, keeps the history', () => {
     const acc = JSON.parse(ok(['accept', fx.fixD.slice(0, 10), '--branch', BRANCH], ['--json'])) as ReviewRecord[];
     expect(acc).toMatchObject([{ sha: fx.fixD, branch: BRANCH, status: 'accepted', who: 'Stable Tester <tester@example.org>', source: 'cli', why: '' }]);
-    expect(oneLineError(['reject', fx.fixD, '--branch', BRANCH])).toBe(`stablepick: rejecting ${fx.fixD.slice(0, 12)} for ${BRANCH} needs a reason — give --why "..." (it is shown whenever the commit comes up again)`);
+    expect(oneLineError(['reject', fx.fixD, '--branch', BRANCH])).toBe(
+      `stablepick: rejecting ${fx.fixD.slice(0, 12)} for ${BRANCH} needs a reason — give --why "..." (it is shown whenever the commit comes up again)`,
+    );
     const rej = ok(['reject', fx.fixD, '--branch', BRANCH, '--branch', 'linux-2.0.y', '--why', 'd9 is unused on 1.0', '--who', 'Ann Maint <ann@example.org>']);
     expect(rej).toContain(`${fx.fixD.slice(0, 12)} ${BRANCH}: rejected by Ann Maint <ann@example.org> on `);
     expect(rej.trim().split('\n')).toHaveLength(2);
@@ -89,9 +91,13 @@ describe('review decisions', () => {
     expect(oneLineError(['accept', 'not-a-sha', '--branch', BRANCH])).toContain("unknown revision 'not-a-sha'");
     expect(oneLineError(['list', '--status', 'maybe'])).toBe("stablepick: unknown status 'maybe' — use one of accepted, rejected, needs-review, deferred");
     expect(oneLineError(['export', '--branch', BRANCH, '--format', 'zip', '--out', path.join(work, 'x')])).toContain("unknown export format 'zip'");
-    expect(oneLineError(['export', '--branch', BRANCH, '--format', 'mbox', '--out', path.join(fx.repo.dir, 'queue.mbox')])).toContain('is inside the repository');
+    expect(oneLineError(['export', '--branch', BRANCH, '--format', 'mbox', '--out', path.join(fx.repo.dir, 'queue.mbox')])).toContain(
+      'is inside the repository',
+    );
     symlinkSync(fx.repo.dir, path.join(work, 'link-to-repo'));
-    expect(oneLineError(['export', '--branch', BRANCH, '--format', 'quilt', '--out', path.join(work, 'link-to-repo', 'q')])).toContain('is inside the repository');
+    expect(oneLineError(['export', '--branch', BRANCH, '--format', 'quilt', '--out', path.join(work, 'link-to-repo', 'q')])).toContain(
+      'is inside the repository',
+    );
     const missingDb = review(fx, ['list'], ['--db', path.join(work, 'none.sqlite')]);
     expect(missingDb.code).toBe(1);
     expect(missingDb.stderr).toContain('no index at');
@@ -129,14 +135,19 @@ describe('review export', () => {
 
   it('writes a quilt series of adapted patches that git am applies to the branch', () => {
     const dir = path.join(work, 'quilt');
-    const r = JSON.parse(ok(['export', '--branch', BRANCH, '--format', 'quilt', '--out', dir], ['--json'])) as { members: { sha: string; state: string; file?: string }[]; conflict: unknown };
+    const r = JSON.parse(ok(['export', '--branch', BRANCH, '--format', 'quilt', '--out', dir], ['--json'])) as {
+      members: { sha: string; state: string; file?: string }[];
+      conflict: unknown;
+    };
     expect(r.conflict).toBeNull();
     expect(r.members.map((m) => [m.sha, m.state, m.file])).toEqual([
       [fx.fixA, 'written', '0001-lib-fix-a3.patch'],
       [fx.fixB, 'written', '0002-lib-fix-b5.patch'],
       [fx.mm, 'written', '0003-mm-fix-p2.patch'],
     ]);
-    const series = readFileSync(path.join(dir, 'series'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const series = readFileSync(path.join(dir, 'series'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(series).toEqual(['0001-lib-fix-a3.patch', '0002-lib-fix-b5.patch', '0003-mm-fix-p2.patch']);
     expect(readdirSync(dir).sort()).toEqual([...series, 'series'].sort());
     const clone = cloneAtBranch();
@@ -160,7 +171,11 @@ describe('review export', () => {
     expect(text).toContain('\n>From the start b5 was wrong.\n');
     const clone = cloneAtBranch();
     runGitSync(clone, ['am', '-q', '--patch-format=mboxrd', file]);
-    expect(runGitSync(clone, ['log', '--format=%s', `${BRANCH}@{u}..HEAD`]).trim().split('\n')).toEqual(['mm: fix p2', 'lib: fix b5', 'lib: fix a3']);
+    expect(
+      runGitSync(clone, ['log', '--format=%s', `${BRANCH}@{u}..HEAD`])
+        .trim()
+        .split('\n'),
+    ).toEqual(['mm: fix p2', 'lib: fix b5', 'lib: fix a3']);
     expect(runGitSync(clone, ['log', '-1', '--format=%b', 'HEAD~1'])).toContain('From the start b5 was wrong.');
   }, 60_000);
 
@@ -187,4 +202,3 @@ describe('review export', () => {
     runGitSync(clone, ['am', '-q', ...good.map((f) => path.join(dir, f))]);
   }, 60_000);
 });
-

@@ -5,7 +5,8 @@ import { cherryPickScript, patchFileName, withCherryPickLine } from '../../src/r
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 
-const patch = (message: string): string => `From ${A} Mon Sep 17 00:00:00 2001\nFrom: Dev <dev@x.org>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nSubject: [PATCH] x: fix y\n${message}---\n x.c | 2 +-\n 1 file changed\n\ndiff --git a/x.c b/x.c\n`;
+const patch = (message: string): string =>
+  `From ${A} Mon Sep 17 00:00:00 2001\nFrom: Dev <dev@x.org>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nSubject: [PATCH] x: fix y\n${message}---\n x.c | 2 +-\n 1 file changed\n\ndiff --git a/x.c b/x.c\n`;
 
 describe('export pieces', () => {
   it('comments out a commit the branch already holds', () => {
@@ -13,11 +14,17 @@ describe('export pieces', () => {
       { sha: A, subject: 'x: fix y', onBranchAs: null },
       { sha: B, subject: 'x: fix z', onBranchAs: 'c'.repeat(40) },
     ]);
-    expect(s.split('\n').slice(4)).toEqual([`git cherry-pick -x ${A}  # x: fix y`, `# git cherry-pick -x ${B}  # x: fix z (already on the branch as cccccccccccc)`, '']);
+    expect(s.split('\n').slice(4)).toEqual([
+      `git cherry-pick -x ${A}  # x: fix y`,
+      `# git cherry-pick -x ${B}  # x: fix z (already on the branch as cccccccccccc)`,
+      '',
+    ]);
   });
 
   it('adds the cherry-pick line as git cherry-pick -x does: in the trailer block, or as its own paragraph', () => {
-    expect(withCherryPickLine(patch('\nWhy.\n\nSigned-off-by: Dev <dev@x.org>\n'), A)).toContain(`\nSigned-off-by: Dev <dev@x.org>\n(cherry picked from commit ${A})\n---\n`);
+    expect(withCherryPickLine(patch('\nWhy.\n\nSigned-off-by: Dev <dev@x.org>\n'), A)).toContain(
+      `\nSigned-off-by: Dev <dev@x.org>\n(cherry picked from commit ${A})\n---\n`,
+    );
     expect(withCherryPickLine(patch('\nWhy it is needed.\n'), A)).toContain(`\nWhy it is needed.\n\n(cherry picked from commit ${A})\n---\n`);
     expect(withCherryPickLine(patch(''), A)).toContain(`Subject: [PATCH] x: fix y\n\n(cherry picked from commit ${A})\n---\n`);
     const once = withCherryPickLine(patch('\nWhy.\n'), A);

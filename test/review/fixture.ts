@@ -46,8 +46,16 @@ export function buildReviewRepo(): ReviewFixture {
   });
   repo.tag('v1.0');
   repo.branch(BRANCH);
-  const fixA = repo.commit('lib: fix a3', { 'lib/a.c': lines(20, 'a').replace('a3 = 3', 'a3 = 33') }, { body: 'a3 overflowed.\n\nSigned-off-by: Dev <dev@example.org>' });
-  const fixB = repo.commit('lib: fix b5', { 'lib/b.c': lines(20, 'b').replace('b5 = 5', 'b5 = 55') }, { body: 'From the start b5 was wrong.\n\nSigned-off-by: Dev <dev@example.org>' });
+  const fixA = repo.commit(
+    'lib: fix a3',
+    { 'lib/a.c': lines(20, 'a').replace('a3 = 3', 'a3 = 33') },
+    { body: 'a3 overflowed.\n\nSigned-off-by: Dev <dev@example.org>' },
+  );
+  const fixB = repo.commit(
+    'lib: fix b5',
+    { 'lib/b.c': lines(20, 'b').replace('b5 = 5', 'b5 = 55') },
+    { body: 'From the start b5 was wrong.\n\nSigned-off-by: Dev <dev@example.org>' },
+  );
   const gpu = repo.commit('drm: fix g1', { 'drivers/gpu/drm.c': lines(20, 'g').replace('g1 = 1', 'g1 = 11') });
   const mm = repo.commit('mm: fix p2', { 'mm/page.c': lines(20, 'p').replace('p2 = 2', 'p2 = 22') });
   const fixC = repo.commit('lib: fix c7', { 'lib/c.c': lines(20, 'c').replace('c7 = 7', 'c7 = 77') });

@@ -108,7 +108,14 @@ beforeAll(() => {
       inReplyTo: '<someone-else-asked@example.org>',
       references: [ownId(fx.fixB), '<someone-else-asked@example.org>'],
       // It quotes an objection it answers: the quote is not its own word.
-      body: ['On Tue, Nov 04, 2025, Someone Else wrote:', '> NAK, please drop this: not a fix for 1.0?', '', 'It is: 1.0 has the bug too.', '', 'Reviewed-by: Rev Iewer <rev@example.org>'].join('\n'),
+      body: [
+        'On Tue, Nov 04, 2025, Someone Else wrote:',
+        '> NAK, please drop this: not a fix for 1.0?',
+        '',
+        'It is: 1.0 has the bug too.',
+        '',
+        'Reviewed-by: Rev Iewer <rev@example.org>',
+      ].join('\n'),
     },
     // A question: needs a person.
     {
@@ -117,7 +124,13 @@ beforeAll(() => {
       subject: 'Re: [PATCH AUTOSEL 1.0] drm: fix g1',
       date: 'Tue, 4 Nov 2025 11:00:00 +0000',
       inReplyTo: ownId(fx.gpu),
-      body: ['> Reviewed-by: Other <o@example.org>', '> Acked-by: Someone <s@example.org>', '', 'Does this need the follow-up fix too?', 'It was posted last week.'].join('\n'),
+      body: [
+        '> Reviewed-by: Other <o@example.org>',
+        '> Acked-by: Someone <s@example.org>',
+        '',
+        'Does this need the follow-up fix too?',
+        'It was posted last week.',
+      ].join('\n'),
     },
     // Threaded by nothing stablepick knows, and no upstream line: reported.
     {
@@ -135,7 +148,9 @@ beforeAll(() => {
       subject: 'Re: [PATCH AUTOSEL 1.0] lib: fix d9',
       date: 'Tue, 4 Nov 2025 13:00:00 +0000',
       inReplyTo: '<mangled-by-a-mail-client@example.org>',
-      body: [`> [ Upstream commit ${fx.fixD} ]`, '> From the start d9 was wrong.', '', 'Thanks, but please drop this one: d9 is only read on 2.0.', ''].join('\n'),
+      body: [`> [ Upstream commit ${fx.fixD} ]`, '> From the start d9 was wrong.', '', 'Thanks, but please drop this one: d9 is only read on 2.0.', ''].join(
+        '\n',
+      ),
     },
   ];
 }, 120_000);
@@ -145,7 +160,10 @@ describe('classifying a reply by its own text', () => {
   it('ignores quoted lines, the attribution line and the signature', () => {
     expect(ownLines('On Mon, Jane wrote:\n> NAK\n> Acked-by: x\nsounds good\n-- \nNAK')).toEqual(['sounds good']);
     expect(classifyReply(ownLines('> NAK, not a fix\n\nAcked-by: Jane <j@x.org>'), 'Jane')).toEqual({ status: 'accepted', why: 'Acked-by: Jane <j@x.org>' });
-    expect(classifyReply(ownLines('> Acked-by: a <a@b>\nNot a fix: the bug is in 2.0 only.'), 'Jane')).toEqual({ status: 'rejected', why: 'Not a fix: the bug is in 2.0 only.' });
+    expect(classifyReply(ownLines('> Acked-by: a <a@b>\nNot a fix: the bug is in 2.0 only.'), 'Jane')).toEqual({
+      status: 'rejected',
+      why: 'Not a fix: the bug is in 2.0 only.',
+    });
   });
 
   it('knows the rejecting and accepting phrases', () => {
@@ -170,7 +188,8 @@ describe('classifying a reply by its own text', () => {
 
 describe('splitting an mbox', () => {
   it('splits at From_ lines only, and unquotes >From lines', () => {
-    const text = 'From a@b Mon Nov  3 18:02:46 2025\nSubject: one\n\nbody\n>From here\n>>From there\nFrom the start? no separator: no blank line before\n\nFrom b@c Mon Nov  3 18:02:47 2025\nSubject: two\n\nx\n';
+    const text =
+      'From a@b Mon Nov  3 18:02:46 2025\nSubject: one\n\nbody\n>From here\n>>From there\nFrom the start? no separator: no blank line before\n\nFrom b@c Mon Nov  3 18:02:47 2025\nSubject: two\n\nx\n';
     const parts = splitMbox(Buffer.from(text)).map((b) => b.toString('latin1'));
     expect(parts).toEqual(['Subject: one\n\nbody\nFrom here\n>From there\nFrom the start? no separator: no blank line before\n', 'Subject: two\n\nx\n']);
   });
@@ -184,8 +203,21 @@ describe('review import', () => {
       const s = await importMbox(db, readFileSync(file), EMPTY_POLICY);
       expect(s.messages).toBe(6);
       const nak = byId(s.replies, '<nak-1@example.org>');
-      expect(nak).toMatchObject({ outcome: 'recorded', status: 'rejected', sha: fx.fixA, branches: [BRANCH], threadedBy: 'in-reply-to', why: 'NAK. This depends on the new allocator, which 1.0 does not have.' });
-      expect(byId(s.replies, '<rb-1@example.org>')).toMatchObject({ outcome: 'recorded', status: 'accepted', sha: fx.fixB, threadedBy: 'references', why: 'Reviewed-by: Rev Iewer <rev@example.org>' });
+      expect(nak).toMatchObject({
+        outcome: 'recorded',
+        status: 'rejected',
+        sha: fx.fixA,
+        branches: [BRANCH],
+        threadedBy: 'in-reply-to',
+        why: 'NAK. This depends on the new allocator, which 1.0 does not have.',
+      });
+      expect(byId(s.replies, '<rb-1@example.org>')).toMatchObject({
+        outcome: 'recorded',
+        status: 'accepted',
+        sha: fx.fixB,
+        threadedBy: 'references',
+        why: 'Reviewed-by: Rev Iewer <rev@example.org>',
+      });
       expect(byId(s.replies, '<q-1@example.org>')).toMatchObject({
         outcome: 'recorded',
         status: 'needs-review',
@@ -194,12 +226,30 @@ describe('review import', () => {
       });
       expect(byId(s.replies, '<lost-1@example.org>')).toMatchObject({ outcome: 'unthreaded' });
       expect(byId(s.replies, '<lost-1@example.org>').note).toContain('<unrelated@example.org>');
-      expect(byId(s.replies, '<drop-1@example.org>')).toMatchObject({ outcome: 'recorded', status: 'rejected', sha: fx.fixD, threadedBy: 'upstream-line', why: 'Thanks, but please drop this one: d9 is only read on 2.0.' });
+      expect(byId(s.replies, '<drop-1@example.org>')).toMatchObject({
+        outcome: 'recorded',
+        status: 'rejected',
+        sha: fx.fixD,
+        threadedBy: 'upstream-line',
+        why: 'Thanks, but please drop this one: d9 is only read on 2.0.',
+      });
       expect(byId(s.replies, ownId(fx.fixA))).toMatchObject({ outcome: 'own-mail' });
-      expect(s).toMatchObject({ recorded: 4, duplicates: 0, unthreaded: 1, skipped: 1, byStatus: { accepted: 1, rejected: 2, 'needs-review': 1, deferred: 0 } });
+      expect(s).toMatchObject({
+        recorded: 4,
+        duplicates: 0,
+        unthreaded: 1,
+        skipped: 1,
+        byStatus: { accepted: 1, rejected: 2, 'needs-review': 1, deferred: 0 },
+      });
 
       const store = new ReviewStore(db);
-      expect(store.get(fx.fixA, BRANCH)).toMatchObject({ status: 'rejected', who: 'Maint Ainer <maint@example.org>', source: 'mail', messageId: '<nak-1@example.org>', at: Date.UTC(2025, 10, 4, 9) / 1000 });
+      expect(store.get(fx.fixA, BRANCH)).toMatchObject({
+        status: 'rejected',
+        who: 'Maint Ainer <maint@example.org>',
+        source: 'mail',
+        messageId: '<nak-1@example.org>',
+        at: Date.UTC(2025, 10, 4, 9) / 1000,
+      });
       const logged = db.prepare('SELECT COUNT(*) FROM review_log').pluck().get();
       expect(logged).toBe(4);
 
@@ -217,11 +267,28 @@ describe('review import', () => {
     try {
       const policy = compilePolicy({ reviewers: ['Maint Ainer <maint@example.org>'] });
       const file = mbox([
-        { from: 'Drive By <db@example.org>', id: '<stranger-ack@example.org>', subject: 'Re: [PATCH AUTOSEL 1.0] drm: fix g1', date: 'Wed, 5 Nov 2025 09:00:00 +0000', inReplyTo: ownId(fx.gpu), body: 'Acked-by: Drive By <db@example.org>' },
-        { from: 'Maint Ainer <maint@example.org>', id: '<ack-b@example.org>', subject: 'Re: [PATCH AUTOSEL 1.0] lib: fix b5', date: 'Wed, 5 Nov 2025 10:00:00 +0000', inReplyTo: ownId(fx.fixB), body: 'not a fix after all, the bug never reached 1.0' },
+        {
+          from: 'Drive By <db@example.org>',
+          id: '<stranger-ack@example.org>',
+          subject: 'Re: [PATCH AUTOSEL 1.0] drm: fix g1',
+          date: 'Wed, 5 Nov 2025 09:00:00 +0000',
+          inReplyTo: ownId(fx.gpu),
+          body: 'Acked-by: Drive By <db@example.org>',
+        },
+        {
+          from: 'Maint Ainer <maint@example.org>',
+          id: '<ack-b@example.org>',
+          subject: 'Re: [PATCH AUTOSEL 1.0] lib: fix b5',
+          date: 'Wed, 5 Nov 2025 10:00:00 +0000',
+          inReplyTo: ownId(fx.fixB),
+          body: 'not a fix after all, the bug never reached 1.0',
+        },
       ]);
       const s = await importMbox(db, readFileSync(file), policy);
-      expect(byId(s.replies, '<stranger-ack@example.org>')).toMatchObject({ status: 'needs-review', why: 'reply from Drive By <db@example.org> (not a listed reviewer) needs a person: Acked-by: Drive By <db@example.org>' });
+      expect(byId(s.replies, '<stranger-ack@example.org>')).toMatchObject({
+        status: 'needs-review',
+        why: 'reply from Drive By <db@example.org> (not a listed reviewer) needs a person: Acked-by: Drive By <db@example.org>',
+      });
       const store = new ReviewStore(db);
       expect(store.get(fx.fixB, BRANCH)).toMatchObject({ status: 'rejected', why: 'not a fix after all, the bug never reached 1.0' });
       expect(store.history(fx.fixB, BRANCH).map((h) => h.status)).toEqual(['accepted', 'rejected']);
@@ -235,11 +302,16 @@ describe('review import', () => {
     const human = review(fx, ['import', file]);
     expect(human.stderr).toBe('');
     expect(human.code).toBe(0);
-    expect(human.stdout.split('\n')[0]).toBe('6 messages: 0 replies recorded (0 accepted, 0 rejected, 0 need a person), 4 already imported, 1 unthreaded, 1 skipped');
+    expect(human.stdout.split('\n')[0]).toBe(
+      '6 messages: 0 replies recorded (0 accepted, 0 rejected, 0 need a person), 4 already imported, 1 unthreaded, 1 skipped',
+    );
     expect(human.stdout).toContain('<lost-1@example.org>: unthreaded:');
     const json = review(fx, ['import', file], ['--json']);
     expect(json.code).toBe(0);
-    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as ImportedReply);
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ImportedReply);
     expect(lines.map((l) => l.outcome)).toEqual(['own-mail', 'duplicate', 'duplicate', 'duplicate', 'unthreaded', 'duplicate']);
     const missing = review(fx, ['import', path.join(work, 'nope.mbox')]);
     expect(missing.code).toBe(1);
@@ -251,7 +323,11 @@ describe('review import', () => {
     const file = mbox(threads);
     const plain = review(fx, ['import', file], ['--json']);
     expect(plain.code).toBe(0);
-    const outcomes = (r: { stdout: string }): string[] => r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as ImportedReply).outcome);
+    const outcomes = (r: { stdout: string }): string[] =>
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as ImportedReply).outcome);
     // The real compressors, as a mail archive hands the files out.
     execFileSync('gzip', ['-k', file]);
     execFileSync('xz', ['-k', file]);
@@ -268,8 +344,16 @@ describe('review import', () => {
     expect(outcomes(one)).toHaveLength(1);
     // Not a mailbox: one line, exit 1, nothing recorded.
     const bad: [string, Buffer, RegExp][] = [
-      ['random.bin', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)), /is not a mailbox: it holds binary data|neither an mbox nor a mail/],
-      ['notes.txt', Buffer.from('Some notes about the release.\nNothing here is a mail.\n'), /notes\.txt is neither an mbox nor a mail \(it starts "Some notes about the release\."\)/],
+      [
+        'random.bin',
+        Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)),
+        /is not a mailbox: it holds binary data|neither an mbox nor a mail/,
+      ],
+      [
+        'notes.txt',
+        Buffer.from('Some notes about the release.\nNothing here is a mail.\n'),
+        /notes\.txt is neither an mbox nor a mail \(it starts "Some notes about the release\."\)/,
+      ],
       ['archive.mbox.bz2', Buffer.from([0x42, 0x5a, 0x68, 0x39, 0x31, 0x41]), /archive\.mbox\.bz2 is bzip2-compressed, which review import does not read/],
       ['cut.mbox.gz', execFileSync('gzip', ['-c', file]).subarray(0, 40), /cut\.mbox\.gz is a damaged compressed file/],
       ['empty.mbox', Buffer.alloc(0), /empty\.mbox is empty/],

@@ -24,7 +24,16 @@ function verdict(v: Verdict['verdict'], branch = 'linux-6.12.y'): Verdict {
 }
 
 function record(status: ReviewRecord['status'], why = ''): ReviewRecord {
-  return { sha: SHA, branch: 'linux-6.12.y', status, who: 'Jane Doe <jane@example.org>', at: Date.UTC(2025, 10, 3) / 1000, why, source: 'cli', messageId: null };
+  return {
+    sha: SHA,
+    branch: 'linux-6.12.y',
+    status,
+    who: 'Jane Doe <jane@example.org>',
+    at: Date.UTC(2025, 10, 3) / 1000,
+    why,
+    source: 'cli',
+    messageId: null,
+  };
 }
 
 const policy: ReviewPolicy = compilePolicy({
@@ -51,7 +60,13 @@ function configError(text: string): string {
 
 describe('review config', () => {
   it('accepts the documented section and reads it from a file', () => {
-    const text = JSON.stringify({ review: { reviewers: ['A B <a@b.org>'], optOutPaths: [{ paths: ['drivers/gpu/**'], branches: ['linux-6.12.y'], reason: 'r' }], ackPaths: [{ paths: ['mm/**'], reason: 'ack' }] } });
+    const text = JSON.stringify({
+      review: {
+        reviewers: ['A B <a@b.org>'],
+        optOutPaths: [{ paths: ['drivers/gpu/**'], branches: ['linux-6.12.y'], reason: 'r' }],
+        ackPaths: [{ paths: ['mm/**'], reason: 'ack' }],
+      },
+    });
     expect(parseConfig(text, 'f').review).toBeDefined();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stablepick-review-cfg-'));
     const file = path.join(dir, 'stablepick.config.json');
@@ -72,7 +87,9 @@ describe('review config', () => {
     expect(configError('{"review": {"optOutPaths": [{"paths": [], "reason": "r"}]}}')).toContain('paths must be a non-empty array');
     expect(configError('{"review": {"optOutPaths": [{"paths": ["a/**"]}]}}')).toContain('has no "reason"');
     expect(configError('{"review": {"optOutPaths": [{"paths": ["a/**"], "reason": "r", "branches": "x"}]}}')).toContain('branches must be');
-    expect(configError('{"review": {"ackPaths": [{"paths": ["a/**"], "reason": "r", "branches": ["x"]}]}}')).toContain('unknown key review.ackPaths[0]."branches"');
+    expect(configError('{"review": {"ackPaths": [{"paths": ["a/**"], "reason": "r", "branches": ["x"]}]}}')).toContain(
+      'unknown key review.ackPaths[0]."branches"',
+    );
   });
 
   it('knows reviewers by e-mail address', () => {
@@ -88,7 +105,12 @@ describe('applyReview', () => {
       const out = applyReview(verdict(v), ['lib/x.c'], record('rejected', 'breaks suspend'), policy);
       expect(out.verdict).toBe('NO');
       expect(out.confidence).toBe(1);
-      expect(out.reasons[0]).toMatchObject({ kind: 'rule', decided: true, source: 'review', text: 'rejected by Jane Doe <jane@example.org> on 2025-11-03: breaks suspend' });
+      expect(out.reasons[0]).toMatchObject({
+        kind: 'rule',
+        decided: true,
+        source: 'review',
+        text: 'rejected by Jane Doe <jane@example.org> on 2025-11-03: breaks suspend',
+      });
       expect(out.reasons[0]?.rule).toBeUndefined();
       // The rule that decided before no longer does.
       expect(out.reasons.filter((r) => r.decided)).toHaveLength(1);

@@ -26,7 +26,10 @@ describe('concurrent review decisions', () => {
     const shas = [fx.fixA, fx.fixB, fx.gpu, fx.mm];
     const run = (who: string): Promise<{ code: number; stderr: string }> =>
       new Promise((resolve) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/review/decide-many.ts'), fx.db, who, '40', ...shas], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/review/decide-many.ts'), fx.db, who, '40', ...shas], {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
         c.on('exit', (code) => resolve({ code: code ?? -1, stderr }));

@@ -61,7 +61,11 @@ const MIGRATION_3 = `
 `;
 
 function reviewSchema(d: DB): { type: string; name: string; sql: string }[] {
-  return d.prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'review%' ORDER BY name").all() as { type: string; name: string; sql: string }[];
+  return d.prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'review%' ORDER BY name").all() as {
+    type: string;
+    name: string;
+    sql: string;
+  }[];
 }
 
 function thrown(fn: () => unknown): StablepickError {
@@ -83,7 +87,15 @@ describe('review store', () => {
       expect(reviewSchema(fresh)).toEqual([]);
       old.exec(MIGRATION_3);
       new ReviewStore(fresh);
-      expect(reviewSchema(fresh).map((r) => r.name)).toEqual(['review', 'review_branch_status', 'review_log', 'review_log_commit', 'review_log_message', 'review_mail', 'review_mail_sha']);
+      expect(reviewSchema(fresh).map((r) => r.name)).toEqual([
+        'review',
+        'review_branch_status',
+        'review_log',
+        'review_log_commit',
+        'review_log_message',
+        'review_mail',
+        'review_mail_sha',
+      ]);
       expect(reviewSchema(fresh)).toEqual(reviewSchema(old));
     } finally {
       fresh.close();
@@ -96,7 +108,10 @@ describe('review store', () => {
     writeFileSync(file, db.serialize());
     const w = new Database(file);
     w.exec(`DROP TABLE IF EXISTS review; DROP TABLE IF EXISTS review_log; DROP TABLE IF EXISTS review_mail; ${MIGRATION_3}`);
-    w.prepare("INSERT INTO review (sha, branch, status, who, at, why, source) VALUES (?, ?, 'accepted', 'Ann <ann@example.org>', 5, 'old', 'cli')").run(fx.fixA, BRANCH);
+    w.prepare("INSERT INTO review (sha, branch, status, who, at, why, source) VALUES (?, ?, 'accepted', 'Ann <ann@example.org>', 5, 'old', 'cli')").run(
+      fx.fixA,
+      BRANCH,
+    );
     w.close();
     const before = createHash('sha256').update(readFileSync(file)).digest('hex');
     const again = openDb(file);
@@ -139,7 +154,16 @@ describe('review store', () => {
     s.set({ sha: fx.fixA, branch: BRANCH, status: 'needs-review', who: 'Bot <bot@example.org>', source: 'mail', at: 1000 });
     s.set({ sha: fx.fixA, branch: BRANCH, status: 'accepted', who: 'Ann <ann@example.org>', why: 'looks right', source: 'cli', at: 2000 });
     const last = s.set({ sha: fx.fixA, branch: BRANCH, status: 'rejected', who: 'Bob <bob@example.org>', why: 'breaks the 1.0 ABI', source: 'web', at: 3000 });
-    expect(last).toEqual({ sha: fx.fixA, branch: BRANCH, status: 'rejected', who: 'Bob <bob@example.org>', at: 3000, why: 'breaks the 1.0 ABI', source: 'web', messageId: null });
+    expect(last).toEqual({
+      sha: fx.fixA,
+      branch: BRANCH,
+      status: 'rejected',
+      who: 'Bob <bob@example.org>',
+      at: 3000,
+      why: 'breaks the 1.0 ABI',
+      source: 'web',
+      messageId: null,
+    });
     expect(s.get(fx.fixA, BRANCH)).toEqual(last);
     expect(s.history(fx.fixA, BRANCH).map((r) => [r.status, r.who, r.at, r.why])).toEqual([
       ['needs-review', 'Bot <bot@example.org>', 1000, ''],
@@ -157,7 +181,9 @@ describe('review store', () => {
   it('refuses a rejection without a reason', () => {
     const s = new ReviewStore(db);
     for (const why of [undefined, '', '   ']) {
-      const e = thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'rejected', who: 'Ann <ann@example.org>', source: 'cli', ...(why === undefined ? {} : { why }) }));
+      const e = thrown(() =>
+        s.set({ sha: fx.fixB, branch: BRANCH, status: 'rejected', who: 'Ann <ann@example.org>', source: 'cli', ...(why === undefined ? {} : { why }) }),
+      );
       expect(e.code).toBe('BAD_DECISION');
       expect(e.message).toContain('needs a reason');
     }
@@ -171,7 +197,9 @@ describe('review store', () => {
     expect(unknown.code).toBe('NOT_INDEXED');
     expect(unknown.hint).toContain('stablepick index');
     expect(thrown(() => s.set({ sha: fx.fixB.slice(0, 12), branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli' })).code).toBe('BAD_REVISION');
-    expect(thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'maybe' as 'accepted', who: 'Ann', source: 'cli' })).message).toContain('unknown review status');
+    expect(thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'maybe' as 'accepted', who: 'Ann', source: 'cli' })).message).toContain(
+      'unknown review status',
+    );
     expect(thrown(() => s.set({ sha: fx.fixB, branch: BRANCH, status: 'accepted', who: ' ', source: 'cli' })).message).toContain('reviewer');
     expect(thrown(() => s.set({ sha: fx.fixB, branch: '', status: 'accepted', who: 'Ann', source: 'cli' })).message).toContain('branch');
     expect(thrown(() => s.recordMail({ messageId: '<m@x>', sha: fx.unknown, branches: [BRANCH], subject: 's' })).code).toBe('NOT_INDEXED');
@@ -183,21 +211,44 @@ describe('review store', () => {
     s.set({ sha: fx.fixD, branch: 'linux-2.0.y', status: 'rejected', who: 'Ann', why: 'not there', source: 'cli', at: 5000 });
     expect(s.list({ branch: BRANCH, status: 'accepted' }).map((r) => r.sha)).toEqual([fx.fixD]);
     expect(s.list({ status: 'rejected' }).map((r) => [r.sha, r.branch])).toEqual([[fx.fixD, 'linux-2.0.y']]);
-    expect(s.list({ branch: BRANCH }).map((r) => r.sha).sort()).toEqual([fx.fixA, fx.fixD].sort());
+    expect(
+      s
+        .list({ branch: BRANCH })
+        .map((r) => r.sha)
+        .sort(),
+    ).toEqual([fx.fixA, fx.fixD].sort());
     expect(s.list().length).toBe(3);
   });
 
   it('records a decision with a Message-ID once, and an older decision does not replace a newer one', () => {
     const s = new ReviewStore(db);
     s.set({ sha: fx.gpu, branch: BRANCH, status: 'accepted', who: 'Ann', source: 'cli', at: 9000 });
-    const r = s.set({ sha: fx.gpu, branch: BRANCH, status: 'rejected', who: 'Dev <dev@example.org>', why: 'NAK, not a fix', source: 'mail', messageId: 'reply-1@example.org', at: 8000 });
+    const r = s.set({
+      sha: fx.gpu,
+      branch: BRANCH,
+      status: 'rejected',
+      who: 'Dev <dev@example.org>',
+      why: 'NAK, not a fix',
+      source: 'mail',
+      messageId: 'reply-1@example.org',
+      at: 8000,
+    });
     // Logged (it happened), but the later CLI decision stays current.
     expect(r.status).toBe('accepted');
     expect(s.history(fx.gpu, BRANCH).map((h) => [h.status, h.messageId])).toEqual([
       ['rejected', '<reply-1@example.org>'],
       ['accepted', null],
     ]);
-    s.set({ sha: fx.gpu, branch: BRANCH, status: 'rejected', who: 'Dev <dev@example.org>', why: 'NAK, not a fix', source: 'mail', messageId: '<reply-1@example.org>', at: 8000 });
+    s.set({
+      sha: fx.gpu,
+      branch: BRANCH,
+      status: 'rejected',
+      who: 'Dev <dev@example.org>',
+      why: 'NAK, not a fix',
+      source: 'mail',
+      messageId: '<reply-1@example.org>',
+      at: 8000,
+    });
     expect(s.history(fx.gpu, BRANCH)).toHaveLength(2);
     expect(s.hasMessage('reply-1@example.org')).toBe(true);
     expect(s.hasMessage('reply-2@example.org')).toBe(false);

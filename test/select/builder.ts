@@ -15,7 +15,26 @@ import { labelledShas, makeRepo, nth, type RepoBuilder } from '../helpers/repo-b
 
 /** The named commits of the history (tags name the commit they point at). */
 const LABELS = [
-  'init', 'v10', 'docTrain', 'newFile', 'v11', 'fixOld', 'featNew', 'fixNew', 'tagged', 'noautosel', 'revertHeld', 'featCog', 'revertWindow', 'gizmoFix', 'docWindow', 'fixOfFix', 'renamed', 'renamedFix', 'v12', 'lateFixPick',
+  'init',
+  'v10',
+  'docTrain',
+  'newFile',
+  'v11',
+  'fixOld',
+  'featNew',
+  'fixNew',
+  'tagged',
+  'noautosel',
+  'revertHeld',
+  'featCog',
+  'revertWindow',
+  'gizmoFix',
+  'docWindow',
+  'fixOfFix',
+  'renamed',
+  'renamedFix',
+  'v12',
+  'lateFixPick',
 ] as const;
 export type SelectLabel = (typeof LABELS)[number];
 
@@ -54,15 +73,23 @@ export function buildSelectRepo(opts: { trainPairs?: number } = {}): SelectFixtu
   const ver: number[] = [];
   for (let i = 0; i < pairs; i++) {
     ver[i] = 1;
-    const fix = r.commit(`mod${i}: fix NULL dereference in mod${i}_${i % 8}`, { [`src/mod${i}.c`]: modFile(i, 1) }, {
-      body: `A crash when the list is empty.\n\nFixes: ${short(c.init)} ("core: initial import")\nSigned-off-by: Dev One <one@example.org>`,
-      author: 'Dev One <one@example.org>',
-    });
+    const fix = r.commit(
+      `mod${i}: fix NULL dereference in mod${i}_${i % 8}`,
+      { [`src/mod${i}.c`]: modFile(i, 1) },
+      {
+        body: `A crash when the list is empty.\n\nFixes: ${short(c.init)} ("core: initial import")\nSigned-off-by: Dev One <one@example.org>`,
+        author: 'Dev One <one@example.org>',
+      },
+    );
     trainFixes.push(fix);
-    const feat = r.commit(`feat${i}: add support for widget ${i}`, { [`feat/w${i}.c`]: `int w${i};\n` }, {
-      body: 'Introduce a new widget.\n\nSigned-off-by: Dev Two <two@example.org>',
-      author: 'Dev Two <two@example.org>',
-    });
+    const feat = r.commit(
+      `feat${i}: add support for widget ${i}`,
+      { [`feat/w${i}.c`]: `int w${i};\n` },
+      {
+        body: 'Introduce a new widget.\n\nSigned-off-by: Dev Two <two@example.org>',
+        author: 'Dev Two <two@example.org>',
+      },
+    );
     trainFeatures.push(feat);
     if (i % 3 === 2) {
       // The stable team picks a few days later.
@@ -77,30 +104,54 @@ export function buildSelectRepo(opts: { trainPairs?: number } = {}): SelectFixtu
   r.branch('stable-1.1');
   // The window v1.1..v1.2: one commit per rule.
   const base = pairs;
-  c.fixOld = r.commit(`mod${base}: fix crash on empty list`, { [`src/mod${base}.c`]: modFile(base, 1) }, {
-    body: `Fixes: ${short(c.init)} ("core: initial import")\nSigned-off-by: Dev One <one@example.org>`,
-    author: 'Dev One <one@example.org>',
-  });
+  c.fixOld = r.commit(
+    `mod${base}: fix crash on empty list`,
+    { [`src/mod${base}.c`]: modFile(base, 1) },
+    {
+      body: `Fixes: ${short(c.init)} ("core: initial import")\nSigned-off-by: Dev One <one@example.org>`,
+      author: 'Dev One <one@example.org>',
+    },
+  );
   c.featNew = r.commit('feat: add support for sprockets', { 'feat/sprocket.c': 'int s;\n' }, { author: 'Dev Two <two@example.org>' });
-  c.fixNew = r.commit('feat: fix sprocket leak', { 'feat/sprocket.c': 'int s = 0;\n' }, {
-    body: `Fixes: ${short(c.featNew)} ("feat: add support for sprockets")\nSigned-off-by: Dev Two <two@example.org>`,
-    author: 'Dev Two <two@example.org>',
-  });
-  c.tagged = r.commit(`mod${base + 1}: handle short reads`, { [`src/mod${base + 1}.c`]: modFile(base + 1, 1) }, { body: 'Cc: stable@vger.kernel.org\nSigned-off-by: Dev One <one@example.org>' });
-  c.noautosel = r.commit(`mod${base + 2}: tune defaults`, { [`src/mod${base + 2}.c`]: modFile(base + 2, 1) }, { body: 'Cc: stable+noautosel@kernel.org # needs manual review\nSigned-off-by: Dev One <one@example.org>' });
+  c.fixNew = r.commit(
+    'feat: fix sprocket leak',
+    { 'feat/sprocket.c': 'int s = 0;\n' },
+    {
+      body: `Fixes: ${short(c.featNew)} ("feat: add support for sprockets")\nSigned-off-by: Dev Two <two@example.org>`,
+      author: 'Dev Two <two@example.org>',
+    },
+  );
+  c.tagged = r.commit(
+    `mod${base + 1}: handle short reads`,
+    { [`src/mod${base + 1}.c`]: modFile(base + 1, 1) },
+    { body: 'Cc: stable@vger.kernel.org\nSigned-off-by: Dev One <one@example.org>' },
+  );
+  c.noautosel = r.commit(
+    `mod${base + 2}: tune defaults`,
+    { [`src/mod${base + 2}.c`]: modFile(base + 2, 1) },
+    { body: 'Cc: stable+noautosel@kernel.org # needs manual review\nSigned-off-by: Dev One <one@example.org>' },
+  );
   c.revertHeld = r.revert(nth(trainFixes, 0));
   c.featCog = r.commit('feat: add support for cogs', { 'feat/cog.c': 'int cog;\n' }, { author: 'Dev Two <two@example.org>' });
   c.revertWindow = r.revert(c.featCog);
   c.gizmoFix = r.commit('gizmo: fix init', { 'src/gizmo.c': 'int gizmo = 1;\n' });
   c.docWindow = r.commit('doc: fix a typo in the guide', { 'doc/guide.md': '# Guide\n\nWidgets!\n' });
-  c.fixOfFix = r.commit(`mod${base}: fix the crash fix`, { [`src/mod${base}.c`]: modFile(base, 2) }, {
-    body: `Fixes: ${short(c.fixOld)} ("mod${base}: fix crash on empty list")\nSigned-off-by: Dev One <one@example.org>`,
-    author: 'Dev One <one@example.org>',
-  });
+  c.fixOfFix = r.commit(
+    `mod${base}: fix the crash fix`,
+    { [`src/mod${base}.c`]: modFile(base, 2) },
+    {
+      body: `Fixes: ${short(c.fixOld)} ("mod${base}: fix crash on empty list")\nSigned-off-by: Dev One <one@example.org>`,
+      author: 'Dev One <one@example.org>',
+    },
+  );
   c.renamed = r.commit(`mod${base + 3}: move to lib`, { [`src/mod${base + 3}.c`]: null, [`lib/mod${base + 3}.c`]: modFile(base + 3, 0) });
-  c.renamedFix = r.commit(`mod${base + 3}: fix overflow`, { [`lib/mod${base + 3}.c`]: modFile(base + 3, 5) }, {
-    body: `Fixes: ${short(c.init)} ("core: initial import")`,
-  });
+  c.renamedFix = r.commit(
+    `mod${base + 3}: fix overflow`,
+    { [`lib/mod${base + 3}.c`]: modFile(base + 3, 5) },
+    {
+      body: `Fixes: ${short(c.init)} ("core: initial import")`,
+    },
+  );
   c.v12 = r.tag('v1.2');
   // Later, stable-1.1 picks the old-bug fix (after the window opened).
   r.checkout('stable-1.1');

@@ -47,7 +47,10 @@ describe('commands', () => {
 
   it('scan --json prints one verdict per commit and branch', async () => {
     const out = await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1,stable-1.0', '--json']);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { sha: string; branch: string; verdict: string; confidence: number; reasons: unknown[]; already?: string });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { sha: string; branch: string; verdict: string; confidence: number; reasons: unknown[]; already?: string });
     const n = Number(fx.repo.git(['rev-list', '--count', '--no-merges', 'v1.1..v1.2']).trim());
     expect(lines).toHaveLength(2 * n);
     for (const l of lines) {
@@ -71,10 +74,17 @@ describe('commands', () => {
   });
 
   it('scan --sort p lists the likeliest picks first, --verdict keeps only the kinds asked for', async () => {
-    const all = (await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--json', '--sort', 'p'])).trim().split('\n').map((l) => JSON.parse(l) as { probability: number; verdict: string; already?: string });
+    const all = (await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--json', '--sort', 'p']))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { probability: number; verdict: string; already?: string });
     const ps = all.map((v) => v.probability);
     expect(ps).toEqual([...ps].sort((a, b) => b - a));
-    const yes = (await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--json', '--verdict', 'yes'])).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { verdict: string; already?: string });
+    const yes = (await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--json', '--verdict', 'yes']))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { verdict: string; already?: string });
     expect(yes.length).toBe(all.filter((v) => v.verdict === 'YES' && !v.already).length);
     expect(yes.every((v) => v.verdict === 'YES' && !v.already)).toBe(true);
     const table = await run(['scan', 'v1.1..v1.2', '--branch', 'stable-1.1', '--verdict', 'NO']);
@@ -101,10 +111,17 @@ describe('commands', () => {
     expect(text).toContain('has a stable tag');
     expect(text).toContain('has a Fixes-like trailer');
     expect(text).toMatch(/stablepick\s+\d+\s+[01]\.\d{3}\s+[01]\.\d{3}\s+[01]\.\d{3}/);
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sha: string; label: number; verdict: string });
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { sha: string; label: number; verdict: string });
     expect(rows).toHaveLength(shas.length);
     expect(rows.find((r) => r.sha === fx.c.tagged)).toMatchObject({ label: 1, verdict: 'YES' });
-    const json = JSON.parse(await run(['eval', '--window', 'v1.1..v1.2', '--branch', 'stable-1.1', '--labels', labels, '--out', out, '--json'])) as { n: number; picked: number; stablepick: { recall: number } };
+    const json = JSON.parse(await run(['eval', '--window', 'v1.1..v1.2', '--branch', 'stable-1.1', '--labels', labels, '--out', out, '--json'])) as {
+      n: number;
+      picked: number;
+      stablepick: { recall: number };
+    };
     expect(json.n).toBe(shas.length);
     expect(json.picked).toBe(2);
     expect(json.stablepick.recall).toBe(1);
@@ -113,6 +130,8 @@ describe('commands', () => {
   it('eval refuses a malformed labels file', async () => {
     const bad = path.join(work, 'bad.txt');
     writeFileSync(bad, 'not a label\n');
-    await expect(run(['eval', '--window', 'v1.1..v1.2', '--branch', 'stable-1.1', '--labels', bad, '--out', path.join(work, 'x.jsonl')])).rejects.toThrow(/bad\.txt:1/);
+    await expect(run(['eval', '--window', 'v1.1..v1.2', '--branch', 'stable-1.1', '--labels', bad, '--out', path.join(work, 'x.jsonl')])).rejects.toThrow(
+      /bad\.txt:1/,
+    );
   });
 });

@@ -87,7 +87,11 @@ describe('merge groups', () => {
     const t2 = h.commits.get(c.t2)!;
     h.loadDetails([t2.id]);
     const feats = (visibleUntil: number) =>
-      new Map(extractFeatures({ commit: t2, details: h.detailsOf(t2.id), hits: [], stats: newStats(), numstat: null, visibleUntil, forkTime: null, history: h }).map((f) => [f.key, f]));
+      new Map(
+        extractFeatures({ commit: t2, details: h.detailsOf(t2.id), hits: [], stats: newStats(), numstat: null, visibleUntil, forkTime: null, history: h }).map(
+          (f) => [f.key, f],
+        ),
+      );
     const all = feats(Infinity);
     const m12 = c.m1.slice(0, 12);
     expect(all.get('g:merged')?.label).toBe(`came in with merge ${m12}`);
@@ -103,7 +107,16 @@ describe('merge groups', () => {
     expect([...cut.keys()].some((k) => k.startsWith('ms:') || k.startsWith('n:group'))).toBe(false);
     const d2 = h.commits.get(c.direct2)!;
     h.loadDetails([d2.id]);
-    const direct = extractFeatures({ commit: d2, details: h.detailsOf(d2.id), hits: [], stats: newStats(), numstat: null, visibleUntil: Infinity, forkTime: null, history: h });
+    const direct = extractFeatures({
+      commit: d2,
+      details: h.detailsOf(d2.id),
+      hits: [],
+      stats: newStats(),
+      numstat: null,
+      visibleUntil: Infinity,
+      forkTime: null,
+      history: h,
+    });
     expect(direct.find((f) => f.key === 'g:direct')?.label).toBe('committed directly on mainline');
   });
 
@@ -111,7 +124,16 @@ describe('merge groups', () => {
     const h = History.load(db);
     const t1 = h.commits.get(c.t1)!;
     h.loadDetails([t1.id]);
-    const fs = extractFeatures({ commit: t1, details: h.detailsOf(t1.id), hits: [], stats: newStats(), numstat: null, visibleUntil: Infinity, forkTime: null, history: h });
+    const fs = extractFeatures({
+      commit: t1,
+      details: h.detailsOf(t1.id),
+      hits: [],
+      stats: newStats(),
+      numstat: null,
+      visibleUntil: Infinity,
+      forkTime: null,
+      history: h,
+    });
     const weights = new Float32Array(DIM);
     weights[hash32('g:merged') & (DIM - 1)] = -0.8;
     weights[hash32('s:add') & (DIM - 1)] = -0.3;

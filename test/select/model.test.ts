@@ -62,7 +62,10 @@ describe('calibration', () => {
     const m = LogisticModel.train(train, { dim: 64, epochs: 6 });
     // Distort the scores, as an over-confident model would: calibration must undo it.
     const raw = (x: SparseExample): number => 3 * m.score(x) + 1;
-    const cal = fitIsotonic(valid.map(raw), valid.map((x) => x.y));
+    const cal = fitIsotonic(
+      valid.map(raw),
+      valid.map((x) => x.y),
+    );
     const bins = new Map<number, { p: number; y: number; n: number }>();
     for (const x of test) {
       const p = applyIsotonic(cal, raw(x));
@@ -99,7 +102,13 @@ describe('calibration', () => {
     const t = [true, true, false, true, false, false];
     const b = bestThreshold(p, t);
     expect(b.threshold).toBe(0.4);
-    expect(b.f1).toBeCloseTo(prf(p.map((x) => x >= 0.4), t).f1, 10);
+    expect(b.f1).toBeCloseTo(
+      prf(
+        p.map((x) => x >= 0.4),
+        t,
+      ).f1,
+      10,
+    );
   });
 
   it('never puts the YES threshold below half the F1 the held-out history reached', () => {

@@ -47,7 +47,8 @@ beforeAll(async () => {
   }
   r.tag('v2.0', { annotated: true, message: 'v2.0' });
   r.branch('stable-2.0');
-  for (let i = 0; i < 40; i++) later.push(r.commit(i % 2 ? `tests: cover more ${i}` : `ui: add toggle ${i}`, { [i % 2 ? `tests/m${i}.sh` : `u${i}.c`]: `${i}\n` }, { date: at() }));
+  for (let i = 0; i < 40; i++)
+    later.push(r.commit(i % 2 ? `tests: cover more ${i}` : `ui: add toggle ${i}`, { [i % 2 ? `tests/m${i}.sh` : `u${i}.c`]: `${i}\n` }, { date: at() }));
   probe = r.commit('ui: add a dark mode', { 'dark.c': 'int dark;\n' }, { date: at() });
   r.checkout('stable-1.0');
   for (const s of security) r.cherryPick(s, { marker: 'cherry-picked', date: at() });

@@ -17,7 +17,12 @@ let verdicts: Map<string, Verdict>;
 
 const hits = (sha: string, opts: { cut?: number; optOut?: RegExp[]; selected?: Set<string> } = {}): RuleHit[] => {
   const c = h.commits.get(sha)!;
-  return evaluateRules(h, c, h.detailsOf(c.id), { view: branchView(h, 'stable-1.1', opts.cut ?? cut), checkPaths: true, optOut: opts.optOut ?? [], selected: opts.selected ?? new Set() });
+  return evaluateRules(h, c, h.detailsOf(c.id), {
+    view: branchView(h, 'stable-1.1', opts.cut ?? cut),
+    checkPaths: true,
+    optOut: opts.optOut ?? [],
+    selected: opts.selected ?? new Set(),
+  });
 };
 const ruleIds = (sha: string, opts?: Parameters<typeof hits>[1]): string[] => hits(sha, opts).map((x) => x.rule);
 
@@ -54,7 +59,12 @@ describe('rules', () => {
   it('a fix of another commit of the range is judged with it (the queue), never a certain NO', () => {
     const c = h.commits.get(fx.c.fixNew)!;
     const queue = new Map([[fx.c.featNew, 'NEEDS-REVIEW' as const]]);
-    const q = evaluateRules(h, c, h.detailsOf(c.id), { view: branchView(h, 'stable-1.1', cut), checkPaths: true, queue, addedInRange: new Map([['feat/sprocket.c', fx.c.featNew]]) });
+    const q = evaluateRules(h, c, h.detailsOf(c.id), {
+      view: branchView(h, 'stable-1.1', cut),
+      checkPaths: true,
+      queue,
+      addedInRange: new Map([['feat/sprocket.c', fx.c.featNew]]),
+    });
     expect(q.map((r) => r.rule)).toContain('queued');
     expect(q.map((r) => r.rule)).not.toContain('fixes-not-in-branch');
     expect(q.map((r) => r.rule)).not.toContain('code-missing');

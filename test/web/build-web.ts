@@ -22,7 +22,11 @@ function newest(dir: string): number {
 function upToDate(): boolean {
   const index = path.join(WEB_DIR, 'index.html');
   if (!existsSync(index)) return false;
-  const src = Math.max(newest(path.join(ROOT, 'web', 'src')), statSync(path.join(ROOT, 'web', 'index.html')).mtimeMs, statSync(path.join(ROOT, 'web', 'vite.config.ts')).mtimeMs);
+  const src = Math.max(
+    newest(path.join(ROOT, 'web', 'src')),
+    statSync(path.join(ROOT, 'web', 'index.html')).mtimeMs,
+    statSync(path.join(ROOT, 'web', 'vite.config.ts')).mtimeMs,
+  );
   return statSync(index).mtimeMs >= src;
 }
 
@@ -42,7 +46,11 @@ export async function ensureWebBuilt(): Promise<void> {
   }
   try {
     if (upToDate()) return;
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'web', 'vite.config.ts')], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'web', 'vite.config.ts')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -30,7 +30,9 @@ export async function prepareDemo(): Promise<DemoResult> {
   const db = openDb(demo.dbPath, { mustExist: true });
   let trained: boolean;
   try {
-    trained = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'select_models'").get() !== undefined && db.prepare('SELECT 1 FROM select_models').get() !== undefined;
+    trained =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'select_models'").get() !== undefined &&
+      db.prepare('SELECT 1 FROM select_models').get() !== undefined;
   } finally {
     db.close();
   }

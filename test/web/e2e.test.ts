@@ -57,9 +57,14 @@ async function shot(name: string, fullPage = false): Promise<void> {
 
 const rowsShown = (): Promise<string[]> => page.locator('#list-scroller .grid-row').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.sha ?? ''));
 const selected = (): Promise<string | null> => page.locator('#list-scroller .grid-row.selected').getAttribute('data-sha');
-const cellStatus = (sha: string, branch: string): Promise<string | null> => page.locator(`#list-scroller .grid-row[data-sha="${sha}"] .c-cell[data-branch="${branch}"]`).getAttribute('data-status');
+const cellStatus = (sha: string, branch: string): Promise<string | null> =>
+  page.locator(`#list-scroller .grid-row[data-sha="${sha}"] .c-cell[data-branch="${branch}"]`).getAttribute('data-status');
 const waitCell = (sha: string, branch: string, status: string, timeout = 10_000): Promise<unknown> =>
-  page.waitForFunction(([s, b, st]) => document.querySelector(`#list-scroller .grid-row[data-sha="${s}"] .c-cell[data-branch="${b}"]`)?.getAttribute('data-status') === st, [sha, branch, status] as const, { timeout });
+  page.waitForFunction(
+    ([s, b, st]) => document.querySelector(`#list-scroller .grid-row[data-sha="${s}"] .c-cell[data-branch="${b}"]`)?.getAttribute('data-status') === st,
+    [sha, branch, status] as const,
+    { timeout },
+  );
 const waitRows = (n: number): Promise<unknown> => page.waitForFunction((k) => document.querySelectorAll('#list-scroller .grid-row').length === k, n);
 
 function stored(sha: string, branch: string): string | null {
@@ -97,7 +102,9 @@ describe('dashboard in Chromium', () => {
     expect(await row.locator('.c-cell[data-branch="linux-6.17.y"] .vb').textContent()).toBe('YES');
     expect(await row.locator('.mark').allTextContents()).toEqual(['Fx', 'Sec']);
     // Sorted by the highest P(pick) first.
-    const ps = await page.locator('#list-scroller .grid-row').evaluateAll((els) => els.map((e) => Math.max(...[...e.querySelectorAll('.c-cell .p')].map((p) => Number(p.textContent)))));
+    const ps = await page
+      .locator('#list-scroller .grid-row')
+      .evaluateAll((els) => els.map((e) => Math.max(...[...e.querySelectorAll('.c-cell .p')].map((p) => Number(p.textContent)))));
     expect(ps).toEqual([...ps].sort((a, b) => b - a));
     // The follow-up and the commit it fixes are marked as one queue.
     await expect(page.locator(`#list-scroller .grid-row[data-sha="${s.lazyFollowUp}"] .queue-mark`).textContent()).resolves.toContain('Q2/2');
@@ -112,7 +119,8 @@ describe('dashboard in Chromium', () => {
     await page.selectOption('#f-mark', '');
     await page.selectOption('#f-apply', 'conflict');
     await page.waitForFunction(() => location.hash.includes('apply=conflict'));
-    for (const sha of await rowsShown()) expect(await page.locator(`#list-scroller .grid-row[data-sha="${sha}"] .c-cell[data-apply="conflict"]`).count()).toBeGreaterThan(0);
+    for (const sha of await rowsShown())
+      expect(await page.locator(`#list-scroller .grid-row[data-sha="${sha}"] .c-cell[data-apply="conflict"]`).count()).toBeGreaterThan(0);
     // A reload keeps the filter.
     await page.reload();
     await page.waitForFunction(() => document.querySelectorAll('#list-scroller .grid-row').length > 0);
@@ -174,7 +182,9 @@ describe('dashboard in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#list-scroller .grid-row.selected') !== null);
     const start = shas.indexOf((await selected()) ?? '');
     for (let i = start; i < shas.indexOf(s.lazyFollowUp); i++) await page.keyboard.press('j');
-    await page.waitForFunction((sha) => document.querySelector('#list-scroller .grid-row.selected')?.getAttribute('data-sha') === sha, s.lazyFollowUp, { timeout: 10_000 });
+    await page.waitForFunction((sha) => document.querySelector('#list-scroller .grid-row.selected')?.getAttribute('data-sha') === sha, s.lazyFollowUp, {
+      timeout: 10_000,
+    });
     expect(await selected()).toBe(s.lazyFollowUp);
     await page.keyboard.press('a');
     await page.locator('#queue-guard').waitFor();
@@ -186,7 +196,10 @@ describe('dashboard in Chromium', () => {
     await waitCell(s.lazyFollowUp, 'linux-6.17.y', 'accepted');
     const db = openDb(demo.dbPath, { mustExist: true });
     try {
-      const order = db.prepare("SELECT sha FROM review_log WHERE branch = 'linux-6.17.y' AND sha IN (?, ?) ORDER BY id").pluck().all(s.lazyAlloc, s.lazyFollowUp);
+      const order = db
+        .prepare("SELECT sha FROM review_log WHERE branch = 'linux-6.17.y' AND sha IN (?, ?) ORDER BY id")
+        .pluck()
+        .all(s.lazyAlloc, s.lazyFollowUp);
       expect(order).toEqual([s.lazyAlloc, s.lazyFollowUp]);
     } finally {
       db.close();
@@ -232,7 +245,21 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${d.dash.url}#/list/linux-6.12.y?sort=order`);
     await waitRows(demo.window.length);
     expect(await cellStatus(s.docTypo, 'linux-6.12.y')).toBe('unreviewed');
-    const cli = runCli(['review', 'reject', s.docTypo, '--branch', 'linux-6.12.y', '--why', 'NAKed on the list: documentation only', '--who', 'Greg Demo <greg@example.org>', '--repo', demo.repoDir, '--db', demo.dbPath]);
+    const cli = runCli([
+      'review',
+      'reject',
+      s.docTypo,
+      '--branch',
+      'linux-6.12.y',
+      '--why',
+      'NAKed on the list: documentation only',
+      '--who',
+      'Greg Demo <greg@example.org>',
+      '--repo',
+      demo.repoDir,
+      '--db',
+      demo.dbPath,
+    ]);
     expect(cli.code, cli.stderr).toBe(0);
     await waitCell(s.docTypo, 'linux-6.12.y', 'rejected', 15_000);
     // The overview and the commit page read it too.
@@ -253,7 +280,21 @@ describe('dashboard in Chromium', () => {
     expect(script.indexOf(s.lazyAlloc)).toBeLessThan(script.indexOf(s.lazyFollowUp));
     expect(script).toContain(`git cherry-pick -x ${s.seriesFix}`);
     // The CLI writes the same queue.
-    const cli = runCli(['review', 'export', '--branch', 'linux-6.17.y', '--format', 'cherry-pick', '--out', path.join(path.dirname(demo.dbPath), 'q.sh'), '--json', '--repo', demo.repoDir, '--db', demo.dbPath]);
+    const cli = runCli([
+      'review',
+      'export',
+      '--branch',
+      'linux-6.17.y',
+      '--format',
+      'cherry-pick',
+      '--out',
+      path.join(path.dirname(demo.dbPath), 'q.sh'),
+      '--json',
+      '--repo',
+      demo.repoDir,
+      '--db',
+      demo.dbPath,
+    ]);
     expect(cli.code, cli.stderr).toBe(0);
     const pageShas = await page.locator('#export-members tr td.mono').allTextContents();
     expect(parseJson<{ members: { sha: string }[] }>(cli).members.map((m) => m.sha.slice(0, 12))).toEqual(pageShas);
@@ -273,7 +314,9 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${d.dash.url}#/audit/linux-6.12.y`);
     const row = page.locator(`#audit-table tr[data-sha="${s.seriesFix}"]`);
     await row.waitFor({ timeout: 30_000 });
-    await page.waitForFunction((sha) => !document.querySelector(`#audit-table tr[data-sha="${sha}"] .c-apply`)?.textContent?.includes('…'), s.seriesFix, { timeout: 30_000 });
+    await page.waitForFunction((sha) => !document.querySelector(`#audit-table tr[data-sha="${sha}"] .c-apply`)?.textContent?.includes('…'), s.seriesFix, {
+      timeout: 30_000,
+    });
     await expect(row.locator('.c-apply').textContent()).resolves.toBe('conflict');
     await expect(row.locator('.c-release').textContent()).resolves.not.toBe('');
     await row.locator('button[data-act="accept"]').click();

@@ -72,7 +72,10 @@ describe('serve --llm: model paragraphs on the commit page', () => {
   it('with one, each kept paragraph names its model and the invented sentence is listed as unverified', async () => {
     const home = makeTempDir('stablepick-llm-home-');
     mkdirSync(path.join(home, 'stablepick'), { recursive: true });
-    writeFileSync(path.join(home, 'stablepick', 'config.json'), JSON.stringify({ llm: { baseUrl, models: ['faithful', 'inventor'], timeoutSeconds: 5, retries: 0 } }));
+    writeFileSync(
+      path.join(home, 'stablepick', 'config.json'),
+      JSON.stringify({ llm: { baseUrl, models: ['faithful', 'inventor'], timeoutSeconds: 5, retries: 0 } }),
+    );
     const llm = loadLlmConfig({ configDir: path.join(home, 'stablepick') });
     expect(llm).not.toBeNull();
     const d = await startDemoDashboard(demo, { llm: llm! });
@@ -101,7 +104,12 @@ describe('serve --llm: model paragraphs on the commit page', () => {
       await page.keyboard.press('3');
       await page.locator('#case-llm').waitFor();
       const marks = await page.locator('#case-llm .llm-mark').allTextContents();
-      expect(marks).toEqual(['written by faithful, checked against the facts · the bug', 'written by faithful, checked against the facts · the change', 'written by inventor, checked against the facts · the bug', 'written by inventor, checked against the facts · the change']);
+      expect(marks).toEqual([
+        'written by faithful, checked against the facts · the bug',
+        'written by faithful, checked against the facts · the change',
+        'written by inventor, checked against the facts · the bug',
+        'written by inventor, checked against the facts · the change',
+      ]);
       expect(await page.locator('#case-llm .llm-paragraph p').first().textContent()).toBe(KEPT);
       expect((await page.locator('#case-llm .llm-paragraph').allTextContents()).join('\n')).not.toContain(INVENTED);
       await expect(page.locator('#llm-unverified h4').textContent()).resolves.toBe('Unverified (removed from the model text, with why)');

@@ -23,10 +23,32 @@ afterAll(() => {
 
 describe('stablepick serve', () => {
   it('judges the range, prints the address with the token, serves the API and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--repo', demo.repoDir, '--db', demo.dbPath, '--range', 'v6.17..master', '--branch', 'linux-6.12.y,linux-6.17.y', '--port', '0', '--who', 'Cli Tester <cli@example.org>', '--no-open'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        'serve',
+        '--repo',
+        demo.repoDir,
+        '--db',
+        demo.dbPath,
+        '--range',
+        'v6.17..master',
+        '--branch',
+        'linux-6.12.y,linux-6.17.y',
+        '--port',
+        '0',
+        '--who',
+        'Cli Tester <cli@example.org>',
+        '--no-open',
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.push(child);
     let out = '';
     let err = '';
@@ -62,10 +84,48 @@ describe('stablepick serve', () => {
     } finally {
       db.close();
     }
-    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--repo', untrained.repoDir, '--db', untrained.dbPath, '--range', 'v6.17..master', '--branch', 'linux-6.12.y', '--port', '0'], { cwd: ROOT, encoding: 'utf8', timeout: 40_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        'serve',
+        '--repo',
+        untrained.repoDir,
+        '--db',
+        untrained.dbPath,
+        '--range',
+        'v6.17..master',
+        '--branch',
+        'linux-6.12.y',
+        '--port',
+        '0',
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 40_000 },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^stablepick: .*model.*— .*stablepick train/);
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--repo', demo.repoDir, '--db', demo.dbPath, '--range', 'v6.17..master', '--branch', 'linux-6.12.y', '--port', '99999'], { cwd: ROOT, encoding: 'utf8', timeout: 40_000 });
+    const bad = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        'serve',
+        '--repo',
+        demo.repoDir,
+        '--db',
+        demo.dbPath,
+        '--range',
+        'v6.17..master',
+        '--branch',
+        'linux-6.12.y',
+        '--port',
+        '99999',
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 40_000 },
+    );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe('stablepick: --port 99999 is not a port number — give 0-65535 (0: any free port)\n');
   }, 60_000);

@@ -68,10 +68,13 @@ describe('dashboard server: access', () => {
   it('refuses another Host (DNS rebinding) and cross-site requests', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: d.dash.port, path: '/api/overview', headers: { ...auth(), Host: `evil.example:${d.dash.port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: '127.0.0.1', port: d.dash.port, path: '/api/overview', headers: { ...auth(), Host: `evil.example:${d.dash.port}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -171,7 +174,12 @@ describe('dashboard server: reading', () => {
     const c = await getJson<CaseView>(`/api/commit/${demo.demo.shas.lazyAlloc}/case`);
     expect(c.markdown).toContain('sched_ext: Allocate scx_kick_pseqs lazily');
     for (const b of c.branches) {
-      expect(b.queue.map((q) => [q.sha, q.role])).toEqual(expect.arrayContaining([[demo.demo.shas.lazyAlloc, 'candidate'], [demo.demo.shas.lazyFollowUp, 'follow-up']]));
+      expect(b.queue.map((q) => [q.sha, q.role])).toEqual(
+        expect.arrayContaining([
+          [demo.demo.shas.lazyAlloc, 'candidate'],
+          [demo.demo.shas.lazyFollowUp, 'follow-up'],
+        ]),
+      );
       expect(b.apply.length).toBeGreaterThan(0);
     }
     expect(c.followUps.map((f) => f.sha)).toContain(demo.demo.shas.lazyFollowUp);
@@ -186,7 +194,12 @@ describe('dashboard server: reading', () => {
 });
 
 describe('dashboard server: review writes', () => {
-  const body = (): { sha: string; branch: string; status: string; why: string } => ({ sha: demo.demo.shas.statsOverflow, branch: 'linux-6.12.y', status: 'rejected', why: 'linux-6.12.y never had the Tx statistics' });
+  const body = (): { sha: string; branch: string; status: string; why: string } => ({
+    sha: demo.demo.shas.statsOverflow,
+    branch: 'linux-6.12.y',
+    status: 'rejected',
+    why: 'linux-6.12.y never had the Tx statistics',
+  });
 
   it('refuses writes without the token, from another origin, or without a JSON body', async () => {
     expect((await post(body(), { 'Content-Type': 'application/json' })).status).toBe(403);
@@ -242,7 +255,15 @@ describe('dashboard server: review writes', () => {
     // Another connection to the index, as `stablepick review reject` or a mail NAK imported by `review import` opens it.
     const db = openDb(demo.dbPath, { mustExist: true });
     try {
-      new ReviewStore(db).set({ sha, branch: 'linux-6.17.y', status: 'rejected', who: 'Greg <greg@example.org>', why: 'NAK: documentation only', source: 'mail', messageId: '<nak@example.org>' });
+      new ReviewStore(db).set({
+        sha,
+        branch: 'linux-6.17.y',
+        status: 'rejected',
+        who: 'Greg <greg@example.org>',
+        why: 'NAK: documentation only',
+        source: 'mail',
+        messageId: '<nak@example.org>',
+      });
     } finally {
       db.close();
     }
@@ -271,7 +292,12 @@ describe('dashboard server: review writes', () => {
     const bad = await fetch(url('/api/review/bulk'), {
       method: 'POST',
       headers: { ...auth(), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ decisions: [{ sha: seriesHelper, branch: 'linux-6.17.y', status: 'accepted' }, { sha: seriesUse, branch: 'linux-6.17.y', status: 'rejected' }] }),
+      body: JSON.stringify({
+        decisions: [
+          { sha: seriesHelper, branch: 'linux-6.17.y', status: 'accepted' },
+          { sha: seriesUse, branch: 'linux-6.17.y', status: 'rejected' },
+        ],
+      }),
     });
     expect(bad.status).toBe(400);
     expect(new ReviewStore(d.ctx.db).get(seriesHelper, 'linux-6.17.y')).toBeNull();

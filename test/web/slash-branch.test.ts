@@ -46,7 +46,10 @@ describe('branch names with a slash', () => {
     // A decision goes to release/2.6.
     const sha = await page.locator('#list-scroller .grid-row.selected').getAttribute('data-sha');
     await page.keyboard.press('a');
-    await page.waitForFunction((s) => document.querySelector(`#list-scroller .grid-row[data-sha="${s}"] .c-cell[data-branch="release/2.6"]`)?.getAttribute('data-status') === 'accepted', sha);
+    await page.waitForFunction(
+      (s) => document.querySelector(`#list-scroller .grid-row[data-sha="${s}"] .c-cell[data-branch="release/2.6"]`)?.getAttribute('data-status') === 'accepted',
+      sha,
+    );
   }, 60_000);
 
   it('opens the audit and export pages of release/2.6', async () => {

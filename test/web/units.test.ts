@@ -90,7 +90,14 @@ describe('candidate queries', () => {
   const rows = [row(0, { verdict: 'YES' }), row(1), row(2, { verdict: 'NEEDS-REVIEW', status: 'rejected' }), row(3, { verdict: 'YES' }), row(4)];
 
   it('parses the query string and refuses what it does not know', () => {
-    expect(parseCandidateQuery({ verdict: 'YES,NO', minConf: '0.5', sort: 'confidence', dir: 'desc', limit: '10' }, ['b'])).toEqual({ branch: 'b', verdict: ['YES', 'NO'], minConf: 0.5, sort: 'confidence', dir: 'desc', limit: 10 });
+    expect(parseCandidateQuery({ verdict: 'YES,NO', minConf: '0.5', sort: 'confidence', dir: 'desc', limit: '10' }, ['b'])).toEqual({
+      branch: 'b',
+      verdict: ['YES', 'NO'],
+      minConf: 0.5,
+      sort: 'confidence',
+      dir: 'desc',
+      limit: 10,
+    });
     expect(() => parseCandidateQuery({ status: 'happy' }, ['b'])).toThrow(/unknown review status 'happy'/);
     expect(() => parseCandidateQuery({ dir: 'up' }, ['b'])).toThrow(/dir=up/);
     expect(() => parseCandidateQuery({ limit: '0' }, ['b'])).toThrow(/limit=0/);
@@ -128,7 +135,12 @@ describe('candidate queries', () => {
 describe('review request bodies', () => {
   const sha = 'a'.repeat(40);
   it('accepts a decision and trims the reason', () => {
-    expect(parseReview({ sha: sha.toUpperCase(), branch: 'b', status: 'deferred', why: ' later ' })).toEqual({ sha, branch: 'b', status: 'deferred', why: 'later' });
+    expect(parseReview({ sha: sha.toUpperCase(), branch: 'b', status: 'deferred', why: ' later ' })).toEqual({
+      sha,
+      branch: 'b',
+      status: 'deferred',
+      why: 'later',
+    });
   });
   it('refuses bad ones with the reason', () => {
     expect(() => parseReview([])).toThrow(/JSON object/);
@@ -170,14 +182,27 @@ describe('matrix parts', () => {
   it('marks Fixes:, stable tags, CVE ids, security words and Reported-by from the message and trailers', async () => {
     const { marksOf } = await import('../../src/server/matrix.js');
     const t = (kind: string, key: string) => ({ kind, key, value: '', refSha: null, refStatus: null, noautosel: false });
-    expect(marksOf('net: fix use-after-free in foo', { message: 'x\n\nCVE-2024-12345\n', trailers: [t('fixes', 'Fixes'), t('stable', 'Cc'), t('other', 'Reported-by')] })).toEqual(['fixes', 'stable', 'cve', 'security', 'reported']);
+    expect(
+      marksOf('net: fix use-after-free in foo', {
+        message: 'x\n\nCVE-2024-12345\n',
+        trailers: [t('fixes', 'Fixes'), t('stable', 'Cc'), t('other', 'Reported-by')],
+      }),
+    ).toEqual(['fixes', 'stable', 'cve', 'security', 'reported']);
     expect(marksOf('doc: typo', { message: 'doc: typo\n', trailers: [] })).toEqual([]);
   });
 
   it('joins commits of the range by their Fixes: edges into queues, in range order', async () => {
     const { rangeQueues } = await import('../../src/server/matrix.js');
-    const edge = (from: string, to: string) => ({ kind: 'fixes' as const, from, to, evidence: { line: `Fixes: ${to}`, lineNo: null, prefix: to, subject: null, resolution: 'index' as const } });
-    const names = new Map([['c', [edge('c', 'a')]], ['d', [edge('d', 'zz')]]]);
+    const edge = (from: string, to: string) => ({
+      kind: 'fixes' as const,
+      from,
+      to,
+      evidence: { line: `Fixes: ${to}`, lineNo: null, prefix: to, subject: null, resolution: 'index' as const },
+    });
+    const names = new Map([
+      ['c', [edge('c', 'a')]],
+      ['d', [edge('d', 'zz')]],
+    ]);
     const fg = { names: (s: string) => names.get(s) ?? [], namedBy: () => [], edges: [], unresolved: 0 };
     const q = rangeQueues(['a', 'b', 'c', 'd'], fg);
     expect(q.get('a')?.members).toEqual(['a', 'c']);

@@ -35,7 +35,15 @@ export interface PendingDecision {
  * Asks for a reason (required for a rejection). Enter submits, Shift+Enter a new line, Escape cancels.
  * Either way `close` is called first; `onSubmit` gets the decision asked about and the reason.
  */
-export function ReasonDialog<P extends PendingDecision>({ pending, onSubmit: done, close }: { pending: P; onSubmit: (p: P, why: string) => void; close: () => void }) {
+export function ReasonDialog<P extends PendingDecision>({
+  pending,
+  onSubmit: done,
+  close,
+}: {
+  pending: P;
+  onSubmit: (p: P, why: string) => void;
+  close: () => void;
+}) {
   const onCancel = close;
   const onSubmit = (why: string): void => {
     close();
@@ -54,7 +62,8 @@ export function ReasonDialog<P extends PendingDecision>({ pending, onSubmit: don
     <div class="modal" role="dialog" aria-label="reason">
       <div class="modal-box">
         <div class="modal-title">
-          {pending.status === 'rejected' ? 'Reject' : pending.status === 'accepted' ? 'Accept' : pending.status === 'deferred' ? 'Defer' : 'Mark for review'} {short(pending.sha)} for {pending.branch}
+          {pending.status === 'rejected' ? 'Reject' : pending.status === 'accepted' ? 'Accept' : pending.status === 'deferred' ? 'Defer' : 'Mark for review'}{' '}
+          {short(pending.sha)} for {pending.branch}
         </div>
         <div class="muted">{pending.subject}</div>
         <textarea
@@ -96,7 +105,15 @@ export function replaceRow(rows: readonly CandidateRow[], row: CandidateRow): Ca
   return rows.map((r) => (r.sha === row.sha && r.branch === row.branch ? row : r));
 }
 
-export const APPLY_TEXT: Record<ApplyState, string> = { clean: 'applies', offset: 'applies with offset', conflict: 'conflict', already: 'already held', empty: 'empty pick', pending: 'trial pick running…', failed: 'trial pick failed' };
+export const APPLY_TEXT: Record<ApplyState, string> = {
+  clean: 'applies',
+  offset: 'applies with offset',
+  conflict: 'conflict',
+  already: 'already held',
+  empty: 'empty pick',
+  pending: 'trial pick running…',
+  failed: 'trial pick failed',
+};
 
 /** The branch of a per-branch page, as a select that goes to the same page of another branch. */
 export function BranchSelect({ overview, branch, href }: { overview: Overview; branch: string; href: (b: string) => string }) {

@@ -32,7 +32,8 @@ function compareVersions(a: string, b: string): number {
 
 export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: AffectedOptions = {}): Promise<AffectedResult> {
   const fg = fixLinks(ctx.db);
-  const meta = (s: string): { subject: string; first_release: string | null; commit_time: number } => commitRecord(ctx.db, s) ?? { subject: '', first_release: null, commit_time: 0 };
+  const meta = (s: string): { subject: string; first_release: string | null; commit_time: number } =>
+    commitRecord(ctx.db, s) ?? { subject: '', first_release: null, commit_time: 0 };
   const introducers: Introducer[] = [];
   for (const e of fg.names(sha)) {
     if (e.kind === 'reapplies') continue;
@@ -85,7 +86,13 @@ export async function affectedBranches(ctx: AnalysisContext, sha: string, opts: 
     }
     const fh = st.holds(sha);
     const fixedBy = fh ? { sha: fh.how === 'picked' ? fh.stableSha : sha, holding: fh } : null;
-    branches.push({ branch: name, version: branchNamed(ctx.db, name)?.version ?? null, status: since ? (fixedBy ? 'fixed' : 'affected') : 'clean', vulnerableSince: since, fixedBy });
+    branches.push({
+      branch: name,
+      version: branchNamed(ctx.db, name)?.version ?? null,
+      status: since ? (fixedBy ? 'fixed' : 'affected') : 'clean',
+      vulnerableSince: since,
+      fixedBy,
+    });
   }
   branches.sort((a, b) => compareVersions(a.version ?? a.branch, b.version ?? b.branch));
   const hit = branches.filter((b) => b.status !== 'clean');

@@ -193,8 +193,14 @@ export class ApplyChecker {
     );
     // 2. The upstream patches of all, and the adapted patches of the clean picks, in few processes.
     await this.loadUpstreamPatches(staged.filter((x) => x.trial).map((x) => x.c.oid));
-    const adaptedIds = staged.map((x) => (x.trial?.merge.clean && x.trial.merge.tree !== x.onto.tree ? s.writeAdapted(x.c, x.trial.merge.tree, x.onto.sha) : null));
-    const adaptedPatches = await formatPatches(s.target, adaptedIds.filter((x): x is string => !!x), { fullIndex });
+    const adaptedIds = staged.map((x) =>
+      x.trial?.merge.clean && x.trial.merge.tree !== x.onto.tree ? s.writeAdapted(x.c, x.trial.merge.tree, x.onto.sha) : null,
+    );
+    const adaptedPatches = await formatPatches(
+      s.target,
+      adaptedIds.filter((x): x is string => !!x),
+      { fullIndex },
+    );
     // 3. Classify; the rare cases (conflicts, nothing to apply) ask git more, a few at a time.
     return mapPool(staged, this.opts.jobs ?? 2, (x, k) => this.finish(x, adaptedIds[k] ?? null, adaptedPatches));
   }
@@ -206,7 +212,14 @@ export class ApplyChecker {
     const messages = trial.merge.messages.map((m) => m.message);
     const upstream = await this.upstreamPatch(c);
     const tree = trial.merge.tree;
-    const alreadyIn = { ...base, result: 'already-applied' as const, appliedAs: c.oid, reason: 'the commit is already in the branch history', resultTree: onto.tree, messages };
+    const alreadyIn = {
+      ...base,
+      result: 'already-applied' as const,
+      appliedAs: c.oid,
+      reason: 'the commit is already in the branch history',
+      resultTree: onto.tree,
+      messages,
+    };
     if (!trial.merge.clean) {
       // Ancestry (rare: a commit of the branch's own history) is asked while the conflict is read.
       // So are the branch's own commits on these files: one of them may be an adapted backport of C.
@@ -219,7 +232,14 @@ export class ApplyChecker {
       const backport = backports.find((b) => onto.synthetic.get(b.sha) === c.oid || upstreamShasInMessage(b.message).some((r) => refNames(r, c.oid)));
       if (backport) {
         const as = onto.synthetic.get(backport.sha) ?? backport.sha;
-        return { ...base, result: 'already-applied', appliedAs: as, reason: `the branch already has it, adapted, as ${as.slice(0, 12)} (picking it again would conflict)`, conflicts, messages };
+        return {
+          ...base,
+          result: 'already-applied',
+          appliedAs: as,
+          reason: `the branch already has it, adapted, as ${as.slice(0, 12)} (picking it again would conflict)`,
+          conflicts,
+          messages,
+        };
       }
       const suspects = this.opts.blame === false ? { prerequisites: [], branchCommits: [] } : await this.suspects(c, onto, conflicts, backports);
       const kinds = [...new Set(conflicts.flatMap((f) => f.kinds))];
@@ -237,9 +257,22 @@ export class ApplyChecker {
       const appliedAs = await this.findAppliedAs(c, onto, upstream);
       if (appliedAs) {
         const member = onto.synthetic.get(appliedAs);
-        return { ...base, result: 'already-applied', appliedAs: member ?? appliedAs, resultTree: tree, messages, reason: `the branch already has it as ${(member ?? appliedAs).slice(0, 12)}` };
+        return {
+          ...base,
+          result: 'already-applied',
+          appliedAs: member ?? appliedAs,
+          resultTree: tree,
+          messages,
+          reason: `the branch already has it as ${(member ?? appliedAs).slice(0, 12)}`,
+        };
       }
-      return { ...base, result: 'empty', resultTree: tree, messages, reason: 'the pick changes nothing on this branch (its change is already there, made by another commit)' };
+      return {
+        ...base,
+        result: 'empty',
+        resultTree: tree,
+        messages,
+        reason: 'the pick changes nothing on this branch (its change is already there, made by another commit)',
+      };
     }
     let patch = adapted ? adaptedPatches.get(adapted) : undefined;
     if (!adapted || patch === undefined) throw new InternalError('apply-no-patch', `no patch for the pick of ${c.oid}`);
@@ -295,7 +328,10 @@ export class ApplyChecker {
     if (!candidates.length) return null;
     const [own] = await patchIdsOfTexts(s.target, [upstream.text]);
     if (!own) return null;
-    const ids = await patchIdsOfCommits(s.target, candidates.map((x) => x.sha));
+    const ids = await patchIdsOfCommits(
+      s.target,
+      candidates.map((x) => x.sha),
+    );
     for (const cand of candidates) if (ids.get(cand.sha) === own) return cand.sha;
     return null;
   }
@@ -342,7 +378,12 @@ export class ApplyChecker {
       if (!blocks.length) continue;
       const oursBlob = await s.objects.read(f.ours);
       const baseBlob = f.base ? await s.objects.read(f.base) : null;
-      const located = locateBlocks(mergedLines, blocks, oursBlob ? splitLines(oursBlob.data.toString('utf8')) : null, baseBlob ? splitLines(baseBlob.data.toString('utf8')) : null);
+      const located = locateBlocks(
+        mergedLines,
+        blocks,
+        oursBlob ? splitLines(oursBlob.data.toString('utf8')) : null,
+        baseBlob ? splitLines(baseBlob.data.toString('utf8')) : null,
+      );
       for (const l of located) {
         const text = mergedLines.slice(l.block.startIndex, l.block.endIndex + 1);
         const hunk: ConflictHunk = {
@@ -366,7 +407,12 @@ export class ApplyChecker {
   }
 
   /** Blames the conflicting lines: branch side (tip, stopping at the pick) and upstream side (pick's parent, stopping at the tip). */
-  private async suspects(c: ParsedCommit, onto: Onto, conflicts: ConflictFile[], backports: readonly CommitWithMessage[]): Promise<Pick<ApplyResult, 'prerequisites' | 'branchCommits'>> {
+  private async suspects(
+    c: ParsedCommit,
+    onto: Onto,
+    conflicts: ConflictFile[],
+    backports: readonly CommitWithMessage[],
+  ): Promise<Pick<ApplyResult, 'prerequisites' | 'branchCommits'>> {
     const s = this.session;
     const parent = c.parents[0] ?? null;
     const branchHits = new Map<string, { lines: Map<string, number[]> }>();
@@ -387,17 +433,17 @@ export class ApplyChecker {
     const logOnly: { branch: string[]; upstream: string[] } = { branch: [], upstream: [] };
     // The blames of every file on both sides: independent history walks, run side by side.
     const blamed = await mapPool(conflicts, 3, async (f) => {
-        const branchRanges: LineRange[] = [];
-        const upstreamRanges: LineRange[] = [];
-        for (const h of f.hunks) {
-          if (h.branch) branchRanges.push(around(h.branch));
-          if (h.upstream) upstreamRanges.push(around(h.upstream));
-        }
-        const [bh, uh] = await Promise.all([
-          f.branchPath && branchRanges.length ? blameClamped(s.target, onto.sha, f.branchPath, branchRanges, [c.oid], f.ours, s) : [],
-          parent && f.upstreamPath && upstreamRanges.length ? blameClamped(s.target, parent, f.upstreamPath, upstreamRanges, [onto.sha], f.base, s) : [],
-        ]);
-        return { f, bh, uh };
+      const branchRanges: LineRange[] = [];
+      const upstreamRanges: LineRange[] = [];
+      for (const h of f.hunks) {
+        if (h.branch) branchRanges.push(around(h.branch));
+        if (h.upstream) upstreamRanges.push(around(h.upstream));
+      }
+      const [bh, uh] = await Promise.all([
+        f.branchPath && branchRanges.length ? blameClamped(s.target, onto.sha, f.branchPath, branchRanges, [c.oid], f.ours, s) : [],
+        parent && f.upstreamPath && upstreamRanges.length ? blameClamped(s.target, parent, f.upstreamPath, upstreamRanges, [onto.sha], f.base, s) : [],
+      ]);
+      return { f, bh, uh };
     });
     for (const { f, bh, uh } of blamed) {
       if (f.branchPath) add(branchHits, bh, f.branchPath);
@@ -491,7 +537,11 @@ async function mapPool<T, R>(items: readonly T[], jobs: number, fn: (item: T, in
 /** The first paragraph of a message on one line, as git's %s. */
 function subjectOf(message: string): string {
   const para = message.replace(/^\n+/, '').split(/\n\s*\n/)[0] ?? '';
-  return para.split('\n').map((l) => l.trim()).join(' ').trim();
+  return para
+    .split('\n')
+    .map((l) => l.trim())
+    .join(' ')
+    .trim();
 }
 
 /** The lines to blame for a conflict region: the region, or the lines around it when it is empty. */
@@ -500,15 +550,21 @@ function around(r: { start: number; count: number }): LineRange {
   return { start: Math.max(1, r.start - 1), end: r.start };
 }
 
-async function blameClamped(target: GitTarget, rev: string, path: string, ranges: LineRange[], exclude: string[], blob: string | null, s: TrialPickSession): Promise<BlamedLine[]> {
+async function blameClamped(
+  target: GitTarget,
+  rev: string,
+  path: string,
+  ranges: LineRange[],
+  exclude: string[],
+  blob: string | null,
+  s: TrialPickSession,
+): Promise<BlamedLine[]> {
   let max = Number.MAX_SAFE_INTEGER;
   if (blob) {
     const o = await s.objects.read(blob);
     if (o) max = splitLines(o.data.toString('utf8')).length;
   }
-  const clamped = ranges
-    .map((r) => ({ start: Math.max(1, r.start), end: Math.min(max, r.end) }))
-    .filter((r) => r.end >= r.start);
+  const clamped = ranges.map((r) => ({ start: Math.max(1, r.start), end: Math.min(max, r.end) })).filter((r) => r.end >= r.start);
   if (!clamped.length) return [];
   try {
     return await blameRanges(target, rev, path, clamped, exclude);

@@ -100,7 +100,12 @@ export interface LocatedBlock {
  * Places every block's ours lines in `oursFile` and base lines in `baseFile`, walking the merged file and
  * carrying the position of the previous block forward (the nearest occurrence wins when lines repeat).
  */
-export function locateBlocks(merged: readonly string[], blocks: readonly ConflictBlock[], oursFile: readonly string[] | null, baseFile: readonly string[] | null): LocatedBlock[] {
+export function locateBlocks(
+  merged: readonly string[],
+  blocks: readonly ConflictBlock[],
+  oursFile: readonly string[] | null,
+  baseFile: readonly string[] | null,
+): LocatedBlock[] {
   const out: LocatedBlock[] = [];
   let prevMergedEnd = 0; // index after the previous block in the merged file
   let oursNext = 0; // expected index in oursFile of merged line prevMergedEnd

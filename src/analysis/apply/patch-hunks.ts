@@ -185,7 +185,10 @@ export function comparePatches(upstream: PatchFile[], adapted: PatchFile[]): Ada
   if (adapted.some((a) => !used.has(a))) identical = false;
   for (const [u, a] of pairs) {
     const path = displayPath(a);
-    if (u.meta.filter((m) => !m.startsWith('similarity') && !m.startsWith('dissimilarity')).join('\n') !== a.meta.filter((m) => !m.startsWith('similarity') && !m.startsWith('dissimilarity')).join('\n')) {
+    if (
+      u.meta.filter((m) => !m.startsWith('similarity') && !m.startsWith('dissimilarity')).join('\n') !==
+      a.meta.filter((m) => !m.startsWith('similarity') && !m.startsWith('dissimilarity')).join('\n')
+    ) {
       identical = false;
     }
     if (u.binary || a.binary) {
@@ -216,7 +219,8 @@ export function comparePatches(upstream: PatchFile[], adapted: PatchFile[]): Ada
         const idx = left.findIndex((ah) => hunkBody(ah) === hunkBody(uh));
         if (idx >= 0) {
           const ah = left.splice(idx, 1)[0];
-          if (ah && ah.oldStart !== uh.oldStart) shiftedHunks.push({ path, upstreamLine: uh.oldStart, branchLine: ah.oldStart, offset: ah.oldStart - uh.oldStart });
+          if (ah && ah.oldStart !== uh.oldStart)
+            shiftedHunks.push({ path, upstreamLine: uh.oldStart, branchLine: ah.oldStart, offset: ah.oldStart - uh.oldStart });
         } else changedHunks.push({ path, upstreamLine: uh.oldStart, branchLine: null });
       }
       for (const ah of left) changedHunks.push({ path, upstreamLine: null, branchLine: ah.oldStart });

@@ -40,7 +40,17 @@ export function auditBranch(ctx: AnalysisContext, branch: string, opts: AuditOpt
     let it = items.get(e.from);
     if (!it) {
       const m = meta(e.from);
-      it = { sha: e.from, subject: m.subject, commitTime: graph.get(e.from)?.time ?? 0, firstRelease: m.first_release, depth: 1, kind: e.kind, reasons: [], revertedUpstream: false, passedOver: false };
+      it = {
+        sha: e.from,
+        subject: m.subject,
+        commitTime: graph.get(e.from)?.time ?? 0,
+        firstRelease: m.first_release,
+        depth: 1,
+        kind: e.kind,
+        reasons: [],
+        revertedUpstream: false,
+        passedOver: false,
+      };
       items.set(e.from, it);
       frontier.push(e.from);
     }
@@ -54,7 +64,17 @@ export function auditBranch(ctx: AnalysisContext, branch: string, opts: AuditOpt
         let it = items.get(e.from);
         if (!it) {
           const m = meta(e.from);
-          it = { sha: e.from, subject: m.subject, commitTime: graph.get(e.from)?.time ?? 0, firstRelease: m.first_release, depth, kind: e.kind, reasons: [], revertedUpstream: false, passedOver: false };
+          it = {
+            sha: e.from,
+            subject: m.subject,
+            commitTime: graph.get(e.from)?.time ?? 0,
+            firstRelease: m.first_release,
+            depth,
+            kind: e.kind,
+            reasons: [],
+            revertedUpstream: false,
+            passedOver: false,
+          };
           items.set(e.from, it);
           next.push(e.from);
         }

@@ -71,8 +71,18 @@ export function classifyAudit(result: AuditResult, judge: (sha: string) => Audit
     } else {
       const p = j.probability.toFixed(2);
       const byModel = opts.minProbability !== undefined ? j.probability >= opts.minProbability : j.verdict === 'YES';
-      if (byModel) classReasons.push(opts.minProbability !== undefined ? `the selection model gives it ${p} ≥ the asked minimum ${opts.minProbability}` : `the selection model says YES (${p}; threshold ${j.threshold.toFixed(2)})`);
-      else classReasons.push(opts.minProbability !== undefined ? `the selection model gives it ${p} < the asked minimum ${opts.minProbability}` : `the selection model says ${j.verdict} (${p}; threshold ${j.threshold.toFixed(2)})`);
+      if (byModel)
+        classReasons.push(
+          opts.minProbability !== undefined
+            ? `the selection model gives it ${p} ≥ the asked minimum ${opts.minProbability}`
+            : `the selection model says YES (${p}; threshold ${j.threshold.toFixed(2)})`,
+        );
+      else
+        classReasons.push(
+          opts.minProbability !== undefined
+            ? `the selection model gives it ${p} < the asked minimum ${opts.minProbability}`
+            : `the selection model says ${j.verdict} (${p}; threshold ${j.threshold.toFixed(2)})`,
+        );
       take = byModel;
       const tt = opts.takeThreshold;
       if (!byModel && opts.minProbability === undefined && tt && tt.score !== null && j.score >= tt.score) {
@@ -83,7 +93,9 @@ export function classifyAudit(result: AuditResult, judge: (sha: string) => Audit
       }
     }
     if (it.passedOver && result.newestPickedUpstream !== null) {
-      classReasons.push(`passed over: dated ${day(it.commitTime)}, before ${day(result.newestPickedUpstream)}, the newest upstream commit the branch has picked`);
+      classReasons.push(
+        `passed over: dated ${day(it.commitTime)}, before ${day(result.newestPickedUpstream)}, the newest upstream commit the branch has picked`,
+      );
       if (!opts.keepPassedOver) take = false;
     }
     if (it.revertedUpstream) {

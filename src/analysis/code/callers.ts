@@ -172,20 +172,24 @@ async function level(ctx: CodeContext, sha: string, names: readonly string[], so
         if (l) l.push(d);
         else defs.set(it.name, [d]);
         const headerEnd = it.kind === 'function' ? (it.bodyLine ?? it.startLine) : it.startLine;
-        for (let i = it.startLine; i <= headerEnd; i++) if (textAt.has(i) && !explained.has(i)) {
-          explained.add(i);
-          tally.definitions++;
-        }
+        for (let i = it.startLine; i <= headerEnd; i++)
+          if (textAt.has(i) && !explained.has(i)) {
+            explained.add(i);
+            tally.definitions++;
+          }
       } else if (it.kind === 'prototype') {
-        for (let i = it.startLine; i <= it.endLine; i++) if (textAt.has(i) && !explained.has(i)) {
-          explained.add(i);
-          tally.declarations++;
-        }
+        for (let i = it.startLine; i <= it.endLine; i++)
+          if (textAt.has(i) && !explained.has(i)) {
+            explained.add(i);
+            tally.declarations++;
+          }
       }
     }
     fileDefs.set(f.path, byName);
     // A file that defines a variable of that name means the variable there, not the function.
-    const shadowed = new Set(f.facts.items.filter((it) => it.kind === 'global' && want.has(it.name) && !/\bextern\b/.test(it.signature ?? '')).map((it) => it.name));
+    const shadowed = new Set(
+      f.facts.items.filter((it) => it.kind === 'global' && want.has(it.name) && !/\bextern\b/.test(it.signature ?? '')).map((it) => it.name),
+    );
     for (const e of f.facts.exports) {
       if (!want.has(e.name)) continue;
       addExport(e.name, entryFromExport(e.macro, f.path, e.line));
@@ -325,7 +329,20 @@ async function walk(ctx: CodeContext, sha: string, name: string, opts: CallersOp
       }
       const def = node.definition;
       if (def && def.kind === 'function') {
-        node.entry.push(...entryFromDefinition({ name: node.name, kind: 'function', startLine: def.startLine, endLine: def.endLine, isStatic: def.isStatic, ...(def.attributes ? { attributes: def.attributes } : {}), ...(def.definedBy ? { definedBy: def.definedBy } : {}) }, def.path));
+        node.entry.push(
+          ...entryFromDefinition(
+            {
+              name: node.name,
+              kind: 'function',
+              startLine: def.startLine,
+              endLine: def.endLine,
+              isStatic: def.isStatic,
+              ...(def.attributes ? { attributes: def.attributes } : {}),
+              ...(def.definedBy ? { definedBy: def.definedBy } : {}),
+            },
+            def.path,
+          ),
+        );
       }
       if (!(def?.isStatic && !isHeader(def.path))) node.entry.push(...(lv.exports.get(node.name) ?? []));
       const parents = new Set<string>();
@@ -377,7 +394,13 @@ function dedupeTags(tags: EntryTag[]): EntryTag[] {
 }
 
 /** Paths from each root up through callers, ending at entry points, leaves or the depth bound. */
-function buildChains(root: readonly string[], parentsOf: ReadonlyMap<string, ReadonlySet<string>>, nodes: ReadonlyMap<string, CallNode>, limit: number, stopAtEntry: boolean): string[][] {
+function buildChains(
+  root: readonly string[],
+  parentsOf: ReadonlyMap<string, ReadonlySet<string>>,
+  nodes: ReadonlyMap<string, CallNode>,
+  limit: number,
+  stopAtEntry: boolean,
+): string[][] {
   const out: string[][] = [];
   const go = (path: string[]): void => {
     if (out.length >= limit) return;

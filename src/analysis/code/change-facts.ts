@@ -11,18 +11,7 @@ import type { CommitDiff } from '../../git/diff.js';
 import type { BlobReader } from '../../git/show.js';
 import type { TouchedResult } from './touched.js';
 
-export type PatternKind =
-  | 'null-check'
-  | 'bounds-check'
-  | 'state-check'
-  | 'error-path'
-  | 'lock'
-  | 'unlock'
-  | 'rcu'
-  | 'refcount'
-  | 'alloc'
-  | 'free'
-  | 'assert';
+export type PatternKind = 'null-check' | 'bounds-check' | 'state-check' | 'error-path' | 'lock' | 'unlock' | 'rcu' | 'refcount' | 'alloc' | 'free' | 'assert';
 
 export interface DiffLine {
   path: string;
@@ -95,14 +84,38 @@ export interface ChangeFacts {
   storage: StorageChange[];
 }
 
-const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'case', 'do', 'else', 'goto', '__alignof__', 'alignof', 'typeof', '__typeof__', 'defined', 'unlikely', 'likely', 'offsetof']);
+const KEYWORDS = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'sizeof',
+  'case',
+  'do',
+  'else',
+  'goto',
+  '__alignof__',
+  'alignof',
+  'typeof',
+  '__typeof__',
+  'defined',
+  'unlikely',
+  'likely',
+  'offsetof',
+]);
 
-const ALLOC = /\b((?:devm_)?k[mvz]?z?alloc\w*|kvzalloc\w*|kcalloc\w*|kmalloc_array\w*|vz?alloc\w*|__alloc_percpu\w*|alloc_percpu\w*|kmem_cache_z?alloc\w*|kstrdup|kmemdup|malloc|calloc|realloc|strdup|rte_[mzc]*alloc\w*|rte_calloc\w*|xz?alloc\w*|xmalloc\w*|xzalloc\w*|g_malloc0?|g_new0?)\s*\(/;
+const ALLOC =
+  /\b((?:devm_)?k[mvz]?z?alloc\w*|kvzalloc\w*|kcalloc\w*|kmalloc_array\w*|vz?alloc\w*|__alloc_percpu\w*|alloc_percpu\w*|kmem_cache_z?alloc\w*|kstrdup|kmemdup|malloc|calloc|realloc|strdup|rte_[mzc]*alloc\w*|rte_calloc\w*|xz?alloc\w*|xmalloc\w*|xzalloc\w*|g_malloc0?|g_new0?)\s*\(/;
 const FREE = /\b(kv?free(?:_rcu|_sensitive)?|vfree|free_percpu|kmem_cache_free|free|rte_free|xfree|XFREE|g_free)\s*\(/;
-const LOCK = /\b((?:raw_)?spin_lock\w*|mutex_lock\w*|read_lock\w*|write_lock\w*|down_(?:read|write)\w*|down|rte_spinlock_lock|rte_rwlock_\w*_lock|pthread_mutex_lock|spin_trylock\w*|mutex_trylock)\s*\(/;
-const UNLOCK = /\b((?:raw_)?spin_unlock\w*|mutex_unlock|read_unlock\w*|write_unlock\w*|up_(?:read|write)|up|rte_spinlock_unlock|rte_rwlock_\w*_unlock|pthread_mutex_unlock)\s*\(/;
-const RCU = /\b(rcu_read_(?:un)?lock\w*|rcu_dereference\w*|rcu_assign_pointer|rcu_replace_pointer|rcu_access_pointer|call_rcu\w*|synchronize_rcu\w*|kfree_rcu|srcu_read_(?:un)?lock|list_\w+_rcu|RCU_INIT_POINTER)\s*\(/;
-const REFCOUNT = /\b(kref_(?:get|put|init)\w*|refcount_(?:inc|dec|set|add|sub)\w*|get_device|put_device|dget|dput|fget|fput|sock_hold|sock_put|of_node_(?:get|put)|pm_runtime_(?:get|put)\w*|get_task_struct|put_task_struct|atomic_dec_and_test|rte_atomic\d*_(?:inc|dec)\w*)\s*\(/;
+const LOCK =
+  /\b((?:raw_)?spin_lock\w*|mutex_lock\w*|read_lock\w*|write_lock\w*|down_(?:read|write)\w*|down|rte_spinlock_lock|rte_rwlock_\w*_lock|pthread_mutex_lock|spin_trylock\w*|mutex_trylock)\s*\(/;
+const UNLOCK =
+  /\b((?:raw_)?spin_unlock\w*|mutex_unlock|read_unlock\w*|write_unlock\w*|up_(?:read|write)|up|rte_spinlock_unlock|rte_rwlock_\w*_unlock|pthread_mutex_unlock)\s*\(/;
+const RCU =
+  /\b(rcu_read_(?:un)?lock\w*|rcu_dereference\w*|rcu_assign_pointer|rcu_replace_pointer|rcu_access_pointer|call_rcu\w*|synchronize_rcu\w*|kfree_rcu|srcu_read_(?:un)?lock|list_\w+_rcu|RCU_INIT_POINTER)\s*\(/;
+const REFCOUNT =
+  /\b(kref_(?:get|put|init)\w*|refcount_(?:inc|dec|set|add|sub)\w*|get_device|put_device|dget|dput|fget|fput|sock_hold|sock_put|of_node_(?:get|put)|pm_runtime_(?:get|put)\w*|get_task_struct|put_task_struct|atomic_dec_and_test|rte_atomic\d*_(?:inc|dec)\w*)\s*\(/;
 const ASSERT = /\b(BUG_ON|BUG|WARN_ON(?:_ONCE)?|WARN(?:_ONCE)?|assert|ASSERT|RTE_VERIFY|RTE_ASSERT|panic|abort)\s*\(/;
 const IF = /\bif\s*\((.*)\)\s*\{?\s*$|\bif\s*\((.*)$/;
 const ERROR_PATH = /^\s*(?:goto\s+(\w+)\s*;|return\s+(-E[A-Z0-9]+|PTR_ERR\([^)]*\)|ERR_PTR\([^)]*\)|-rte_errno|-1|NULL|false)\s*;)|^(\w+):\s*$/;
@@ -127,7 +140,11 @@ function isComment(text: string): boolean {
 /** What a condition of an `if` checks: a NULL / error pointer, a bound, or a state; null when none. */
 export function guardKind(cond: string): PatternKind | null {
   if (/!\s*\w[\w.>-]*\s*(?:\)|$)|==\s*NULL|!=\s*NULL|\bNULL\s*[!=]=|IS_ERR(?:_OR_NULL)?\s*\(|!\s*\(?\s*\w+\s*=/.test(cond)) return 'null-check';
-  if (/(?:(?<!-)>(?!>)=?|(?<!<)<(?!<)=?)\s*[\w(]|\b(?:ARRAY_SIZE|RTE_DIM)\s*\(/.test(cond) && /\b(?:len|size|count|num|nr_\w*|n\w*_max|max\w*|limit|idx|index|ARRAY_SIZE|RTE_DIM|cnt|off\w*|pos)\b|\b[A-Z][A-Z0-9_]{2,}\b/.test(cond)) return 'bounds-check';
+  if (
+    /(?:(?<!-)>(?!>)=?|(?<!<)<(?!<)=?)\s*[\w(]|\b(?:ARRAY_SIZE|RTE_DIM)\s*\(/.test(cond) &&
+    /\b(?:len|size|count|num|nr_\w*|n\w*_max|max\w*|limit|idx|index|ARRAY_SIZE|RTE_DIM|cnt|off\w*|pos)\b|\b[A-Z][A-Z0-9_]{2,}\b/.test(cond)
+  )
+    return 'bounds-check';
   if (/(?:==|!=)\s*[A-Z][A-Z0-9_]{2,}\b|\bstate\b|_state\s*\(|\benabled?\b|\bflags?\b|test_bit\s*\(/.test(cond)) return 'state-check';
   return null;
 }
@@ -144,7 +161,15 @@ export function patternsOf(text: string): { kind: PatternKind; what: string }[] 
   }
   const e = ERROR_PATH.exec(text);
   if (e) out.push({ kind: 'error-path', what: e[1] ? `goto ${e[1]}` : e[2] ? `return ${e[2]}` : `${e[3]}:` });
-  for (const [kind, re] of [['alloc', ALLOC], ['free', FREE], ['lock', LOCK], ['unlock', UNLOCK], ['rcu', RCU], ['refcount', REFCOUNT], ['assert', ASSERT]] as const) {
+  for (const [kind, re] of [
+    ['alloc', ALLOC],
+    ['free', FREE],
+    ['lock', LOCK],
+    ['unlock', UNLOCK],
+    ['rcu', RCU],
+    ['refcount', REFCOUNT],
+    ['assert', ASSERT],
+  ] as const) {
     const m = re.exec(text);
     if (m) out.push({ kind, what: m[1]! });
   }
@@ -209,7 +234,8 @@ export async function changeFacts(diff: CommitDiff, t: TouchedResult, reader?: B
       // File-scope declarations replaced in the same hunk: the storage they had and have.
       const was = gone.map((d) => ({ d, s: storageOf(d.text) })).filter((x) => x.s);
       const now = came.map((d) => ({ d, s: storageOf(d.text) })).filter((x) => x.s);
-      if (was.length === 1 && now.length === 1 && was[0]!.s !== now[0]!.s) storage.push({ removed: was[0]!.d, added: now[0]!.d, from: was[0]!.s!, to: now[0]!.s! });
+      if (was.length === 1 && now.length === 1 && was[0]!.s !== now[0]!.s)
+        storage.push({ removed: was[0]!.d, added: now[0]!.d, from: was[0]!.s!, to: now[0]!.s! });
     }
   }
   const texts = new Map<string, string[] | null>();
@@ -237,7 +263,10 @@ export async function changeFacts(diff: CommitDiff, t: TouchedResult, reader?: B
       for (const [text, n] of after) if (n <= (before.get(text) ?? 0) && fc.added.some((a) => a.text.trim() === text)) both.add(text);
       for (const [text, n] of before) if (n <= (after.get(text) ?? 0) && fc.removed.some((a) => a.text.trim() === text)) both.add(text);
     }
-    for (const [side, lines] of [['removed', fc.removed], ['added', fc.added]] as const) {
+    for (const [side, lines] of [
+      ['removed', fc.removed],
+      ['added', fc.added],
+    ] as const) {
       const calls = side === 'added' ? fc.callsAdded : fc.callsRemoved;
       for (const d of lines) {
         if (both.has(d.text.trim())) continue;
@@ -261,7 +290,9 @@ export async function changeFacts(diff: CommitDiff, t: TouchedResult, reader?: B
   for (const from of functions) {
     for (const d of from.removed) {
       if (isComment(d.text)) continue;
-      const kinds = patternsOf(d.text).filter((p) => p.kind === 'alloc' || p.kind === 'free' || p.kind === 'lock' || p.kind === 'unlock' || p.kind === 'rcu' || p.kind === 'refcount');
+      const kinds = patternsOf(d.text).filter(
+        (p) => p.kind === 'alloc' || p.kind === 'free' || p.kind === 'lock' || p.kind === 'unlock' || p.kind === 'rcu' || p.kind === 'refcount',
+      );
       for (const callee of callsIn(d.text)) {
         const kind = kinds.find((k) => k.what === callee)?.kind;
         // The call really left `from` (net of lines git only moved), and is not a log line.
@@ -270,7 +301,10 @@ export async function changeFacts(diff: CommitDiff, t: TouchedResult, reader?: B
         if (moved.length >= 6) break;
         for (const to of functions) {
           if (to === from) continue;
-          const same = to.callsAdded.includes(callee) && !to.callsRemoved.includes(callee) ? to.added.find((x) => !isComment(x.text) && callsIn(x.text).includes(callee)) : undefined;
+          const same =
+            to.callsAdded.includes(callee) && !to.callsRemoved.includes(callee)
+              ? to.added.find((x) => !isComment(x.text) && callsIn(x.text).includes(callee))
+              : undefined;
           // Another call of the same kind (an allocation for an allocation) only in a function the commit adds.
           const alike = !same && kind && to.change === 'added' ? to.patterns.find((p) => p.side === 'added' && p.kind === kind) : undefined;
           const hit = same ?? alike;
@@ -280,8 +314,24 @@ export async function changeFacts(diff: CommitDiff, t: TouchedResult, reader?: B
           if (added.has(to.name)) {
             const c = callerOf(to.name);
             if (c && c.fc !== from) moved.push({ what, kind: kind ?? 'call', from: from.name, to: c.fc.name, removed: d, added: c.d, via: to.name });
-            else moved.push({ what, kind: kind ?? 'call', from: from.name, to: to.name, removed: d, added: { path: hit.path, line: hit.line, rev: hit.rev, text: hit.text } });
-          } else moved.push({ what, kind: kind ?? 'call', from: from.name, to: to.name, removed: d, added: { path: hit.path, line: hit.line, rev: hit.rev, text: hit.text } });
+            else
+              moved.push({
+                what,
+                kind: kind ?? 'call',
+                from: from.name,
+                to: to.name,
+                removed: d,
+                added: { path: hit.path, line: hit.line, rev: hit.rev, text: hit.text },
+              });
+          } else
+            moved.push({
+              what,
+              kind: kind ?? 'call',
+              from: from.name,
+              to: to.name,
+              removed: d,
+              added: { path: hit.path, line: hit.line, rev: hit.rev, text: hit.text },
+            });
         }
       }
     }

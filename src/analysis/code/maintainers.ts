@@ -69,21 +69,52 @@ export function parseMaintainers(text: string): MaintainersSection[] {
     const m = TAG.exec(l);
     if (m && m[1] && (cur || title)) {
       if (!cur) {
-        cur = { name: title?.name ?? '', line: title?.line ?? i + 1, maintainers: [], reviewers: [], lists: [], status: null, files: [], excludes: [], regexes: [], keywords: [], trees: [] };
+        cur = {
+          name: title?.name ?? '',
+          line: title?.line ?? i + 1,
+          maintainers: [],
+          reviewers: [],
+          lists: [],
+          status: null,
+          files: [],
+          excludes: [],
+          regexes: [],
+          keywords: [],
+          trees: [],
+        };
         out.push(cur);
       }
       const v = (m[2] ?? '').trim();
       switch (m[1]) {
-        case 'M': cur.maintainers.push(v); break;
-        case 'R': cur.reviewers.push(v); break;
-        case 'L': cur.lists.push(v.replace(/\s*\(.*\)\s*$/, '')); break;
-        case 'S': cur.status = v; break;
-        case 'F': cur.files.push(v); break;
-        case 'X': cur.excludes.push(v); break;
-        case 'N': cur.regexes.push(v); break;
-        case 'K': cur.keywords.push(v); break;
-        case 'T': cur.trees.push(v); break;
-        default: break;
+        case 'M':
+          cur.maintainers.push(v);
+          break;
+        case 'R':
+          cur.reviewers.push(v);
+          break;
+        case 'L':
+          cur.lists.push(v.replace(/\s*\(.*\)\s*$/, ''));
+          break;
+        case 'S':
+          cur.status = v;
+          break;
+        case 'F':
+          cur.files.push(v);
+          break;
+        case 'X':
+          cur.excludes.push(v);
+          break;
+        case 'N':
+          cur.regexes.push(v);
+          break;
+        case 'K':
+          cur.keywords.push(v);
+          break;
+        case 'T':
+          cur.trees.push(v);
+          break;
+        default:
+          break;
       }
       continue;
     }
@@ -250,7 +281,13 @@ async function readSections(target: GitTarget, rev: string, file: string): Promi
   const reader = new BlobReader(target);
   try {
     const text = await reader.readText(rev, file);
-    if (text === null) throw new StablepickError('NOT_FOUND', { what: 'file', file, at: rev.slice(0, 12), fix: 'this project has no MAINTAINERS file at that revision; pass --file if it has another name' });
+    if (text === null)
+      throw new StablepickError('NOT_FOUND', {
+        what: 'file',
+        file,
+        at: rev.slice(0, 12),
+        fix: 'this project has no MAINTAINERS file at that revision; pass --file if it has another name',
+      });
     return parseMaintainers(text);
   } finally {
     reader.close();

@@ -44,15 +44,38 @@ export function loadCParser(): Promise<CParser> {
       return new TreeSitterC(parser);
     } catch (e) {
       loading = null;
-      throw new StablepickError('IO', { op: 'load', target: 'the C grammar', why: (e as Error).message, fix: 'reinstall dependencies (npm ci): web-tree-sitter and tree-sitter-c must be present' });
+      throw new StablepickError('IO', {
+        op: 'load',
+        target: 'the C grammar',
+        why: (e as Error).message,
+        fix: 'reinstall dependencies (npm ci): web-tree-sitter and tree-sitter-c must be present',
+      });
     }
   })();
   return loading;
 }
 
 const C_KEYWORDS = new Set([
-  'if', 'for', 'while', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'goto', 'typeof', '__typeof__', 'defined',
-  '_Alignof', 'alignof', '__alignof__', 'offsetof', '_Static_assert', 'static_assert', '__builtin_expect',
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'sizeof',
+  'do',
+  'else',
+  'case',
+  'goto',
+  'typeof',
+  '__typeof__',
+  'defined',
+  '_Alignof',
+  'alignof',
+  '__alignof__',
+  'offsetof',
+  '_Static_assert',
+  'static_assert',
+  '__builtin_expect',
 ]);
 
 interface Frame {
@@ -364,7 +387,12 @@ class Walker {
       bodyLine,
       isStatic: hasSpecifier(n, 'static'),
       isInline: hasSpecifier(n, 'inline') || hasSpecifier(n, '__inline') || hasSpecifier(n, '__inline__'),
-      signature: oneLine(n.children.filter((x) => x.type !== 'compound_statement' && x.type !== 'comment').map((x) => x.text).join(' ')),
+      signature: oneLine(
+        n.children
+          .filter((x) => x.type !== 'compound_statement' && x.type !== 'comment')
+          .map((x) => x.text)
+          .join(' '),
+      ),
     };
     const attrs = this.attributesIn(startLine - 1, bodyLine);
     if (attrs) {

@@ -59,7 +59,7 @@ export async function findSymbol(target: GitTarget, name: string, opts: SymbolOp
         for (const k of ['isStatic', 'isInline', 'definedBy', 'attributes', 'signature', 'structType'] as const) {
           if (it[k] !== undefined) (d as unknown as Record<string, unknown>)[k] = it[k]; // copy the optional facts present
         }
-        const isDecl = it.kind === 'prototype' || (it.kind === 'global' && /\bextern\b/.test(it.signature ?? '') );
+        const isDecl = it.kind === 'prototype' || (it.kind === 'global' && /\bextern\b/.test(it.signature ?? ''));
         (isDecl ? declarations : definitions).push(d);
       }
     }
@@ -70,7 +70,11 @@ export async function findSymbol(target: GitTarget, name: string, opts: SymbolOp
 }
 
 /** Whether `name` is defined (any kind, or the given kinds) at `rev`. */
-export async function symbolExists(target: GitTarget, name: string, opts: SymbolOptions = {}): Promise<{ exists: boolean; definitions: SymbolDef[]; rev: string }> {
+export async function symbolExists(
+  target: GitTarget,
+  name: string,
+  opts: SymbolOptions = {},
+): Promise<{ exists: boolean; definitions: SymbolDef[]; rev: string }> {
   const r = await findSymbol(target, name, opts);
   return { exists: r.definitions.length > 0, definitions: r.definitions, rev: r.rev };
 }

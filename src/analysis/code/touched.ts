@@ -161,7 +161,14 @@ async function touchedAt(target: GitTarget, sha: string, opts: TouchedOptions): 
   }
 }
 
-async function touchedInFile(f: FileDiff, parent: string | null, sha: string, reader: BlobReader, parser: CParser, hunksOut: TouchedHunk[]): Promise<TouchedItem[]> {
+async function touchedInFile(
+  f: FileDiff,
+  parent: string | null,
+  sha: string,
+  reader: BlobReader,
+  parser: CParser,
+  hunksOut: TouchedHunk[],
+): Promise<TouchedItem[]> {
   const path = f.newPath ?? f.oldPath ?? '';
   const oldText = f.oldPath && parent ? await reader.readText(parent, f.oldPath) : null;
   const newText = f.newPath ? await reader.readText(sha, f.newPath) : null;
@@ -239,7 +246,8 @@ async function touchedInFile(f: FileDiff, parent: string | null, sha: string, re
   // a side whose text names none of the items looked up there cannot have them: its whole parse would
   // find nothing (and no other lookup reads it), so it is skipped.
   const canHave = (text: string, name: string): boolean => !/^[A-Za-z_]\w*$/.test(name) || text.includes(name);
-  const lookedUp = (s: Side | null, side: 'before' | 'after'): boolean => s !== null && [...acc.values()].some((a) => a.name !== null && !a[side] && canHave(s.text, a.name));
+  const lookedUp = (s: Side | null, side: 'before' | 'after'): boolean =>
+    s !== null && [...acc.values()].some((a) => a.name !== null && !a[side] && canHave(s.text, a.name));
   const oldLook = lookedUp(oldSide, 'before') ? oldSide : null;
   const newLook = lookedUp(newSide, 'after') ? newSide : null;
   for (const a of acc.values()) {
@@ -250,7 +258,18 @@ async function touchedInFile(f: FileDiff, parent: string | null, sha: string, re
 
   const out: TouchedItem[] = [];
   for (const a of acc.values()) {
-    const change: TouchedItem['change'] = a.name === null ? (f.status === 'added' ? 'added' : f.status === 'deleted' ? 'removed' : 'modified') : a.before && a.after ? 'modified' : a.after ? 'added' : 'removed';
+    const change: TouchedItem['change'] =
+      a.name === null
+        ? f.status === 'added'
+          ? 'added'
+          : f.status === 'deleted'
+            ? 'removed'
+            : 'modified'
+        : a.before && a.after
+          ? 'modified'
+          : a.after
+            ? 'added'
+            : 'removed';
     const it: TouchedItem = { name: a.name, kind: a.kind, change, path, linesAdded: a.added, linesRemoved: a.removed };
     if (f.oldPath && f.oldPath !== path) it.oldPath = f.oldPath;
     if (a.before) it.before = { startLine: a.before.startLine, endLine: a.before.endLine };

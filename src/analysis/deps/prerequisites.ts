@@ -53,7 +53,14 @@ interface Found {
   reason: PrereqReason;
 }
 
-async function directPrereqs(ctx: AnalysisContext, sha: string, state: BranchState, mainline: BranchState, opts: PrereqOptions, reader: BlobReader): Promise<{ found: Found[]; selfDefined: string[] }> {
+async function directPrereqs(
+  ctx: AnalysisContext,
+  sha: string,
+  state: BranchState,
+  mainline: BranchState,
+  opts: PrereqOptions,
+  reader: BlobReader,
+): Promise<{ found: Found[]; selfDefined: string[] }> {
   const found: Found[] = [];
   let selfDefined: string[] = [];
   const diff = await commitDiff(ctx.repo, sha);
@@ -124,7 +131,8 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
           if (f.sha === sha) continue;
           const holding = state.holds(f.sha);
           if (holding) {
-            if (!result.alreadyHeld.some((h) => h.sha === f.sha && h.rule === f.reason.kind)) result.alreadyHeld.push({ sha: f.sha, holding, rule: f.reason.kind });
+            if (!result.alreadyHeld.some((h) => h.sha === f.sha && h.rule === f.reason.kind))
+              result.alreadyHeld.push({ sha: f.sha, holding, rule: f.reason.kind });
             continue;
           }
           const prev = bySha.get(f.sha);
@@ -134,7 +142,15 @@ export async function prerequisites(ctx: AnalysisContext, sha: string, branch: s
           }
           if (bySha.size >= maxCommits) continue;
           const row = commitRecord(ctx.db, f.sha);
-          const p: Prerequisite = { sha: f.sha, subject: row?.subject ?? '', commitTime: row?.commit_time ?? 0, neededBy: need, depth, reasons: [f.reason], strength: 'weak' };
+          const p: Prerequisite = {
+            sha: f.sha,
+            subject: row?.subject ?? '',
+            commitTime: row?.commit_time ?? 0,
+            neededBy: need,
+            depth,
+            reasons: [f.reason],
+            strength: 'weak',
+          };
           bySha.set(f.sha, p);
           // Prerequisites of prerequisites only through strong evidence: weak links multiply noise.
           if (isStrong(f.reason)) next.push(f.sha);
@@ -172,7 +188,8 @@ export function describeReason(r: PrereqReason): string {
   if (r.kind === 'series') {
     const s = r.series;
     if (s.rule === 'thread') return `series: patch ${s.position} of the thread ${s.key} (candidate is patch ${s.candidatePosition}; ${s.line})`;
-    if (s.rule === 'merge') return `series: commit ${s.position} of the topic merged by ${s.key.slice(0, 12)} ("${s.line}"), candidate is commit ${s.candidatePosition}`;
+    if (s.rule === 'merge')
+      return `series: commit ${s.position} of the topic merged by ${s.key.slice(0, 12)} ("${s.line}"), candidate is commit ${s.candidatePosition}`;
     return `series: commit ${s.position} of ${s.candidatePosition - 1} earlier adjacent commits by ${s.key} (committed ${s.line})`;
   }
   return `introduces ${r.symbols.map((s) => `${s.kind} ${s.name} (used at ${s.path}:${s.line})`).join(', ')}, absent from ${r.symbols[0]?.missingIn.slice(0, 12) ?? 'the branch'}`;

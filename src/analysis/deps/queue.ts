@@ -11,7 +11,13 @@ export async function pickQueue(ctx: AnalysisContext, sha: string, branch: strin
   const subject = commitSubject(ctx.db, sha) ?? '';
   const queue: QueueMember[] = [];
   for (const p of pre.prerequisites) {
-    queue.push({ sha: p.sha, subject: p.subject, role: 'prerequisite', why: [`needed by ${p.neededBy.slice(0, 12)} (${p.strength})`, ...p.reasons.map(describeReason)], prerequisite: p });
+    queue.push({
+      sha: p.sha,
+      subject: p.subject,
+      role: 'prerequisite',
+      why: [`needed by ${p.neededBy.slice(0, 12)} (${p.strength})`, ...p.reasons.map(describeReason)],
+      prerequisite: p,
+    });
   }
   queue.push({ sha, subject, role: 'candidate', why: fu.reasons.length ? fu.reasons.slice(0, 1) : ['the candidate'] });
   for (const f of fu.followUps) {

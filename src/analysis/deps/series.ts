@@ -159,7 +159,9 @@ export function mergePredecessors(db: DB, sha: string, mainline: BranchState): S
   type Meta = { subject: string; author_email: string; author_time: number; parent_count: number };
   const info = new Map<string, Meta>();
   for (const s of topic) info.set(s, commitRecord(db, s) as Meta);
-  const ordered = [...topic].filter((s) => info.get(s)!.parent_count < 2).sort((a, b) => (graph.get(a)!.time - graph.get(b)!.time) || info.get(a)!.author_time - info.get(b)!.author_time);
+  const ordered = [...topic]
+    .filter((s) => info.get(s)!.parent_count < 2)
+    .sort((a, b) => graph.get(a)!.time - graph.get(b)!.time || info.get(a)!.author_time - info.get(b)!.author_time);
   const me = info.get(sha)!;
   const prefix = subjectPrefix(me.subject);
   if (!prefix) return [];
@@ -196,7 +198,15 @@ export function adjacentPredecessors(db: DB, sha: string, mainline: BranchState,
     if (!n || !prev || n.parents.length > 1) break;
     const pn = graph.get(prev);
     const pm = commitRecord(db, prev);
-    if (!pn || !pm || pm.parent_count > 1 || pm.author_email !== me.author_email || subjectPrefix(pm.subject) !== prefix || Math.abs(n.time - pn.time) > windowSeconds) break;
+    if (
+      !pn ||
+      !pm ||
+      pm.parent_count > 1 ||
+      pm.author_email !== me.author_email ||
+      subjectPrefix(pm.subject) !== prefix ||
+      Math.abs(n.time - pn.time) > windowSeconds
+    )
+      break;
     run.push(prev);
     cur = prev;
   }
@@ -205,5 +215,16 @@ export function adjacentPredecessors(db: DB, sha: string, mainline: BranchState,
   const mine = new Set(pathIdsOf(db, sha));
   const key = `${me.author_email} ${prefix}`;
   const shares = (s: string): boolean => pathIdsOf(db, s).some((f) => mine.has(f));
-  return run.filter(shares).map((s) => ({ sha: s, evidence: { rule: 'adjacent', key, position: run.indexOf(s) + 1, candidatePosition: run.length + 1, line: new Date((graph.get(s)?.time ?? 0) * 1000).toISOString() } }));
+  return run
+    .filter(shares)
+    .map((s) => ({
+      sha: s,
+      evidence: {
+        rule: 'adjacent',
+        key,
+        position: run.indexOf(s) + 1,
+        candidatePosition: run.length + 1,
+        line: new Date((graph.get(s)?.time ?? 0) * 1000).toISOString(),
+      },
+    }));
 }

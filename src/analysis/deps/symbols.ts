@@ -44,7 +44,9 @@ export function identifiers(line: string, extra: ReadonlySet<string> | null = nu
     .replace(/\/\/.*$/, ' ')
     .replace(/\/\*.*$/, ' ')
     .replace(/^\s*\*.*$/, ' ');
-  return code.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g)?.filter((w) => w.length >= 3 && !KEYWORDS.has(w) && !extra?.has(w) && !/^\d/.test(w) && !/^0x/i.test(w)) ?? [];
+  return (
+    code.match(/\b[A-Za-z_][A-Za-z0-9_]*\b/g)?.filter((w) => w.length >= 3 && !KEYWORDS.has(w) && !extra?.has(w) && !/^\d/.test(w) && !/^0x/i.test(w)) ?? []
+  );
 }
 
 function kindOf(name: string, text: string): SymbolEvidence['kind'] {
@@ -65,7 +67,14 @@ export interface NewSymbols {
   selfDefined: string[];
 }
 
-export async function newSymbols(ctx: AnalysisContext, files: readonly FileDiff[], parent: string, branchTip: string, reader: BlobReader, opts: { max?: number } = {}): Promise<NewSymbols> {
+export async function newSymbols(
+  ctx: AnalysisContext,
+  files: readonly FileDiff[],
+  parent: string,
+  branchTip: string,
+  reader: BlobReader,
+  opts: { max?: number } = {},
+): Promise<NewSymbols> {
   const used = new Map<string, SymbolEvidence>();
   const removedIds = new Set<string>();
   const exts = new Set<string>(['*.c', '*.h']);
@@ -147,7 +156,13 @@ const MAX_DIFFERING_PATHS = 4000;
  * blob is the same at the tip and at the parent cannot name them, so only the files that differ between
  * the two trees are searched: the same hits as a search of the parent's whole tree, for a fraction of it.
  */
-async function grepMissingAtParent(ctx: AnalysisContext, parent: string, branchTip: string, missing: readonly string[], pathspecs: readonly string[]): Promise<Map<string, GrepHit[]>> {
+async function grepMissingAtParent(
+  ctx: AnalysisContext,
+  parent: string,
+  branchTip: string,
+  missing: readonly string[],
+  pathspecs: readonly string[],
+): Promise<Map<string, GrepHit[]>> {
   const differing = await treeDiffPaths(ctx.repo, branchTip, parent, pathspecs);
   if (!differing.length) return new Map();
   const only = differing.length <= MAX_DIFFERING_PATHS ? differing.map(literalPathspec) : pathspecs;

@@ -40,9 +40,7 @@ export interface SymbolEvidence {
 }
 
 export type PrereqReason =
-  | { kind: 'blame'; lines: BlameEvidence[] }
-  | { kind: 'series'; series: SeriesEvidence }
-  | { kind: 'symbol'; symbols: SymbolEvidence[] };
+  { kind: 'blame'; lines: BlameEvidence[] } | { kind: 'series'; series: SeriesEvidence } | { kind: 'symbol'; symbols: SymbolEvidence[] };
 
 export interface Prerequisite {
   sha: string;

@@ -64,14 +64,20 @@ const ADDED: Record<Exclude<Lang, 'other'>, Pattern[]> = {
     ['guard', /\bif\s*\(\s*(?:!\s*[\w>.-]+\s*\)|[\w>.-]+\s*[!=]=\s*NULL\b|NULL\s*[!=]=|(?:unlikely|likely)\s*\(\s*!|IS_ERR(?:_OR_NULL)?\s*\()/],
     ['err-return', /\breturn\s+(?:-\s*E[A-Z0-9]+\b|-1\s*;|NULL\s*;|false\s*;|ERR_PTR\s*\()|\breturn\s+\w*(?:err|ret|rc)\w*\s*;/],
     ['goto-err', /\bgoto\s+(?:\w*(?:err|fail|out|cleanup|free|unlock|bail|error|done|exit)\w*)\s*;/],
-    ['bounds', /\bif\s*\(.*(?:[<>]=?|==).*(?:\b(?:len|length|size|sizeof|count|num|nb|max|min|limit|ARRAY_SIZE|RTE_DIM|G_N_ELEMENTS|ELEMENTSOF)\b|_MAX\b|_LEN\b|_SIZE\b|\w+_(?:len|size|count|num)\b)/],
+    [
+      'bounds',
+      /\bif\s*\(.*(?:[<>]=?|==).*(?:\b(?:len|length|size|sizeof|count|num|nb|max|min|limit|ARRAY_SIZE|RTE_DIM|G_N_ELEMENTS|ELEMENTSOF)\b|_MAX\b|_LEN\b|_SIZE\b|\w+_(?:len|size|count|num)\b)/,
+    ],
     ['lock', /\b\w*(?:_lock|_unlock|lock_\w+|mutex_\w+|spin_\w+|rwlock\w*|_trylock)\s*\(|\bpthread_mutex_\w+\s*\(/],
     ['refcount', /\b\w*_(?:get|put|ref|unref|hold|release|acquire)\s*\(|\b(?:ref|unref|kref_\w+|refcount_\w+|atomic_(?:inc|dec)\w*)\s*\(/],
     ['free', /\b(?:free|\w+_free|g_free|kfree|rte_free|\w+_destroy|close)\s*\(/],
     ['alloc', /\b(?:malloc|calloc|realloc|strdup|strndup|\w+_alloc\w*|g_new0?|g_malloc0?|kzalloc|kmalloc|rte_zmalloc\w*|rte_malloc\w*)\s*\(/],
     ['init', /\bmemset\s*\(|=\s*\{\s*0?\s*\}\s*;|^\w[\w\s*]*\s\**\w+\s*=\s*(?:NULL|0|-1|false)\s*;/],
     ['new-type', /^\s*(?:typedef\s+)?(?:struct|enum|union)\s+\w+\s*\{|^\s*typedef\s+(?:struct|enum|union)\s*\{/],
-    ['new-export', /\bEXPORT_SYMBOL\w*\s*\(|\b__rte_experimental\b|\bRTE_EXPORT\w*\s*\(|\b_public_\b|\bG?_?AVAILABLE_IN_\w+|\b(?:LIB|API)_EXPORT\b|__attribute__\s*\(\(\s*visibility\s*\(\s*"default"/],
+    [
+      'new-export',
+      /\bEXPORT_SYMBOL\w*\s*\(|\b__rte_experimental\b|\bRTE_EXPORT\w*\s*\(|\b_public_\b|\bG?_?AVAILABLE_IN_\w+|\b(?:LIB|API)_EXPORT\b|__attribute__\s*\(\(\s*visibility\s*\(\s*"default"/,
+    ],
     ['new-option', /\{\s*"[a-z][\w-]+"\s*,\s*(?:no_argument|required_argument|optional_argument|[0-2])\s*,|"--[a-z][\w-]+"/],
   ],
   go: [
@@ -106,7 +112,8 @@ const SYMBOL_FILE = /\.(?:map|sym|def|symbols)$|(?:^|\/)version\.map$/;
 const SYMBOL_LINE = /^\s*[A-Za-z_]\w*\s*;\s*$/;
 /** A C function definition's first line (column 0, no trailing ';'). */
 const C_DEF = /^(?:static\s+|inline\s+|extern\s+|const\s+|unsigned\s+|signed\s+|struct\s+|enum\s+|__\w+\s+)*[A-Za-z_]\w*[\s*]+\**([A-Za-z_]\w*)\s*\([^;]*$/;
-const C_FIELD = /^\s+(?:const\s+|unsigned\s+|signed\s+|struct\s+|enum\s+|union\s+|volatile\s+)*[A-Za-z_]\w*[\s*]+\**[A-Za-z_]\w*(?:\s*\[[^\]]*\])?(?:\s*:\s*\d+)?\s*;/;
+const C_FIELD =
+  /^\s+(?:const\s+|unsigned\s+|signed\s+|struct\s+|enum\s+|union\s+|volatile\s+)*[A-Za-z_]\w*[\s*]+\**[A-Za-z_]\w*(?:\s*\[[^\]]*\])?(?:\s*:\s*\d+)?\s*;/;
 /** A function definition's first line per language; group 1 is its name. */
 const DEF: Record<Exclude<Lang, 'other'>, RegExp> = {
   c: C_DEF,
@@ -219,7 +226,8 @@ function diffFactsSink(): PatchSink<DiffFacts> {
       }
       if (codeRemoved > codeAdded) set('more-removed', `${codeRemoved} code lines removed, ${codeAdded} added`);
       if (codeRemoved > 0 && codeAdded === 0) set('code-only-removed', `${codeRemoved} code lines removed`);
-      if (codeAdded === 1 && codeRemoved === 1 && onlyAdded !== null && onlyRemoved !== null && oneTokenChange(onlyRemoved, onlyAdded)) set('one-line-const', `${(onlyRemoved as string).trim()} → ${(onlyAdded as string).trim()}`);
+      if (codeAdded === 1 && codeRemoved === 1 && onlyAdded !== null && onlyRemoved !== null && oneTokenChange(onlyRemoved, onlyAdded))
+        set('one-line-const', `${(onlyRemoved as string).trim()} → ${(onlyAdded as string).trim()}`);
       return { bits, quotes, codeAdded, codeRemoved };
     },
   };

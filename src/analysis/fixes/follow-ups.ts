@@ -38,7 +38,8 @@ export function upstreamState(fg: FixLinks, mainline: BranchState, graph: Commit
   for (const r of fg.namedBy(sha)) {
     if (r.kind !== 'reverts' || !inMain.has(r.from)) continue;
     for (const rr of fg.namedBy(r.from)) {
-      if (rr.kind === 'reverts' && inMain.has(rr.from) && upstreamState(fg, mainline, graph, rr.from, depth + 1).state !== 'reverted') events.push({ kind: 'reapply', edge: rr });
+      if (rr.kind === 'reverts' && inMain.has(rr.from) && upstreamState(fg, mainline, graph, rr.from, depth + 1).state !== 'reverted')
+        events.push({ kind: 'reapply', edge: rr });
     }
   }
   const t = (s: string): number => graph.get(s)?.time ?? 0;
@@ -85,7 +86,12 @@ export function followUps(ctx: AnalysisContext, sha: string, branch: string | nu
   const upstream = upstreamState(fg, mainline, graph, sha);
   const reasons: string[] = [];
   for (const f of list) {
-    const what = f.kind === 'fixes' ? `fixes ${f.edge.to.slice(0, 12)} (${f.edge.evidence.line})` : f.kind === 'reverts' ? `reverts ${f.edge.to.slice(0, 12)}` : `re-applies ${f.edge.to.slice(0, 12)}`;
+    const what =
+      f.kind === 'fixes'
+        ? `fixes ${f.edge.to.slice(0, 12)} (${f.edge.evidence.line})`
+        : f.kind === 'reverts'
+          ? `reverts ${f.edge.to.slice(0, 12)}`
+          : `re-applies ${f.edge.to.slice(0, 12)}`;
     const where = branch ? (f.inBranch ? describeHolding(f.inBranch) : `missing from ${branch}`) : '';
     reasons.push(`${f.sha.slice(0, 12)} ("${f.subject}") ${what}${where ? `; ${where}` : ''}${f.revertedUpstream ? '; itself reverted upstream' : ''}`);
   }

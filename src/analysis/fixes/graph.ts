@@ -12,14 +12,7 @@ import { commitGraph } from './branch-state.js';
 import type { EdgeKind, FixEdge, Resolution } from './types.js';
 import { commitSubject, revertLikeSubjects, shasWithSubject } from '../../history/tables/commits.js';
 import { branchCopies } from '../../history/tables/branches.js';
-import {
-  fixesTrailers,
-  fixesTrailersWhere,
-  revertMarkers,
-  revertMarkersWhere,
-  type FixesTrailer,
-  type RevertMarker,
-} from '../../history/tables/links.js';
+import { fixesTrailers, fixesTrailersWhere, revertMarkers, revertMarkersWhere, type FixesTrailer, type RevertMarker } from '../../history/tables/links.js';
 
 export interface FixGraph {
   /** Edges naming `sha` (its fixes, reverts, re-applications), oldest source first. */
@@ -90,7 +83,16 @@ function edgeMaker(db: DB, graph: CommitGraph, upstreamOf: ReadonlyMap<string, s
     if (cands.length > 1) cands = cands.filter((c) => !upstreamOf.has(c));
     return cands.length === 1 ? cands[0]! : null;
   };
-  const edge = (kind: EdgeKind, from: string, to: string, line: string, lineNo: number | null, prefix: string, subject: string | null, resolution: Resolution): FixEdge | null => {
+  const edge = (
+    kind: EdgeKind,
+    from: string,
+    to: string,
+    line: string,
+    lineNo: number | null,
+    prefix: string,
+    subject: string | null,
+    resolution: Resolution,
+  ): FixEdge | null => {
     let target = to;
     let res = resolution;
     const up = upstreamOf.get(to);
@@ -107,7 +109,10 @@ function edgeMaker(db: DB, graph: CommitGraph, upstreamOf: ReadonlyMap<string, s
       const line = `${r.key}: ${r.value}`;
       if (r.status === 'resolved' && r.ref_sha) return edge('fixes', r.sha, r.ref_sha, line, r.line, r.prefix!, r.subject, 'index');
       if (r.status === 'ambiguous') {
-        const anc = ancestorsOnly(r.sha, resolver.candidates(r.prefix!).map((c) => c.sha));
+        const anc = ancestorsOnly(
+          r.sha,
+          resolver.candidates(r.prefix!).map((c) => c.sha),
+        );
         if (anc.length === 1) return edge('fixes', r.sha, anc[0]!, line, r.line, r.prefix!, r.subject, 'ancestry');
       }
       const s = bySubjectAncestor(r.sha, r.subject);
@@ -116,7 +121,10 @@ function edgeMaker(db: DB, graph: CommitGraph, upstreamOf: ReadonlyMap<string, s
     marker(m: RevertMarker): FixEdge | null {
       const line = `This reverts commit ${m.prefix}.`;
       if (m.target && m.status === 'resolved') return edge('reverts', m.sha, m.target, line, m.line, m.prefix, revertSubject(m.subject), 'index');
-      const cands = ancestorsOnly(m.sha, resolver.candidates(m.prefix).map((c) => c.sha));
+      const cands = ancestorsOnly(
+        m.sha,
+        resolver.candidates(m.prefix).map((c) => c.sha),
+      );
       if (cands.length === 1) return edge('reverts', m.sha, cands[0]!, line, m.line, m.prefix, revertSubject(m.subject), 'ancestry');
       const s = bySubjectAncestor(m.sha, revertSubject(m.subject));
       return s ? edge('reverts', m.sha, s, line, m.line, m.prefix, revertSubject(m.subject), 'subject') : null;
@@ -230,7 +238,8 @@ export function fixLinks(db: DB): FixLinks {
   }
   const make = edgeMaker(db, graph, upstreamOf);
   let pending: { trailers: FixesTrailer[]; markers: RevertMarker[] } | null = null;
-  const unresolvedRows = (): { trailers: FixesTrailer[]; markers: RevertMarker[] } => (pending ??= { trailers: fixesTrailersWhere(db, 'unresolved'), markers: revertMarkersWhere(db, 'unresolved') });
+  const unresolvedRows = (): { trailers: FixesTrailer[]; markers: RevertMarker[] } =>
+    (pending ??= { trailers: fixesTrailersWhere(db, 'unresolved'), markers: revertMarkersWhere(db, 'unresolved') });
   const hasMarker = (sha: string): boolean => revertMarkersWhere(db, { of: sha }).length > 0;
   const baseNames = new Map<string, FixEdge[]>();
   const baseNamedBy = new Map<string, FixEdge[]>();
@@ -265,7 +274,8 @@ export function fixLinks(db: DB): FixLinks {
     const subjects = new Set(raw.map((r) => commitSubject(db, r)).filter((s): s is string => !!s));
     for (const r of fixesTrailersWhere(db, { naming: raw })) keep(out, make.trailer(r), to);
     const { trailers, markers } = unresolvedRows();
-    const mayName = (prefix: string | null, subject: string | null): boolean => (prefix !== null && raw.some((r) => r.startsWith(prefix))) || (subject !== null && subjects.has(subject));
+    const mayName = (prefix: string | null, subject: string | null): boolean =>
+      (prefix !== null && raw.some((r) => r.startsWith(prefix))) || (subject !== null && subjects.has(subject));
     for (const r of trailers) if (mayName(r.prefix, r.subject)) keep(out, make.trailer(r), to);
     for (const m of revertMarkersWhere(db, { naming: raw })) keep(out, make.marker(m), to);
     for (const m of markers) if (mayName(m.prefix, revertSubject(m.subject))) keep(out, make.marker(m), to);

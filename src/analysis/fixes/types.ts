@@ -54,9 +54,7 @@ export interface FixEdge {
 }
 
 /** How a branch holds a commit. */
-export type Holding =
-  | { how: 'ancestor'; branch: string }
-  | { how: 'picked'; branch: string; stableSha: string; via: string | null; stableTime: number };
+export type Holding = { how: 'ancestor'; branch: string } | { how: 'picked'; branch: string; stableSha: string; via: string | null; stableTime: number };
 
 export interface CommitRef {
   sha: string;
@@ -77,10 +75,7 @@ export interface FollowUp extends CommitRef {
 }
 
 /** Whether a commit is in effect upstream after its reverts, reverts of reverts and re-applications. */
-export type UpstreamState =
-  | { state: 'active' }
-  | { state: 'reverted'; by: string }
-  | { state: 'reapplied'; revertedBy: string; reappliedBy: string };
+export type UpstreamState = { state: 'active' } | { state: 'reverted'; by: string } | { state: 'reapplied'; revertedBy: string; reappliedBy: string };
 
 export type FollowUpVerdict = 'alone' | 'must-go-together' | 'reverted-upstream';
 

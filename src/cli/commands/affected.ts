@@ -28,7 +28,10 @@ export const affectedCommand: CommandModule = {
           const r = await affectedBranches(ctx, full, asOf === undefined ? {} : { asOf });
           if (ctx.json) return printJson(r);
           const lines = [`${full.slice(0, 12)} ${r.subject}`];
-          for (const i of r.introducers) lines.push(`  introduced by ${i.sha.slice(0, 12)} ("${i.subject}")${i.firstRelease ? `, first in ${i.firstRelease}` : ''} [${i.how}${i.edge ? `: ${i.edge.evidence.line}` : i.lines ? `: ${i.lines.slice(0, 3).join(', ')}` : ''}]`);
+          for (const i of r.introducers)
+            lines.push(
+              `  introduced by ${i.sha.slice(0, 12)} ("${i.subject}")${i.firstRelease ? `, first in ${i.firstRelease}` : ''} [${i.how}${i.edge ? `: ${i.edge.evidence.line}` : i.lines ? `: ${i.lines.slice(0, 3).join(', ')}` : ''}]`,
+            );
           lines.push(
             formatTable(
               ['branch', 'status', 'vulnerable-since', 'fixed-by'],

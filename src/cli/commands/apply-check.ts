@@ -51,7 +51,7 @@ export const applyCheckCommand: CommandModule = {
       .option('--json', 'one JSON object per line per (commit, branch)')
       .option('--patch-dir <dir>', 'write the adapted patch of every clean pick there (format-patch files)')
       .option('--no-blame', 'do not blame conflicting lines (faster; no prerequisites)')
-      .option('--abbrev-index', 'abbreviated blob ids on the patches\' index lines (default: full ids)')
+      .option('--abbrev-index', "abbreviated blob ids on the patches' index lines (default: full ids)")
       .action(async (shas: string[], opts: ApplyCheckCliOptions) => {
         const run = await runApplyCheck(shas, opts, (s) => process.stdout.write(s));
         // As `git apply --check`: 1 when a pick does not apply (a queue that stops early), 0 when all do.
@@ -75,23 +75,34 @@ async function runApplyCheck(shas: readonly string[], opts: ApplyCheckCliOptions
   if (opts.patchDir) outsideRepository(repo, opts.patchDir, '--patch-dir');
   const run: ApplyCheckRun = { results: [], queues: [], patchFiles: [] };
   const index = { path: opts.db ?? defaultDbPath(repo.commonDir), required: opts.db !== undefined };
-  await applyOntoBranches(repo, shas, branches, { blame: opts.blame !== false, fullIndex: opts.abbrevIndex !== true, queue: opts.queue, index }, ({ branch, results, queue: q }) => {
-    if (q) {
-      run.queues.push(q);
-      if (!opts.json) out(q.firstFailure ? `queue onto ${branch}: stops at ${q.firstFailure.index + 1}/${shas.length} (${q.firstFailure.sha.slice(0, 12)})\n` : `queue onto ${branch}: all ${shas.length} apply\n`);
-    }
-    for (const [i, r] of results.entries()) {
-      run.results.push(r);
-      if (opts.patchDir && r.patch) {
-        const dir = branches.length > 1 ? path.join(opts.patchDir, safeName(branch)) : opts.patchDir;
-        mkdirSync(dir, { recursive: true });
-        const file = path.join(dir, `${String(i + 1).padStart(4, '0')}-${patchSlug(r.subject)}.patch`);
-        writeOutputFile(file, r.patch);
-        run.patchFiles.push(file);
+  await applyOntoBranches(
+    repo,
+    shas,
+    branches,
+    { blame: opts.blame !== false, fullIndex: opts.abbrevIndex !== true, queue: opts.queue, index },
+    ({ branch, results, queue: q }) => {
+      if (q) {
+        run.queues.push(q);
+        if (!opts.json)
+          out(
+            q.firstFailure
+              ? `queue onto ${branch}: stops at ${q.firstFailure.index + 1}/${shas.length} (${q.firstFailure.sha.slice(0, 12)})\n`
+              : `queue onto ${branch}: all ${shas.length} apply\n`,
+          );
       }
-      out(opts.json ? `${JSON.stringify(r)}\n` : describe(r));
-    }
-  });
+      for (const [i, r] of results.entries()) {
+        run.results.push(r);
+        if (opts.patchDir && r.patch) {
+          const dir = branches.length > 1 ? path.join(opts.patchDir, safeName(branch)) : opts.patchDir;
+          mkdirSync(dir, { recursive: true });
+          const file = path.join(dir, `${String(i + 1).padStart(4, '0')}-${patchSlug(r.subject)}.patch`);
+          writeOutputFile(file, r.patch);
+          run.patchFiles.push(file);
+        }
+        out(opts.json ? `${JSON.stringify(r)}\n` : describe(r));
+      }
+    },
+  );
   return run;
 }
 

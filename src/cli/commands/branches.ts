@@ -16,7 +16,9 @@ const SHOWN = 8;
 
 export const branchesCommand: CommandModule = {
   register(program: Command) {
-    withCommonOptions(program.command('branches').description('list the stable branches and the mainline commits each holds, and the branches excluded and why'))
+    withCommonOptions(
+      program.command('branches').description('list the stable branches and the mainline commits each holds, and the branches excluded and why'),
+    )
       .option('--all', 'include the mainline branch')
       .option('--policy', "each branch's policy now: what it picked in the last 90 days, by kind (src/select/policy.ts)")
       .action(async (opts: CommonOptions & { all?: boolean; policy?: boolean }) => {
@@ -25,15 +27,32 @@ export const branchesCommand: CommandModule = {
           (ctx) => {
             const rows = listBranches(ctx.db, { includeMainline: opts.all === true });
             const { excluded, others } = excludedBranches(ctx.db);
-            const policies = opts.policy ? policiesNow(ctx.db, rows.filter((r) => r.role !== 'mainline').map((r) => r.name)) : null;
+            const policies = opts.policy
+              ? policiesNow(
+                  ctx.db,
+                  rows.filter((r) => r.role !== 'mainline').map((r) => r.name),
+                )
+              : null;
             if (ctx.json) return printJson({ branches: policies ? rows.map((r) => ({ ...r, policy: policies.get(r.name) ?? null })) : rows, excluded, others });
             if (!rows.length) {
-              process.stdout.write('no stable branches found (name them in stablepick.config.json: "conventions.stableBranchPatterns", or give one with --branch)\n');
+              process.stdout.write(
+                'no stable branches found (name them in stablepick.config.json: "conventions.stableBranchPatterns", or give one with --branch)\n',
+              );
             } else {
               process.stdout.write(
                 formatTable(
                   ['branch', 'role', 'version', 'base', 'base release', 'picks', 'own commits', 'last update', 'found by'],
-                  rows.map((r) => [r.name, r.role, r.version, r.base?.slice(0, 12), r.base_release, fmtInt(r.picks), fmtInt(r.own_commits), r.last_update?.slice(0, 10), r.detected_by]),
+                  rows.map((r) => [
+                    r.name,
+                    r.role,
+                    r.version,
+                    r.base?.slice(0, 12),
+                    r.base_release,
+                    fmtInt(r.picks),
+                    fmtInt(r.own_commits),
+                    r.last_update?.slice(0, 10),
+                    r.detected_by,
+                  ]),
                 ) + '\n',
               );
             }

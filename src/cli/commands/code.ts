@@ -28,12 +28,18 @@ function json(v: unknown): void {
 
 function positiveInt(v: string, what: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 50) throw new StablepickError('BAD_OPTION', { option: what, why: `must be a whole number from 1 to 50, not ${v}`, fix: `e.g. ${what} 3` });
+  if (!Number.isInteger(n) || n < 1 || n > 50)
+    throw new StablepickError('BAD_OPTION', { option: what, why: `must be a whole number from 1 to 50, not ${v}`, fix: `e.g. ${what} 3` });
   return n;
 }
 
 function identifier(v: string): string {
-  if (!/^[A-Za-z_]\w*$/.test(v)) throw new StablepickError('BAD_INPUT', { input: JSON.stringify(v), why: 'is not a C identifier', fix: 'give a function name such as rte_eth_dev_configure' });
+  if (!/^[A-Za-z_]\w*$/.test(v))
+    throw new StablepickError('BAD_INPUT', {
+      input: JSON.stringify(v),
+      why: 'is not a C identifier',
+      fix: 'give a function name such as rte_eth_dev_configure',
+    });
   return v;
 }
 
@@ -41,7 +47,14 @@ function identifier(v: string): string {
 function table(rows: readonly string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const short = (sha: string): string => sha.slice(0, 12);
@@ -49,7 +62,13 @@ const short = (sha: string): string => sha.slice(0, 12);
 function printSymbol(r: SymbolResult): string {
   const rows = [['KIND', 'WHERE', 'DETAIL']];
   for (const d of [...r.definitions, ...r.declarations]) {
-    const detail = [d.definedBy ? `via ${d.definedBy}()` : '', d.attributes?.length ? `[${d.attributes.join(' ')}]` : '', d.signature ?? [d.isStatic ? 'static' : '', d.isInline ? 'inline' : ''].filter(Boolean).join(' ')].filter(Boolean).join(' ');
+    const detail = [
+      d.definedBy ? `via ${d.definedBy}()` : '',
+      d.attributes?.length ? `[${d.attributes.join(' ')}]` : '',
+      d.signature ?? [d.isStatic ? 'static' : '', d.isInline ? 'inline' : ''].filter(Boolean).join(' '),
+    ]
+      .filter(Boolean)
+      .join(' ');
     rows.push([d.kind, `${d.path}:${d.startLine}-${d.endLine}`, detail]);
   }
   const head = `${r.name} at ${short(r.rev)}: ${r.definitions.length} definition(s), ${r.declarations.length} declaration(s), named in ${r.filesMentioning} file(s)`;
@@ -76,7 +95,12 @@ function printCallers(r: CallersResult, mode: 'callers' | 'callchain'): string {
       lines.push('', 'callers further up:');
       const rows2 = [['DEPTH', 'FUNCTION', 'DEFINED', 'ENTRY']];
       for (const n of r.nodes.filter((x) => x.depth > 0)) {
-        rows2.push([String(n.depth), n.name, n.definition ? `${n.definition.path}:${n.definition.startLine}` : '?', n.entry.map((e) => `${e.kind} (${e.how})`).join('; ') || (n.expanded ? '' : '…')]);
+        rows2.push([
+          String(n.depth),
+          n.name,
+          n.definition ? `${n.definition.path}:${n.definition.startLine}` : '?',
+          n.entry.map((e) => `${e.kind} (${e.how})`).join('; ') || (n.expanded ? '' : '…'),
+        ]);
       }
       lines.push(table(rows2));
     }
@@ -92,15 +116,23 @@ function printCallers(r: CallersResult, mode: 'callers' | 'callchain'): string {
     }
   }
   const t = r.tally;
-  lines.push('', `git grep -w: ${t.grepHits} line(s) in ${t.files} file(s): ${t.calls} call(s), ${t.registrations} registration(s)/export(s), ${t.definitions} definition line(s), ${t.declarations} declaration line(s), ${t.other} other (comments, strings, fields)`);
+  lines.push(
+    '',
+    `git grep -w: ${t.grepHits} line(s) in ${t.files} file(s): ${t.calls} call(s), ${t.registrations} registration(s)/export(s), ${t.definitions} definition line(s), ${t.declarations} declaration line(s), ${t.other} other (comments, strings, fields)`,
+  );
   return lines.join('\n');
 }
 
 function printTouched(r: TouchedResult): string {
   const rows = [['CHANGE', 'KIND', 'NAME', 'WHERE', '+', '-']];
   for (const it of r.items) {
-    const where = it.after ? `${it.path}:${it.after.startLine}-${it.after.endLine}` : it.before ? `${it.oldPath ?? it.path}:${it.before.startLine}-${it.before.endLine} (parent)` : it.path;
-    const name = it.name === null ? '' : `${it.name}${it.renamedFrom ? ` (renamed from ${it.renamedFrom})` : ''}${it.renamedTo ? ` (renamed to ${it.renamedTo})` : ''}`;
+    const where = it.after
+      ? `${it.path}:${it.after.startLine}-${it.after.endLine}`
+      : it.before
+        ? `${it.oldPath ?? it.path}:${it.before.startLine}-${it.before.endLine} (parent)`
+        : it.path;
+    const name =
+      it.name === null ? '' : `${it.name}${it.renamedFrom ? ` (renamed from ${it.renamedFrom})` : ''}${it.renamedTo ? ` (renamed to ${it.renamedTo})` : ''}`;
     rows.push([it.change, it.kind, name, where, String(it.linesAdded), String(it.linesRemoved)]);
   }
   const files = r.files.map((f) => `${f.path} (+${f.linesAdded} -${f.linesRemoved})`).join(', ');
@@ -110,7 +142,8 @@ function printTouched(r: TouchedResult): string {
 function printMaintainers(r: MaintainersResult): string {
   const lines = [`${r.source.path} at ${short(r.source.rev)} for ${r.files.length} file(s)`];
   const rows = [['SECTION', 'STATUS', 'FILES (PATTERN)']];
-  for (const s of r.sections) rows.push([s.section, s.status ?? '', s.files.map((f) => `${f.path} (${f.pattern})`).join(', ') + (s.keyword ? ` K: ${s.keyword}` : '')]);
+  for (const s of r.sections)
+    rows.push([s.section, s.status ?? '', s.files.map((f) => `${f.path} (${f.pattern})`).join(', ') + (s.keyword ? ` K: ${s.keyword}` : '')]);
   lines.push(table(rows));
   lines.push(`maintainers: ${r.maintainers.join(', ') || '-'}`);
   lines.push(`reviewers:   ${r.reviewers.join(', ') || '-'}`);
@@ -165,13 +198,14 @@ export const codeCommand: CommandModule = {
         else out(printCallers(r, 'callchain'));
       });
 
-    common(code.command('touched <commit>').description('functions, macros, types and globals a commit modifies, adds or removes'))
-      .action(async (commit: string, o: CommonOpts) => {
+    common(code.command('touched <commit>').description('functions, macros, types and globals a commit modifies, adds or removes')).action(
+      async (commit: string, o: CommonOpts) => {
         const repo = await openRepository(o.repo);
         const r = await touched(repo, commit);
         if (o.json) json(r);
         else out(printTouched(r));
-      });
+      },
+    );
 
     common(code.command('maintainers <pathOrCommit...>').description('MAINTAINERS sections, maintainers, reviewers and lists for files or a commit'))
       .option('--rev <rev>', 'revision of the MAINTAINERS file (default: the commit, or HEAD)')

@@ -25,7 +25,12 @@ export const demoCommand: CommandModule = {
             index: r.index,
             branches: r.branches,
             training: r.training,
-            verdicts: Object.fromEntries(Object.entries(r.verdicts).map(([b, vs]) => [b, vs.map((v) => ({ sha: v.sha, subject: v.subject, verdict: v.verdict, confidence: v.confidence, reason: v.reasons[0]?.text ?? '' }))])),
+            verdicts: Object.fromEntries(
+              Object.entries(r.verdicts).map(([b, vs]) => [
+                b,
+                vs.map((v) => ({ sha: v.sha, subject: v.subject, verdict: v.verdict, confidence: v.confidence, reason: v.reasons[0]?.text ?? '' })),
+              ]),
+            ),
             cases: r.caseFiles,
             mbox: r.mboxPath,
             mails: r.mails.map((m) => ({ sha: m.sha, kind: m.kind, subject: m.subject, branches: m.branches, messageId: m.messageId })),
@@ -39,7 +44,13 @@ export const demoCommand: CommandModule = {
         out.push(`Sample repository: ${r.repoDir}`);
         out.push(`Index: ${r.dbPath} (${r.index.totalCommits} commits, mainline ${r.index.mainline})`, '');
         out.push('Stable branches:');
-        out.push(formatTable(['branch', 'base release', 'picks', 'own commits'], r.branches.map((b) => [b.name, b.base_release, b.picks, b.own_commits])), '');
+        out.push(
+          formatTable(
+            ['branch', 'base release', 'picks', 'own commits'],
+            r.branches.map((b) => [b.name, b.base_release, b.picks, b.own_commits]),
+          ),
+          '',
+        );
         out.push(`Window ${r.demo.window} (${r.window.length} commits):`);
         out.push(
           formatTable(
@@ -78,7 +89,13 @@ export const demoCommand: CommandModule = {
             vNew.map((v, i) => {
               const o = vOld[i]!;
               const why = (v.reasons.find((x) => x.kind === 'rule' && x.decided) ?? v.reasons[0])?.text ?? '';
-              return [short(v.sha), `${v.verdict} ${v.confidence.toFixed(2)}`, `${o.verdict} ${o.confidence.toFixed(2)}`, v.subject.length > 48 ? `${v.subject.slice(0, 45)}...` : v.subject, why.length > 90 ? `${why.slice(0, 87)}...` : why];
+              return [
+                short(v.sha),
+                `${v.verdict} ${v.confidence.toFixed(2)}`,
+                `${o.verdict} ${o.confidence.toFixed(2)}`,
+                v.subject.length > 48 ? `${v.subject.slice(0, 45)}...` : v.subject,
+                why.length > 90 ? `${why.slice(0, 87)}...` : why,
+              ];
             }),
           ),
           '',
@@ -86,7 +103,10 @@ export const demoCommand: CommandModule = {
         const lazyCase = r.cases.find((c) => c.sha === r.demo.shas.lazyAlloc);
         if (lazyCase) {
           out.push(`Written case of ${short(lazyCase.sha)}: ${lazyCase.summary}`);
-          out.push(`  required, in order: ${lazyCase.recommendation.required.map(short).join(', ')}; risk ${lazyCase.risk.level}; ${lazyCase.citations.length} cited facts, all checked`, '');
+          out.push(
+            `  required, in order: ${lazyCase.recommendation.required.map(short).join(', ')}; risk ${lazyCase.risk.level}; ${lazyCase.citations.length} cited facts, all checked`,
+            '',
+          );
         }
         out.push(`AUTOSEL mails (${r.mails.length}) in ${r.mboxPath}:`);
         for (const m of r.mails) out.push(`  ${m.subject}${m.kind === 'dependency' ? '  (prerequisite)' : ''}`);

@@ -39,16 +39,31 @@ export const evalCommand: CommandModule = {
         .option('--first-parent', 'the window is the first-parent chain of B')
         .option('--lag <mode>', 'recent unpicked commits in training: weight, drop or none')
         .option('--out <file>', 'also write the per-commit predictions there, one JSON object per line (- for standard output; never inside the repository)')
-        .option('--llm-vote [rows]', 'also score the votes of the language models of your config on the NEEDS-REVIEW rows ("all": every row) against the labels (docs/llm.md)'),
+        .option(
+          '--llm-vote [rows]',
+          'also score the votes of the language models of your config on the NEEDS-REVIEW rows ("all": every row) against the labels (docs/llm.md)',
+        ),
     ).action(async (opts: EvalOptions) => {
-      if (opts.out === '-' && opts.json) throw new StablepickError('BAD_OPTION', { option: '--out', value: '-', why: 'and --json both want standard output', fix: 'give --out FILE with --json' });
+      if (opts.out === '-' && opts.json)
+        throw new StablepickError('BAD_OPTION', {
+          option: '--out',
+          value: '-',
+          why: 'and --json both want standard output',
+          fix: 'give --out FILE with --json',
+        });
       await withContext(
         opts,
         async (ctx) => {
           if (opts.out && opts.out !== '-') outsideRepository(ctx.repo, opts.out, '--out');
           const cfg = selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
           const lag = (opts.lag ?? cfg.lag) as LagMode;
-          if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_OPTION', { option: '--lag', value: lag, why: 'is not weight, drop or none', fix: 'the default, weight, suits most projects' });
+          if (!['weight', 'drop', 'none'].includes(lag))
+            throw new StablepickError('BAD_OPTION', {
+              option: '--lag',
+              value: lag,
+              why: 'is not weight, drop or none',
+              fix: 'the default, weight, suits most projects',
+            });
           const labels = opts.labels ? readLabels(opts.labels) : undefined;
           const bar = progress(!ctx.json);
           const h = History.load(ctx.db);
@@ -82,24 +97,44 @@ export const evalCommand: CommandModule = {
           void _rows;
           const llm = opts.llmVote ? await (await import('../llm.js')).llmEvalVotes(ctx, opts.branch, r.rows, opts.llmVote) : null;
           if (ctx.json) return printJson({ ...summary, predictions: out, ...(llm ? { llm } : {}) });
-          const line = (name: string, p: { precision: number; recall: number; f1: number; tp: number; fp: number }): (string | number)[] => [name, p.tp + p.fp, p.precision.toFixed(3), p.recall.toFixed(3), p.f1.toFixed(3)];
+          const line = (name: string, p: { precision: number; recall: number; f1: number; tp: number; fp: number }): (string | number)[] => [
+            name,
+            p.tp + p.fp,
+            p.precision.toFixed(3),
+            p.recall.toFixed(3),
+            p.f1.toFixed(3),
+          ];
           const lines = [
             `window ${r.window} for ${r.branch}: ${r.n} commits, ${r.picked} picked; branches cut back to ${r.cut}`,
             `trained on ${r.model.examples} earlier commits (${r.model.picked} picked); YES from ${r.model.threshold.toFixed(2)}, NEEDS-REVIEW from ${r.model.reviewThreshold.toFixed(2)}`,
             '',
-            formatTable(['predictor', 'YES', 'precision', 'recall', 'F1'], [
-              line('stablepick', r.stablepick),
-              line('stablepick YES+REVIEW', r.withReview),
-              line('has a stable tag', r.baselines.stableTag),
-              line('has a Fixes-like trailer', r.baselines.fixes),
-              line('fix word in the subject', r.baselines.fixWord),
-              line('YES for everything', r.baselines.allYes),
-            ]),
+            formatTable(
+              ['predictor', 'YES', 'precision', 'recall', 'F1'],
+              [
+                line('stablepick', r.stablepick),
+                line('stablepick YES+REVIEW', r.withReview),
+                line('has a stable tag', r.baselines.stableTag),
+                line('has a Fixes-like trailer', r.baselines.fixes),
+                line('fix word in the subject', r.baselines.fixWord),
+                line('YES for everything', r.baselines.allYes),
+              ],
+            ),
             '',
             `time: ${r.seconds.total.toFixed(1)} s (training ${r.seconds.train.toFixed(1)} s); ${out ? `predictions in ${out}` : 'per-commit predictions: give --out FILE (or --out - for standard output)'}`,
           ];
-          if (llm?.length) lines.push('', `LLM votes on ${llm[0]!.rows} row(s), against the labels (UNSURE counts as not YES):`, formatTable(['predictor', 'YES', 'UNSURE', 'precision', 'recall', 'F1'], llm.map((x) => [x.predictor, x.yes, x.unsure, x.precision.toFixed(3), x.recall.toFixed(3), x.f1.toFixed(3)])));
-          if (r.unmatched.labelsNotInRange || r.unmatched.rangeNotLabelled) lines.push(`note: ${r.unmatched.labelsNotInRange} labelled commits are not in the range, ${r.unmatched.rangeNotLabelled} commits of the range have no label`);
+          if (llm?.length)
+            lines.push(
+              '',
+              `LLM votes on ${llm[0]!.rows} row(s), against the labels (UNSURE counts as not YES):`,
+              formatTable(
+                ['predictor', 'YES', 'UNSURE', 'precision', 'recall', 'F1'],
+                llm.map((x) => [x.predictor, x.yes, x.unsure, x.precision.toFixed(3), x.recall.toFixed(3), x.f1.toFixed(3)]),
+              ),
+            );
+          if (r.unmatched.labelsNotInRange || r.unmatched.rangeNotLabelled)
+            lines.push(
+              `note: ${r.unmatched.labelsNotInRange} labelled commits are not in the range, ${r.unmatched.rangeNotLabelled} commits of the range have no label`,
+            );
           process.stdout.write(`${lines.join('\n')}\n`);
         },
         { mustExist: true },

@@ -19,13 +19,14 @@ interface ExplainOptions extends CommonOptions {
   llm?: boolean;
 }
 
-
 export const explainCommand: CommandModule = {
   register(program: Command) {
     withCommonOptions(
       program
         .command('explain')
-        .description('the written case of a commit for stable branches: verdict, code evidence, bug analysis, follow-ups, prerequisites, stable rules, risk, target trees')
+        .description(
+          'the written case of a commit for stable branches: verdict, code evidence, bug analysis, follow-ups, prerequisites, stable rules, risk, target trees',
+        )
         .argument('<sha>', 'the upstream commit (full or unique prefix)')
         .requiredOption('--branch <names>', 'stable branches, comma-separated (newest first reads best)')
         .option('--format <format>', 'md or json', 'md')
@@ -33,7 +34,8 @@ export const explainCommand: CommandModule = {
         .option('--llm', 'also ask the language models of your config (docs/llm.md): grounded paragraphs and votes, marked as theirs'),
     ).action(async (sha: string, opts: ExplainOptions) => {
       const format = opts.json ? 'json' : (opts.format ?? 'md');
-      if (format !== 'md' && format !== 'json') throw new StablepickError('BAD_OPTION', { option: '--format', why: `must be md or json, not ${format}`, fix: 'use --format md or --format json' });
+      if (format !== 'md' && format !== 'json')
+        throw new StablepickError('BAD_OPTION', { option: '--format', why: `must be md or json, not ${format}`, fix: 'use --format md or --format json' });
       const branches = branchList(opts.branch);
       await withContext(
         opts,
@@ -42,7 +44,13 @@ export const explainCommand: CommandModule = {
           bar.update('building the case…');
           const full = await indexedCommit(ctx, sha);
           const c = await buildCase(
-            { repo: ctx.repo, db: ctx.db, conventions: ctx.conventions, configDir: ctx.repo.workTree ?? ctx.repo.gitDir, ...(opts.config ? { configFile: opts.config } : {}) },
+            {
+              repo: ctx.repo,
+              db: ctx.db,
+              conventions: ctx.conventions,
+              configDir: ctx.repo.workTree ?? ctx.repo.gitDir,
+              ...(opts.config ? { configFile: opts.config } : {}),
+            },
             full,
             branches,
             // Recorded review decisions and the review policy, as `scan` and `mail` apply them.

@@ -40,7 +40,9 @@ const DECISIONS: readonly { name: string; status: ReviewStatus; what: string }[]
 
 export const reviewCommand: CommandModule = {
   register(program: Command) {
-    const review = program.command('review').description('review decisions per (commit, branch): list, decide, history, import mail replies, export the accepted queue');
+    const review = program
+      .command('review')
+      .description('review decisions per (commit, branch): list, decide, history, import mail replies, export the accepted queue');
 
     withCommonOptions(review.command('list').description('current decisions'))
       .option('--branch <branch>', 'only this branch')
@@ -75,23 +77,27 @@ export const reviewCommand: CommandModule = {
         );
       });
 
-    withCommonOptions(review.command('import').description("record the decisions of replies to stablepick's mails").argument('<file>', 'an mbox or one mail, plain, .gz or .xz; - reads standard input'))
-      .action(async (file: string, opts: CommonOptions) => {
-        const data = await mailboxBytes(file === '-' ? readFileSync(0) : readInput(file), file === '-' ? 'standard input' : file);
-        await withContext(
-          opts,
-          async (ctx) => {
-            const policy = reviewConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
-            const s = await importMbox(ctx.db, data, policy);
-            if (ctx.json) {
-              for (const r of s.replies) printJsonLine(r);
-              return;
-            }
-            process.stdout.write(describeImport(s));
-          },
-          { mustExist: true, writes: true },
-        );
-      });
+    withCommonOptions(
+      review
+        .command('import')
+        .description("record the decisions of replies to stablepick's mails")
+        .argument('<file>', 'an mbox or one mail, plain, .gz or .xz; - reads standard input'),
+    ).action(async (file: string, opts: CommonOptions) => {
+      const data = await mailboxBytes(file === '-' ? readFileSync(0) : readInput(file), file === '-' ? 'standard input' : file);
+      await withContext(
+        opts,
+        async (ctx) => {
+          const policy = reviewConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
+          const s = await importMbox(ctx.db, data, policy);
+          if (ctx.json) {
+            for (const r of s.replies) printJsonLine(r);
+            return;
+          }
+          process.stdout.write(describeImport(s));
+        },
+        { mustExist: true, writes: true },
+      );
+    });
 
     withCommonOptions(review.command('export').description('write the accepted queue of a branch, in upstream order'))
       .requiredOption('--branch <branch>', 'the stable branch')
@@ -99,7 +105,12 @@ export const reviewCommand: CommandModule = {
       .requiredOption('--out <path>', 'the file (mbox, cherry-pick) or new folder (quilt) to write')
       .action(async (opts: CommonOptions & { branch: string; format: string; out: string }) => {
         if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) {
-          throw new StablepickError('BAD_OPTION', { form: 'unknown', option: 'export format', value: opts.format, fix: `use one of ${EXPORT_FORMATS.join(', ')}` });
+          throw new StablepickError('BAD_OPTION', {
+            form: 'unknown',
+            option: 'export format',
+            value: opts.format,
+            fix: `use one of ${EXPORT_FORMATS.join(', ')}`,
+          });
         }
         const format = opts.format as ExportFormat;
         await withContext(
@@ -108,7 +119,11 @@ export const reviewCommand: CommandModule = {
             await mustBeBranch(ctx, opts.branch);
             const out = outsideRepository(ctx.repo, opts.out, '--out');
             if (!outputFree(out, format)) {
-              throw new StablepickError('BAD_OUTPUT', { path: out, why: 'exists', fix: format === 'quilt' ? 'give a new or empty folder' : 'give a new file name' });
+              throw new StablepickError('BAD_OUTPUT', {
+                path: out,
+                why: 'exists',
+                fix: format === 'quilt' ? 'give a new or empty folder' : 'give a new file name',
+              });
             }
             const r = await exportQueue(ctx.repo, ctx.db, opts.branch, format, out);
             if (ctx.json) printJson(r);
@@ -180,7 +195,12 @@ async function defaultWho(ctx: Context): Promise<string> {
   const [name, email] = await Promise.all([gitConfigValue(ctx.repo, 'user.name'), gitConfigValue(ctx.repo, 'user.email')]);
   if (name && email) return `${name} <${email}>`;
   if (name || email) return (name ?? email)!;
-  throw new StablepickError('BAD_OPTION', { form: 'missing', option: '--who', why: 'who decides is not known', fix: 'give --who "Name <email>" or set git config user.name and user.email' });
+  throw new StablepickError('BAD_OPTION', {
+    form: 'missing',
+    option: '--who',
+    why: 'who decides is not known',
+    fix: 'give --who "Name <email>" or set git config user.name and user.email',
+  });
 }
 
 function day(at: number): string {
@@ -205,7 +225,12 @@ function describeImport(s: ImportSummary): string {
 }
 
 function describeExport(r: ExportResult): string {
-  const lines = [`${r.format} export of ${r.branch} to ${r.out}: ${r.members.filter((m) => m.state === 'written').length} of ${r.members.length} accepted commits`];
-  for (const m of r.members) lines.push(`  ${m.sha.slice(0, 12)} ${m.state}${m.file && m.file !== r.out ? ` ${m.file}` : ''}: ${m.subject}${m.state === 'written' ? '' : ` — ${m.reason}`}`);
+  const lines = [
+    `${r.format} export of ${r.branch} to ${r.out}: ${r.members.filter((m) => m.state === 'written').length} of ${r.members.length} accepted commits`,
+  ];
+  for (const m of r.members)
+    lines.push(
+      `  ${m.sha.slice(0, 12)} ${m.state}${m.file && m.file !== r.out ? ` ${m.file}` : ''}: ${m.subject}${m.state === 'written' ? '' : ` — ${m.reason}`}`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -23,16 +23,32 @@ const VERDICTS = ['YES', 'NEEDS-REVIEW', 'NO', 'IN-BRANCH'] as const;
 /** `--verdict YES,NEEDS-REVIEW` → the kinds to keep (IN-BRANCH: already held); undefined keeps all. */
 function verdictFilter(spec: string | undefined): Set<string> | undefined {
   if (spec === undefined) return undefined;
-  const want = new Set(spec.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean));
-  for (const w of want) if (!(VERDICTS as readonly string[]).includes(w)) throw new StablepickError('BAD_OPTION', { option: '--verdict', value: w, why: `is not one of ${VERDICTS.join(', ')}`, fix: 'e.g. --verdict YES,NEEDS-REVIEW' });
+  const want = new Set(
+    spec
+      .split(',')
+      .map((x) => x.trim().toUpperCase())
+      .filter(Boolean),
+  );
+  for (const w of want)
+    if (!(VERDICTS as readonly string[]).includes(w))
+      throw new StablepickError('BAD_OPTION', {
+        option: '--verdict',
+        value: w,
+        why: `is not one of ${VERDICTS.join(', ')}`,
+        fix: 'e.g. --verdict YES,NEEDS-REVIEW',
+      });
   return want;
 }
 
 /** Orders one branch's verdicts: 'order' (upstream order, the default) or 'p' (P(pick), highest first). */
 function sortVerdicts(vs: readonly Verdict[], sort: string | undefined): Verdict[] {
   if (sort === undefined || sort === 'order') return [...vs];
-  if (sort !== 'p') throw new StablepickError('BAD_OPTION', { option: '--sort', value: sort, why: 'is not p or order', fix: '--sort p lists the likeliest picks first' });
-  return vs.map((v, i) => ({ v, i })).sort((a, b) => b.v.probability - a.v.probability || a.i - b.i).map((x) => x.v);
+  if (sort !== 'p')
+    throw new StablepickError('BAD_OPTION', { option: '--sort', value: sort, why: 'is not p or order', fix: '--sort p lists the likeliest picks first' });
+  return vs
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => b.v.probability - a.v.probability || a.i - b.i)
+    .map((x) => x.v);
 }
 
 const kindOf = (v: Verdict): string => (v.already ? 'IN-BRANCH' : v.verdict);
@@ -53,7 +69,10 @@ export const scanCommand: CommandModule = {
         .requiredOption('--branch <names>', 'stable (or staging) branches, comma-separated')
         .option('--first-parent', 'only the commits on the first-parent chain of B')
         .option('--all', 'in the table, also list NO verdicts')
-        .option('--llm-vote [rows]', 'the language models of your config vote on the NEEDS-REVIEW rows ("all": every row); a disagreement makes a row NEEDS-REVIEW (docs/llm.md)')
+        .option(
+          '--llm-vote [rows]',
+          'the language models of your config vote on the NEEDS-REVIEW rows ("all": every row); a disagreement makes a row NEEDS-REVIEW (docs/llm.md)',
+        )
         .option('--sort <key>', 'order of the rows: order (upstream order) or p (P(pick), highest first)', 'order')
         .option('--verdict <kinds>', 'only these verdicts, comma-separated: YES, NEEDS-REVIEW, NO, IN-BRANCH'),
     ).action(async (range: string, opts: ScanOptions) => {
@@ -79,7 +98,8 @@ export const scanCommand: CommandModule = {
             onProgress: (t) => bar.update(t),
           });
           const all = judged.verdicts;
-          if (opts.llmVote) await (await import('../llm.js')).llmVotes({ ...ctx, configDir, ...(opts.config ? { configFile: opts.config } : {}) }, all, opts.llmVote);
+          if (opts.llmVote)
+            await (await import('../llm.js')).llmVotes({ ...ctx, configDir, ...(opts.config ? { configFile: opts.config } : {}) }, all, opts.llmVote);
           const rows = (vs: readonly Verdict[]): Verdict[] => sortVerdicts(vs, opts.sort).filter((v) => (keep ? keep.has(kindOf(v)) : true));
           bar.done();
           if (ctx.json) {
@@ -93,7 +113,9 @@ export const scanCommand: CommandModule = {
               if (v.already) counts.already++;
               else counts[v.verdict]++;
             }
-            out.push(`${vs[0]?.branch ?? branches[all.indexOf(vs)]}: ${vs.length} commits — ${counts.YES} YES, ${counts['NEEDS-REVIEW']} NEEDS-REVIEW, ${counts.NO} NO, ${counts.already} already in the branch`);
+            out.push(
+              `${vs[0]?.branch ?? branches[all.indexOf(vs)]}: ${vs.length} commits — ${counts.YES} YES, ${counts['NEEDS-REVIEW']} NEEDS-REVIEW, ${counts.NO} NO, ${counts.already} already in the branch`,
+            );
             const bp = judged.policies[all.indexOf(vs)];
             if (bp) out.push(`policy of ${bp.branch} now: ${bp.text}`);
             const shown = rows(vs).filter((v) => keep || opts.all || (v.verdict !== 'NO' && !v.already));
@@ -101,7 +123,13 @@ export const scanCommand: CommandModule = {
               out.push(
                 formatTable(
                   ['commit', 'verdict', 'P(pick)', 'subject', 'why'],
-                  shown.map((v) => [v.sha.slice(0, 12), kindOf(v), v.probability.toFixed(2), v.subject.length > 60 ? `${v.subject.slice(0, 57)}...` : v.subject, mainReason(v)]),
+                  shown.map((v) => [
+                    v.sha.slice(0, 12),
+                    kindOf(v),
+                    v.probability.toFixed(2),
+                    v.subject.length > 60 ? `${v.subject.slice(0, 57)}...` : v.subject,
+                    mainReason(v),
+                  ]),
                 ),
               );
             }

@@ -53,16 +53,32 @@ export const serveCommand: CommandModule = {
         .option('--who <identity>', 'record decisions as "Name <email>" (default: git config user.name <user.email>)')
         .option('--first-parent', 'only the commits on the first-parent chain of B')
         .option('--no-open', 'accepted for scripts; the address is only printed, never opened')
-        .option('--llm', 'the written case on the commit page also carries language-model paragraphs, each sentence checked against the facts (needs a configured endpoint, see docs/llm.md)'),
+        .option(
+          '--llm',
+          'the written case on the commit page also carries language-model paragraphs, each sentence checked against the facts (needs a configured endpoint, see docs/llm.md)',
+        ),
     ).action(async (opts: ServeOptions) => {
-      const branches = opts.branch.split(',').map((s) => s.trim()).filter(Boolean);
-      if (!branches.length) throw new StablepickError('BAD_OPTION', { option: '--branch', why: 'names no branch', fix: 'e.g. --branch linux-6.12.y,linux-6.17.y' });
+      const branches = opts.branch
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (!branches.length)
+        throw new StablepickError('BAD_OPTION', { option: '--branch', why: 'names no branch', fix: 'e.g. --branch linux-6.12.y,linux-6.17.y' });
       const port = Number(opts.port ?? 8017);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StablepickError('BAD_OPTION', { option: '--port', value: String(opts.port), why: 'is not a port number', fix: 'give 0-65535 (0: any free port)' });
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new StablepickError('BAD_OPTION', {
+          option: '--port',
+          value: String(opts.port),
+          why: 'is not a port number',
+          fix: 'give 0-65535 (0: any free port)',
+        });
       const host = opts.host ?? '127.0.0.1';
       const ctx = await openContext(opts, { mustExist: true, writes: true });
       const llm = opts.llm === true ? loadLlmConfig() : null;
-      if (opts.llm === true && !llm) process.stderr.write(`stablepick serve: no LLM endpoint configured (set "llm" in ${userConfigPath()} or STABLEPICK_LLM_URL and STABLEPICK_LLM_MODELS); the commit page shows stablepick's case alone\n`);
+      if (opts.llm === true && !llm)
+        process.stderr.write(
+          `stablepick serve: no LLM endpoint configured (set "llm" in ${userConfigPath()} or STABLEPICK_LLM_URL and STABLEPICK_LLM_MODELS); the commit page shows stablepick's case alone\n`,
+        );
       try {
         const configDir = ctx.repo.workTree ?? ctx.repo.gitDir;
         const policy = reviewConfig(configDir, opts.config);
@@ -85,12 +101,14 @@ export const serveCommand: CommandModule = {
           source,
           host,
           port,
-          onInternalError: (e) => process.stderr.write(`stablepick serve: internal error: ${e instanceof Error ? (env.debug() ? e.stack : e.message) : String(e)}\n`),
+          onInternalError: (e) =>
+            process.stderr.write(`stablepick serve: internal error: ${e instanceof Error ? (env.debug() ? e.stack : e.message) : String(e)}\n`),
         });
         const counts = branches.map((b) => `${b}: ${source.rows(b).length}`).join(', ');
         if (ctx.json) printJson({ url: d.url, range: opts.range, rows: Object.fromEntries(branches.map((b) => [b, source.rows(b).length])) });
         else process.stdout.write(`stablepick dashboard for ${opts.range} (${counts})\n${d.url}\n`);
-        if (!LOCAL.has(host)) process.stderr.write(`stablepick serve: listening on ${host}, not only this machine — anyone with the address and token can record decisions\n`);
+        if (!LOCAL.has(host))
+          process.stderr.write(`stablepick serve: listening on ${host}, not only this machine — anyone with the address and token can record decisions\n`);
         if (!source.reviewer) process.stderr.write('stablepick serve: no reviewer known, decisions cannot be recorded — give --who "Name <email>"\n');
         const say = ctx.json ? process.stderr : process.stdout;
         say.write('Trial picks of every commit onto every branch run in the background; the apply column fills in as they finish.\n');

@@ -14,7 +14,10 @@ export const statsCommand: CommandModule = {
           (ctx) => {
             const s = indexStats(ctx.db);
             if (ctx.json) return printJson({ ...s, db: ctx.dbPath });
-            const kv = (o: Record<string, number>): string => Object.entries(o).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ') || 'none';
+            const kv = (o: Record<string, number>): string =>
+              Object.entries(o)
+                .map(([k, v]) => `${k} ${fmtInt(v)}`)
+                .join(', ') || 'none';
             process.stdout.write(
               [
                 `commits: ${fmtInt(s.commits)} (${fmtInt(s.merges)} merges, ${fmtInt(s.latin1Commits)} not UTF-8), paths: ${fmtInt(s.paths)}`,
@@ -25,7 +28,12 @@ export const statsCommand: CommandModule = {
                 `markers: ${kv(s.markers)}`,
                 `releases: ${s.releases.tags} tags (${s.releases.prereleases} pre-releases); ${fmtInt(s.releases.commitsWithRelease)} commits are in a release`,
                 s.detected
-                  ? `detected: stable addresses ${s.detected.stableAddresses.slice(0, 3).map((a) => `${a.address} (${fmtInt(a.n)})`).join(', ') || 'none'}; marker forms ${s.detected.markerKinds.map((m) => m.kind).join(', ') || 'none'}${s.detected.fixesKeys.length ? `; extra Fixes-like keys ${s.detected.fixesKeys.map((k) => k.key).join(', ')}` : ''}`
+                  ? `detected: stable addresses ${
+                      s.detected.stableAddresses
+                        .slice(0, 3)
+                        .map((a) => `${a.address} (${fmtInt(a.n)})`)
+                        .join(', ') || 'none'
+                    }; marker forms ${s.detected.markerKinds.map((m) => m.kind).join(', ') || 'none'}${s.detected.fixesKeys.length ? `; extra Fixes-like keys ${s.detected.fixesKeys.map((k) => k.key).join(', ')}` : ''}`
                   : '',
                 s.shallow ? 'shallow clone: yes' : '',
                 s.partial ? 'partial clone: yes (some objects may be missing)' : '',

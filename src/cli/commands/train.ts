@@ -18,7 +18,7 @@ export const trainCommand: CommandModule = {
     withCommonOptions(
       program
         .command('train')
-        .description('learn which commits the stable branches pick, from this repository\'s history, and store the model with the index')
+        .description("learn which commits the stable branches pick, from this repository's history, and store the model with the index")
         .option('--lag <mode>', 'recent unpicked commits: weight (by how late picks come), drop, or none')
         .option('--max-years <n>', 'learn from at most this many years of history', '6'),
     ).action(async (opts: TrainOptions) => {
@@ -26,9 +26,21 @@ export const trainCommand: CommandModule = {
         opts,
         async (ctx) => {
           const lag = (opts.lag ?? selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config).lag) as LagMode;
-          if (!['weight', 'drop', 'none'].includes(lag)) throw new StablepickError('BAD_OPTION', { option: '--lag', value: lag, why: 'is not weight, drop or none', fix: 'the default, weight, suits most projects' });
+          if (!['weight', 'drop', 'none'].includes(lag))
+            throw new StablepickError('BAD_OPTION', {
+              option: '--lag',
+              value: lag,
+              why: 'is not weight, drop or none',
+              fix: 'the default, weight, suits most projects',
+            });
           const maxYears = Number(opts.maxYears ?? 6);
-          if (!(maxYears > 0)) throw new StablepickError('BAD_OPTION', { option: '--max-years', value: String(opts.maxYears), why: 'is not a positive number', fix: 'e.g. --max-years 6' });
+          if (!(maxYears > 0))
+            throw new StablepickError('BAD_OPTION', {
+              option: '--max-years',
+              value: String(opts.maxYears),
+              why: 'is not a positive number',
+              fix: 'e.g. --max-years 6',
+            });
           const bar = progress(!ctx.json);
           const t0 = performance.now();
           const model = await trainAndStore(ctx.db, ctx.repo, { lag, maxYears, onProgress: (what) => bar.update(`${what}…`) });
@@ -53,7 +65,12 @@ export const trainCommand: CommandModule = {
           ];
           if (model.cv.folds.length) {
             lines.push('', 'validation on later periods (trained on earlier history only):');
-            lines.push(formatTable(['period', 'commits', 'picked', 'precision', 'recall', 'F1'], model.cv.folds.map((f) => [`${f.from}..${f.to}`, f.n, f.picked, f.precision.toFixed(3), f.recall.toFixed(3), f.f1.toFixed(3)])));
+            lines.push(
+              formatTable(
+                ['period', 'commits', 'picked', 'precision', 'recall', 'F1'],
+                model.cv.folds.map((f) => [`${f.from}..${f.to}`, f.n, f.picked, f.precision.toFixed(3), f.recall.toFixed(3), f.f1.toFixed(3)]),
+              ),
+            );
           }
           lines.push('', 'rules on history:');
           lines.push(

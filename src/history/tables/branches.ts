@@ -52,7 +52,8 @@ export function branchCopies(db: DB): IterableIterator<[string, string]> {
 
 /** A commit of `branch` that carries the mainline commit `upstream`, or undefined. */
 export function pickedAs(db: DB, branch: string, upstream: string): string | undefined {
-  return cachedStatement(db, 'SELECT sha FROM branch_commits WHERE branch = ? AND upstream_sha = ? LIMIT 1', 'pluck').get(branch, upstream) as string | undefined;
+  return cachedStatement(db, 'SELECT sha FROM branch_commits WHERE branch = ? AND upstream_sha = ? LIMIT 1', 'pluck').get(branch, upstream) as
+    string | undefined;
 }
 
 /** Refs that `rev` may name (a tag, a local or remote-tracking branch, a full ref name), with their commits. */

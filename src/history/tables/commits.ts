@@ -58,7 +58,10 @@ export function shasWithPrefix(db: DB, prefix: string): string[] {
 
 /** Commits whose subject starts with `Revert "` or `Reapply "`. */
 export function revertLikeSubjects(db: DB): { sha: string; subject: string }[] {
-  return db.prepare("SELECT sha, subject FROM commits WHERE subject LIKE 'Revert \"%' OR subject LIKE 'Reapply \"%'").all() as { sha: string; subject: string }[];
+  return db.prepare("SELECT sha, subject FROM commits WHERE subject LIKE 'Revert \"%' OR subject LIKE 'Reapply \"%'").all() as {
+    sha: string;
+    subject: string;
+  }[];
 }
 
 /** Every commit as [id, sha, commit time, author time, author email, author name, committer email, subject, parent count, first release], in id order. */
@@ -76,7 +79,10 @@ export function everyCommitParents(db: DB): IterableIterator<[string, string]> {
 
 /** [id, message] of these commits (ids). */
 export function messagesOfIds(db: DB, ids: readonly number[]): [number, string][] {
-  return db.prepare(`SELECT id, message FROM commits WHERE id IN (${placeholders(ids.length)})`).raw().all(...ids) as [number, string][];
+  return db
+    .prepare(`SELECT id, message FROM commits WHERE id IN (${placeholders(ids.length)})`)
+    .raw()
+    .all(...ids) as [number, string][];
 }
 
 /** [commit id, path, status] of the files these commits (ids) change. */
@@ -89,12 +95,17 @@ export function filesOfIds(db: DB, ids: readonly number[]): [number, string, str
 
 /** Ids of the commits that change `path` (an iteration: a caller may stop at the first it needs). */
 export function commitIdsTouching(db: DB, path: string): IterableIterator<number> {
-  return db.prepare('SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ?').pluck().iterate(path) as IterableIterator<number>;
+  return db
+    .prepare('SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ?')
+    .pluck()
+    .iterate(path) as IterableIterator<number>;
 }
 
 /** Ids of the commits that add `path`. */
 export function commitIdsAdding(db: DB, path: string): number[] {
-  return cachedStatement(db, "SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ? AND f.status = 'A'", 'pluck').all(path) as number[];
+  return cachedStatement(db, "SELECT f.commit_id FROM commit_files f JOIN paths p ON p.id = f.path_id WHERE p.path = ? AND f.status = 'A'", 'pluck').all(
+    path,
+  ) as number[];
 }
 
 /** Whether the commit (id) deletes a file. */
@@ -130,7 +141,10 @@ const escapeLike = (t: string): string => t.replace(/[\\%_]/g, (c) => `\\${c}`);
  * Indexed commits, newest first, whose subject contains `subject`, whose author name or email contains
  * `author` (both case-insensitive) and that touch the file or folder `path` (each condition when given).
  */
-export function findCommits(db: DB, by: { subject?: string | undefined; author?: string | undefined; path?: string | undefined }): IterableIterator<CommitListing> {
+export function findCommits(
+  db: DB,
+  by: { subject?: string | undefined; author?: string | undefined; path?: string | undefined },
+): IterableIterator<CommitListing> {
   const where: string[] = [];
   const params: unknown[] = [];
   const like = (t: string): string => `%${escapeLike(t)}%`;

@@ -62,7 +62,8 @@ export interface RevertMarker {
   status: string | null;
 }
 
-const REVERT_MARKER = "SELECT c.sha, c.subject, m.prefix, m.line, m.sha AS target, m.status FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts'";
+const REVERT_MARKER =
+  "SELECT c.sha, c.subject, m.prefix, m.line, m.sha AS target, m.status FROM markers m JOIN commits c ON c.id = m.commit_id WHERE m.kind = 'reverts'";
 
 /** Every `reverts` marker (`sha` is the reverting commit). */
 export function revertMarkers(db: DB): RevertMarker[] {
@@ -85,14 +86,19 @@ export function resolvedReverts(db: DB): IterableIterator<[string, string]> {
 /** Trailers of these commits (ids) but Signed-off-by, Cc and Message-ID, as [commit id, kind, key, value, ref sha, ref status, detail], in message order. */
 export function trailersOfIds(db: DB, ids: readonly number[]): [number, string, string, string, string | null, string | null, string | null][] {
   return db
-    .prepare(`SELECT commit_id, kind, key, value, ref_sha, ref_status, detail FROM trailers WHERE commit_id IN (${placeholders(ids.length)}) AND kind NOT IN ('signed-off-by', 'cc', 'message-id') ORDER BY commit_id, seq`)
+    .prepare(
+      `SELECT commit_id, kind, key, value, ref_sha, ref_status, detail FROM trailers WHERE commit_id IN (${placeholders(ids.length)}) AND kind NOT IN ('signed-off-by', 'cc', 'message-id') ORDER BY commit_id, seq`,
+    )
     .raw()
     .all(...ids) as [number, string, string, string, string | null, string | null, string | null][];
 }
 
 /** Resolved `reverts` markers of these commits (ids) as [commit id, reverted sha]. */
 export function revertsOfIds(db: DB, ids: readonly number[]): [number, string][] {
-  return db.prepare(`SELECT commit_id, sha FROM markers WHERE kind = 'reverts' AND sha IS NOT NULL AND commit_id IN (${placeholders(ids.length)})`).raw().all(...ids) as [number, string][];
+  return db
+    .prepare(`SELECT commit_id, sha FROM markers WHERE kind = 'reverts' AND sha IS NOT NULL AND commit_id IN (${placeholders(ids.length)})`)
+    .raw()
+    .all(...ids) as [number, string][];
 }
 
 /** Every Link: and Message-ID: trailer as [commit sha, key, value]. */

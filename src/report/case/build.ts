@@ -97,7 +97,15 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   // Verdicts per branch.
   let verdicts = opts.verdicts;
   if (!verdicts) {
-    const j = await judgeRange({ db: ctx.db, repo: ctx.repo, configDir: ctx.configDir, ...(ctx.configFile ? { configFile: ctx.configFile } : {}), branches, shas: [sha], ...(opts.adjust ? { adjust: opts.adjust } : {}) });
+    const j = await judgeRange({
+      db: ctx.db,
+      repo: ctx.repo,
+      configDir: ctx.configDir,
+      ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+      branches,
+      shas: [sha],
+      ...(opts.adjust ? { adjust: opts.adjust } : {}),
+    });
     verdicts = new Map(j.verdicts.map((vs, i) => [branches[i]!, vs[0]!]));
   }
 
@@ -117,7 +125,9 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   const numbers = numbersOf(view.message);
   for (const s of statements) citations.push({ kind: 'quote', sha, text: s.text });
   for (const n of numbers) citations.push({ kind: 'quote', sha, text: n });
-  const crashSites = code.changeFacts.functions.flatMap((f) => f.patterns.filter((p) => p.side === 'removed' && p.kind === 'assert').map((p) => ({ path: p.path, line: p.line, text: p.text })));
+  const crashSites = code.changeFacts.functions.flatMap((f) =>
+    f.patterns.filter((p) => p.side === 'removed' && p.kind === 'assert').map((p) => ({ path: p.path, line: p.line, text: p.text })),
+  );
   if (diff.parent) for (const s of crashSites) citations.push({ kind: 'file-line', rev: diff.parent, path: s.path, line: s.line, text: s.text });
   const reporters = bug.bug.tags.filter((t) => t.key.toLowerCase() === 'reported-by').map((t) => t.value);
   const reportLinks = bug.bug.tags.filter((t) => /^(?:link|closes|bugzilla|bug)$/i.test(t.key)).map((t) => t.value);
@@ -156,7 +166,14 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
         const q = queues.get(b)!;
         const tip = tips.get(b);
         if (!tip || verdicts!.get(b)?.already) continue;
-        applies.set(b, await checker.queueResolved(queued(q).map((m) => m.sha), tip, b));
+        applies.set(
+          b,
+          await checker.queueResolved(
+            queued(q).map((m) => m.sha),
+            tip,
+            b,
+          ),
+        );
       }
     });
   }
@@ -168,7 +185,8 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     const ap = applies.get(b);
     const tip = tips.get(b) ?? '';
     const status = impact ? impact.status : 'unknown';
-    let bugState: BranchCase['bug'] = affected.evidence === 'none' ? 'unknown' : status === 'affected' || status === 'fixed' || status === 'clean' ? status : 'unknown';
+    let bugState: BranchCase['bug'] =
+      affected.evidence === 'none' ? 'unknown' : status === 'affected' || status === 'fixed' || status === 'clean' ? status : 'unknown';
     const bugWith = bugState === 'clean' ? affected.introducers.find((i) => opts.selected?.get(b)?.has(i.sha))?.sha : undefined;
     if (bugWith) bugState = 'affected';
     // The selection's reasons are quoted verbatim: the commits they name are in their evidence.
@@ -195,14 +213,20 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     }
     if (v.already && v.already !== 'ancestor') citations.push({ kind: 'sha', sha: v.already });
     if (tip) citations.push({ kind: 'ref', name: b, sha: tip });
-    const held = q.followUps.followUps.filter((f) => f.inBranch).map((f) => ({ sha: f.sha, pick: f.inBranch!.how === 'picked' ? f.inBranch!.stableSha : 'ancestor' }));
+    const held = q.followUps.followUps
+      .filter((f) => f.inBranch)
+      .map((f) => ({ sha: f.sha, pick: f.inBranch!.how === 'picked' ? f.inBranch!.stableSha : 'ancestor' }));
     for (const h of held) {
       citations.push({ kind: 'sha', sha: h.sha });
       if (h.pick !== 'ancestor') citations.push({ kind: 'sha', sha: h.pick });
     }
     const apply: BranchCase['apply'] = queued(q).map((m) => {
       const r = ap?.members.find((x) => x.sha === m.sha);
-      return { sha: m.sha, result: r ? r.result : 'not-tried', reason: r ? r.reason : ap ? 'not tried: an earlier member of the queue does not apply' : v.already ? 'already in the branch' : 'not tried' };
+      return {
+        sha: m.sha,
+        result: r ? r.result : 'not-tried',
+        reason: r ? r.reason : ap ? 'not tried: an earlier member of the queue does not apply' : v.already ? 'already in the branch' : 'not tried',
+      };
     });
     const vulnerableSince = impact?.vulnerableSince?.sha ?? null;
     if (vulnerableSince) citations.push({ kind: 'sha', sha: vulnerableSince });
@@ -239,7 +263,15 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
           citations.push(...s.citations);
         }
       }
-      followUps.push({ sha: f.sha, subject: f.subject, kind: f.kind, depth: f.depth, line: f.edge.evidence.line, revertedUpstream: f.revertedUpstream, ...(story ? { story } : {}) });
+      followUps.push({
+        sha: f.sha,
+        subject: f.subject,
+        kind: f.kind,
+        depth: f.depth,
+        line: f.edge.evidence.line,
+        revertedUpstream: f.revertedUpstream,
+        ...(story ? { story } : {}),
+      });
       citations.push({ kind: 'sha', sha: f.sha });
     }
   }
@@ -273,7 +305,10 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     ackedBy: tagValues('acked-by'),
     signedOff: view.trailers.some((t) => t.kind === 'signed-off-by'),
     featureWords: bug.featureWords,
-    trivialOnly: trivialOnly(files.map((f) => f.path), view.subject),
+    trivialOnly: trivialOnly(
+      files.map((f) => f.path),
+      view.subject,
+    ),
     newFiles,
   });
   if (mainline) citations.push({ kind: 'ref', name: mainline.name, sha: mainline.tip });
@@ -282,8 +317,25 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
     sha,
     subject: view.subject,
     branches: branchCases,
-    code: { functions: code.functions, callers: code.callers, entryPoints: code.entryPoints, notes: code.notes, changes: code.changes, excerpts: code.excerpts, reachability: code.reachability },
-    bug: { ...bug.bug, statements, numbers, reporters, reportLinks, crashSites, introduced, ...(affected.blameSkipped.length ? { blameSkipped: affected.blameSkipped } : {}) },
+    code: {
+      functions: code.functions,
+      callers: code.callers,
+      entryPoints: code.entryPoints,
+      notes: code.notes,
+      changes: code.changes,
+      excerpts: code.excerpts,
+      reachability: code.reachability,
+    },
+    bug: {
+      ...bug.bug,
+      statements,
+      numbers,
+      reporters,
+      reportLinks,
+      crashSites,
+      introduced,
+      ...(affected.blameSkipped.length ? { blameSkipped: affected.blameSkipped } : {}),
+    },
     changes,
     followUps,
     prerequisites,
@@ -294,7 +346,11 @@ export async function buildCase(ctx: CaseContext, rev: string, branches: readonl
   if (priority && view.message.replace(/\s+/g, ' ').includes(priority.word)) citations.push({ kind: 'quote', sha, text: priority.word });
   const risk = riskOf(partial, priority);
   const recommendation = recommend(partial);
-  const overall = branchCases.some((b) => b.verdict === 'YES' && !b.already) ? 'YES' : branchCases.some((b) => b.verdict === 'NEEDS-REVIEW' && !b.already) ? 'NEEDS-REVIEW' : 'NO';
+  const overall = branchCases.some((b) => b.verdict === 'YES' && !b.already)
+    ? 'YES'
+    : branchCases.some((b) => b.verdict === 'NEEDS-REVIEW' && !b.already)
+      ? 'NEEDS-REVIEW'
+      : 'NO';
   const c: WrittenCase = {
     version: CASE_VERSION,
     author: { name: view.author.name, email: view.author.email },

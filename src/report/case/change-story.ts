@@ -50,7 +50,8 @@ export interface ChangeStory {
 function patternPhrase(hits: readonly PatternHit[]): string {
   const h = hits[0]!;
   // A guard is quoted as its line (a condition over several lines is not rebuilt).
-  const what = h.kind === 'null-check' || h.kind === 'bounds-check' || h.kind === 'state-check' ? h.text.trim() : h.kind === 'error-path' ? h.what : `${h.what}()`;
+  const what =
+    h.kind === 'null-check' || h.kind === 'bounds-check' || h.kind === 'state-check' ? h.text.trim() : h.kind === 'error-path' ? h.what : `${h.what}()`;
   return `${PATTERN_WORDS[h.kind]} ${code(what)} (${at(h)})${hits.length > 1 ? ` and ${hits.length - 1} more` : ''}`;
 }
 
@@ -64,7 +65,11 @@ export function changeStory(cf: ChangeFacts, opts: { maxExcerpt?: number } = {})
   // Storage and types.
   for (const s of cf.storage) {
     const name = (d: DiffLine): string => /(\w+)\s*(?:\[[^\]]*\])*\s*(?:=.*)?;|,\s*(\w+)\s*\)\s*;/.exec(d.text)?.slice(1).find(Boolean) ?? '';
-    changes.push({ title: 'data structure', text: `${name(s.removed) || 'a file-scope variable'}, ${s.from}, is replaced by ${name(s.added) || 'a new variable'}, ${s.to} (${at(s.removed)} before, ${at(s.added)} after)`, lines: [line(s.removed, '-'), line(s.added, '+')] });
+    changes.push({
+      title: 'data structure',
+      text: `${name(s.removed) || 'a file-scope variable'}, ${s.from}, is replaced by ${name(s.added) || 'a new variable'}, ${s.to} (${at(s.removed)} before, ${at(s.added)} after)`,
+      lines: [line(s.removed, '-'), line(s.added, '+')],
+    });
     cite(s.removed, s.added);
   }
   const types = cf.others.filter((o) => (o.kind === 'struct' || o.kind === 'union' || o.kind === 'enum' || o.kind === 'typedef') && o.change === 'added');
@@ -90,7 +95,13 @@ export function changeStory(cf: ChangeFacts, opts: { maxExcerpt?: number } = {})
   const mentions = (f: FunctionChange, name: string): boolean => f.added.some((d) => /^\s/.test(d.text) && new RegExp(`\\b${name}\\b`).test(d.text));
   const memoryOf = (f: FunctionChange): string[] => {
     const own = f.patterns.filter((p) => p.kind === 'alloc' || p.kind === 'free').map((p) => `${p.kind === 'alloc' ? 'allocates' : 'frees'} with ${p.what}()`);
-    const through = fresh.filter((g) => g !== f && mentions(f, g.name)).flatMap((g) => g.patterns.filter((p) => p.kind === 'alloc' || p.kind === 'free').map((p) => `${p.kind === 'alloc' ? 'allocates' : 'frees'} with ${p.what}() in ${g.name}()`));
+    const through = fresh
+      .filter((g) => g !== f && mentions(f, g.name))
+      .flatMap((g) =>
+        g.patterns
+          .filter((p) => p.kind === 'alloc' || p.kind === 'free')
+          .map((p) => `${p.kind === 'alloc' ? 'allocates' : 'frees'} with ${p.what}() in ${g.name}()`),
+      );
     return [...new Set([...own, ...through])];
   };
   for (const h of fresh) {
@@ -100,7 +111,11 @@ export function changeStory(cf: ChangeFacts, opts: { maxExcerpt?: number } = {})
     for (const caller of cf.functions.filter((f) => f.change === 'modified')) {
       const call = caller.added.find((d) => new RegExp(`\\b${h.name}\\s*\\(`).test(d.text));
       if (!call) continue;
-      changes.push({ title: 'allocation', text: `${caller.name}() now calls the new ${h.name}(), which ${kinds.join(' and ')} (${at(call)})`, lines: [line(call, '+')] });
+      changes.push({
+        title: 'allocation',
+        text: `${caller.name}() now calls the new ${h.name}(), which ${kinds.join(' and ')} (${at(call)})`,
+        lines: [line(call, '+')],
+      });
       cite(call);
     }
   }
@@ -108,7 +123,11 @@ export function changeStory(cf: ChangeFacts, opts: { maxExcerpt?: number } = {})
   // now follows an unchanged line it came before is reported.
   for (const r of cf.reordered.filter((x) => x.after)) {
     const after = r.after ? `; it now comes after ${code(r.after.text)} (${at(r.after)}), which it came before` : '';
-    changes.push({ title: 'order', text: `${r.function}() moves its call to ${r.callee}() from line ${r.removed.line} of the parent to ${at(r.added)}${after}`, lines: [line(r.removed, '-'), line(r.added, '+'), ...(r.after ? [line(r.after, ' ')] : [])] });
+    changes.push({
+      title: 'order',
+      text: `${r.function}() moves its call to ${r.callee}() from line ${r.removed.line} of the parent to ${at(r.added)}${after}`,
+      lines: [line(r.removed, '-'), line(r.added, '+'), ...(r.after ? [line(r.after, ' ')] : [])],
+    });
     cite(r.removed, r.added, ...(r.after ? [r.after] : []));
   }
 

@@ -72,13 +72,25 @@ export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOpti
   const present = functions.filter((f) => f.change !== 'removed').sort((a, b) => b.added + b.removed - (a.added + a.removed));
   const looked = present.slice(0, opts.maxFunctions ?? 6);
   const skipped = present.slice(looked.length);
-  if (skipped.length) notes.push(`callers looked up for ${looked.length} of ${present.length} changed functions (the most changed); not for: ${skipped.slice(0, 8).map((f) => `${f.name}()`).join(', ')}${skipped.length > 8 ? ` and ${skipped.length - 8} more` : ''}`);
+  if (skipped.length)
+    notes.push(
+      `callers looked up for ${looked.length} of ${present.length} changed functions (the most changed); not for: ${skipped
+        .slice(0, 8)
+        .map((f) => `${f.name}()`)
+        .join(', ')}${skipped.length > 8 ? ` and ${skipped.length - 8} more` : ''}`,
+    );
   const seenEntry = new Set<string>();
   // One parser and one cat-file process for all the lookups.
   const context = opts.context ?? (looked.length ? await openCodeContext(repo) : null);
   try {
     // The walks run side by side and share one git grep per level; their answers are taken in order.
-    const walks = looked.length ? await findCallersMany(repo, looked.map((f) => f.name), { rev: sha, depth: opts.depth ?? 2, stopAtEntry: true, maxNodes: 60, ...(context ? { context } : {}) }) : [];
+    const walks = looked.length
+      ? await findCallersMany(
+          repo,
+          looked.map((f) => f.name),
+          { rev: sha, depth: opts.depth ?? 2, stopAtEntry: true, maxNodes: 60, ...(context ? { context } : {}) },
+        )
+      : [];
     for (const [i, f] of looked.entries()) {
       const r = walks[i]!;
       for (const e of r.edges) {
@@ -104,7 +116,18 @@ export async function codeFacts(repo: GitTarget, sha: string, opts: CodeFactOpti
     if (!opts.context) context?.close();
   }
   const depth = opts.depth ?? 2;
-  return { functions, callers, entryPoints, notes, touched: t, changeFacts: cf, changes: story.changes, excerpts: story.excerpts, reachability: { conclusion: reachabilityOf(functions, callers, entryPoints, depth), depth }, citations };
+  return {
+    functions,
+    callers,
+    entryPoints,
+    notes,
+    touched: t,
+    changeFacts: cf,
+    changes: story.changes,
+    excerpts: story.excerpts,
+    reachability: { conclusion: reachabilityOf(functions, callers, entryPoints, depth), depth },
+    citations,
+  };
 }
 
 const CALLBACK_WORDS: Record<string, string> = {
@@ -137,9 +160,15 @@ export function reachabilityOf(functions: readonly CaseFunction[], callers: read
   const mains = by('main');
   if (mains.length) parts.push(`from program entry points: ${mains.map((e) => `main() at ${e.path}:${e.line}`).join(', ')}`);
   const ops = by('ops');
-  if (ops.length) parts.push(`through ops-table registrations: ${ops.map((e) => `${e.function}() is registered ${e.how.startsWith('.') ? 'as ' : ''}${e.how} (${e.path}:${e.line})`).join('; ')}`);
+  if (ops.length)
+    parts.push(
+      `through ops-table registrations: ${ops.map((e) => `${e.function}() is registered ${e.how.startsWith('.') ? 'as ' : ''}${e.how} (${e.path}:${e.line})`).join('; ')}`,
+    );
   const cbs = entries.filter((e) => CALLBACK_WORDS[e.kind]);
-  if (cbs.length) parts.push(`as callbacks the code registers: ${cbs.map((e) => `${e.function}() as ${CALLBACK_WORDS[e.kind]} (${e.how.replace(/^passed to /, 'through ')}, ${e.path}:${e.line})`).join('; ')}`);
+  if (cbs.length)
+    parts.push(
+      `as callbacks the code registers: ${cbs.map((e) => `${e.function}() as ${CALLBACK_WORDS[e.kind]} (${e.how.replace(/^passed to /, 'through ')}, ${e.path}:${e.line})`).join('; ')}`,
+    );
   // The same function marked __init in several trees (one per architecture) is named once.
   const init = [...new Map(by('init').map((e) => [`${e.function}\0${e.how}`, e])).values()];
   if (init.length) parts.push(`at initialisation: ${init.map((e) => `${e.function}() (${e.how})`).join(', ')}`);
@@ -148,7 +177,10 @@ export function reachabilityOf(functions: readonly CaseFunction[], callers: read
   const missing: string[] = [];
   if (!user.length) missing.push('no system call or other user-space entry');
   if (!exported.length) missing.push('no exported function');
-  const only = !user.length && !exported.length && !mains.length && ops.length ? ` From outside this code it is reached only through the ops registration${ops.length > 1 ? 's' : ''} ${ops.map((e) => `${e.function}()`).join(', ')}.` : '';
+  const only =
+    !user.length && !exported.length && !mains.length && ops.length
+      ? ` From outside this code it is reached only through the ops registration${ops.length > 1 ? 's' : ''} ${ops.map((e) => `${e.function}()`).join(', ')}.`
+      : '';
   return `The changed code is reached ${parts.join('; ')}.${missing.length ? ` Within ${depth} level(s) of callers: ${missing.join(', ')}.` : ''}${only}`;
 }
 

@@ -17,7 +17,9 @@ export function caseMarkdown(c: WrittenCase): string {
   for (const b of c.branches) {
     const verdict = b.already ? `in branch (${b.already === 'ancestor' ? 'predates it' : short(b.already)})` : b.verdict;
     const applies = b.already ? '-' : b.apply.every((a) => a.result === 'not-tried') ? 'not tried' : b.applies ? 'yes' : 'no';
-    out.push(`| ${b.branch} | ${b.release ?? '-'} | ${verdict} | ${b.confidence.toFixed(2)} | ${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is picked` : b.vulnerableSince && b.bug === 'affected' ? ` since ${short(b.vulnerableSince)}` : ''} | ${applies} | ${cell(b.reasons[0] ?? '')} |`);
+    out.push(
+      `| ${b.branch} | ${b.release ?? '-'} | ${verdict} | ${b.confidence.toFixed(2)} | ${b.bug}${b.bugWith ? ` once ${short(b.bugWith)} is picked` : b.vulnerableSince && b.bug === 'affected' ? ` since ${short(b.vulnerableSince)}` : ''} | ${applies} | ${cell(b.reasons[0] ?? '')} |`,
+    );
   }
   out.push('');
 
@@ -31,7 +33,11 @@ export function caseMarkdown(c: WrittenCase): string {
     out.push('Callers:');
     for (const k of c.code.callers) {
       const who = k.caller ? `\`${k.caller}()\`` : 'file-scope code';
-      out.push(k.how === 'call' ? `- \`${k.callee}()\` is called by ${who} at ${k.path}:${k.line}` : `- \`${k.callee}()\` is registered by ${who} through ${k.how} at ${k.path}:${k.line}`);
+      out.push(
+        k.how === 'call'
+          ? `- \`${k.callee}()\` is called by ${who} at ${k.path}:${k.line}`
+          : `- \`${k.callee}()\` is registered by ${who} through ${k.how} at ${k.path}:${k.line}`,
+      );
     }
     out.push('');
   }
@@ -52,9 +58,14 @@ export function caseMarkdown(c: WrittenCase): string {
   }
   for (const st of c.bug.statements ?? []) out.push(`${st.trigger ? 'Trigger and effect' : 'Effect'} (the message): "${st.text}"`, '');
   if (c.bug.numbers?.length) out.push(`Numbers in the message: ${c.bug.numbers.join('; ')}`, '');
-  if (c.bug.reporters?.length || c.bug.reportLinks?.length) out.push(`Reported by: ${c.bug.reporters?.join(', ') || '-'}; report: ${c.bug.reportLinks?.join(' ') || '-'}`, '');
+  if (c.bug.reporters?.length || c.bug.reportLinks?.length)
+    out.push(`Reported by: ${c.bug.reporters?.join(', ') || '-'}; report: ${c.bug.reportLinks?.join(' ') || '-'}`, '');
   for (const s of c.bug.crashSites ?? []) out.push(`Assertion removed (crash site): ${s.path}:${s.line} \`${s.text.trim()}\``, '');
-  for (const i of c.bug.introduced ?? []) out.push(`${i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1 ? 'Introduced by' : 'Lines it removes were written by'} ${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''} (${i.how})`, '');
+  for (const i of c.bug.introduced ?? [])
+    out.push(
+      `${i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1 ? 'Introduced by' : 'Lines it removes were written by'} ${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''} (${i.how})`,
+      '',
+    );
   if (c.priority) out.push(`**Priority: ${c.priority.level}** — ${c.priority.effect} (the message says "${c.priority.word}")`, '');
   out.push(c.bug.bugClass ? `Bug class: ${c.bug.bugClass.name} (the message says "${c.bug.bugClass.word}").` : 'Bug class: none named by the message.', '');
   if (c.bug.removed.length) {
@@ -63,7 +74,10 @@ export function caseMarkdown(c: WrittenCase): string {
     out.push('');
   }
   for (const k of c.bug.blameSkipped ?? []) {
-    out.push(`Blame passed over ${short(k.sha)} ("${k.subject}"), listed in .git-blame-ignore-revs, for ${k.lines.slice(0, 3).join(', ')}${k.lines.length > 3 ? ', ...' : ''}.`, '');
+    out.push(
+      `Blame passed over ${short(k.sha)} ("${k.subject}"), listed in .git-blame-ignore-revs, for ${k.lines.slice(0, 3).join(', ')}${k.lines.length > 3 ? ', ...' : ''}.`,
+      '',
+    );
   }
   if (c.bug.added.length) {
     out.push('Lines it adds:', '');
@@ -98,7 +112,9 @@ export function caseMarkdown(c: WrittenCase): string {
       }
       return b.queue.some((q) => q.sha === f.sha) ? `${b.branch}: missing, queued after the candidate` : `${b.branch}: not needed`;
     });
-    out.push(`${i + 1}. ${short(f.sha)} ("${f.subject}") ${f.kind === 'fixes' ? 'fixes it' : f.kind === 'reverts' ? 'reverts it' : 're-applies it'}${f.depth > 1 ? ` (depth ${f.depth})` : ''}${f.revertedUpstream ? ', itself reverted upstream' : ''}`);
+    out.push(
+      `${i + 1}. ${short(f.sha)} ("${f.subject}") ${f.kind === 'fixes' ? 'fixes it' : f.kind === 'reverts' ? 'reverts it' : 're-applies it'}${f.depth > 1 ? ` (depth ${f.depth})` : ''}${f.revertedUpstream ? ', itself reverted upstream' : ''}`,
+    );
     out.push(`    ${f.line}`);
     if (f.story) out.push(`   ${f.story}`);
     out.push(`   ${where.join('; ')}`);
@@ -135,7 +151,9 @@ export function caseMarkdown(c: WrittenCase): string {
   out.push('## Recommendation', '');
   const r = c.recommendation;
   out.push(`- Target trees: ${r.targets.length ? r.targets.join(', ') : 'none'}`);
-  out.push(`- The bug is in: ${r.affected.length ? r.affected.join(', ') : 'no branch shown to hold it'}; the queue applies to: ${r.applies.length ? r.applies.join(', ') : 'none'}`);
+  out.push(
+    `- The bug is in: ${r.affected.length ? r.affected.join(', ') : 'no branch shown to hold it'}; the queue applies to: ${r.applies.length ? r.applies.join(', ') : 'none'}`,
+  );
   for (const g of r.gaps) out.push(`- Gap: ${g}`);
   if (r.required.length) {
     out.push('- Required commits, in this order:');
@@ -154,5 +172,8 @@ export function caseMarkdown(c: WrittenCase): string {
     for (const a of b.apply) out.push(`- trial pick of ${short(a.sha)}: ${a.result}${a.reason ? ` — ${a.reason}` : ''}`);
     out.push('');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -32,7 +32,7 @@ const KERNEL_LIMIT = 100;
 export function stableRules(x: RuleInputs): { name: string; rows: RuleRow[] } {
   const rows: RuleRow[] = [];
   rows.push({
-    rule: x.kernel ? 'It must already exist in Linus\' tree (upstream)' : 'It is in the mainline branch first',
+    rule: x.kernel ? "It must already exist in Linus' tree (upstream)" : 'It is in the mainline branch first',
     status: x.upstream.yes ? 'met' : 'not met',
     evidence: x.upstream.yes ? `an ancestor of ${x.upstream.mainline}` : `not reachable from ${x.upstream.mainline}`,
   });
@@ -53,13 +53,21 @@ export function stableRules(x: RuleInputs): { name: string; rows: RuleRow[] } {
       evidence: `${x.linesWithContext} lines with 3 lines of context (+${x.added} -${x.removed})`,
     });
   } else {
-    rows.push({ rule: 'It is small and contained', status: x.added + x.removed <= KERNEL_LIMIT ? 'met' : 'not met', evidence: `+${x.added} -${x.removed} lines` });
+    rows.push({
+      rule: 'It is small and contained',
+      status: x.added + x.removed <= KERNEL_LIMIT ? 'met' : 'not met',
+      evidence: `+${x.added} -${x.removed} lines`,
+    });
   }
   const feature = x.featureWords.filter((w) => w.name === 'add' || w.name === 'introduce');
   rows.push({
     rule: x.kernel ? 'No new features' : 'It adds no feature',
     status: feature.length ? 'not met' : x.bugClass || x.fixesTags.length ? 'met' : 'unknown',
-    evidence: feature.length ? `the subject says "${feature[0]!.word}"${x.newFiles.length ? `; adds ${x.newFiles.length} file(s)` : ''}` : x.newFiles.length ? `adds ${x.newFiles.slice(0, 3).join(', ')}` : 'no feature word in the subject',
+    evidence: feature.length
+      ? `the subject says "${feature[0]!.word}"${x.newFiles.length ? `; adds ${x.newFiles.length} file(s)` : ''}`
+      : x.newFiles.length
+        ? `adds ${x.newFiles.slice(0, 3).join(', ')}`
+        : 'no feature word in the subject',
   });
   rows.push({
     rule: x.kernel ? 'No "trivial" fixes without benefit for users (spelling, whitespace)' : 'It is not a cosmetic change',
@@ -70,10 +78,12 @@ export function stableRules(x: RuleInputs): { name: string; rows: RuleRow[] } {
   rows.push({
     rule: x.kernel ? 'It must be obviously correct and tested' : 'It was reviewed or tested',
     status: tested.length ? 'met' : 'unknown',
-    evidence: tested.length ? `${x.testedBy.length} Tested-by, ${x.reviewedBy.length} Reviewed-by, ${x.ackedBy.length} Acked-by` : 'no Tested-by, Reviewed-by or Acked-by tag (correctness is not computed)',
+    evidence: tested.length
+      ? `${x.testedBy.length} Tested-by, ${x.reviewedBy.length} Reviewed-by, ${x.ackedBy.length} Acked-by`
+      : 'no Tested-by, Reviewed-by or Acked-by tag (correctness is not computed)',
   });
   rows.push({
-    rule: x.kernel ? 'It must follow the submitting-patches rules (Signed-off-by)' : 'It carries its author\'s sign-off',
+    rule: x.kernel ? 'It must follow the submitting-patches rules (Signed-off-by)' : "It carries its author's sign-off",
     status: x.signedOff ? 'met' : 'not met',
     evidence: x.signedOff ? 'Signed-off-by present' : 'no Signed-off-by line',
   });
@@ -85,6 +95,7 @@ export function trivialOnly(paths: readonly string[], subject: string): string |
   if (!paths.length) return null;
   const doc = paths.every((p) => /(^|\/)(Documentation|docs?)\/|\.(md|rst|txt)$|(^|\/)README/i.test(p));
   if (doc) return 'only documentation files';
-  if (/\b(typo|spelling|whitespace|coding style)\b/i.test(subject)) return `the subject says "${/\b(typo|spelling|whitespace|coding style)\b/i.exec(subject)![0]}"`;
+  if (/\b(typo|spelling|whitespace|coding style)\b/i.test(subject))
+    return `the subject says "${/\b(typo|spelling|whitespace|coding style)\b/i.exec(subject)![0]}"`;
   return null;
 }

@@ -17,7 +17,8 @@ export interface Statement {
 
 const EFFECT =
   /\b(?:fail(?:s|ed|ure|ing)?|crash(?:es|ed|ing)?|panic(?:s|ked)?|hang(?:s|ing)?|stuck|dead-?lock(?:s|ed)?|leak(?:s|ed|ing)?|corrupt(?:s|ed|ion|ing)?|oops|NULL pointer|code execution|use[- ]after[- ]free|double[- ]free|overflow(?:s|ed)?|underflow(?:s)?|out[- ]of[- ]bounds|exceed(?:s|ed|ing)?|lockup|stall(?:s|ed)?|wrong|incorrect(?:ly)?|broken|lost|lose[sd]?|drop(?:s|ped)|rac(?:e|es|ing)|denial of service|privilege|infinite loop|segfault|abort(?:s|ed)?|truncat(?:es|ed|ion)|error|assert(?:ion)?s?|dangling|stale|uninitiali[sz]ed|mismatch(?:es|ed)?|misaligned|unaligned|time(?:s|d)? ?out|garbage|not freed|never freed)\b/i;
-const CONDITION = /\b(?:when|whenever|if|on (?:systems?|machines?|hosts?|platforms?) with|while|after|during|under|once|because|with more than|in case)\b|[<>]=?\s*\d/i;
+const CONDITION =
+  /\b(?:when|whenever|if|on (?:systems?|machines?|hosts?|platforms?) with|while|after|during|under|once|because|with more than|in case)\b|[<>]=?\s*\d/i;
 
 const TRAILER = /^(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|Fixes|Link|Cc|Closes|Bug|BugLink|Backport|Ticket|Issue|Coverity-id|Reference|References):\s/i;
 
@@ -40,7 +41,8 @@ function sentencesOf(message: string): string[] {
   return out;
 }
 
-const FIX_SENTENCE = /^(?:To (?:fix|avoid|prevent|address|solve|handle)|Fix(?:es)? (?:this|it|that|the|by)|This (?:patch|commit|change|series) |The (?:patch|fix) |Therefore|Thus|So,? |Instead|Hence|Make |Use |Move |Add |Remove |Avoid |Allocate |Check |Ensure |Let |Switch |Introduce |Return |Drop |Set |Call |Change )/i;
+const FIX_SENTENCE =
+  /^(?:To (?:fix|avoid|prevent|address|solve|handle)|Fix(?:es)? (?:this|it|that|the|by)|This (?:patch|commit|change|series) |The (?:patch|fix) |Therefore|Thus|So,? |Instead|Hence|Make |Use |Move |Add |Remove |Avoid |Allocate |Check |Ensure |Let |Switch |Introduce |Return |Drop |Set |Call |Change )/i;
 
 /** The sentences that state the bug: an effect word, with or without a condition (at most `max`). */
 export function bugStatements(message: string, max = 3): Statement[] {
@@ -60,7 +62,8 @@ export function bugStatements(message: string, max = 3): Statement[] {
   return out.slice(0, max);
 }
 
-const UNIT = '(?:bytes?|[KMGT]i?B|CPUs?|cpus?|cores?|nodes?|%|ms|us|ns|seconds?|secs?|minutes?|hours?|days?|times|entries|pages?|bits?|queues?|threads?|packets?|descriptors?|buffers?|lines?|levels?|objects?|GHz|MHz|Hz)';
+const UNIT =
+  '(?:bytes?|[KMGT]i?B|CPUs?|cpus?|cores?|nodes?|%|ms|us|ns|seconds?|secs?|minutes?|hours?|days?|times|entries|pages?|bits?|queues?|threads?|packets?|descriptors?|buffers?|lines?|levels?|objects?|GHz|MHz|Hz)';
 const NUMBER = new RegExp(`(?<![\\w.^/-])([<>]=?\\s*)?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?)(?:\\s*-?\\s*(${UNIT})\\b)?(?![\\w.]*\\d)`, 'g');
 
 /** Numbers the prose states, with their unit or comparison when it has one: ">4096 CPUs", "32,768 byte". */
@@ -86,9 +89,17 @@ export function priorityOf(statements: readonly Statement[], message: string): {
   const all = `${text} ${proseOfBody(message, 4000)}`;
   const rules: [RegExp, Priority, string][] = [
     [/\b(?:boot|booting)\b[^.]*\b(?:fail|panic|hang|BUG|crash|stops?)|\b(?:fail|panic|hang|BUG|crash)\w*\b[^.]*\b(?:during|at) boot/i, 'HIGH', 'boot failure'],
-    [/\bCVE-\d{4}-\d+|\bXSA-\d+|\bprivilege escalation|\bsecurity team\b|\bcode execution\b|\bsecurity (?:issue|bug|hole)|\bvulnerab\w*/i, 'HIGH', 'security issue'],
+    [
+      /\bCVE-\d{4}-\d+|\bXSA-\d+|\bprivilege escalation|\bsecurity team\b|\bcode execution\b|\bsecurity (?:issue|bug|hole)|\bvulnerab\w*/i,
+      'HIGH',
+      'security issue',
+    ],
     [/\bdata (?:loss|corruption)|\bcorrupt(?:s|ed|ion|ing)?\b|\bfilesystem corruption/i, 'HIGH', 'data corruption'],
-    [/\bpanic\w*|\bcrash\w*|\boops\b|\bBUG_ON\b|\bBUG\(\)|\bNULL (?:pointer )?deref\w*|\bpage ?fault|\bfatal\b|\buse[- ]after[- ]free|\bdouble[- ]free|\bsegfault|\bsegmentation fault/i, 'HIGH', 'crash'],
+    [
+      /\bpanic\w*|\bcrash\w*|\boops\b|\bBUG_ON\b|\bBUG\(\)|\bNULL (?:pointer )?deref\w*|\bpage ?fault|\bfatal\b|\buse[- ]after[- ]free|\bdouble[- ]free|\bsegfault|\bsegmentation fault/i,
+      'HIGH',
+      'crash',
+    ],
     [/\bdead-?lock\w*|\bhang\w*|\blockup|\bstuck\b|\binfinite loop|\bstall\w*/i, 'HIGH', 'hang'],
     [/\bout[- ]of[- ]bounds|\boverflow\w*|\bunderflow/i, 'MEDIUM', 'memory out of bounds'],
     [/\bassert(?:ion)?s?\b|\bASSERT\b/i, 'MEDIUM', 'assertion failure'],

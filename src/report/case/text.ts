@@ -69,25 +69,41 @@ export function alignedTable(headers: readonly string[], rows: readonly (readonl
 
 /** The Verification list: each kind of cited fact, how many, and the step that checked it. */
 function verificationItems(c: WrittenCase): string[] {
-  const by = <K extends Citation['kind']>(k: K): Extract<Citation, { kind: K }>[] => c.citations.filter((x): x is Extract<Citation, { kind: K }> => x.kind === k);
+  const by = <K extends Citation['kind']>(k: K): Extract<Citation, { kind: K }>[] =>
+    c.citations.filter((x): x is Extract<Citation, { kind: K }> => x.kind === k);
   const items: string[] = [];
   const shas = by('sha');
-  if (shas.length) items.push(`${shas.length} commit(s) exist in the index built from git log: ${shas.slice(0, 6).map((s) => short(s.sha)).join(', ')}${shas.length > 6 ? `, and ${shas.length - 6} more` : ''}`);
+  if (shas.length)
+    items.push(
+      `${shas.length} commit(s) exist in the index built from git log: ${shas
+        .slice(0, 6)
+        .map((s) => short(s.sha))
+        .join(', ')}${shas.length > 6 ? `, and ${shas.length - 6} more` : ''}`,
+    );
   const refs = by('ref');
-  if (refs.length) items.push(`${refs.length} branch tip(s) match the index (git rev-parse <branch> when indexed): ${refs.map((r) => `${r.name} = ${short(r.sha)}`).join(', ')}`);
+  if (refs.length)
+    items.push(
+      `${refs.length} branch tip(s) match the index (git rev-parse <branch> when indexed): ${refs.map((r) => `${r.name} = ${short(r.sha)}`).join(', ')}`,
+    );
   const lines = by('file-line');
   if (lines.length) {
     const revs = [...new Set(lines.map((l) => short(l.rev)))];
     const withText = lines.filter((l) => l.text !== undefined).length;
-    items.push(`${lines.length} file line(s) read at their revision (git cat-file --batch <rev>:<path>), ${withText} of them compared with the quoted text; revisions: ${revs.join(', ')}`);
+    items.push(
+      `${lines.length} file line(s) read at their revision (git cat-file --batch <rev>:<path>), ${withText} of them compared with the quoted text; revisions: ${revs.join(', ')}`,
+    );
   }
   const fns = by('function');
   if (fns.length) items.push(`${fns.length} function definition(s) from the tree-sitter C parse, each re-read at its line (git cat-file --batch <rev>:<path>)`);
   const tags = by('tag');
   const quotes = by('quote');
-  if (tags.length || quotes.length) items.push(`${tags.length} trailer line(s) and ${quotes.length} quote(s) found in the commit messages (the index's copy of git log --format=%B)`);
+  if (tags.length || quotes.length)
+    items.push(`${tags.length} trailer line(s) and ${quotes.length} quote(s) found in the commit messages (the index's copy of git log --format=%B)`);
   const rel = by('release');
-  if (rel.length) items.push(`${rel.length} first release(s) as the index recorded them from the tags (git tag --contains <sha>, oldest release): ${rel.map((r) => `${short(r.sha)} in ${r.tag}`).join(', ')}`);
+  if (rel.length)
+    items.push(
+      `${rel.length} first release(s) as the index recorded them from the tags (git tag --contains <sha>, oldest release): ${rel.map((r) => `${short(r.sha)} in ${r.tag}`).join(', ')}`,
+    );
   const tried = c.branches.flatMap((b) => b.apply.filter((a) => a.result !== 'not-tried').map((a) => `${short(a.sha)} on ${b.branch}: ${a.result}`));
   if (tried.length) items.push(`trial picks in a private object directory (git cherry-pick onto the branch tip): ${tried.join('; ')}`);
   items.push('no sha or path:line appears in this text without one of the citations above (checked on the rendered text)');
@@ -99,9 +115,13 @@ function unverifiedItems(c: WrittenCase): string[] {
   const out: string[] = [];
   if (c.bug.statements?.length) out.push("the trigger and effect are the message's own words; no test reproduced them");
   if (c.priority) out.push(`the priority comes from the words of the message ("${c.priority.word}"), not from a reproduction`);
-  if (c.code.changes?.length) out.push('the change facts match patterns on the changed lines (calls, conditions, labels); they do not prove the new code correct');
-  if (c.code.functions.length) out.push(`callers were looked up ${c.code.reachability?.depth ?? 2} level(s) deep by name; calls through function pointers are seen only where the pointer is registered`);
-  if (c.followUps.some((f) => f.story)) out.push("what a follow-up fixes is read from its message and diff; it was not run");
+  if (c.code.changes?.length)
+    out.push('the change facts match patterns on the changed lines (calls, conditions, labels); they do not prove the new code correct');
+  if (c.code.functions.length)
+    out.push(
+      `callers were looked up ${c.code.reachability?.depth ?? 2} level(s) deep by name; calls through function pointers are seen only where the pointer is registered`,
+    );
+  if (c.followUps.some((f) => f.story)) out.push('what a follow-up fixes is read from its message and diff; it was not run');
   const unknown = c.branches.filter((b) => b.bug === 'unknown' && !b.already).map((b) => b.branch);
   if (unknown.length) out.push(`whether ${unknown.join(', ')} hold(s) the bug: no Fixes: tag and no blamed line said so`);
   if (c.branches.some((b) => b.apply.some((a) => a.result === 'not-tried'))) out.push('some trial picks were not tried (see the table)');
@@ -120,10 +140,14 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   const para = (t: string, first = '', rest = first): void => void out.push(...wrap(t, W, first, rest));
   const blank = (): void => void out.push('');
 
-  para(`This analysis was computed by stablepick from the git history and a C parse of the trees. Its ${c.citations.length} cited facts (commits, lines, functions, trailers, quotes, releases, branch tips) were checked against the repository before this mail was written; the steps are listed under "Verification" at the end.`);
+  para(
+    `This analysis was computed by stablepick from the git history and a C parse of the trees. Its ${c.citations.length} cited facts (commits, lines, functions, trailers, quotes, releases, branch tips) were checked against the repository before this mail was written; the steps are listed under "Verification" at the end.`,
+  );
   blank();
   const r = c.recommendation;
-  para(`Verdict: ${c.verdict} (confidence ${r.confidence.toFixed(2)}). Risk: ${c.risk.level.toUpperCase()}.${c.priority ? ` Priority: ${c.priority.level} (${c.priority.effect}).` : ' Priority: not stated (the message names no effect).'}`);
+  para(
+    `Verdict: ${c.verdict} (confidence ${r.confidence.toFixed(2)}). Risk: ${c.risk.level.toUpperCase()}.${c.priority ? ` Priority: ${c.priority.level} (${c.priority.effect}).` : ' Priority: not stated (the message names no effect).'}`,
+  );
   blank();
   para(c.summary);
   blank();
@@ -157,36 +181,64 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   else if (c.bug.reportLinks?.length) rec(`Link(s) in the message: ${c.bug.reportLinks.join(' ')}.`);
   for (const s of c.bug.crashSites ?? []) rec(`Assertion removed, the crash site: ${s.path}:${s.line} \`${s.text.trim()}\`.`);
   // A class from a weak word ("fix", "bug", "error") says nothing a reader can use: left out.
-  if (!c.bug.statements?.length && c.bug.bugClass && !/unclassified|wrong behaviour/.test(c.bug.bugClass.name)) rec(`Bug class from the words of the message: ${c.bug.bugClass.name} ("${c.bug.bugClass.word}").`);
+  if (!c.bug.statements?.length && c.bug.bugClass && !/unclassified|wrong behaviour/.test(c.bug.bugClass.name))
+    rec(`Bug class from the words of the message: ${c.bug.bugClass.name} ("${c.bug.bugClass.word}").`);
   // A Fixes: tag names the commit that brought the bug; blame says who wrote the lines removed, which
   // names the bug's origin only when one commit wrote them all.
   const intro = c.bug.introduced ?? [];
   const blamed = intro.filter((i) => !i.how.startsWith('named'));
   // Many blamed commits (an API change touching old code) are one record, not one per commit.
   if (blamed.length > 3) {
-    rec(`Lines it removes were written by ${blamed.length} commits (blame of the removed lines): ${blamed.slice(0, 3).map((i) => `${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''}`).join('; ')}; and ${blamed.length - 3} more.`);
+    rec(
+      `Lines it removes were written by ${blamed.length} commits (blame of the removed lines): ${blamed
+        .slice(0, 3)
+        .map((i) => `${short(i.sha)} ("${i.subject}")${i.release ? `, first released in ${i.release}` : ''}`)
+        .join('; ')}; and ${blamed.length - 3} more.`,
+    );
   }
   for (const i of intro.filter((x) => x.how.startsWith('named') || blamed.length <= 3)) {
     const rel = i.release ? `, first released in ${i.release}` : ', in no release yet';
-    rec(i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1 ? `Introduced by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).` : `Lines it removes were written by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).`);
+    rec(
+      i.how.startsWith('named') || (c.bug.introduced ?? []).length === 1
+        ? `Introduced by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).`
+        : `Lines it removes were written by ${short(i.sha)} ("${i.subject}")${rel} (${i.how}).`,
+    );
   }
   for (const ch of c.code.changes ?? []) rec(`Change (${ch.title}): ${ch.text}.`);
-  if (!c.code.changes?.length && c.code.functions.length) rec(`Functions changed: ${c.code.functions.map((f) => `${f.name}() (${f.change}, +${f.added} -${f.removed})`).join(', ')}.`);
+  if (!c.code.changes?.length && c.code.functions.length)
+    rec(`Functions changed: ${c.code.functions.map((f) => `${f.name}() (${f.change}, +${f.added} -${f.removed})`).join(', ')}.`);
   for (const note of c.code.notes) rec(`Note: ${note}.`);
   for (const f of c.followUps) {
     const what = f.kind === 'fixes' ? 'fixes it' : f.kind === 'reverts' ? 'reverts it' : 're-applies it';
-    const where = c.branches.map((b) => (b.followUpsHeld.some((h) => h.sha === f.sha) ? `${b.branch} holds it` : b.queue.some((q) => q.sha === f.sha) ? `${b.branch} lacks it, queued after the candidate` : `${b.branch} does not need it`)).join('; ');
+    const where = c.branches
+      .map((b) =>
+        b.followUpsHeld.some((h) => h.sha === f.sha)
+          ? `${b.branch} holds it`
+          : b.queue.some((q) => q.sha === f.sha)
+            ? `${b.branch} lacks it, queued after the candidate`
+            : `${b.branch} does not need it`,
+      )
+      .join('; ');
     rec(`Follow-up ${short(f.sha)} ("${f.subject}") ${what} (${f.line}). ${f.story ?? ''} Branches: ${where}.`);
   }
-  for (const p of c.prerequisites) rec(`Prerequisite ${short(p.sha)} ("${p.subject}"), ${p.strength}, missing from ${p.branches.join(', ')}: ${p.why.join('; ')}.`);
+  for (const p of c.prerequisites)
+    rec(`Prerequisite ${short(p.sha)} ("${p.subject}"), ${p.strength}, missing from ${p.branches.join(', ')}: ${p.why.join('; ')}.`);
   if (c.code.reachability) rec(`Reachability: ${c.code.reachability.conclusion}`);
   rec(`Risk ${c.risk.level.toUpperCase()}, from these factors (score change in brackets): ${c.risk.factors.join('; ')}.`);
-  if (c.priority) rec(`Priority ${c.priority.level}: the effect is ${/^[aeiou]/i.test(c.priority.effect) ? 'an' : 'a'} ${c.priority.effect} (the message says "${c.priority.word}").`);
+  if (c.priority)
+    rec(
+      `Priority ${c.priority.level}: the effect is ${/^[aeiou]/i.test(c.priority.effect) ? 'an' : 'a'} ${c.priority.effect} (the message says "${c.priority.word}").`,
+    );
   const notMet = c.rules.rows.filter((x) => x.status !== 'met');
-  rec(`${/^stable rules$/i.test(c.rules.name) ? 'Stable rules' : `Stable rules (${c.rules.name})`}: ${c.rules.rows.length - notMet.length} of ${c.rules.rows.length} met${notMet.length ? `; ${notMet.map((x) => `${x.status}: "${x.rule}" (${x.evidence})`).join('; ')}` : ''}.`);
+  rec(
+    `${/^stable rules$/i.test(c.rules.name) ? 'Stable rules' : `Stable rules (${c.rules.name})`}: ${c.rules.rows.length - notMet.length} of ${c.rules.rows.length} met${notMet.length ? `; ${notMet.map((x) => `${x.status}: "${x.rule}" (${x.evidence})`).join('; ')}` : ''}.`,
+  );
   if (c.risk.reconcile) rec(c.risk.reconcile);
   for (const g of r.gaps) rec(`Gap: ${g}.`);
-  if (r.required.length) rec(`Required commits, in this order: ${r.required.map((s, i) => `${i + 1}. ${short(s)}`).join(' ')}; target trees: ${r.targets.length ? r.targets.join(', ') : 'none'}.`);
+  if (r.required.length)
+    rec(
+      `Required commits, in this order: ${r.required.map((s, i) => `${i + 1}. ${short(s)}`).join(' ')}; target trees: ${r.targets.length ? r.targets.join(', ') : 'none'}.`,
+    );
   blank();
 
   // Excerpts of each changed function.
@@ -206,7 +258,10 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
     out.push('Callers and registrations:');
     for (const k of c.code.callers) {
       const who = k.caller ? `${k.caller}()` : 'file-scope code';
-      const t = k.how === 'call' ? `${k.callee}() is called by ${who} at ${k.path}:${k.line}` : `${k.callee}() is registered by ${who} through ${k.how.replace(/ in \w+\(\)$/, '').replace(/^passed to /, '')} at ${k.path}:${k.line}`;
+      const t =
+        k.how === 'call'
+          ? `${k.callee}() is called by ${who} at ${k.path}:${k.line}`
+          : `${k.callee}() is registered by ${who} through ${k.how.replace(/ in \w+\(\)$/, '').replace(/^passed to /, '')} at ${k.path}:${k.line}`;
       para(t, '  - ', '    ');
     }
     blank();
@@ -222,5 +277,8 @@ export function caseText(c: WrittenCase, opts: CaseTextOptions = {}): string {
   blank();
   out.push('Unverified:');
   for (const u of unverifiedItems(c)) para(u, '  - ', '    ');
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -168,7 +168,15 @@ export interface WrittenCase {
     introduced?: { sha: string; subject: string; release: string | null; how: string }[];
   };
   changes: { files: { path: string; added: number; removed: number }[]; added: number; removed: number; hunks: number };
-  followUps: { sha: string; subject: string; kind: string; depth: number; line: string; revertedUpstream: boolean; /** What it fixes in this commit, from its message and diff. */ story?: string }[];
+  followUps: {
+    sha: string;
+    subject: string;
+    kind: string;
+    depth: number;
+    line: string;
+    revertedUpstream: boolean;
+    /** What it fixes in this commit, from its message and diff. */ story?: string;
+  }[];
   prerequisites: { sha: string; subject: string; strength: 'strong' | 'weak'; why: string[]; branches: string[] }[];
   suitability: { for: Fact[]; against: Fact[] };
   rules: { name: string; rows: RuleRow[] };

@@ -78,7 +78,10 @@ interface Entry {
 
 /** Strips `# annotation` and a trailing `[note]` from a trailer value. */
 function stripAnnotations(value: string): string {
-  return value.replace(/\s*#.*$/, '').replace(/\s*\[[^\]]*\]\s*$/, '').trim();
+  return value
+    .replace(/\s*#.*$/, '')
+    .replace(/\s*\[[^\]]*\]\s*$/, '')
+    .trim();
 }
 
 /** The addresses in a header-like value ('Name <a@b>', 'a@b, c@d', 'a@b (Name)'). */

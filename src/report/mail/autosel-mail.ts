@@ -76,9 +76,16 @@ const MSGID_RE = /^<[^<>\s@]+@[^<>\s@]+>$/;
 
 /** `<stablepick.<time>.<n>.<sha12>@<host>>`: unique per run and mail, and the same for the same inputs. */
 export function makeMessageId(opts: { sha: string; n: number; time: number; host: string }): string {
-  if (!/^[0-9a-f]{12,64}$/.test(opts.sha)) throw new StablepickError('BAD_REVISION', { rev: opts.sha, expected: 'hex id', fix: 'give the full upstream commit id' });
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(opts.host)) throw new StablepickError('BAD_MAIL', { input: `the Message-ID host ${opts.host}`, why: 'is not a host name', fix: 'use the domain of the sender address' });
-  if (!Number.isInteger(opts.n) || opts.n < 0 || !Number.isInteger(opts.time) || opts.time < 0) throw new StablepickError('BAD_MAIL', { input: 'Message-ID', why: 'needs a whole time and mail number', fix: 'pass unix seconds and the mail index' });
+  if (!/^[0-9a-f]{12,64}$/.test(opts.sha))
+    throw new StablepickError('BAD_REVISION', { rev: opts.sha, expected: 'hex id', fix: 'give the full upstream commit id' });
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(opts.host))
+    throw new StablepickError('BAD_MAIL', {
+      input: `the Message-ID host ${opts.host}`,
+      why: 'is not a host name',
+      fix: 'use the domain of the sender address',
+    });
+  if (!Number.isInteger(opts.n) || opts.n < 0 || !Number.isInteger(opts.time) || opts.time < 0)
+    throw new StablepickError('BAD_MAIL', { input: 'Message-ID', why: 'needs a whole time and mail number', fix: 'pass unix seconds and the mail index' });
   return `<stablepick.${opts.time}.${opts.n}.${opts.sha.slice(0, 12)}@${opts.host}>`;
 }
 
@@ -89,8 +96,11 @@ export function messageIdHost(email: string): string {
 
 /** `[PATCH AUTOSEL 6.17-6.12]` for ['6.17', '6.12'], `[PATCH AUTOSEL 6.17]` for one tree. */
 export function autoselPrefix(trees: readonly string[]): string {
-  if (!trees.length) throw new StablepickError('BAD_MAIL', { input: 'an AUTOSEL mail', why: 'names at least one tree', fix: 'give the target trees, newest first' });
-  for (const t of trees) if (!/^[A-Za-z0-9._+-]+$/.test(t)) throw new StablepickError('BAD_MAIL', { input: JSON.stringify(t), why: 'is not a tree version', fix: "name trees like '6.17'" });
+  if (!trees.length)
+    throw new StablepickError('BAD_MAIL', { input: 'an AUTOSEL mail', why: 'names at least one tree', fix: 'give the target trees, newest first' });
+  for (const t of trees)
+    if (!/^[A-Za-z0-9._+-]+$/.test(t))
+      throw new StablepickError('BAD_MAIL', { input: JSON.stringify(t), why: 'is not a tree version', fix: "name trees like '6.17'" });
   const first = trees[0] as string;
   const last = trees[trees.length - 1] as string;
   return `[PATCH AUTOSEL ${trees.length === 1 || first === last ? first : `${first}-${last}`}]`;
@@ -110,7 +120,11 @@ const MAILINFO_BREAK = /^(?:diff -|Index: |--- \S|---\s*$)/;
 export function gitSubject(message: string, fallback: string): string {
   const first = fallback.replace(/\s*\n\s*/g, ' ').trim();
   // git trims only ASCII white space at the end of each line (a byte-order mark at the start stays).
-  const para = message.replace(/\r\n/g, '\n').replace(/^(?:[ \t\r]*\n)+/, '').split(/\n[ \t\r]*\n/)[0] ?? '';
+  const para =
+    message
+      .replace(/\r\n/g, '\n')
+      .replace(/^(?:[ \t\r]*\n)+/, '')
+      .split(/\n[ \t\r]*\n/)[0] ?? '';
   const joined = para
     .split('\n')
     .map((l) => l.replace(/[ \t\r]+$/, ''))
@@ -124,7 +138,10 @@ function bodyOfMessage(message: string): string {
   const m = message.replace(/\r\n/g, '\n');
   const cut = m.search(/\n[ \t]*\n/);
   if (cut < 0) return '';
-  return m.slice(cut).replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+  return m
+    .slice(cut)
+    .replace(/^(?:[ \t]*\n)+/, '')
+    .trimEnd();
 }
 
 const TRAILER_LINE = /^[A-Za-z0-9][A-Za-z0-9-]*:[ \t]*\S/;
@@ -142,7 +159,10 @@ function appendSignoff(body: string, sob: string, email: string): string {
   const last = (paras[paras.length - 1] ?? '').split('\n');
   const heads = last.filter((l) => !/^[ \t]/.test(l));
   const trailers = heads.filter((l) => TRAILER_LINE.test(l) || GIT_TRAILER.test(l));
-  const isBlock = paras.length > 1 && heads.length > 0 && (trailers.length === heads.length || (trailers.length * 4 >= heads.length && heads.some((l) => GIT_TRAILER.test(l))));
+  const isBlock =
+    paras.length > 1 &&
+    heads.length > 0 &&
+    (trailers.length === heads.length || (trailers.length * 4 >= heads.length && heads.some((l) => GIT_TRAILER.test(l))));
   if (isBlock) {
     const lastTrailer = trailers[trailers.length - 1] ?? '';
     const m = /^Signed-off-by:\s*.*<([^>]+)>\s*$/i.exec(lastTrailer);
@@ -156,15 +176,29 @@ function appendSignoff(body: string, sob: string, email: string): string {
 function diffPartOfPatch(patch: string): string {
   const lines = patch.replace(/\r\n/g, '\n').split('\n');
   const d = lines.findIndex((l) => l.startsWith('diff --git '));
-  if (d < 0) throw new StablepickError('BAD_MAIL', { input: 'the adapted patch', why: 'holds no diff', fix: 'mail only picks that apply (ApplyResult.patch of a clean pick)' });
+  if (d < 0)
+    throw new StablepickError('BAD_MAIL', {
+      input: 'the adapted patch',
+      why: 'holds no diff',
+      fix: 'mail only picks that apply (ApplyResult.patch of a clean pick)',
+    });
   let s = d - 1;
   while (s >= 0 && lines[s] !== '---') s--;
-  if (s < 0) throw new StablepickError('BAD_MAIL', { input: 'the adapted patch', why: "has no '---' line before its diff", fix: 'give the git format-patch text of the pick' });
-  return `${lines.slice(s + 1).join('\n').replace(/\n*$/, '')}\n`;
+  if (s < 0)
+    throw new StablepickError('BAD_MAIL', {
+      input: 'the adapted patch',
+      why: "has no '---' line before its diff",
+      fix: 'give the git format-patch text of the pick',
+    });
+  return `${lines
+    .slice(s + 1)
+    .join('\n')
+    .replace(/\n*$/, '')}\n`;
 }
 
 function assertMessageId(what: string, id: string): void {
-  if (!MSGID_RE.test(id)) throw new StablepickError('BAD_MAIL', { input: what, why: `is not a message id: ${JSON.stringify(id)}`, fix: 'message ids look like <local@host>' });
+  if (!MSGID_RE.test(id))
+    throw new StablepickError('BAD_MAIL', { input: what, why: `is not a message id: ${JSON.stringify(id)}`, fix: 'message ids look like <local@host>' });
 }
 
 function sameMailbox(a: Mailbox, b: Mailbox): boolean {
@@ -230,11 +264,13 @@ export function formatAutoselMail(input: AutoselMailInput): AutoselMail {
   if (!input.to.length) throw new StablepickError('BAD_MAIL', { input: 'the mail', why: 'has no To address', fix: "give the project's stable list(s)" });
   if (!Number.isFinite(input.authorTime)) throw new StablepickError('BAD_MAIL', { input: 'the author time', why: 'is not a number', fix: 'give unix seconds' });
   assertHeaderSafe('X-stable-base', input.stableBase);
-  if (!input.stableBase.trim()) throw new StablepickError('BAD_MAIL', { input: 'X-stable-base', why: 'is empty', fix: "give the branch's latest release, e.g. 'Linux 6.17.7'" });
+  if (!input.stableBase.trim())
+    throw new StablepickError('BAD_MAIL', { input: 'X-stable-base', why: 'is empty', fix: "give the branch's latest release, e.g. 'Linux 6.17.7'" });
   checkAnalysisText(input.analysis);
 
   const subjectLine = gitSubject(input.message, input.subject);
-  if (!subjectLine) throw new StablepickError('BAD_MAIL', { input: `commit ${input.sha.slice(0, 12)}`, why: 'has an empty subject', fix: 'a patch mail needs a subject' });
+  if (!subjectLine)
+    throw new StablepickError('BAD_MAIL', { input: `commit ${input.sha.slice(0, 12)}`, why: 'has an empty subject', fix: 'a patch mail needs a subject' });
   const subject = `${autoselPrefix(input.trees)} ${subjectLine}`;
   const date = input.date ?? new Date();
   const authorDate = new Date(Math.trunc(input.authorTime) * 1000);

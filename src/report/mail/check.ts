@@ -46,7 +46,11 @@ export function checkAnalysisText(analysis: string, firstLine = 1): void {
     for (const l of LEAKS) {
       if (l.re.test(line)) {
         const quote = line.trim().length > 72 ? `${line.trim().slice(0, 69)}...` : line.trim();
-        throw new StablepickError('BAD_MAIL', { input: "the mail's analysis", why: `holds ${l.what} at line ${i + firstLine}: "${quote}"`, fix: 'the case must be computed facts only: fix what wrote that line and build the mail again' });
+        throw new StablepickError('BAD_MAIL', {
+          input: "the mail's analysis",
+          why: `holds ${l.what} at line ${i + firstLine}: "${quote}"`,
+          fix: 'the case must be computed facts only: fix what wrote that line and build the mail again',
+        });
       }
     }
   }

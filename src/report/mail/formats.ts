@@ -16,7 +16,9 @@ function reviewList(plan: SeriesPlan): string[] {
   const out: string[] = [];
   for (const m of plan.members) {
     out.push(`${short(m.sha)} ${m.subject}`);
-    out.push(`  branches: ${m.trees.map((t) => t.branch).join(', ')}${m.kind === 'dependency' ? ` (prerequisite of ${m.neededBy.map(short).join(', ')})` : ''}`);
+    out.push(
+      `  branches: ${m.trees.map((t) => t.branch).join(', ')}${m.kind === 'dependency' ? ` (prerequisite of ${m.neededBy.map(short).join(', ')})` : ''}`,
+    );
     const c = m.case;
     if (c) {
       out.push(`  verdict ${c.verdict}, risk ${c.risk.level.toUpperCase()}${c.priority ? `, priority ${c.priority.level} (${c.priority.effect})` : ''}`);
@@ -32,7 +34,12 @@ function reviewList(plan: SeriesPlan): string[] {
 
 /** A POSIX shell script: per branch, switch to it and cherry-pick each member with -x, oldest first. */
 export function cherryPickScript(plan: SeriesPlan): string {
-  const lines = ['#!/bin/sh', '# Stable picks planned by stablepick (`mail --format cherry-pick`).', '# Read the review list, then run this script in a clean work tree.', '#'];
+  const lines = [
+    '#!/bin/sh',
+    '# Stable picks planned by stablepick (`mail --format cherry-pick`).',
+    '# Read the review list, then run this script in a clean work tree.',
+    '#',
+  ];
   for (const l of reviewList(plan)) lines.push(l ? `# ${l}` : '#');
   lines.push('', 'set -e', '');
   for (const t of plan.trees) {

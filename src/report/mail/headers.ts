@@ -25,7 +25,11 @@ const Q_PLAIN = /[A-Za-z0-9!*+\-/]/;
 /** Throws when a header value would break the header block (a CR, LF or NUL in it). */
 export function assertHeaderSafe(name: string, value: string): void {
   if (/[\r\n\0]/.test(value)) {
-    throw new StablepickError('BAD_MAIL', { input: `mail header ${name}`, why: `holds a line break: ${JSON.stringify(value.slice(0, 80))}`, fix: 'header values are one line; remove the line break' });
+    throw new StablepickError('BAD_MAIL', {
+      input: `mail header ${name}`,
+      why: `holds a line break: ${JSON.stringify(value.slice(0, 80))}`,
+      fix: 'header values are one line; remove the line break',
+    });
   }
 }
 

@@ -41,7 +41,11 @@ export function writeMbox(mails: readonly { text: string }[]): string {
   return mails
     .map((m, i) => {
       if (!m.text.startsWith('From ') || !FROM_LINE.test(m.text.slice(0, m.text.indexOf('\n')))) {
-        throw new StablepickError('BAD_MAIL', { input: `mail ${i + 1}`, why: `does not start with an mbox 'From <sha> ${MBOX_MAGIC_DATE}' line`, fix: 'build the mails with formatAutoselMail' });
+        throw new StablepickError('BAD_MAIL', {
+          input: `mail ${i + 1}`,
+          why: `does not start with an mbox 'From <sha> ${MBOX_MAGIC_DATE}' line`,
+          fix: 'build the mails with formatAutoselMail',
+        });
       }
       return m.text.replace(/\n*$/, '\n\n');
     })

@@ -113,7 +113,8 @@ function connectionFailure(e: unknown, smtp: SmtpSettings, sent: number, total: 
  */
 export async function sendMbox(mails: readonly { text: string }[], smtp: SmtpSettings, opts: SendOptions = {}): Promise<SendResult[]> {
   if (!smtp.host || /[\s/@]/.test(smtp.host)) throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'host' });
-  if (!Number.isInteger(smtp.port) || smtp.port < 1 || smtp.port > 65535) throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'port' });
+  if (!Number.isInteger(smtp.port) || smtp.port < 1 || smtp.port > 65535)
+    throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'port' });
   if (opts.allowedHosts && !opts.allowedHosts.some((h) => h.toLowerCase() === smtp.host.toLowerCase())) {
     throw new StablepickError('BAD_SMTP', { host: smtp.host, port: smtp.port, why: 'not-allowed', allowed: opts.allowedHosts });
   }
@@ -141,13 +142,31 @@ export async function sendMbox(mails: readonly { text: string }[], smtp: SmtpSet
     logger: false,
     debug: false,
   });
-  const results: SendResult[] = prepared.map((p) => ({ messageId: p.messageId, subject: p.subject, status: 'not-sent', envelope: p.envelope, accepted: [], rejected: [], response: '' }));
+  const results: SendResult[] = prepared.map((p) => ({
+    messageId: p.messageId,
+    subject: p.subject,
+    status: 'not-sent',
+    envelope: p.envelope,
+    accepted: [],
+    rejected: [],
+    response: '',
+  }));
   let sent = 0;
   try {
     try {
       await transport.verify();
     } catch (e) {
-      throw connectionFailure(e, smtp, 0, prepared.length) ?? new StablepickError('SMTP_FAILED', { host: smtp.host, port: smtp.port, sent: 0, total: prepared.length, why: 'other', detail: String((e as Error).message ?? e).replace(/\s+/g, ' ') });
+      throw (
+        connectionFailure(e, smtp, 0, prepared.length) ??
+        new StablepickError('SMTP_FAILED', {
+          host: smtp.host,
+          port: smtp.port,
+          sent: 0,
+          total: prepared.length,
+          why: 'other',
+          detail: String((e as Error).message ?? e).replace(/\s+/g, ' '),
+        })
+      );
     }
     for (const [i, p] of prepared.entries()) {
       const r = results[i] as SendResult;

@@ -43,7 +43,13 @@ export function refuseRepositorySmtp(file: string | null, config: StablepickConf
   if (!file) return;
   const mail = config.mail as { smtp?: unknown } | undefined;
   if (!mail || mail.smtp === undefined) return;
-  if (!inside(file, repoDirs.filter((d): d is string => typeof d === 'string'))) return;
+  if (
+    !inside(
+      file,
+      repoDirs.filter((d): d is string => typeof d === 'string'),
+    )
+  )
+    return;
   throw configError(
     file,
     'mail.smtp (SMTP host, port, user) is not taken from a file inside the repository, which could send your password to a host it chose',
@@ -53,7 +59,13 @@ export function refuseRepositorySmtp(file: string | null, config: StablepickConf
 
 function portNumber(v: string | number, from: string): number {
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StablepickError('BAD_OPTION', { option: from, value: String(v), why: 'is not a port number', fix: 'give 1-65535, e.g. 587 (STARTTLS) or 465 (TLS)' });
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new StablepickError('BAD_OPTION', {
+      option: from,
+      value: String(v),
+      why: 'is not a port number',
+      fix: 'give 1-65535, e.g. 587 (STARTTLS) or 465 (TLS)',
+    });
   return n;
 }
 
@@ -63,7 +75,13 @@ export function smtpSettings(cli: SmtpCommandLine, env: NodeJS.ProcessEnv = proc
   const fromFile = (user.config.mail as { smtp?: { host?: string; port?: number; secure?: boolean; user?: string } } | undefined)?.smtp;
   const host = cli.host ?? (env.STABLEPICK_SMTP_HOST || undefined) ?? fromFile?.host;
   if (!host) return null;
-  if (/[\s/]/.test(host)) throw new StablepickError('BAD_OPTION', { option: 'SMTP host', value: JSON.stringify(host), why: 'is not a host name', fix: 'give a host name or address, e.g. smtp.example.org' });
+  if (/[\s/]/.test(host))
+    throw new StablepickError('BAD_OPTION', {
+      option: 'SMTP host',
+      value: JSON.stringify(host),
+      why: 'is not a host name',
+      fix: 'give a host name or address, e.g. smtp.example.org',
+    });
   const port =
     cli.port !== undefined
       ? portNumber(cli.port, '--smtp-port')

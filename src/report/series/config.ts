@@ -18,17 +18,21 @@ export interface MailConfig {
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.trim() !== '');
 
 function validate(value: unknown, where: string): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError(where, '"mail" must be an object', 'write "mail": { "to": ["stable@vger.kernel.org"] }');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw configError(where, '"mail" must be an object', 'write "mail": { "to": ["stable@vger.kernel.org"] }');
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k.startsWith('//')) continue;
     if (k === 'from') {
-      if (typeof v !== 'string' || !/<[^<>\s]+@[^<>\s]+>$/.test(v.trim())) throw configError(where, 'mail.from must be "Name <address>"', 'e.g. "Jane Doe <jane@example.org>"');
+      if (typeof v !== 'string' || !/<[^<>\s]+@[^<>\s]+>$/.test(v.trim()))
+        throw configError(where, 'mail.from must be "Name <address>"', 'e.g. "Jane Doe <jane@example.org>"');
     } else if (k === 'to' || k === 'cc') {
       if (!isStringList(v)) throw configError(where, `mail.${k} must be an array of addresses`, `e.g. "${k}": ["stable@vger.kernel.org"]`);
     } else if (k === 'smtp') {
       const s = v as Record<string, unknown>;
-      if (typeof v !== 'object' || v === null || typeof s.host !== 'string' || !s.host) throw configError(where, 'mail.smtp needs a "host"', 'e.g. "smtp": { "host": "smtp.example.org", "port": 587 }');
-      if (s.port !== undefined && (!Number.isInteger(s.port) || (s.port as number) < 1 || (s.port as number) > 65535)) throw configError(where, 'mail.smtp.port must be a port number', 'e.g. 587');
+      if (typeof v !== 'object' || v === null || typeof s.host !== 'string' || !s.host)
+        throw configError(where, 'mail.smtp needs a "host"', 'e.g. "smtp": { "host": "smtp.example.org", "port": 587 }');
+      if (s.port !== undefined && (!Number.isInteger(s.port) || (s.port as number) < 1 || (s.port as number) > 65535))
+        throw configError(where, 'mail.smtp.port must be a port number', 'e.g. 587');
       if ('pass' in s || 'password' in s) throw configError(where, 'mail.smtp must not hold a password', 'set STABLEPICK_SMTP_PASS in the environment instead');
     } else throw configError(where, `unknown key mail.${JSON.stringify(k)}`, 'known keys: from, to, cc, smtp');
   }

@@ -65,7 +65,10 @@ export interface SeriesPlan {
 const short = (s: string): string => s.slice(0, 12);
 
 function versionKey(v: string): number[] {
-  return v.split(/[^0-9]+/).filter(Boolean).map(Number);
+  return v
+    .split(/[^0-9]+/)
+    .filter(Boolean)
+    .map(Number);
 }
 
 /** Newest first, by the version numbers in the name. */
@@ -145,7 +148,8 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
     for (const b of wc.branches) {
       if (b.verdict !== 'YES' || b.already || wc.recommendation.targets.includes(b.branch)) continue;
       const gap = wc.recommendation.gaps.find((g) => g.startsWith(b.branch));
-      const why = gap ?? (b.bug === 'clean' ? `${b.branch} never had the bug` : !b.applies ? `the queue does not apply to ${b.branch}` : `${b.branch} is not a target`);
+      const why =
+        gap ?? (b.bug === 'clean' ? `${b.branch} never had the bug` : !b.applies ? `the queue does not apply to ${b.branch}` : `${b.branch} is not a target`);
       skipped.push({ sha: c.sha, subject: c.subject, reason: `not mailed for ${b.branch}: ${why}` });
     }
     if (!wc.recommendation.targets.length) continue;
@@ -172,7 +176,16 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
       }
     }
     const existing = bySha.get(p.sha);
-    const m: SeriesMember = existing ?? { sha: p.sha, subject: p.case.subject, kind: 'pick', neededBy: [], trees: [], patch: '', case: p.case, analysis: p.analysis };
+    const m: SeriesMember = existing ?? {
+      sha: p.sha,
+      subject: p.case.subject,
+      kind: 'pick',
+      neededBy: [],
+      trees: [],
+      patch: '',
+      case: p.case,
+      analysis: p.analysis,
+    };
     m.kind = 'pick';
     m.case = p.case;
     m.analysis = p.analysis;
@@ -194,15 +207,25 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
     for (const t of trees) {
       const mine = members.filter((m) => m.trees.includes(t));
       if (!mine.length) continue;
-      const q = await checker.queueResolved(mine.map((m) => m.sha), t.tip, t.branch);
+      const q = await checker.queueResolved(
+        mine.map((m) => m.sha),
+        t.tip,
+        t.branch,
+      );
       const got = new Map<string, SeriesTrial & { patch: string }>();
-      for (const r of q.members) if (r.patch && (r.result === 'clean' || r.result === 'clean-with-offset')) got.set(r.sha, { patch: r.patch, result: r.result, reason: r.reason, before: got.size });
+      for (const r of q.members)
+        if (r.patch && (r.result === 'clean' || r.result === 'clean-with-offset'))
+          got.set(r.sha, { patch: r.patch, result: r.result, reason: r.reason, before: got.size });
       applied.set(t.branch, got);
       for (const m of mine) {
         if (got.has(m.sha)) continue;
         m.trees = m.trees.filter((x) => x !== t);
         const r = q.members.find((x) => x.sha === m.sha);
-        skipped.push({ sha: m.sha, subject: m.subject, reason: `not mailed for ${t.branch}: ${r ? `${r.result} — ${r.reason}` : 'an earlier member of the series does not apply there'}` });
+        skipped.push({
+          sha: m.sha,
+          subject: m.subject,
+          reason: `not mailed for ${t.branch}: ${r ? `${r.result} — ${r.reason}` : 'an earlier member of the series does not apply there'}`,
+        });
       }
     }
   });
@@ -216,7 +239,8 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
     if (m.kind === 'pick' && m.case && trial) {
       const note = seriesTrialNote(m.case, newest.branch, trial);
       const problems = textProblems(m.case, [note]);
-      if (problems.length) throw new InternalError(FACT_CHECK, `the series note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}; nothing was written`);
+      if (problems.length)
+        throw new InternalError(FACT_CHECK, `the series note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}; nothing was written`);
       m.analysis += note;
     }
     if (m.kind === 'dependency') {
@@ -227,7 +251,11 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
       const probe = cases[0];
       if (probe) {
         const problems = textProblems({ ...probe, citations: [...all, { kind: 'sha', sha: m.sha }] }, [m.analysis]);
-        if (problems.length) throw new InternalError(FACT_CHECK, `the prerequisite note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}; nothing was written`);
+        if (problems.length)
+          throw new InternalError(
+            FACT_CHECK,
+            `the prerequisite note for ${short(m.sha)} names an unchecked fact: ${problems[0]!.problem}; nothing was written`,
+          );
       }
     }
     kept.push(m);
@@ -244,7 +272,12 @@ export async function planSeries(ctx: SeriesContext, req: SeriesRequest): Promis
 }
 
 function dependencyAnalysis(m: SeriesMember, bySha: ReadonlyMap<string, SeriesMember>): string {
-  const lines = [`# ${short(m.sha)} ${m.subject}`, '', `**Prerequisite** of ${m.neededBy.map((s) => `${short(s)} ("${bySha.get(s)?.subject ?? ''}")`).join(', ')}: it goes first.`, ''];
+  const lines = [
+    `# ${short(m.sha)} ${m.subject}`,
+    '',
+    `**Prerequisite** of ${m.neededBy.map((s) => `${short(s)} ("${bySha.get(s)?.subject ?? ''}")`).join(', ')}: it goes first.`,
+    '',
+  ];
   for (const need of m.neededBy) {
     const c = bySha.get(need)?.case;
     const p = c?.prerequisites.find((x) => x.sha === m.sha);

@@ -85,7 +85,16 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
     let mail: ReturnType<typeof formatAutoselMail>;
     try {
       rcpt = files.length
-        ? await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], repo, sha: m.sha, maintainersFile: files[0]! })
+        ? await mailRecipients({
+            message: row.message,
+            author,
+            sender: from,
+            stableLists: opts.to,
+            extraCc: opts.cc ?? [],
+            repo,
+            sha: m.sha,
+            maintainersFile: files[0]!,
+          })
         : await mailRecipients({ message: row.message, author, sender: from, stableLists: opts.to, extraCc: opts.cc ?? [], maintainers: null });
       if (!files.length) rcpt.maintainersNote = 'no maintainers file is known for this project';
       mail = formatAutoselMail({
@@ -116,7 +125,17 @@ export async function writeSeries(repo: GitTarget, db: DB, plan: SeriesPlan, opt
       continue;
     }
     root ??= messageId;
-    out.push({ sha: m.sha, subject: mail.subject, kind: m.kind, branches: m.trees.map((t) => t.branch), messageId, text: mail.text, to: rcpt.to, cc: rcpt.cc, maintainersNote: rcpt.maintainersNote });
+    out.push({
+      sha: m.sha,
+      subject: mail.subject,
+      kind: m.kind,
+      branches: m.trees.map((t) => t.branch),
+      messageId,
+      text: mail.text,
+      to: rcpt.to,
+      cc: rcpt.cc,
+      maintainersNote: rcpt.maintainersNote,
+    });
   }
   return out;
 }

@@ -8,7 +8,6 @@ import { apiGet, apiPost, errorText } from '../api.js';
 import { APPLY_TEXT, BranchSelect, ErrorLine, fmtDate, ReasonDialog, short, StatusBadge, type PendingDecision } from '../common.js';
 import { auditHref, commitHref } from '../route.js';
 
-
 export function AuditPage({ overview, branch }: { overview: Overview; branch: string }) {
   const [audit, setAudit] = useState<AuditView | null>(null);
   const [status, setStatus] = useState<AuditStatus | null>(null);
@@ -40,7 +39,8 @@ export function AuditPage({ overview, branch }: { overview: Overview; branch: st
       {audit ? (
         <>
           <div class="muted">
-            {audit.missing.length} missing fix(es) at tip <span class="mono">{short(audit.tip)}</span>; {audit.heldFixes} fixes already held; {audit.revertedSkipped} reverted upstream and left out
+            {audit.missing.length} missing fix(es) at tip <span class="mono">{short(audit.tip)}</span>; {audit.heldFixes} fixes already held;{' '}
+            {audit.revertedSkipped} reverted upstream and left out
             {status ? '' : ' · trial picks running…'}
           </div>
           <table class="rows" id="audit-table">
@@ -67,7 +67,13 @@ export function AuditPage({ overview, branch }: { overview: Overview; branch: st
                       <a href={commitHref(m.sha, branch)}>{short(m.sha)}</a>
                     </td>
                     <td>{fmtDate(m.commitTime)}</td>
-                    <td class="c-release">{m.firstRelease ?? <span class="muted" title="no release tag known to the index contains it">no release tag yet</span>}</td>
+                    <td class="c-release">
+                      {m.firstRelease ?? (
+                        <span class="muted" title="no release tag known to the index contains it">
+                          no release tag yet
+                        </span>
+                      )}
+                    </td>
                     <td>{m.depth}</td>
                     <td>
                       {m.kind}{' '}
@@ -91,7 +97,11 @@ export function AuditPage({ overview, branch }: { overview: Overview; branch: st
                       <button class="btn btn-yes" data-act="accept" onClick={() => decide(m.sha, 'accepted', '')}>
                         Accept
                       </button>
-                      <button class="btn btn-no" data-act="reject" onClick={() => setPending({ sha: m.sha, branch, status: 'rejected', subject: m.subject, why: '' })}>
+                      <button
+                        class="btn btn-no"
+                        data-act="reject"
+                        onClick={() => setPending({ sha: m.sha, branch, status: 'rejected', subject: m.subject, why: '' })}
+                      >
                         Reject
                       </button>
                     </td>
@@ -102,13 +112,7 @@ export function AuditPage({ overview, branch }: { overview: Overview; branch: st
           </table>
         </>
       ) : null}
-      {pending ? (
-        <ReasonDialog
-          pending={pending}
-          close={() => setPending(null)}
-          onSubmit={(p, why) => decide(p.sha, p.status, why)}
-        />
-      ) : null}
+      {pending ? <ReasonDialog pending={pending} close={() => setPending(null)} onSubmit={(p, why) => decide(p.sha, p.status, why)} /> : null}
     </div>
   );
 }

@@ -35,7 +35,8 @@ function FileDiff({ f }: { f: SideFile }) {
   return (
     <div class="d-file">
       <div class="d-file-head mono">
-        {f.oldPath && f.newPath && f.oldPath !== f.newPath ? `${f.oldPath} → ${f.newPath}` : f.path} <span class="add">+{f.added}</span> <span class="del">−{f.removed}</span>
+        {f.oldPath && f.newPath && f.oldPath !== f.newPath ? `${f.oldPath} → ${f.newPath}` : f.path} <span class="add">+{f.added}</span>{' '}
+        <span class="del">−{f.removed}</span>
       </div>
       {f.binary ? <div class="muted">binary file</div> : null}
       <table class="d-table mono">
@@ -162,7 +163,9 @@ function ConflictPanel({ view }: { view: ConflictView | null }) {
                 <table key={i} class="d-table mono conflict-hunk">
                   <thead>
                     <tr>
-                      <th>{b.branch} has{h.branchStart ? ` (line ${h.branchStart})` : ''}</th>
+                      <th>
+                        {b.branch} has{h.branchStart ? ` (line ${h.branchStart})` : ''}
+                      </th>
                       <th>the patch wants</th>
                     </tr>
                   </thead>
@@ -192,7 +195,17 @@ function ConflictPanel({ view }: { view: ConflictView | null }) {
   );
 }
 
-export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: { sha: string; branch: string | null; branches: readonly string[]; tab?: string | null }) {
+export function CommitPage({
+  sha,
+  branch: wantBranch,
+  branches,
+  tab: wantTab,
+}: {
+  sha: string;
+  branch: string | null;
+  branches: readonly string[];
+  tab?: string | null;
+}) {
   const [loaded, setDetail] = useState<CommitDetail | null>(null);
   // Until the effect below has run for a new address, the old commit's detail must not be used.
   const detail = loaded && loaded.sha.startsWith(sha.toLowerCase()) ? loaded : null;
@@ -274,7 +287,9 @@ export function CommitPage({ sha, branch: wantBranch, branches, tab: wantTab }: 
       setPending({ sha: cur.sha, branch: b, status, subject: cur.subject, why: '' });
       return;
     }
-    const missing = (cur.queue?.state[b] ?? []).filter((m) => m.sha !== cur.sha && m.status !== 'accepted' && m.status !== 'deferred' && m.apply !== 'already' && m.verdict !== 'IN-BRANCH');
+    const missing = (cur.queue?.state[b] ?? []).filter(
+      (m) => m.sha !== cur.sha && m.status !== 'accepted' && m.status !== 'deferred' && m.apply !== 'already' && m.verdict !== 'IN-BRANCH',
+    );
     if (status === 'accepted' && missing.length) setGuard({ branch: b, missing });
     else void send([{ sha: cur.sha, branch: b, status, why: '' }]);
   };

@@ -45,7 +45,15 @@ export function ExportPage({ overview, branch }: { overview: Overview; branch: s
     });
   const doMail = (write: boolean): Promise<void> =>
     run(write ? 'writing the mails' : 'writing the preview', async () => {
-      const m = await apiPost<MailView>('/api/mail', { branch, from, to: to.split(',').map((s) => s.trim()).filter(Boolean), write });
+      const m = await apiPost<MailView>('/api/mail', {
+        branch,
+        from,
+        to: to
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        write,
+      });
       setMail(m);
       if (write) download(m.out?.split('/').pop() ?? 'autosel.mbox', m.mbox);
     });
@@ -75,7 +83,10 @@ export function ExportPage({ overview, branch }: { overview: Overview; branch: s
         {result ? (
           <div id="export-result">
             <div class="muted">
-              Written to <span class="mono" id="export-out">{result.out}</span>
+              Written to{' '}
+              <span class="mono" id="export-out">
+                {result.out}
+              </span>
               {result.conflict ? (
                 <span class="bad">
                   {' '}
@@ -123,7 +134,15 @@ export function ExportPage({ overview, branch }: { overview: Overview; branch: s
             From <input id="mail-from" type="text" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} size={36} />
           </label>
           <label>
-            To <input id="mail-to" type="text" value={to} placeholder="(the config's mail.to)" onInput={(e) => setTo((e.target as HTMLInputElement).value)} size={30} />
+            To{' '}
+            <input
+              id="mail-to"
+              type="text"
+              value={to}
+              placeholder="(the config's mail.to)"
+              onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+              size={30}
+            />
           </label>
           <button class="btn" id="mail-preview" disabled={busy !== null} onClick={() => void doMail(false)}>
             Preview
@@ -135,7 +154,8 @@ export function ExportPage({ overview, branch }: { overview: Overview; branch: s
         {mail ? (
           <div id="mail-result">
             <div class="muted">
-              {mail.mails.length} mail(s){mail.skipped.length ? `, ${mail.skipped.length} not mailed (${mail.skipped.map((s) => `${short(s.sha)}: ${s.reason}`).join('; ')})` : ''}
+              {mail.mails.length} mail(s)
+              {mail.skipped.length ? `, ${mail.skipped.length} not mailed (${mail.skipped.map((s) => `${short(s.sha)}: ${s.reason}`).join('; ')})` : ''}
               {mail.out ? (
                 <>
                   {' '}

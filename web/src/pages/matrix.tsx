@@ -6,7 +6,18 @@
  * Only the rows in view are in the DOM, so 5,000 rows × 5 branches move like 50.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ApplyState, CandidateRow, Mark, MatrixCell, MatrixRow, MatrixView, Overview, ReviewRequest, ReviewState, WritableStatus } from '../../../src/server/api-types.js';
+import type {
+  ApplyState,
+  CandidateRow,
+  Mark,
+  MatrixCell,
+  MatrixRow,
+  MatrixView,
+  Overview,
+  ReviewRequest,
+  ReviewState,
+  WritableStatus,
+} from '../../../src/server/api-types.js';
 import { cellOfRow, MARKS, REVIEW_STATES, ROW_VERDICTS } from '../../../src/server/api-types.js';
 import { apiGet, errorText, postBulk } from '../api.js';
 import { APPLY_TEXT, ErrorLine, fmtDate, ReasonDialog, short, triage, type PendingDecision } from '../common.js';
@@ -29,7 +40,13 @@ const APPLY_ICON: Record<ApplyState, string> = { clean: '✓', offset: '≈', co
 const VERDICT_SHORT: Record<string, string> = { YES: 'YES', NO: 'NO', 'NEEDS-REVIEW': 'REV', 'IN-BRANCH': 'IN' };
 const STATUS_SHORT: Record<ReviewState, string> = { accepted: 'acc', rejected: 'rej', deferred: 'def', 'needs-review': 'rev?', unreviewed: '' };
 const MARK_TEXT: Record<Mark, string> = { fixes: 'Fx', stable: 'St', cve: 'CVE', security: 'Sec', reported: 'Rep' };
-const MARK_TITLE: Record<Mark, string> = { fixes: 'Fixes: trailer', stable: 'stable tag (Cc: stable, Backport-to)', cve: 'CVE id in the message', security: 'security words in the message', reported: 'Reported-by trailer' };
+const MARK_TITLE: Record<Mark, string> = {
+  fixes: 'Fixes: trailer',
+  stable: 'stable tag (Cc: stable, Backport-to)',
+  cve: 'CVE id in the message',
+  security: 'security words in the message',
+  reported: 'Reported-by trailer',
+};
 const APPLIES: readonly ApplyState[] = ['clean', 'offset', 'conflict', 'already', 'empty', 'pending', 'failed'];
 
 type SortName = 'p' | 'order' | 'time' | 'subject' | 'author' | 'subsystem';
@@ -50,7 +67,11 @@ export function rowFilter(params: URLSearchParams, shown: readonly number[]): (r
   const until = params.get('until') ? Date.parse(params.get('until')!) / 1000 + 86400 : null;
   const queue = params.get('queue') === '1';
   const cellOk = (c: MatrixCell | null): boolean =>
-    !!c && (!verdicts.length || verdicts.includes(c.verdict)) && (!statuses.length || statuses.includes(c.status)) && (!applies.length || applies.includes(c.apply)) && c.probability >= minP;
+    !!c &&
+    (!verdicts.length || verdicts.includes(c.verdict)) &&
+    (!statuses.length || statuses.includes(c.status)) &&
+    (!applies.length || applies.includes(c.apply)) &&
+    c.probability >= minP;
   const anyCell = verdicts.length || statuses.length || applies.length || minP > 0;
   return (r) => {
     if (marks.length && !marks.some((m) => r.marks.includes(m as Mark))) return false;
@@ -360,12 +381,20 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
       }
     }
     if (missing.length) setGuard({ status: 'accepted', asked, missing });
-    else void send(asked.map((d) => ({ ...d, status: 'accepted', why: '' })), { advance: true });
+    else
+      void send(
+        asked.map((d) => ({ ...d, status: 'accepted', why: '' })),
+        { advance: true },
+      );
   };
 
   const acceptCell = (): void => {
     const b = curBranch();
-    accept(targetRows().filter((r) => cellOf(r, b)).map((r) => ({ sha: r.sha, branch: b })));
+    accept(
+      targetRows()
+        .filter((r) => cellOf(r, b))
+        .map((r) => ({ sha: r.sha, branch: b })),
+    );
     setPicked(new Set());
   };
   /** Every shown branch where the verdict is YES and the commit applies (cleanly or with offset). */
@@ -374,7 +403,8 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
     for (const r of targetRows()) {
       for (const bi of shown) {
         const c = r.cells[bi];
-        if (c && c.verdict === 'YES' && (c.apply === 'clean' || c.apply === 'offset') && c.status !== 'accepted') out.push({ sha: r.sha, branch: branches[bi]! });
+        if (c && c.verdict === 'YES' && (c.apply === 'clean' || c.apply === 'offset') && c.status !== 'accepted')
+          out.push({ sha: r.sha, branch: branches[bi]! });
       }
     }
     if (!out.length) setNote('no branch where it is YES and applies');
@@ -385,7 +415,14 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
     const b = curBranch();
     const ts = targetRows().filter((r) => cellOf(r, b));
     if (!ts.length) return;
-    setPending({ sha: ts[0]!.sha, branch: b, status, subject: ts.length > 1 ? `${ts.length} commits` : ts[0]!.subject, why: '', targets: ts.map((r) => ({ sha: r.sha, branch: b })) });
+    setPending({
+      sha: ts[0]!.sha,
+      branch: b,
+      status,
+      subject: ts.length > 1 ? `${ts.length} commits` : ts[0]!.subject,
+      why: '',
+      targets: ts.map((r) => ({ sha: r.sha, branch: b })),
+    });
   };
   const undo = (): void => {
     const last = undoStack.current.pop();
@@ -455,7 +492,11 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
   const visible = rows.slice(first, last);
   const gridCols = `1.6em 7.2em minmax(14em, 1fr) 6.5em 9em 6.2em 8em ${shown.map(() => '12.5em').join(' ')}`;
   const head = (key: SortName, label: string, cls: string) => (
-    <button class={`${cls} sort${sort === key ? ' sorted' : ''}`} data-sort={key} onClick={() => setParam({ sort: key, dir: sort === key && dir === 'asc' ? 'desc' : sort === key ? 'asc' : key === 'p' ? 'desc' : 'asc' })}>
+    <button
+      class={`${cls} sort${sort === key ? ' sorted' : ''}`}
+      data-sort={key}
+      onClick={() => setParam({ sort: key, dir: sort === key && dir === 'asc' ? 'desc' : sort === key ? 'asc' : key === 'p' ? 'desc' : 'asc' })}
+    >
       {label}
       {sort === key ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
     </button>
@@ -530,7 +571,16 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
         </label>
         <label>
           P ≥{' '}
-          <input id="f-minp" type="number" min="0" max="1" step="0.05" value={params.get('minP') ?? ''} placeholder="0" onChange={(e) => setParam({ minP: (e.target as HTMLInputElement).value })} />
+          <input
+            id="f-minp"
+            type="number"
+            min="0"
+            max="1"
+            step="0.05"
+            value={params.get('minP') ?? ''}
+            placeholder="0"
+            onChange={(e) => setParam({ minP: (e.target as HTMLInputElement).value })}
+          />
         </label>
         <label>
           subsystem{' '}
@@ -544,7 +594,8 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
           </select>
         </label>
         <label>
-          author <input id="f-author" type="text" value={params.get('author') ?? ''} onChange={(e) => setParam({ author: (e.target as HTMLInputElement).value })} />
+          author{' '}
+          <input id="f-author" type="text" value={params.get('author') ?? ''} onChange={(e) => setParam({ author: (e.target as HTMLInputElement).value })} />
         </label>
         <label>
           from <input id="f-since" type="date" value={params.get('since') ?? ''} onChange={(e) => setParam({ since: (e.target as HTMLInputElement).value })} />
@@ -553,10 +604,24 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
           to <input id="f-until" type="date" value={params.get('until') ?? ''} onChange={(e) => setParam({ until: (e.target as HTMLInputElement).value })} />
         </label>
         <label>
-          <input id="f-queue" type="checkbox" checked={params.get('queue') === '1'} onChange={(e) => setParam({ queue: (e.target as HTMLInputElement).checked ? '1' : null })} /> in a queue
+          <input
+            id="f-queue"
+            type="checkbox"
+            checked={params.get('queue') === '1'}
+            onChange={(e) => setParam({ queue: (e.target as HTMLInputElement).checked ? '1' : null })}
+          />{' '}
+          in a queue
         </label>
         <label>
-          search <input id="f-q" ref={searchRef} type="search" value={q} placeholder="subject, sha, author  (/)" onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+          search{' '}
+          <input
+            id="f-q"
+            ref={searchRef}
+            type="search"
+            value={q}
+            placeholder="subject, sha, author  (/)"
+            onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+          />
         </label>
         <span class="muted" id="list-count">
           {view ? `${rows.length} of ${view.rows.length}` : 'loading…'}
@@ -595,14 +660,26 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
                   onDblClick={() => go(commitHref(r.sha, curBranch()))}
                 >
                   <span class="c-pick">
-                    <input type="checkbox" checked={picked.has(r.sha)} onClick={(e) => e.stopPropagation()} onChange={() => toggle(r.sha)} aria-label="select" />
+                    <input
+                      type="checkbox"
+                      checked={picked.has(r.sha)}
+                      onClick={(e) => e.stopPropagation()}
+                      onChange={() => toggle(r.sha)}
+                      aria-label="select"
+                    />
                   </span>
                   <span class="c-sha mono">
                     <a href={commitHref(r.sha, curBranch())}>{short(r.sha).slice(0, 10)}</a>
                   </span>
                   <span class="c-subject" title={r.subject}>
                     {r.queue ? (
-                      <span class="queue-mark" title={`goes together with ${r.queue.members.filter((m) => m !== r.sha).map((m) => m.slice(0, 12)).join(', ')}: ${r.queue.edges.map((e) => e.line).join('; ')}`}>
+                      <span
+                        class="queue-mark"
+                        title={`goes together with ${r.queue.members
+                          .filter((m) => m !== r.sha)
+                          .map((m) => m.slice(0, 12))
+                          .join(', ')}: ${r.queue.edges.map((e) => e.line).join('; ')}`}
+                      >
                         Q{r.queue.members.indexOf(r.sha) + 1}/{r.queue.members.length}{' '}
                       </span>
                     ) : null}
@@ -624,7 +701,12 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
                   </span>
                   {shown.map((bi, kk) => {
                     const c = r.cells[bi];
-                    if (!c) return <span key={bi} class="c-cell muted">—</span>;
+                    if (!c)
+                      return (
+                        <span key={bi} class="c-cell muted">
+                          —
+                        </span>
+                      );
                     return (
                       <span
                         key={bi}
@@ -649,7 +731,8 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
         </div>
       </div>
       <div class="help" id="help-line">
-        j/k rows · h/l branches · a accept · A accept where YES and applies · r reject · d defer · x select (shift-click a range) · u undo · Enter open · / search{busy ? ' · saving…' : ''}
+        j/k rows · h/l branches · a accept · A accept where YES and applies · r reject · d defer · x select (shift-click a range) · u undo · Enter open · /
+        search{busy ? ' · saving…' : ''}
         {note ? <span id="note"> · {note}</span> : null}
         {current && curCell ? (
           <span class="help-reason">
@@ -665,7 +748,10 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
           close={() => setPending(null)}
           onSubmit={(p, why) => {
             setPicked(new Set());
-            void send(p.targets.map((t) => ({ ...t, status: p.status, why })), { advance: true });
+            void send(
+              p.targets.map((t) => ({ ...t, status: p.status, why })),
+              { advance: true },
+            );
           }}
         />
       ) : null}
@@ -677,14 +763,22 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
           onOnly={() => {
             const g = guard;
             setGuard(null);
-            void send(g.asked.map((d) => ({ ...d, status: 'accepted', why: '' })), { advance: true });
+            void send(
+              g.asked.map((d) => ({ ...d, status: 'accepted', why: '' })),
+              { advance: true },
+            );
           }}
           onAll={() => {
             const g = guard;
             setGuard(null);
             const order = new Map((view?.rows ?? []).map((r) => [r.sha, r.order]));
-            const all = [...g.asked, ...g.missing.map((m) => ({ sha: m.sha, branch: m.branch }))].sort((a, b) => (order.get(a.sha) ?? 0) - (order.get(b.sha) ?? 0));
-            void send(all.map((d) => ({ ...d, status: 'accepted', why: '' })), { advance: true });
+            const all = [...g.asked, ...g.missing.map((m) => ({ sha: m.sha, branch: m.branch }))].sort(
+              (a, b) => (order.get(a.sha) ?? 0) - (order.get(b.sha) ?? 0),
+            );
+            void send(
+              all.map((d) => ({ ...d, status: 'accepted', why: '' })),
+              { advance: true },
+            );
           }}
         />
       ) : null}
@@ -693,7 +787,19 @@ export function MatrixPage({ overview, branch, params }: { overview: Overview; b
 }
 
 /** Asks once before accepting commits whose queue has undecided or rejected members. */
-export function QueueGuard({ guard, rows, onAll, onOnly, onCancel }: { guard: Guard; rows: readonly MatrixRow[]; onAll: () => void; onOnly: () => void; onCancel: () => void }) {
+export function QueueGuard({
+  guard,
+  rows,
+  onAll,
+  onOnly,
+  onCancel,
+}: {
+  guard: Guard;
+  rows: readonly MatrixRow[];
+  onAll: () => void;
+  onOnly: () => void;
+  onCancel: () => void;
+}) {
   const ref = useRef<HTMLButtonElement>(null);
   useLayoutEffect(() => ref.current?.focus(), []);
   const subject = (sha: string): string => rows.find((r) => r.sha === sha)?.subject ?? '';
