@@ -215,16 +215,14 @@ export function adjacentPredecessors(db: DB, sha: string, mainline: BranchState,
   const mine = new Set(pathIdsOf(db, sha));
   const key = `${me.author_email} ${prefix}`;
   const shares = (s: string): boolean => pathIdsOf(db, s).some((f) => mine.has(f));
-  return run
-    .filter(shares)
-    .map((s) => ({
-      sha: s,
-      evidence: {
-        rule: 'adjacent',
-        key,
-        position: run.indexOf(s) + 1,
-        candidatePosition: run.length + 1,
-        line: new Date((graph.get(s)?.time ?? 0) * 1000).toISOString(),
-      },
-    }));
+  return run.filter(shares).map((s) => ({
+    sha: s,
+    evidence: {
+      rule: 'adjacent',
+      key,
+      position: run.indexOf(s) + 1,
+      candidatePosition: run.length + 1,
+      line: new Date((graph.get(s)?.time ?? 0) * 1000).toISOString(),
+    },
+  }));
 }
