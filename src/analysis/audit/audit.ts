@@ -26,6 +26,27 @@ export function auditBranch(ctx: AnalysisContext, branch: string, opts: AuditOpt
     if (opts.since !== undefined && (graph.get(from)?.time ?? 0) < opts.since) return false;
     return true;
   };
+  /** The item of the commit an edge comes from, made (and queued on `queue`) the first time it is seen. */
+  const itemOf = (from: string, kind: AuditItem['kind'], depth: number, queue: string[]): AuditItem => {
+    let it = items.get(from);
+    if (!it) {
+      const m = meta(from);
+      it = {
+        sha: from,
+        subject: m.subject,
+        commitTime: graph.get(from)?.time ?? 0,
+        firstRelease: m.first_release,
+        depth,
+        kind,
+        reasons: [],
+        revertedUpstream: false,
+        passedOver: false,
+      };
+      items.set(from, it);
+      queue.push(from);
+    }
+    return it;
+  };
   let frontier: string[] = [];
   for (const e of fg.edges) {
     if (e.kind === 'reapplies') continue;
@@ -37,23 +58,7 @@ export function auditBranch(ctx: AnalysisContext, branch: string, opts: AuditOpt
       continue;
     }
     if (!eligible(e.from)) continue;
-    let it = items.get(e.from);
-    if (!it) {
-      const m = meta(e.from);
-      it = {
-        sha: e.from,
-        subject: m.subject,
-        commitTime: graph.get(e.from)?.time ?? 0,
-        firstRelease: m.first_release,
-        depth: 1,
-        kind: e.kind,
-        reasons: [],
-        revertedUpstream: false,
-        passedOver: false,
-      };
-      items.set(e.from, it);
-      frontier.push(e.from);
-    }
+    const it = itemOf(e.from, e.kind, 1, frontier);
     it.reasons.push({ edge: e, targetSubject: meta(e.to).subject, targetHolding: holding });
   }
   for (let depth = 2; depth <= maxDepth && frontier.length; depth++) {
@@ -61,23 +66,7 @@ export function auditBranch(ctx: AnalysisContext, branch: string, opts: AuditOpt
     for (const x of frontier) {
       for (const e of fg.namedBy(x)) {
         if (e.kind === 'reapplies' || !eligible(e.from)) continue;
-        let it = items.get(e.from);
-        if (!it) {
-          const m = meta(e.from);
-          it = {
-            sha: e.from,
-            subject: m.subject,
-            commitTime: graph.get(e.from)?.time ?? 0,
-            firstRelease: m.first_release,
-            depth,
-            kind: e.kind,
-            reasons: [],
-            revertedUpstream: false,
-            passedOver: false,
-          };
-          items.set(e.from, it);
-          next.push(e.from);
-        }
+        const it = itemOf(e.from, e.kind, depth, next);
         if (!it.reasons.some((r) => r.edge === e)) it.reasons.push({ edge: e, targetSubject: meta(e.to).subject, targetHolding: null });
       }
     }
