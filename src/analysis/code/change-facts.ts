@@ -311,19 +311,9 @@ export async function changeFacts(diff: CommitDiff, t: TouchedResult, reader?: B
           if (!hit) continue;
           if (moved.some((m) => m.from === from.name && m.kind === (kind ?? 'call') && (m.what === callee || (kind && m.kind === kind)))) continue;
           const what = same ? callee : `${callee}() → ${(alike as PatternHit).what}`;
-          if (added.has(to.name)) {
-            const c = callerOf(to.name);
-            if (c && c.fc !== from) moved.push({ what, kind: kind ?? 'call', from: from.name, to: c.fc.name, removed: d, added: c.d, via: to.name });
-            else
-              moved.push({
-                what,
-                kind: kind ?? 'call',
-                from: from.name,
-                to: to.name,
-                removed: d,
-                added: { path: hit.path, line: hit.line, rev: hit.rev, text: hit.text },
-              });
-          } else
+          const c = added.has(to.name) ? callerOf(to.name) : undefined;
+          if (c && c.fc !== from) moved.push({ what, kind: kind ?? 'call', from: from.name, to: c.fc.name, removed: d, added: c.d, via: to.name });
+          else
             moved.push({
               what,
               kind: kind ?? 'call',
