@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { auditBranch } from '../../analysis/audit/audit.js';
 import { parseAsOf } from '../../analysis/fixes/as-of.js';
+import type { AuditItem } from '../../analysis/audit/types.js';
 import { classifiedAudit } from '../../select/audit.js';
 import { StablepickError } from '../../errors.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
@@ -54,16 +55,7 @@ export const auditCommand: CommandModule = {
           const classify = opts.classify === true || opts.minProbability !== undefined || opts.takeOnly === true || opts.takePrecision !== undefined;
           if (!classify) {
             if (ctx.json) return printJson(r);
-            const rows = r.missing.map((m) => {
-              const first = m.reasons[0]!;
-              return [
-                m.sha.slice(0, 12),
-                new Date(m.commitTime * 1000).toISOString().slice(0, 10),
-                m.depth,
-                `${m.kind} ${first.edge.to.slice(0, 12)}${m.reasons.length > 1 ? ` +${m.reasons.length - 1}` : ''}`,
-                m.subject,
-              ];
-            });
+            const rows = r.missing.map(itemCells);
             process.stdout.write(
               `${formatTable(['sha', 'date', 'depth', 'fixes', 'subject'], rows)}\n${r.missing.length} missing fix(es) for ${r.branch} (tip ${r.tip.slice(0, 12)}); ${r.revertedSkipped} reverted upstream and left out\n`,
             );
@@ -102,7 +94,6 @@ export const auditCommand: CommandModule = {
           const shown = opts.takeOnly === true ? c.missing.filter((m) => m.class === 'take') : c.missing;
           if (ctx.json) return printJson({ ...c, missing: shown });
           const rows = shown.map((m) => {
-            const first = m.reasons[0]!;
             const note = m.revertedUpstream
               ? 'reverted'
               : m.passedOver
@@ -110,16 +101,7 @@ export const auditCommand: CommandModule = {
                 : m.classReasons.some((t) => t.startsWith('its score'))
                   ? 'threshold'
                   : '';
-            return [
-              m.class,
-              m.probability === null ? '-' : m.probability.toFixed(2),
-              note,
-              m.sha.slice(0, 12),
-              new Date(m.commitTime * 1000).toISOString().slice(0, 10),
-              m.depth,
-              `${m.kind} ${first.edge.to.slice(0, 12)}${m.reasons.length > 1 ? ` +${m.reasons.length - 1}` : ''}`,
-              m.subject,
-            ];
+            return [m.class, m.probability === null ? '-' : m.probability.toFixed(2), note, ...itemCells(m)];
           });
           process.stdout.write(
             `${formatTable(['class', 'p', 'note', 'sha', 'date', 'depth', 'fixes', 'subject'], rows)}\n${c.missing.length} missing fix(es) for ${c.branch} (tip ${c.tip.slice(0, 12)}): ${c.counts.take} to take, ${c.counts.review} to review (${c.model}); ${c.revertedSkipped} reverted upstream and left out\n`,
@@ -130,3 +112,15 @@ export const auditCommand: CommandModule = {
     });
   },
 };
+
+/** The columns every audit table shows of a missing fix: sha, date, depth, what it fixes, subject. */
+function itemCells(m: AuditItem): (string | number)[] {
+  const first = m.reasons[0]!;
+  return [
+    m.sha.slice(0, 12),
+    new Date(m.commitTime * 1000).toISOString().slice(0, 10),
+    m.depth,
+    `${m.kind} ${first.edge.to.slice(0, 12)}${m.reasons.length > 1 ? ` +${m.reasons.length - 1}` : ''}`,
+    m.subject,
+  ];
+}
