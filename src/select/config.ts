@@ -5,6 +5,7 @@
  * lag: how training treats recent, not-yet-picked commits ('weight', 'drop', 'none').
  */
 import { configError, loadConfig, registerConfigSection } from '../conventions/config.js';
+import { StablepickError } from '../errors.js';
 import type { LagMode } from './model.js';
 import { globToRegExp } from './rules.js';
 
@@ -40,4 +41,17 @@ export function selectConfig(repoDir: string, explicit?: string): SelectConfig {
 
 export function optOutMatchers(cfg: SelectConfig): RegExp[] {
   return cfg.optOutPaths.map(globToRegExp);
+}
+
+/** The lag mode `--lag` names, or the config's when the option is not given; a one-line error otherwise. */
+export function lagOption(value: string | undefined, repoDir: string, configFile?: string): LagMode {
+  const lag = value ?? selectConfig(repoDir, configFile).lag;
+  if (!LAGS.includes(lag as LagMode))
+    throw new StablepickError('BAD_OPTION', {
+      option: '--lag',
+      value: lag,
+      why: 'is not weight, drop or none',
+      fix: 'the default, weight, suits most projects',
+    });
+  return lag as LagMode;
 }

@@ -5,10 +5,9 @@
  */
 import type { Command } from 'commander';
 import { isStablepickError, StablepickError } from '../../errors.js';
-import { optOutMatchers, selectConfig } from '../../select/config.js';
+import { lagOption, optOutMatchers, selectConfig } from '../../select/config.js';
 import { evaluateWindow, readLabels } from '../../select/evaluate.js';
 import { History } from '../../select/history.js';
-import type { LagMode } from '../../select/model.js';
 import { cachedNumstats } from '../../select/store.js';
 import { indexedRange } from '../revisions.js';
 import { outsideRepository } from '../validate.js';
@@ -56,14 +55,7 @@ export const evalCommand: CommandModule = {
         async (ctx) => {
           if (opts.out && opts.out !== '-') outsideRepository(ctx.repo, opts.out, '--out');
           const cfg = selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
-          const lag = (opts.lag ?? cfg.lag) as LagMode;
-          if (!['weight', 'drop', 'none'].includes(lag))
-            throw new StablepickError('BAD_OPTION', {
-              option: '--lag',
-              value: lag,
-              why: 'is not weight, drop or none',
-              fix: 'the default, weight, suits most projects',
-            });
+          const lag = lagOption(opts.lag, ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
           const labels = opts.labels ? readLabels(opts.labels) : undefined;
           const bar = progress(!ctx.json);
           const h = History.load(ctx.db);

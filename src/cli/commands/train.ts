@@ -1,8 +1,7 @@
 /** `stablepick train`: learn from the repository's own picks (all stable branches) and store the model in the index. */
 import type { Command } from 'commander';
 import { StablepickError } from '../../errors.js';
-import { selectConfig } from '../../select/config.js';
-import type { LagMode } from '../../select/model.js';
+import { lagOption } from '../../select/config.js';
 import { trainAndStore } from '../../select/train.js';
 import { withCommonOptions, withContext, type CommonOptions } from '../context.js';
 import { fmtInt, formatTable, printJson, progress } from '../output.js';
@@ -25,14 +24,7 @@ export const trainCommand: CommandModule = {
       await withContext(
         opts,
         async (ctx) => {
-          const lag = (opts.lag ?? selectConfig(ctx.repo.workTree ?? ctx.repo.gitDir, opts.config).lag) as LagMode;
-          if (!['weight', 'drop', 'none'].includes(lag))
-            throw new StablepickError('BAD_OPTION', {
-              option: '--lag',
-              value: lag,
-              why: 'is not weight, drop or none',
-              fix: 'the default, weight, suits most projects',
-            });
+          const lag = lagOption(opts.lag, ctx.repo.workTree ?? ctx.repo.gitDir, opts.config);
           const maxYears = Number(opts.maxYears ?? 6);
           if (!(maxYears > 0))
             throw new StablepickError('BAD_OPTION', {
