@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { affectedBranches } from '../analysis/affected/affected.js';
 import { ApplyChecker } from '../analysis/apply/apply-check.js';
-import { APPLY_RESULT_VERSION, type ApplyResult } from '../analysis/apply/types.js';
+import type { ApplyResult } from '../analysis/apply/types.js';
+import { applyResultCache } from '../analysis/apply/branch-run.js';
 import { auditBranch } from '../analysis/audit/audit.js';
 import { findCallers } from '../analysis/code/callers.js';
 import { itemAt } from '../analysis/code/touched.js';
@@ -27,7 +28,6 @@ import { startSpawner, stopSpawner } from '../git/spawner.js';
 import { resolveCommit } from '../git/show.js';
 import { revList } from '../git/rev-list.js';
 import { commitView, listBranches, resolveIndexed } from '../history/queries.js';
-import { ResultCache } from '../history/result-cache.js';
 import { branchRelease, buildCase, caseMarkdown, verifyCase } from '../report/case/index.js';
 import { History } from '../select/history.js';
 import type { Verdict } from '../select/judge.js';
@@ -581,15 +581,7 @@ const applyCheck: ToolDef = {
   async run(a, s) {
     const b = str(a, 'branch');
     const tipOf = branchTip(s.ctx.db, b);
-    const rc = new ResultCache(s.ctx.db);
-    const checker = await ApplyChecker.open(s.ctx.repo, {
-      blame: true,
-      fullIndex: true,
-      cache: {
-        get: (sha, tip) => rc.get('apply', sha, `${tip}:blame:full`, APPLY_RESULT_VERSION) as ApplyResult | undefined,
-        put: (r) => rc.put('apply', r.sha, `${r.tip}:blame:full`, APPLY_RESULT_VERSION, r),
-      },
-    });
+    const checker = await ApplyChecker.open(s.ctx.repo, { blame: true, fullIndex: true, cache: applyResultCache(s.ctx.db, { blame: true, fullIndex: true }) });
     try {
       const shas = await Promise.all((a.commits as string[]).map((c) => checker.resolve(c)));
       const tip = tipOf ?? (await checker.resolve(b));

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { GitTarget } from '../../git/run.js';
-import { openDb } from '../../history/db.js';
+import { openDb, type DB } from '../../history/db.js';
 import { ResultCache } from '../../history/result-cache.js';
 import { ApplyChecker, type ApplyCheckOptions } from './apply-check.js';
 import { APPLY_RESULT_VERSION, type ApplyCache, type ApplyResult, type QueueResult } from './types.js';
@@ -64,13 +64,18 @@ function openApplyResultCache(dbPath: string, required: boolean, o: ApplyCheckOp
   if (!required && !existsSync(dbPath)) return null;
   // A read-only (shared) index still answers from its cache; new results then go uncached.
   const db = openDb(dbPath, { mustExist: true, readonlyOk: true });
+  return {
+    cache: applyResultCache(db, o),
+    close: () => db.close(),
+  };
+}
+
+/** The trial-pick cache kept in the index: results by (commit, tip), keyed also by the options that change a result. */
+export function applyResultCache(db: DB, o: Pick<ApplyCheckOptions, 'blame' | 'fullIndex'>): ApplyCache {
   const rc = new ResultCache(db);
   const variant = `${o.blame === false ? 'noblame' : 'blame'}:${o.fullIndex === false ? 'abbrev' : 'full'}`;
   return {
-    cache: {
-      get: (sha, tip) => rc.get('apply', sha, `${tip}:${variant}`, APPLY_RESULT_VERSION) as ApplyResult | undefined,
-      put: (r) => rc.put('apply', r.sha, `${r.tip}:${variant}`, APPLY_RESULT_VERSION, r),
-    },
-    close: () => db.close(),
+    get: (sha, tip) => rc.get('apply', sha, `${tip}:${variant}`, APPLY_RESULT_VERSION) as ApplyResult | undefined,
+    put: (r) => rc.put('apply', r.sha, `${r.tip}:${variant}`, APPLY_RESULT_VERSION, r),
   };
 }
