@@ -478,8 +478,13 @@ export async function prefetchPatchIds(
   // A commit with an upstream marker is settled by it when the marker names a commit of the history
   // (most do: a prefix of one of the graph's shas); the others fall through to patch ids, so theirs are
   // computed here too.
-  const sorted = Array.from({ length: graph.size }, (_, i) => graph.shaAt(i)).sort();
-  const names = (prefix: string): boolean => sorted[lowerBound(sorted, prefix)]?.startsWith(prefix) ?? false;
+  // A full id is looked up directly; the sorted list for short ones is made only if one comes (most markers are full).
+  let sorted: string[] | null = null;
+  const names = (prefix: string): boolean => {
+    if (prefix.length === 40 || prefix.length === 64) return graph.indexOf(prefix) >= 0;
+    sorted ??= Array.from({ length: graph.size }, (_, i) => graph.shaAt(i)).sort();
+    return sorted[lowerBound(sorted, prefix)]?.startsWith(prefix) ?? false;
+  };
   const unmarked = [...own].filter((sha) => !(markers.get(sha) ?? []).some((r) => UPSTREAM_KINDS.has(r.kind) && names(r.prefix)));
   matcher.prepareFor(unmarked);
   const need = new Set<string>();
